@@ -1,0 +1,526 @@
+//! The sans-IO sync engine: automerge-repo's protocol over many documents at once.
+//!
+//! The host feeds it connections, frames, storage reads and local edits, then calls
+//! [`Engine::flush`] and carries out the returned [`Effects`] (see `effects.rs` for the
+//! order that keeps acknowledged changes durable). Nothing here blocks, sleeps or reads a
+//! clock: `now` always comes from the host.
+//!
+//! Pipelining: every input only marks documents dirty; `flush` then writes and answers
+//! for all of them together, so thousands of documents cost one storage batch and one
+//! burst of frames rather than a round trip each.
+
+mod document;
+mod effects;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use automerge::sync::SyncDoc;
+use automerge::{ActorId, AutoCommit, ChangeHash};
+
+pub use document::SyncError;
+use document::{Document, Loaded, PeerSync, Slot};
+pub use effects::{ConnId, Effects, Event};
+
+use crate::ids::{DocumentId, PeerId};
+use crate::protocol::{Message, PROTOCOL_VERSION, PeerMetadata};
+use crate::storage::{StorageKey, StorageOp};
+
+/// Which side of the protocol this engine plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Sends `join`, offers every document it holds to the server, keeps everything.
+    Client,
+    /// Answers `join`, serves documents peers ask for, evicts idle documents.
+    Server,
+}
+
+/// Fixed settings of one engine.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub role: Role,
+    pub peer_id: PeerId,
+    /// Names this replica's storage, so peers can keep sync state about it.
+    pub storage_id: String,
+    /// Actor for local edits; each device has its own.
+    pub actor: Option<ActorId>,
+    /// Server role: unused documents are dropped from memory after this many ms.
+    pub evict_after_ms: u64,
+}
+
+impl Config {
+    pub fn new(role: Role, peer_id: impl Into<String>) -> Self {
+        let peer_id = PeerId::new(peer_id);
+        Self {
+            role,
+            storage_id: peer_id.as_str().to_owned(),
+            peer_id,
+            actor: None,
+            evict_after_ms: 30_000,
+        }
+    }
+}
+
+/// Why a local operation was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("document {0} is not loaded")]
+    NotLoaded(DocumentId),
+    #[error("document {0} already exists")]
+    Exists(DocumentId),
+}
+
+#[derive(Debug, Default)]
+struct Conn {
+    /// The remote's self-chosen ID, once the handshake is done.
+    remote: Option<PeerId>,
+    remote_storage: Option<String>,
+}
+
+/// The engine: all documents and connections of one replica.
+#[derive(Debug)]
+pub struct Engine {
+    config: Config,
+    conns: BTreeMap<ConnId, Conn>,
+    docs: HashMap<DocumentId, Document>,
+    /// Documents with something to write or send at the next flush.
+    dirty: BTreeSet<DocumentId>,
+    /// Documents the host must read from storage.
+    loads: BTreeSet<DocumentId>,
+    now: u64,
+    out: Effects,
+}
+
+impl Engine {
+    pub fn new(config: Config) -> Self {
+        Self {
+            config,
+            conns: BTreeMap::new(),
+            docs: HashMap::new(),
+            dirty: BTreeSet::new(),
+            loads: BTreeSet::new(),
+            now: 0,
+            out: Effects::default(),
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// A connection opened. A client starts the handshake.
+    pub fn connect(&mut self, conn: ConnId, now: u64) {
+        self.now = now;
+        self.conns.insert(conn, Conn::default());
+        if self.config.role == Role::Client {
+            let join = Message::Join {
+                sender: self.config.peer_id.clone(),
+                metadata: self.metadata(),
+                versions: vec![PROTOCOL_VERSION.to_owned()],
+            };
+            self.send(conn, &join);
+        }
+    }
+
+    /// A connection closed: forget every sync state that belonged to it.
+    pub fn disconnect(&mut self, conn: ConnId) {
+        self.conns.remove(&conn);
+        for doc in self.docs.values_mut() {
+            doc.peers.remove(&conn);
+        }
+    }
+
+    /// Connections whose handshake completed.
+    pub fn ready_conns(&self) -> impl Iterator<Item = ConnId> + '_ {
+        self.conns
+            .iter()
+            .filter(|(_, c)| c.remote.is_some())
+            .map(|(id, _)| *id)
+    }
+
+    /// One frame arrived. Protocol violations close the connection with an `error` message;
+    /// they never touch another connection's documents.
+    pub fn receive(&mut self, conn: ConnId, frame: &[u8], now: u64) {
+        self.now = now;
+        if !self.conns.contains_key(&conn) {
+            return;
+        }
+        let message = match Message::decode(frame) {
+            Ok(message) => message,
+            Err(e) => return self.fail(conn, e.to_string()),
+        };
+        match message {
+            Message::Join {
+                sender,
+                metadata,
+                versions,
+            } => self.on_join(conn, sender, metadata, &versions),
+            Message::Peer {
+                sender, metadata, ..
+            } => self.on_peer(conn, sender, metadata),
+            Message::Request { document, data, .. } => self.on_sync(conn, document, data, true),
+            Message::Sync { document, data, .. } => self.on_sync(conn, document, data, false),
+            Message::DocUnavailable { document, .. } => {
+                self.out
+                    .events
+                    .push(Event::DocUnavailable { conn, document });
+            }
+            Message::Leave { .. } => {
+                self.disconnect(conn);
+                self.out.closes.push(conn);
+            }
+            Message::Error { message, .. } => {
+                self.out.events.push(Event::PeerError { conn, message });
+            }
+            Message::Unknown { .. } => {}
+        }
+    }
+
+    /// The host read a document's chunks (empty if storage has none).
+    pub fn loaded(&mut self, document: DocumentId, chunks: Vec<(StorageKey, Vec<u8>)>) {
+        self.loads.remove(&document);
+        let (loaded, _problems) = Loaded::from_chunks(chunks, self.config.actor.as_ref());
+        let entry = self.docs.entry(document).or_insert_with(|| Document {
+            slot: Slot::Loading { queued: Vec::new() },
+            peers: HashMap::new(),
+            last_used: self.now,
+        });
+        let queued = match std::mem::replace(&mut entry.slot, Slot::Ready(Box::new(loaded))) {
+            Slot::Loading { queued } => queued,
+            Slot::Ready(_) => Vec::new(),
+        };
+        self.dirty.insert(document);
+        for (conn, data, is_request) in queued {
+            self.on_sync(conn, document, data, is_request);
+        }
+    }
+
+    /// Makes sure a document is in memory and, for a client, being synced with the server.
+    pub fn want(&mut self, document: DocumentId) {
+        if self.docs.contains_key(&document) {
+            self.dirty.insert(document);
+            return;
+        }
+        self.start_load(document);
+    }
+
+    /// Adds a document made locally. Its first flush writes it and offers it to peers.
+    pub fn create(&mut self, document: DocumentId, mut doc: AutoCommit) -> Result<(), EngineError> {
+        if self.docs.contains_key(&document) {
+            return Err(EngineError::Exists(document));
+        }
+        if let Some(actor) = &self.config.actor {
+            doc.set_actor(actor.clone());
+        }
+        let loaded = Loaded {
+            doc,
+            stored_heads: Vec::new(),
+            chunks: Vec::new(),
+            confirmed: Vec::new(),
+        };
+        self.docs.insert(
+            document,
+            Document {
+                slot: Slot::Ready(Box::new(loaded)),
+                peers: HashMap::new(),
+                last_used: self.now,
+            },
+        );
+        self.dirty.insert(document);
+        Ok(())
+    }
+
+    /// Edits a loaded document; the edit is written and offered at the next flush.
+    pub fn change<T>(
+        &mut self,
+        document: DocumentId,
+        edit: impl FnOnce(&mut AutoCommit) -> T,
+    ) -> Result<T, EngineError> {
+        let doc = self.doc_mut(document)?;
+        let result = edit(doc);
+        self.dirty.insert(document);
+        Ok(result)
+    }
+
+    /// A loaded document, for reading.
+    pub fn doc_mut(&mut self, document: DocumentId) -> Result<&mut AutoCommit, EngineError> {
+        match self.docs.get_mut(&document).map(|d| &mut d.slot) {
+            Some(Slot::Ready(loaded)) => Ok(&mut loaded.doc),
+            _ => Err(EngineError::NotLoaded(document)),
+        }
+    }
+
+    /// Every document currently in memory and loaded.
+    pub fn loaded_ids(&self) -> Vec<DocumentId> {
+        let mut ids: Vec<_> = self
+            .docs
+            .iter()
+            .filter(|(_, d)| matches!(d.slot, Slot::Ready(_)))
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// Documents with local changes the server has not confirmed (client role).
+    pub fn unconfirmed(&mut self) -> Vec<DocumentId> {
+        let mut ids: Vec<_> = self
+            .docs
+            .iter_mut()
+            .filter_map(|(id, d)| match &mut d.slot {
+                Slot::Ready(l) => {
+                    let heads = l.doc.get_heads();
+                    (!heads.iter().all(|h| l.confirmed.contains(h))).then_some(*id)
+                }
+                Slot::Loading { .. } => None,
+            })
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// Documents still waiting for storage or for their first content from a peer.
+    pub fn incomplete(&mut self) -> usize {
+        self.docs
+            .values_mut()
+            .filter_map(|d| match &mut d.slot {
+                Slot::Loading { .. } => Some(()),
+                Slot::Ready(l) => l.is_empty().then_some(()),
+            })
+            .count()
+    }
+
+    /// Time passes: the server drops documents nobody is syncing.
+    pub fn tick(&mut self, now: u64) {
+        self.now = now;
+        if self.config.role != Role::Server {
+            return;
+        }
+        let horizon = now.saturating_sub(self.config.evict_after_ms);
+        let dirty = &self.dirty;
+        self.docs.retain(|id, d| {
+            let idle = d.peers.is_empty() && d.last_used <= horizon && !dirty.contains(id);
+            !(idle && matches!(d.slot, Slot::Ready(_)))
+        });
+    }
+
+    /// Documents held in memory (for metrics and tests of eviction).
+    pub fn resident(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Writes and answers for everything that changed, and hands the host its work.
+    pub fn flush(&mut self) -> Effects {
+        let dirty = std::mem::take(&mut self.dirty);
+        for id in dirty {
+            self.flush_document(id);
+        }
+        self.out.loads.extend(std::mem::take(&mut self.loads));
+        std::mem::take(&mut self.out)
+    }
+
+    fn flush_document(&mut self, id: DocumentId) {
+        let role = self.config.role;
+        let me = self.config.peer_id.clone();
+        let ready: Vec<(ConnId, PeerId)> = self
+            .conns
+            .iter()
+            .filter_map(|(c, conn)| conn.remote.clone().map(|r| (*c, r)))
+            .collect();
+        let Some(document) = self.docs.get_mut(&id) else {
+            return;
+        };
+        document.last_used = self.now;
+        let Slot::Ready(loaded) = &mut document.slot else {
+            return;
+        };
+        if loaded.persist(id, &mut self.out.storage) {
+            self.out.events.push(Event::DocChanged { document: id });
+        }
+        if role == Role::Client {
+            // A client offers every document to every server it is connected to.
+            for (conn, _) in &ready {
+                document.peers.entry(*conn).or_default();
+            }
+        }
+        let empty = loaded.is_empty();
+        for (conn, remote) in ready {
+            let Some(peer) = document.peers.get_mut(&conn) else {
+                continue;
+            };
+            if role == Role::Server && empty && peer.they_requested {
+                if !peer.told_unavailable {
+                    peer.told_unavailable = true;
+                    let msg = Message::DocUnavailable {
+                        sender: me.clone(),
+                        target: remote,
+                        document: id,
+                    };
+                    self.out.sends.push((conn, msg.encode()));
+                }
+                continue;
+            }
+            if let Some(sync) = loaded.doc.sync().generate_sync_message(&mut peer.state) {
+                let data = sync.encode();
+                let msg = if empty && !peer.announced {
+                    Message::Request {
+                        sender: me.clone(),
+                        target: remote,
+                        document: id,
+                        data,
+                    }
+                } else {
+                    Message::Sync {
+                        sender: me.clone(),
+                        target: remote,
+                        document: id,
+                        data,
+                    }
+                };
+                peer.announced = true;
+                self.out.sends.push((conn, msg.encode()));
+            }
+        }
+    }
+
+    fn on_join(
+        &mut self,
+        conn: ConnId,
+        sender: PeerId,
+        metadata: PeerMetadata,
+        versions: &[String],
+    ) {
+        if self.config.role != Role::Server {
+            return self.fail(conn, "a client does not accept `join`".into());
+        }
+        if !versions.iter().any(|v| v == PROTOCOL_VERSION) {
+            return self.fail(
+                conn,
+                format!("unsupported protocol versions {versions:?}; this server speaks 1"),
+            );
+        }
+        let reply = Message::Peer {
+            sender: self.config.peer_id.clone(),
+            target: sender.clone(),
+            metadata: self.metadata(),
+            version: PROTOCOL_VERSION.to_owned(),
+        };
+        self.send(conn, &reply);
+        self.mark_ready(conn, sender, metadata);
+    }
+
+    fn on_peer(&mut self, conn: ConnId, sender: PeerId, metadata: PeerMetadata) {
+        if self.config.role != Role::Client {
+            return self.fail(conn, "a server does not accept `peer`".into());
+        }
+        self.mark_ready(conn, sender, metadata);
+        // Offer everything held, and ask for everything wanted, in one burst.
+        self.dirty.extend(self.docs.keys().copied());
+    }
+
+    fn mark_ready(&mut self, conn: ConnId, sender: PeerId, metadata: PeerMetadata) {
+        if let Some(c) = self.conns.get_mut(&conn) {
+            c.remote = Some(sender);
+            c.remote_storage = metadata.storage_id;
+        }
+        self.out.events.push(Event::PeerReady { conn });
+    }
+
+    fn on_sync(&mut self, conn: ConnId, id: DocumentId, data: Vec<u8>, is_request: bool) {
+        if self
+            .conns
+            .get(&conn)
+            .and_then(|c| c.remote.as_ref())
+            .is_none()
+        {
+            return self.fail(conn, "sync before the handshake".into());
+        }
+        let Some(document) = self.docs.get_mut(&id) else {
+            self.start_load(id);
+            if let Some(Document {
+                slot: Slot::Loading { queued },
+                ..
+            }) = self.docs.get_mut(&id)
+            {
+                queued.push((conn, data, is_request));
+            }
+            return;
+        };
+        document.last_used = self.now;
+        let loaded = match &mut document.slot {
+            Slot::Loading { queued } => return queued.push((conn, data, is_request)),
+            Slot::Ready(loaded) => loaded,
+        };
+        let peer = document.peers.entry(conn).or_insert_with(PeerSync::default);
+        peer.they_requested |= is_request;
+        if let Err(e) = loaded.receive(&mut peer.state, &data) {
+            return self.fail(conn, format!("document {id}: {e}"));
+        }
+        if self.config.role == Role::Client {
+            Self::confirm(
+                id,
+                loaded,
+                peer,
+                &self.config.storage_id,
+                &mut self.out.storage,
+            );
+        }
+        self.dirty.insert(id);
+    }
+
+    /// Client role: remember (durably) that the server holds our heads.
+    fn confirm(
+        id: DocumentId,
+        loaded: &mut Loaded,
+        peer: &PeerSync,
+        storage_id: &str,
+        out: &mut Vec<StorageOp>,
+    ) {
+        let heads: Vec<ChangeHash> = loaded.doc.get_heads();
+        let Some(theirs) = &peer.state.their_heads else {
+            return;
+        };
+        if heads.iter().all(|h| theirs.contains(h)) && loaded.confirmed != heads {
+            loaded.confirmed = heads.clone();
+            let mut state = automerge::sync::State::new();
+            state.shared_heads = heads;
+            out.push(StorageOp::Put(
+                StorageKey::sync_state(id, storage_id),
+                state.encode(),
+            ));
+        }
+    }
+
+    fn start_load(&mut self, id: DocumentId) {
+        self.docs.insert(
+            id,
+            Document {
+                slot: Slot::Loading { queued: Vec::new() },
+                peers: HashMap::new(),
+                last_used: self.now,
+            },
+        );
+        self.loads.insert(id);
+    }
+
+    fn metadata(&self) -> PeerMetadata {
+        PeerMetadata {
+            storage_id: Some(self.config.storage_id.clone()),
+            is_ephemeral: false,
+        }
+    }
+
+    fn send(&mut self, conn: ConnId, message: &Message) {
+        self.out.sends.push((conn, message.encode()));
+    }
+
+    fn fail(&mut self, conn: ConnId, message: String) {
+        let error = Message::Error {
+            sender: Some(self.config.peer_id.clone()),
+            message: message.clone(),
+        };
+        self.send(conn, &error);
+        self.out.events.push(Event::PeerError { conn, message });
+        self.out.closes.push(conn);
+        self.disconnect(conn);
+    }
+}

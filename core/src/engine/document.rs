@@ -1,0 +1,150 @@
+//! One document as the engine holds it: loading, or loaded with its per-connection sync
+//! states and what has been written to storage.
+
+use std::collections::HashMap;
+
+use automerge::sync::{self, SyncDoc};
+use automerge::{AutoCommit, ChangeHash};
+
+use super::effects::ConnId;
+use crate::ids::DocumentId;
+use crate::storage::{ChunkKind, StorageKey, StorageOp, should_compact};
+
+/// Sync progress with one connection for one document.
+#[derive(Debug, Default)]
+pub(super) struct PeerSync {
+    pub state: sync::State,
+    /// They asked with `request`: they did not have the document.
+    pub they_requested: bool,
+    /// We already told them we do not have it either.
+    pub told_unavailable: bool,
+    /// We sent at least one message about this document.
+    pub announced: bool,
+}
+
+/// A document whose chunks are in memory.
+#[derive(Debug)]
+pub(super) struct Loaded {
+    pub doc: AutoCommit,
+    /// Heads covered by the chunks in storage.
+    pub stored_heads: Vec<ChangeHash>,
+    /// Chunks in storage (key, size) — replaced wholesale at compaction.
+    pub chunks: Vec<(StorageKey, usize)>,
+    /// Heads the server is known to hold (client role), persisted as a sync state.
+    pub confirmed: Vec<ChangeHash>,
+}
+
+#[derive(Debug)]
+pub(super) enum Slot {
+    /// Waiting for the host to read storage; messages that arrived meanwhile wait too.
+    Loading {
+        queued: Vec<(ConnId, Vec<u8>, bool)>,
+    },
+    Ready(Box<Loaded>),
+}
+
+#[derive(Debug)]
+pub(super) struct Document {
+    pub slot: Slot,
+    pub peers: HashMap<ConnId, PeerSync>,
+    /// Logical time of last use, for eviction.
+    pub last_used: u64,
+}
+
+impl Loaded {
+    /// Builds a document from its stored chunks. Corrupt chunks are skipped one by one
+    /// rather than losing the whole document.
+    pub fn from_chunks(
+        chunks: Vec<(StorageKey, Vec<u8>)>,
+        actor: Option<&automerge::ActorId>,
+    ) -> (Self, Vec<String>) {
+        let mut doc = AutoCommit::new();
+        let mut kept = Vec::new();
+        let mut problems = Vec::new();
+        let mut confirmed = Vec::new();
+        let (mut data, sync_states): (Vec<_>, Vec<_>) = chunks
+            .into_iter()
+            .partition(|(key, _)| key.kind != ChunkKind::SyncState);
+        // Snapshots first: loading changes onto a snapshot is the cheap direction.
+        data.sort_by_key(|(key, _)| key.kind != ChunkKind::Snapshot);
+        for (key, bytes) in data {
+            match doc.load_incremental(&bytes) {
+                Ok(_) => kept.push((key, bytes.len())),
+                Err(e) => problems.push(format!("{key:?}: {e}")),
+            }
+        }
+        for (_, bytes) in sync_states {
+            if let Ok(state) = sync::State::decode(&bytes) {
+                confirmed = state.shared_heads;
+            }
+        }
+        if let Some(actor) = actor {
+            doc.set_actor(actor.clone());
+        }
+        let stored_heads = doc.get_heads();
+        (
+            Self {
+                doc,
+                stored_heads,
+                chunks: kept,
+                confirmed,
+            },
+            problems,
+        )
+    }
+
+    /// Writes whatever changed since the last save: an incremental chunk, or a new snapshot
+    /// that replaces every older chunk once the increments outgrow it.
+    pub fn persist(&mut self, id: DocumentId, out: &mut Vec<StorageOp>) -> bool {
+        let heads = self.doc.get_heads();
+        if heads == self.stored_heads {
+            return false;
+        }
+        let increment = self.doc.save_after(&self.stored_heads);
+        let (snapshot, incremental): (usize, usize) =
+            self.chunks
+                .iter()
+                .fold((0, 0), |(s, i), (key, size)| match key.kind {
+                    ChunkKind::Snapshot => (s + size, i),
+                    _ => (s, i + size),
+                });
+        if should_compact(snapshot, incremental + increment.len()) {
+            let whole = self.doc.save();
+            let key = StorageKey::snapshot(id, &heads);
+            out.push(StorageOp::Put(key.clone(), whole.clone()));
+            for (old, _) in self.chunks.drain(..) {
+                if old != key {
+                    out.push(StorageOp::Delete(old));
+                }
+            }
+            self.chunks.push((key, whole.len()));
+        } else {
+            let key = StorageKey::incremental(id, &increment);
+            self.chunks.push((key.clone(), increment.len()));
+            out.push(StorageOp::Put(key, increment));
+        }
+        self.stored_heads = heads;
+        true
+    }
+
+    pub fn is_empty(&mut self) -> bool {
+        self.doc.get_heads().is_empty()
+    }
+
+    /// Applies one incoming sync message; true when the document gained changes.
+    pub fn receive(&mut self, state: &mut sync::State, data: &[u8]) -> Result<bool, SyncError> {
+        let message = sync::Message::decode(data).map_err(|e| SyncError::Decode(e.to_string()))?;
+        let before = self.doc.get_heads();
+        self.doc.sync().receive_sync_message(state, message)?;
+        Ok(self.doc.get_heads() != before)
+    }
+}
+
+/// Why a peer's sync message was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("malformed sync message: {0}")]
+    Decode(String),
+    #[error("sync message could not be applied: {0}")]
+    Apply(#[from] automerge::AutomergeError),
+}

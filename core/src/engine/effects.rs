@@ -1,0 +1,44 @@
+//! What the engine asks its host to do. The host performs, in this order:
+//! 1. `storage` — durably, atomically if it can (one transaction);
+//! 2. `loads` — read every chunk of each document and hand them to [`super::Engine::loaded`];
+//! 3. `sends` and `closes` — only after step 1 is durable, so nothing leaves that a crash
+//!    could take back.
+
+use crate::ids::DocumentId;
+use crate::storage::StorageOp;
+
+/// A host-chosen handle for one connection (the engine never sees sockets).
+pub type ConnId = u64;
+
+/// Something the host or the UI may want to react to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The document's content changed and the change is in this batch's storage ops.
+    DocChanged { document: DocumentId },
+    /// A peer answered that it does not have the document.
+    DocUnavailable { conn: ConnId, document: DocumentId },
+    /// The handshake with this connection completed.
+    PeerReady { conn: ConnId },
+    /// The connection broke the protocol or reported an error; it is being closed.
+    PeerError { conn: ConnId, message: String },
+}
+
+/// One batch of work for the host.
+#[derive(Debug, Default)]
+pub struct Effects {
+    pub storage: Vec<StorageOp>,
+    pub loads: Vec<DocumentId>,
+    pub sends: Vec<(ConnId, Vec<u8>)>,
+    pub closes: Vec<ConnId>,
+    pub events: Vec<Event>,
+}
+
+impl Effects {
+    pub fn is_empty(&self) -> bool {
+        self.storage.is_empty()
+            && self.loads.is_empty()
+            && self.sends.is_empty()
+            && self.closes.is_empty()
+            && self.events.is_empty()
+    }
+}

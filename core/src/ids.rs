@@ -1,0 +1,146 @@
+//! Identifiers on the wire: document IDs (base58check-encoded UUIDs, as automerge-repo
+//! writes them), `automerge:` URLs and peer IDs.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Why a document ID or URL was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum IdError {
+    #[error("document id is not valid base58check: {0}")]
+    Base58(String),
+    #[error("document id must encode 16 bytes, found {0}")]
+    Length(usize),
+    #[error("automerge URL must start with `automerge:`")]
+    UrlScheme,
+}
+
+/// A document's identity: 16 random bytes, shown as base58check.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocumentId([u8; 16]);
+
+impl DocumentId {
+    /// A fresh random ID (from the platform's randomness: getrandom on both hosts).
+    pub fn random() -> Self {
+        Self(*uuid::Uuid::new_v4().as_bytes())
+    }
+
+    /// An ID made from given bytes: used by deterministic simulations and demo data.
+    pub fn from_bytes(bytes: [u8; 16]) -> Self {
+        Self(bytes)
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
+    /// The `automerge:` URL that automerge-repo clients open.
+    pub fn url(&self) -> String {
+        format!("automerge:{self}")
+    }
+
+    /// Parses either a bare ID or an `automerge:` URL (any `#heads` suffix is ignored).
+    pub fn parse_url_or_id(text: &str) -> Result<Self, IdError> {
+        let bare = text.strip_prefix("automerge:").unwrap_or(text);
+        let bare = bare.split('#').next().unwrap_or(bare);
+        bare.parse()
+    }
+
+    /// Parses an `automerge:` URL.
+    pub fn from_url(url: &str) -> Result<Self, IdError> {
+        url.strip_prefix("automerge:")
+            .ok_or(IdError::UrlScheme)
+            .and_then(Self::parse_url_or_id)
+    }
+}
+
+impl FromStr for DocumentId {
+    type Err = IdError;
+
+    fn from_str(text: &str) -> Result<Self, IdError> {
+        let bytes = bs58::decode(text)
+            .with_check(None)
+            .into_vec()
+            .map_err(|e| IdError::Base58(e.to_string()))?;
+        let array: [u8; 16] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| IdError::Length(bytes.len()))?;
+        Ok(Self(array))
+    }
+}
+
+impl fmt::Display for DocumentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&bs58::encode(self.0).with_check().into_string())
+    }
+}
+
+impl serde::Serialize for DocumentId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl fmt::Debug for DocumentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DocumentId({self})")
+    }
+}
+
+/// A peer's self-chosen name in the handshake. Untrusted: the server identifies
+/// connections by its own connection IDs, never by this string.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct PeerId(String);
+
+impl PeerId {
+    pub fn new(name: impl Into<String>) -> Self {
+        Self(name.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PeerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_text_and_url() {
+        let id = DocumentId::from_bytes([7; 16]);
+        let text = id.to_string();
+        assert_eq!(text.parse::<DocumentId>(), Ok(id));
+        assert_eq!(DocumentId::from_url(&id.url()), Ok(id));
+        assert_eq!(
+            DocumentId::parse_url_or_id(&format!("{}#abc", id.url())),
+            Ok(id)
+        );
+    }
+
+    #[test]
+    fn matches_an_id_written_by_automerge_repo() {
+        // Produced by @automerge/automerge-repo's generateAutomergeUrl().
+        let id: DocumentId = "4NMNnkMhL8jXrdJ9jamS58PAVdXu".parse().expect("valid id");
+        assert_eq!(id.as_bytes().len(), 16);
+        assert_eq!(id.to_string(), "4NMNnkMhL8jXrdJ9jamS58PAVdXu");
+    }
+
+    #[test]
+    fn refuses_bad_ids_with_a_reason() {
+        assert!(matches!(
+            "not-base58!".parse::<DocumentId>(),
+            Err(IdError::Base58(_))
+        ));
+        let short = bs58::encode([1u8; 8]).with_check().into_string();
+        assert_eq!(short.parse::<DocumentId>(), Err(IdError::Length(8)));
+        assert_eq!(DocumentId::from_url("http://x"), Err(IdError::UrlScheme));
+    }
+}

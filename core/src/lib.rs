@@ -1,0 +1,21 @@
+//! The shared core of the field system: domain records and the sans-IO sync engine.
+//!
+//! Layout:
+//! - [`ids`] — document IDs (base58check), `automerge:` URLs, peer IDs;
+//! - [`protocol`] — automerge-repo network protocol v1 messages in CBOR;
+//! - [`storage`] — automerge-repo's storage key layout and compaction rule;
+//! - [`engine`] — the sync engine: frames, storage reads and edits in; frames and storage
+//!   writes out; no sockets, files or clock;
+//! - [`records`] — typed records (area index, unit, vacant-unit inspection) over Automerge;
+
+//!
+//! Architecture invariant: nothing in this crate performs IO or reads the clock.
+
+pub mod engine;
+pub mod ids;
+pub mod protocol;
+pub mod records;
+pub mod storage;
+
+pub use engine::{Config, ConnId, Effects, Engine, EngineError, Event, Role};
+pub use ids::{DocumentId, PeerId};
