@@ -7,14 +7,18 @@
 //! - [`engine`] — the sync engine: frames, storage reads and edits in; frames and storage
 //!   writes out; no sockets, files or clock;
 //! - [`records`] — typed records (area index, unit, vacant-unit inspection) over Automerge;
-
+//! - [`replica`] — one area's replica: the engine plus the area index that says which
+//!   documents to hold;
+//! - [`demo`] — a generated estate for demos, tests and benchmarks;
 //!
 //! Architecture invariant: nothing in this crate performs IO or reads the clock.
 
+pub mod demo;
 pub mod engine;
 pub mod ids;
 pub mod protocol;
 pub mod records;
+pub mod replica;
 pub mod storage;
 
 pub use engine::{Config, ConnId, Effects, Engine, EngineError, Event, Role};

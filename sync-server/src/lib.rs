@@ -1,0 +1,107 @@
+//! The sync server: the same core engine as the phones, with tokio and sqlx doing the IO.
+//!
+//! Layout:
+//! - [`config`] — command line and environment;
+//! - [`store`] — the database: chunks in automerge-repo's layout, places, projections;
+//! - [`hub`] — the one task that owns the engine and orders commit-before-reply;
+//! - [`ws`] — the `/sync` WebSocket sessions;
+//! - [`projection`] — records into SQL rows, in the same transaction as their chunks;
+//! - [`api`] — JSON for the app and the office;
+//! - [`demo`] — loads the demo estate;
+//! - [`client`] — a native client replica over a WebSocket (tests, benchmarks, tools).
+
+pub mod api;
+pub mod client;
+pub mod config;
+pub mod demo;
+pub mod hub;
+pub mod projection;
+pub mod store;
+pub mod ws;
+
+use std::net::SocketAddr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use tokio::sync::watch;
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::config::ServeArgs;
+use crate::hub::HubHandle;
+use crate::store::Store;
+
+/// Shared by every handler.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub hub: HubHandle,
+    /// Flips to true once, when the server is stopping.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// Every route: the WebSocket, the API, and the app as static files.
+pub fn app(state: AppState, app_dir: &std::path::Path) -> Router {
+    let files = ServeDir::new(app_dir).fallback(ServeFile::new(app_dir.join("index.html")));
+    Router::new()
+        .merge(ws::router())
+        .merge(api::router())
+        .fallback_service(files)
+        .with_state(state)
+}
+
+/// Milliseconds since the Unix epoch, from the server's clock.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+/// A running server.
+#[derive(Debug)]
+pub struct Running {
+    pub addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    /// Stops accepting, closes every session and waits for the hub's last commit.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(true);
+        self.task.await?
+    }
+}
+
+/// Opens the store, seeds the demo if asked, binds, and serves in the background.
+pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
+    let store = Store::open(&args.data).await?;
+    if args.demo && demo::seed(&store, estate_core::demo::demo_estate()?, now_ms()).await? {
+        tracing::info!("demo estate loaded");
+    }
+    let (stop, shutdown) = watch::channel(false);
+    let (hub, hub_task) = hub::spawn(
+        store.clone(),
+        format!("sync-server-{}", std::process::id()),
+        shutdown.clone(),
+    );
+    let state = AppState {
+        store,
+        hub,
+        shutdown: shutdown.clone(),
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    let addr = listener.local_addr()?;
+    let router = app(state, &args.app_dir());
+    let mut wait = shutdown;
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = wait.wait_for(|stopping| *stopping).await;
+            })
+            .await?;
+        hub_task.await?;
+        Ok(())
+    });
+    Ok(Running { addr, stop, task })
+}

@@ -1,0 +1,253 @@
+//! The phone's view of the core: one [`FieldReplica`] per signed-in housekeeper. JS does
+//! only IO — the WebSocket, IndexedDB, the clock — and carries out the effects this
+//! returns, in order: storage writes (awaited), then frames. Every rule lives in
+//! `estate-core`; nothing here decides anything.
+
+use estate_core::engine::{Config, ConnId, Effects, Event, Role};
+use estate_core::records::inspection::InspectionForm;
+use estate_core::records::month::Month;
+use estate_core::replica::Replica;
+use estate_core::storage::{StorageKey, StorageOp};
+use estate_core::{DocumentId, ids::IdError};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+fn js_error(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn parse_id(text: &str) -> Result<DocumentId, JsError> {
+    DocumentId::parse_url_or_id(text).map_err(|e: IdError| js_error(e))
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(js_error)
+}
+
+/// One stored chunk as IndexedDB holds it.
+#[derive(Deserialize)]
+struct Chunk {
+    key: Vec<String>,
+    #[serde(with = "serde_bytes")]
+    data: Vec<u8>,
+}
+
+/// A storage write for IndexedDB.
+#[derive(Serialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+enum JsStorageOp {
+    Put {
+        key: [String; 3],
+        #[serde(with = "serde_bytes")]
+        data: Vec<u8>,
+    },
+    Delete {
+        key: [String; 3],
+    },
+}
+
+/// What JS must do after a call, in this order.
+#[derive(Serialize)]
+struct JsEffects {
+    storage: Vec<JsStorageOp>,
+    loads: Vec<String>,
+    sends: Vec<serde_bytes::ByteBuf>,
+    close: bool,
+    changed: Vec<String>,
+    errors: Vec<String>,
+}
+
+impl From<Effects> for JsEffects {
+    fn from(effects: Effects) -> Self {
+        let storage = effects
+            .storage
+            .into_iter()
+            .map(|op| match op {
+                StorageOp::Put(key, data) => JsStorageOp::Put {
+                    key: key.to_parts(),
+                    data,
+                },
+                StorageOp::Delete(key) => JsStorageOp::Delete {
+                    key: key.to_parts(),
+                },
+            })
+            .collect();
+        let mut changed = Vec::new();
+        let mut errors = Vec::new();
+        for event in effects.events {
+            match event {
+                Event::DocChanged { document } => changed.push(document.to_string()),
+                Event::PeerError { message, .. } => errors.push(message),
+                Event::DocUnavailable { .. } | Event::PeerReady { .. } => {}
+            }
+        }
+        Self {
+            storage,
+            loads: effects.loads.iter().map(ToString::to_string).collect(),
+            sends: effects
+                .sends
+                .into_iter()
+                .map(|(_, f)| serde_bytes::ByteBuf::from(f))
+                .collect(),
+            close: !effects.closes.is_empty(),
+            changed,
+            errors,
+        }
+    }
+}
+
+/// A housekeeper's replica of one area.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct FieldReplica {
+    inner: Replica,
+    /// The current WebSocket session, if any.
+    conn: Option<ConnId>,
+    next_conn: ConnId,
+}
+
+#[wasm_bindgen]
+impl FieldReplica {
+    /// `peerId` names this device; `indexUrl` is the area index (`automerge:…`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(peer_id: String, index_url: &str) -> Result<FieldReplica, JsError> {
+        let index = parse_id(index_url)?;
+        let config = Config::new(Role::Client, peer_id);
+        Ok(Self {
+            inner: Replica::new(config, index),
+            conn: None,
+            next_conn: 1,
+        })
+    }
+
+    /// Hands over one document's chunks read from IndexedDB (an empty list if none).
+    #[wasm_bindgen(js_name = loadChunks)]
+    pub fn load_chunks(&mut self, doc_id: &str, chunks: JsValue) -> Result<(), JsError> {
+        let id = parse_id(doc_id)?;
+        let chunks: Vec<Chunk> = serde_wasm_bindgen::from_value(chunks).map_err(js_error)?;
+        let parsed = chunks
+            .into_iter()
+            .filter_map(|c| Some((StorageKey::from_parts(&c.key)?, c.data)))
+            .collect();
+        self.inner.engine().loaded(id, parsed);
+        Ok(())
+    }
+
+    /// The WebSocket opened.
+    pub fn connected(&mut self, now_ms: f64) {
+        let conn = self.next_conn;
+        self.next_conn += 1;
+        self.conn = Some(conn);
+        self.inner.engine().connect(conn, now_ms as u64);
+    }
+
+    /// The WebSocket closed.
+    pub fn disconnected(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.inner.engine().disconnect(conn);
+        }
+    }
+
+    /// A binary frame arrived.
+    pub fn receive(&mut self, frame: &[u8], now_ms: f64) {
+        if let Some(conn) = self.conn {
+            self.inner.engine().receive(conn, frame, now_ms as u64);
+        }
+    }
+
+    /// Collects the work to do: storage writes, loads, frames (see the type's docs).
+    pub fn flush(&mut self) -> Result<JsValue, JsError> {
+        to_js(&JsEffects::from(self.inner.flush()))
+    }
+
+    /// The area's name and ID, or null before the index has arrived.
+    #[wasm_bindgen(js_name = areaInfo)]
+    pub fn area_info(&mut self) -> Result<JsValue, JsError> {
+        match self.inner.index() {
+            Ok(index) => to_js(&serde_json_like::AreaInfo {
+                area_id: index.area_id,
+                name: index.name,
+                entries: index.entries.len(),
+            }),
+            Err(_) => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Vacant units and whether each is inspected this month (Asia/Shanghai).
+    #[wasm_bindgen(js_name = vacantUnits)]
+    pub fn vacant_units(&mut self, now_ms: f64) -> Result<JsValue, JsError> {
+        let units = self
+            .inner
+            .vacant_units(Month::at(now_ms as i64))
+            .map_err(js_error)?;
+        to_js(&units)
+    }
+
+    /// Records an inspection; returns the new document's ID.
+    #[wasm_bindgen(js_name = recordInspection)]
+    pub fn record_inspection(
+        &mut self,
+        unit_id: &str,
+        form: JsValue,
+        inspector: &str,
+        now_ms: f64,
+    ) -> Result<String, JsError> {
+        let unit = parse_id(unit_id)?;
+        let form: InspectionForm = serde_wasm_bindgen::from_value(form).map_err(js_error)?;
+        let id = self
+            .inner
+            .record_inspection(unit, form, inspector, now_ms as i64)
+            .map_err(js_error)?;
+        Ok(id.to_string())
+    }
+
+    /// Every inspection held, newest first.
+    pub fn inspections(&mut self) -> Result<JsValue, JsError> {
+        let list: Vec<serde_json_like::Listed> = self
+            .inner
+            .inspections()
+            .map_err(js_error)?
+            .into_iter()
+            .map(|(id, record)| serde_json_like::Listed {
+                id: id.to_string(),
+                record,
+            })
+            .collect();
+        to_js(&list)
+    }
+
+    /// Documents with edits the server has not yet confirmed.
+    #[wasm_bindgen(js_name = pendingCount)]
+    pub fn pending_count(&mut self) -> usize {
+        self.inner.engine().unconfirmed().len()
+    }
+
+    /// Documents listed in the index that have not arrived yet.
+    #[wasm_bindgen(js_name = missingCount)]
+    pub fn missing_count(&mut self) -> usize {
+        self.inner.missing()
+    }
+}
+
+/// Shapes handed to JS as plain objects.
+mod serde_json_like {
+    use estate_core::records::inspection::Inspection;
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AreaInfo {
+        pub area_id: String,
+        pub name: String,
+        pub entries: usize,
+    }
+
+    #[derive(Serialize)]
+    pub struct Listed {
+        pub id: String,
+        #[serde(flatten)]
+        pub record: Inspection,
+    }
+}
