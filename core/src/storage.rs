@@ -17,6 +17,8 @@ use crate::ids::DocumentId;
 
 /// What kind of chunk a key names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Declaration order is the sort order: `Snapshot` first, so a range scan over one
+/// document starts at `(doc, Snapshot, "")`.
 pub enum ChunkKind {
     Snapshot,
     Incremental,

@@ -1,1 +1,207 @@
-//! placeholder
+//! A native client replica: the core's [`Replica`] over a real WebSocket, with storage in
+//! memory. It does exactly what the phone's JS does — carry out the engine's effects in
+//! order — so tests and benchmarks exercise the phone's path without a browser.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use estate_core::DocumentId;
+use estate_core::engine::{Config, Effects, Role};
+use estate_core::replica::Replica;
+use estate_core::storage::{ChunkKind, StorageKey, StorageOp};
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::tungstenite::Message;
+
+type Job = Box<dyn FnOnce(&mut Replica) + Send>;
+
+/// A connected native client.
+#[derive(Debug)]
+pub struct NativeClient {
+    jobs: mpsc::UnboundedSender<Job>,
+    /// Bumps after every batch of work, so waiters re-check their condition.
+    progress: watch::Receiver<u64>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Why the client stopped or an operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("could not connect: {0}")]
+    Connect(#[from] tokio_tungstenite::tungstenite::Error),
+    #[error("the client has stopped")]
+    Stopped,
+    #[error("timed out after {0:?} waiting for {1}")]
+    Timeout(Duration, String),
+}
+
+impl NativeClient {
+    /// Connects to `ws_url` (`ws://host:port/sync`) as a replica of the area `index`.
+    pub async fn connect(
+        ws_url: &str,
+        peer_id: &str,
+        index: DocumentId,
+    ) -> Result<Self, ClientError> {
+        let (socket, _) = tokio_tungstenite::connect_async(ws_url).await?;
+        let replica = Replica::new(Config::new(Role::Client, peer_id), index);
+        let (jobs, job_rx) = mpsc::unbounded_channel();
+        let (bump, progress) = watch::channel(0);
+        let task = tokio::spawn(run(socket, replica, job_rx, bump));
+        Ok(Self {
+            jobs,
+            progress,
+            task,
+        })
+    }
+
+    /// Runs `f` on the replica inside the client's task and returns its result.
+    pub async fn with<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Replica) -> T + Send + 'static,
+    ) -> Result<T, ClientError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |r| {
+            let _ = tx.send(f(r));
+        });
+        self.jobs.send(job).map_err(|_| ClientError::Stopped)?;
+        rx.await.map_err(|_| ClientError::Stopped)
+    }
+
+    /// Waits until `condition` holds on the replica, re-checking after every batch.
+    pub async fn wait_until(
+        &self,
+        what: &str,
+        timeout: Duration,
+        condition: impl Fn(&mut Replica) -> bool + Send + Sync + Clone + 'static,
+    ) -> Result<(), ClientError> {
+        let mut progress = self.progress.clone();
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            progress.borrow_and_update();
+            if self.with(condition.clone()).await? {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(ClientError::Timeout(timeout, what.to_owned()));
+            }
+            match tokio::time::timeout_at(deadline, progress.changed()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(_)) => return Err(ClientError::Stopped),
+                Err(_) => return Err(ClientError::Timeout(timeout, what.to_owned())),
+            }
+        }
+    }
+
+    /// Closes the connection and stops the task.
+    pub fn close(self) {
+        self.task.abort();
+    }
+}
+
+/// What the client holds in storage: the same keys and chunks the phone keeps in IndexedDB.
+type Memory = BTreeMap<StorageKey, Vec<u8>>;
+
+async fn run(
+    socket: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    mut replica: Replica,
+    mut jobs: mpsc::UnboundedReceiver<Job>,
+    bump: watch::Sender<u64>,
+) {
+    const CONN: u64 = 1;
+    let (mut sink, mut stream) = socket.split();
+    let mut memory = Memory::new();
+    replica.engine().connect(CONN, crate::now_ms() as u64);
+    loop {
+        if !settle(&mut replica, &mut memory, &mut sink).await {
+            break;
+        }
+        tokio::select! {
+            frame = stream.next() => match frame {
+                Some(Ok(Message::Binary(bytes))) => {
+                    replica.engine().receive(CONN, &bytes, crate::now_ms() as u64);
+                    // Take whatever else already arrived before flushing: one burst, one flush.
+                    while let Some(Some(Ok(Message::Binary(more)))) = futures_util::FutureExt::now_or_never(stream.next()) {
+                        replica.engine().receive(CONN, &more, crate::now_ms() as u64);
+                    }
+                    // Only the network moves a waiter's condition; local jobs answer directly.
+                    if !settle(&mut replica, &mut memory, &mut sink).await {
+                        break;
+                    }
+                    bump.send_modify(|n| *n += 1);
+                }
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => break,
+            },
+            job = jobs.recv() => match job {
+                Some(job) => job(&mut replica),
+                None => break,
+            },
+        }
+    }
+    replica.engine().disconnect(CONN);
+    bump.send_modify(|n| *n += 1);
+    // Keep answering jobs after the connection is gone, so callers see the final state.
+    while let Some(job) = jobs.recv().await {
+        job(&mut replica);
+    }
+}
+
+/// Flushes until quiet: storage first, then loads, then frames. False if the socket died.
+async fn settle<S>(replica: &mut Replica, memory: &mut Memory, sink: &mut S) -> bool
+where
+    S: futures_util::Sink<Message> + Unpin,
+{
+    loop {
+        let Effects {
+            storage,
+            loads,
+            sends,
+            closes,
+            ..
+        } = replica.flush();
+        apply(memory, storage);
+        for id in &loads {
+            let chunks = chunks_of(memory, *id);
+            replica.engine().loaded(*id, chunks);
+        }
+        for (_, frame) in sends {
+            if sink.feed(Message::Binary(frame.into())).await.is_err() {
+                return false;
+            }
+        }
+        if sink.flush().await.is_err() || !closes.is_empty() {
+            return false;
+        }
+        if loads.is_empty() {
+            return true;
+        }
+    }
+}
+
+fn apply(memory: &mut Memory, ops: Vec<StorageOp>) {
+    for op in ops {
+        match op {
+            StorageOp::Put(key, data) => {
+                memory.insert(key, data);
+            }
+            StorageOp::Delete(key) => {
+                memory.remove(&key);
+            }
+        }
+    }
+}
+
+fn chunks_of(memory: &Memory, id: DocumentId) -> Vec<(StorageKey, Vec<u8>)> {
+    let first = StorageKey {
+        document: id,
+        kind: ChunkKind::Snapshot,
+        name: String::new(),
+    };
+    memory
+        .range(first..)
+        .take_while(|(k, _)| k.document == id)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
