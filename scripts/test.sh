@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Sets everything up and runs the whole test suite: formatting, lints, Rust tests
+# (unit, simulation, server end to end, SIGKILL), the protocol tests against the
+# independent JS automerge-repo client, and the browser tests in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n== %s\n' "$*"; }
+
+bash scripts/setup.sh --browser
+
+step "cargo fmt --check"
+cargo fmt --all --check
+step "cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+step "build the app (WASM core + Vite)"
+bash scripts/build-app.sh
+step "cargo test"
+cargo test --workspace
+server="$(pwd)/target/debug/sync-server serve"
+step "protocol tests with the JS automerge-repo client"
+(cd tests/js && SYNC_SERVER_CMD="$server" node --test)
+step "browser tests (headless Chromium)"
+(cd tests/e2e && SYNC_SERVER_CMD="$server" node --test)
