@@ -24,7 +24,7 @@ fi
 if $want_browser && ! command -v chromium >/dev/null; then
   step "Chromium for browser tests (Debian packages)"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
 fi
 
 for dir in app tests/js tests/e2e; do

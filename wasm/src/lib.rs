@@ -22,7 +22,9 @@ fn parse_id(text: &str) -> Result<DocumentId, JsError> {
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .serialize(
+            &serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false),
+        )
         .map_err(js_error)
 }
 

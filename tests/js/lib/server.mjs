@@ -1,0 +1,61 @@
+// Starts the sync server for a test: its own process group, a fresh data directory,
+// port 0. Shared by the protocol tests and the browser tests.
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** The command that runs the server; `SYNC_SERVER_CMD` overrides the debug build. */
+export const serverCommand = process.env.SYNC_SERVER_CMD ?? `${root}/target/debug/sync-server serve`;
+
+/** Polls `check` until it returns a truthy value, or fails naming `what`. */
+export async function waitFor(what, check, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 50)); // poll interval until the deadline
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ""}`);
+}
+
+/** Starts a server (`command` defaults to ours) and resolves once it listens. */
+export async function startServer({ command = serverCommand, demo = true, data } = {}) {
+  data ??= mkdtempSync(join(tmpdir(), "estate-test-"));
+  const line = `${command} --listen 127.0.0.1:0 --data ${data}${demo ? " --demo" : ""}`;
+  const child = spawn(line, { shell: true, detached: true, stdio: ["ignore", "pipe", "inherit"] });
+  const http = await new Promise((resolve, reject) => {
+    let seen = "";
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${line}\n${seen}`)), 60_000);
+    child.stdout.on("data", (chunk) => {
+      seen += chunk;
+      const match = /listening on (http:\/\/[\d.:]+)/.exec(seen);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}: ${line}\n${seen}`)));
+  });
+  child.stdout.resume();
+  return {
+    http,
+    ws: `${http.replace("http", "ws")}/sync`,
+    data,
+    stop() {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    },
+  };
+}
