@@ -21,7 +21,7 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
-if $want_browser && ! command -v chromium >/dev/null; then
+if $want_browser && ! dpkg -s chromium chromium-driver fonts-noto-cjk >/dev/null 2>&1; then
   step "Chromium for browser tests (Debian packages)"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null

@@ -131,7 +131,7 @@ fn add_area(
         };
         let entry = Entry {
             kind: unit::KIND.into(),
-            code: Some(code),
+            code: Some(code.into()),
             status: Some(status.as_str().into()),
             ..Entry::default()
         };
@@ -162,9 +162,9 @@ fn add_area(
         let id = stable_id(&format!("{}/{area_id}/inspection/{i}", estate.project));
         let entry = Entry {
             kind: inspection::KIND.into(),
-            code: Some(record.unit_code.to_string()),
-            unit: Some(unit_ids[k].to_string()),
-            month: Some(record.month.to_string()),
+            code: Some(record.unit_code.to_string().into()),
+            unit: Some(unit_ids[k].to_string().into()),
+            month: Some(record.month.to_string().into()),
             status: None,
         };
         AreaIndex::put_entry(&mut index, id, &entry)?;

@@ -7,6 +7,7 @@
 pub mod index;
 pub mod inspection;
 pub mod month;
+pub mod text;
 pub mod unit;
 
 use automerge::{AutoCommit, ROOT, ReadDoc};

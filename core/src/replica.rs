@@ -122,7 +122,7 @@ impl Replica {
                 let status = UnitStatus::parse(e.status.as_deref()?)?;
                 status.is_vacant().then(|| VacantUnit {
                     id: *id,
-                    code: e.code.clone().unwrap_or_default(),
+                    code: e.code.clone().unwrap_or_default().into(),
                     status,
                     status_label: status.label_zh(),
                     inspected: inspected.contains(id.to_string().as_str()),
@@ -161,9 +161,9 @@ impl Replica {
         self.engine.create(id, made.to_doc()?)?;
         let listed = Entry {
             kind: inspection::KIND.into(),
-            code: Some(made.unit_code.to_string()),
-            unit: Some(unit_id.to_string()),
-            month: Some(made.month.to_string()),
+            code: Some(made.unit_code.as_str().into()),
+            unit: Some(unit_id.to_string().into()),
+            month: Some(made.month.to_string().into()),
             status: None,
         };
         self.engine

@@ -9,6 +9,7 @@ use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, transaction::Transactable};
 use autosurgeon::{Hydrate, Reconcile};
 use serde::Serialize;
 
+use super::text::Str;
 use super::{RecordError, expect_kind};
 use crate::ids::DocumentId;
 
@@ -18,16 +19,16 @@ pub const KIND: &str = "area-index";
 #[derive(Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
-    pub kind: String,
+    pub kind: Str,
     /// Unit code for units and unit-bound records.
     #[autosurgeon(rename = "code")]
-    pub code: Option<String>,
+    pub code: Option<Str>,
     /// Unit status (units) — lets the phone list vacant units without opening them.
-    pub status: Option<String>,
+    pub status: Option<Str>,
     /// The unit document a record is about.
-    pub unit: Option<String>,
+    pub unit: Option<Str>,
     /// The month a monthly record counts for.
-    pub month: Option<String>,
+    pub month: Option<Str>,
 }
 
 /// An area index, read.
@@ -41,10 +42,10 @@ pub struct AreaIndex {
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 struct Header {
-    kind: String,
+    kind: Str,
     #[autosurgeon(rename = "areaId")]
-    area_id: String,
-    name: String,
+    area_id: Str,
+    name: Str,
 }
 
 impl AreaIndex {
@@ -94,8 +95,8 @@ impl AreaIndex {
             .filter_map(|(k, v)| Some((k.parse().ok()?, v)))
             .collect();
         Ok(Self {
-            area_id: header.area_id,
-            name: header.name,
+            area_id: header.area_id.into(),
+            name: header.name.into(),
             entries,
         })
     }

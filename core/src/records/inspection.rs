@@ -8,6 +8,7 @@ use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
 use super::month::Month;
+use super::text::Str;
 use super::unit::UnitCode;
 use super::{RecordError, expect_kind};
 use crate::ids::DocumentId;
@@ -84,21 +85,21 @@ pub enum Occasion {
 /// The stored shape.
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 struct Stored {
-    kind: String,
-    unit: String,
+    kind: Str,
+    unit: Str,
     #[autosurgeon(rename = "unitCode")]
-    unit_code: String,
+    unit_code: Str,
     #[autosurgeon(rename = "areaId")]
-    area_id: String,
-    month: String,
+    area_id: Str,
+    month: Str,
     occasion: Occasion,
     checklist: Checklist,
     ventilated: bool,
     #[autosurgeon(rename = "cleaningArranged")]
     cleaning_arranged: bool,
-    findings: String,
-    notes: String,
-    inspector: String,
+    findings: Str,
+    notes: Str,
+    inspector: Str,
     #[autosurgeon(rename = "inspectedAt")]
     inspected_at: i64,
 }
@@ -190,15 +191,15 @@ impl Inspection {
         Ok(Self {
             unit,
             unit_code: s.unit_code.parse()?,
-            area_id: s.area_id,
+            area_id: s.area_id.into(),
             month: s.month.parse()?,
             occasion: s.occasion,
             checklist: s.checklist,
             ventilated: s.ventilated,
             cleaning_arranged: s.cleaning_arranged,
-            findings: s.findings,
-            notes: s.notes,
-            inspector: s.inspector,
+            findings: s.findings.into(),
+            notes: s.notes.into(),
+            inspector: s.inspector.into(),
             inspected_at: s.inspected_at,
         })
     }
@@ -206,17 +207,17 @@ impl Inspection {
     fn stored(&self) -> Stored {
         Stored {
             kind: KIND.into(),
-            unit: self.unit.to_string(),
-            unit_code: self.unit_code.to_string(),
-            area_id: self.area_id.clone(),
-            month: self.month.to_string(),
+            unit: self.unit.to_string().into(),
+            unit_code: self.unit_code.as_str().into(),
+            area_id: self.area_id.as_str().into(),
+            month: self.month.to_string().into(),
             occasion: self.occasion,
             checklist: self.checklist.clone(),
             ventilated: self.ventilated,
             cleaning_arranged: self.cleaning_arranged,
-            findings: self.findings.clone(),
-            notes: self.notes.clone(),
-            inspector: self.inspector.clone(),
+            findings: self.findings.as_str().into(),
+            notes: self.notes.as_str().into(),
+            inspector: self.inspector.as_str().into(),
             inspected_at: self.inspected_at,
         }
     }

@@ -7,6 +7,7 @@ use automerge::AutoCommit;
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
+use super::text::Str;
 use super::{RecordError, expect_kind};
 
 pub const KIND: &str = "unit";
@@ -111,11 +112,11 @@ impl UnitStatus {
 /// The stored shape of a unit document.
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 struct Stored {
-    kind: String,
-    code: String,
-    building: String,
+    kind: Str,
+    code: Str,
+    building: Str,
     #[autosurgeon(rename = "areaId")]
-    area_id: String,
+    area_id: Str,
     status: UnitStatus,
 }
 
@@ -140,7 +141,7 @@ impl Unit {
         let stored: Stored = autosurgeon::hydrate(doc)?;
         Ok(Self {
             code: stored.code.parse()?,
-            area_id: stored.area_id,
+            area_id: stored.area_id.into(),
             status: stored.status,
         })
     }
@@ -155,9 +156,9 @@ impl Unit {
     fn stored(&self) -> Stored {
         Stored {
             kind: KIND.into(),
-            code: self.code.to_string(),
-            building: self.code.building().to_owned(),
-            area_id: self.area_id.clone(),
+            code: self.code.as_str().into(),
+            building: self.code.building().into(),
+            area_id: self.area_id.as_str().into(),
             status: self.status,
         }
     }

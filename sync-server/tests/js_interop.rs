@@ -1,0 +1,99 @@
+//! Our native client and the independent JS automerge-repo client read each other's
+//! documents through our server. Needs `npm ci` in tests/js (scripts/setup.sh does it).
+
+mod common;
+
+use std::process::Command;
+
+use automerge::ReadDoc;
+use common::{WAIT, area_one, demo_server, full_replica, ws_url};
+use estate_core::DocumentId;
+use estate_core::records::inspection::InspectionForm;
+use estate_core::records::month::Month;
+use estate_core::records::text::Str;
+use sync_server::client::NativeClient;
+
+fn node(script: &str, args: &[&str]) -> serde_json::Value {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/js");
+    let out = Command::new("node")
+        .current_dir(dir)
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "{script} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON line")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_js_client_reads_an_inspection_made_by_our_client() {
+    let (server, _dir) = demo_server().await;
+    let url = ws_url(server.addr);
+    let phone = full_replica(&url, "phone").await;
+    let id = phone
+        .with(|r| {
+            let now = sync_server::now_ms();
+            let unit = r.vacant_units(Month::at(now)).expect("units")[0].id;
+            let form = InspectionForm {
+                notes: "楼道灯不亮".into(),
+                ventilated: true,
+                ..InspectionForm::default()
+            };
+            r.record_inspection(unit, form, "hk-zhang", now)
+                .expect("recorded")
+        })
+        .await
+        .expect("alive");
+    phone
+        .wait_until("the server to confirm", WAIT, |r| {
+            r.engine().unconfirmed().is_empty()
+        })
+        .await
+        .expect("confirmed");
+
+    let read = node("interop/read.mjs", &[&url, &id.url(), "notes"]);
+    let doc = &read["doc"];
+    assert_eq!(doc["kind"], "vacant-inspection");
+    assert_eq!(doc["notes"], "楼道灯不亮");
+    assert_eq!(doc["ventilated"], true);
+    assert_eq!(doc["checklist"]["leaks"], "normal");
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn our_client_reads_a_document_made_by_the_js_client() {
+    let (server, _dir) = demo_server().await;
+    let url = ws_url(server.addr);
+    let made = node(
+        "interop/create.mjs",
+        &[&url, r#"{"kind":"note","text":"电梯异响","floor":12}"#],
+    );
+    let id = DocumentId::from_url(made["url"].as_str().expect("url")).expect("valid automerge URL");
+    let client = NativeClient::connect(&url, "reader", area_one())
+        .await
+        .expect("connects");
+    client
+        .with(move |r| r.engine().want(id))
+        .await
+        .expect("alive");
+    client
+        .wait_until("the JS document", WAIT, move |r| {
+            r.doc(id).ok().is_some_and(|d| {
+                let text: Option<Str> =
+                    autosurgeon::hydrate_prop(&*d, automerge::ROOT, "text").ok();
+                let floor = d
+                    .get(automerge::ROOT, "floor")
+                    .ok()
+                    .flatten()
+                    .and_then(|(v, _)| v.as_i64());
+                text.as_deref() == Some("电梯异响") && floor == Some(12)
+            })
+        })
+        .await
+        .expect("our client reads JS text and numbers");
+    server.stop().await.expect("stops");
+}
