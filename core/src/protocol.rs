@@ -281,9 +281,9 @@ impl Wire {
 mod tests {
     use super::*;
 
-    fn check_round_trip(message: Message) {
+    fn check_round_trip(message: &Message) {
         let decoded = Message::decode(&message.encode()).expect("decodes");
-        assert_eq!(decoded, message);
+        assert_eq!(&decoded, message);
     }
 
     #[test]
@@ -291,7 +291,7 @@ mod tests {
         let a = PeerId::new("phone-a");
         let s = PeerId::new("server");
         let document = DocumentId::from_bytes([3; 16]);
-        check_round_trip(Message::Join {
+        check_round_trip(&Message::Join {
             sender: a.clone(),
             metadata: PeerMetadata {
                 storage_id: Some("st".into()),
@@ -299,25 +299,25 @@ mod tests {
             },
             versions: vec!["1".into()],
         });
-        check_round_trip(Message::Peer {
+        check_round_trip(&Message::Peer {
             sender: s.clone(),
             target: a.clone(),
             metadata: PeerMetadata::default(),
             version: "1".into(),
         });
-        check_round_trip(Message::Request {
+        check_round_trip(&Message::Request {
             sender: a.clone(),
             target: s.clone(),
             document,
             data: vec![1, 2, 3],
         });
-        check_round_trip(Message::Sync {
+        check_round_trip(&Message::Sync {
             sender: s.clone(),
             target: a.clone(),
             document,
             data: vec![],
         });
-        check_round_trip(Message::DocUnavailable {
+        check_round_trip(&Message::DocUnavailable {
             sender: s,
             target: a,
             document,

@@ -21,11 +21,23 @@ pub enum RecordError {
         found: Option<String>,
     },
     #[error("record is malformed: {0}")]
-    Hydrate(#[from] autosurgeon::HydrateError),
+    Hydrate(Box<autosurgeon::HydrateError>),
     #[error("record could not be written: {0}")]
-    Reconcile(#[from] autosurgeon::ReconcileError),
+    Reconcile(Box<autosurgeon::ReconcileError>),
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: String },
+}
+
+impl From<autosurgeon::HydrateError> for RecordError {
+    fn from(e: autosurgeon::HydrateError) -> Self {
+        Self::Hydrate(Box::new(e))
+    }
+}
+
+impl From<autosurgeon::ReconcileError> for RecordError {
+    fn from(e: autosurgeon::ReconcileError) -> Self {
+        Self::Reconcile(Box::new(e))
+    }
 }
 
 /// The `kind` string at a document's root, if any.

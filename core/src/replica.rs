@@ -129,7 +129,7 @@ impl Replica {
                 })
             })
             .collect();
-        units.sort_by(|a, b| natural_key(&a.code).cmp(&natural_key(&b.code)));
+        units.sort_by_key(|u| natural_key(&u.code));
         Ok(units)
     }
 
@@ -180,10 +180,12 @@ impl Replica {
             .iter()
             .filter(|(_, e)| e.kind == inspection::KIND)
         {
-            if let Ok(doc) = self.engine.doc_mut(*id) {
-                if let Ok(record) = Inspection::from_doc(doc) {
-                    found.push((*id, record));
-                }
+            if let Ok(record) = self
+                .engine
+                .doc_mut(*id)
+                .map(|doc| Inspection::from_doc(doc))
+            {
+                found.extend(record.ok().map(|r| (*id, r)));
             }
         }
         found.sort_by_key(|(_, i)| std::cmp::Reverse(i.inspected_at));

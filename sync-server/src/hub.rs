@@ -150,14 +150,16 @@ impl Hub {
         let received_at = now_ms() as i64;
         let mut tx = self.store.begin().await?;
         store::apply(&mut tx, &effects.storage).await?;
-        for event in &effects.events {
-            if let Event::DocChanged { document } = event {
-                if let Ok(doc) = self.engine.doc_mut(*document) {
-                    if let Err(e) = projection::project(&mut tx, *document, doc, received_at).await
-                    {
-                        tracing::warn!(%document, "stored but not projected: {e}");
-                    }
-                }
+        let changed = effects.events.iter().filter_map(|e| match e {
+            Event::DocChanged { document } => Some(*document),
+            _ => None,
+        });
+        for document in changed {
+            let Ok(doc) = self.engine.doc_mut(document) else {
+                continue;
+            };
+            if let Err(e) = projection::project(&mut tx, document, doc, received_at).await {
+                tracing::warn!(%document, "stored but not projected: {e}");
             }
         }
         tx.commit().await?;
