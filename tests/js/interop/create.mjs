@@ -1,17 +1,36 @@
-// node interop/create.mjs <wsUrl> <json>
-// A JS client creates a document with the given root, waits until a second independent
-// connection can read it back, and prints {"url": ...}.
-import { isDeepStrictEqual } from "node:util";
-import { connect, findWithRetry, plain } from "../lib/repo.mjs";
-import { waitFor } from "../lib/server.mjs";
+// node interop/create.mjs <wsUrl> <jsonContent> [--timeout-ms N]
+// A JS client creates a document whose root is the given JSON object, then a second,
+// independent client (new Repo, new connection) finds it through the server until its
+// content equals the input. Prints {"url":"automerge:..."}.
+// Strings are written the Automerge 3 JS way, as collaborative Text; a Rust reader sees
+// them as text objects, not scalar strings.
+import { connect, findWithRetry, plain, sameJson, waitFor } from "../lib/repo.mjs";
+import { finish, runCli } from "../lib/cli.mjs";
 
-const [wsUrl, json] = process.argv.slice(2);
-const content = JSON.parse(json);
-const writer = connect(wsUrl);
-const handle = writer.create(content);
-const reader = connect(wsUrl);
-const found = await findWithRetry(reader, handle.url);
-await waitFor("the content on the server", () => isDeepStrictEqual(plain(found.doc()), content));
-console.log(JSON.stringify({ url: handle.url }));
-await Promise.all([writer.shutdown(), reader.shutdown()]);
-process.exit(0);
+const USAGE = "node interop/create.mjs <wsUrl> <jsonContent> [--timeout-ms N]";
+
+runCli(USAGE, [], 20_000, async ({ positional, deadline, stage }) => {
+  if (positional.length !== 2) throw new Error(`expected 2 arguments, got ${positional.length}\nusage: ${USAGE}`);
+  const [wsUrl, json] = positional;
+  let content;
+  try {
+    content = JSON.parse(json);
+  } catch (e) {
+    throw new Error(`jsonContent is not JSON: ${e.message}`);
+  }
+  if (content === null || typeof content !== "object" || Array.isArray(content)) {
+    throw new Error("jsonContent must be a JSON object (it becomes the document root)");
+  }
+  stage.now = "creating the document";
+  const writer = connect(wsUrl);
+  const handle = writer.create(content);
+  stage.now = `finding ${handle.url} through a second connection`;
+  const reader = connect(wsUrl);
+  const found = await findWithRetry(reader, handle.url, deadline);
+  stage.now = `waiting for the content of ${handle.url} on the second connection`;
+  await waitFor(() => sameJson(plain(found.doc()), content), {
+    timeoutMs: Math.max(0, deadline - performance.now()),
+    what: `the content of ${handle.url} to arrive through a second connection`,
+  });
+  finish({ url: handle.url });
+});

@@ -1,26 +1,150 @@
 // Independent automerge-repo clients (the JS reference implementation), used to check
-// that our server and our client speak the protocol exactly as automerge-repo does.
+// that a sync server speaks the automerge-repo network protocol exactly as automerge-repo
+// itself does.
+import { randomUUID } from "node:crypto";
+import * as A from "@automerge/automerge";
 import { Repo } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
-import { waitFor } from "./server.mjs";
 
-/** A fresh in-memory Repo with its own WebSocket connection. */
+const POLL_MS = 50;
+const connections = new WeakMap();
+
+/**
+ * A fresh in-memory Repo (no storage, random peer id) with its own WebSocket connection
+ * to `wsUrl`. It shares what it creates with the server (`sharePolicy` true).
+ */
 export function connect(wsUrl) {
-  return new Repo({ network: [new WebSocketClientAdapter(wsUrl)], sharePolicy: async () => true });
+  const adapter = new WebSocketClientAdapter(wsUrl);
+  const state = { url: wsUrl, connected: false, everConnected: false, disconnects: 0 };
+  adapter.on("peer-candidate", () => {
+    state.connected = true;
+    state.everConnected = true;
+  });
+  adapter.on("peer-disconnected", () => {
+    state.connected = false;
+    state.disconnects += 1;
+  });
+  const repo = new Repo({
+    network: [adapter],
+    peerId: `js-${randomUUID()}`,
+    sharePolicy: async () => true,
+  });
+  connections.set(repo, { adapter, state });
+  return repo;
 }
 
-/** Finds a document, retrying while the server says it is unavailable. */
-export async function findWithRetry(repo, url, timeoutMs = 20_000) {
-  return waitFor(`document ${url}`, async () => {
+/** `{connected, everConnected, disconnects}` of a Repo made by `connect`. */
+export function connectionState(repo) {
+  return connections.get(repo)?.state;
+}
+
+/** Calls `onLost(reason)` once if the server closes the connection of a Repo made by `connect`. */
+export function onConnectionLost(repo, onLost) {
+  const entry = connections.get(repo);
+  if (!entry) throw new Error("onConnectionLost needs a Repo made by connect()");
+  let fired = false;
+  entry.adapter.on("peer-disconnected", () => {
+    if (fired) return;
+    fired = true;
+    onLost(`the server closed the WebSocket connection to ${entry.state.url}`);
+  });
+}
+
+/** A short description of a Repo's connection, for error messages. */
+export function describeConnection(repo) {
+  const s = connectionState(repo);
+  if (!s) return "";
+  if (s.connected) return `connected to ${s.url}`;
+  if (s.everConnected) return `connection to ${s.url} lost (${s.disconnects} disconnect(s))`;
+  return `never connected to ${s.url}`;
+}
+
+/**
+ * Polls `predicate` (sync or async) until it returns a truthy value, which is returned.
+ * Throws `timed out after N ms waiting for <what>` at the deadline; the last error the
+ * predicate threw, if any, is appended.
+ */
+export async function waitFor(predicate, { timeoutMs = 20_000, what = "a condition" } = {}) {
+  const deadline = performance.now() + timeoutMs;
+  let last;
+  for (;;) {
     try {
-      return await repo.find(url, { signal: AbortSignal.timeout(5_000) });
-    } catch {
-      return null;
+      const value = await predicate();
+      if (value) return value;
+      last = undefined;
+    } catch (e) {
+      last = e;
     }
-  }, timeoutMs);
+    if (performance.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, Math.min(POLL_MS, Math.max(0, deadline - performance.now()))));
+  }
+  throw new Error(`timed out after ${Math.round(timeoutMs)} ms waiting for ${what}${last ? `: ${last.message ?? last}` : ""}`);
 }
 
-/** Plain JSON of a document (Automerge strings, counters and dates included). */
-export function plain(doc) {
-  return JSON.parse(JSON.stringify(doc, (_k, v) => (v && typeof v === "object" && "val" in v && Object.keys(v).length === 1 ? v.val : v)));
+/**
+ * Finds `url` in `repo`, trying again while the document is reported unavailable (the
+ * server may not have it yet), until `deadline` (a `performance.now()` value). Between
+ * tries the unavailable handle is dropped locally (`repo.delete` sends nothing) so that
+ * the next `find` sends a fresh request. Resolves to the ready DocHandle.
+ */
+export async function findWithRetry(repo, url, deadline = performance.now() + 20_000) {
+  let tries = 0;
+  let last;
+  for (;;) {
+    const left = deadline - performance.now();
+    if (left <= 0) break;
+    tries += 1;
+    try {
+      return await repo.find(url, { signal: AbortSignal.timeout(Math.ceil(left)) });
+    } catch (e) {
+      last = e;
+      if (!/unavailable/i.test(String(e?.message))) {
+        if (e?.name === "AbortError" || e?.name === "TimeoutError") break;
+        throw e;
+      }
+      try {
+        repo.delete(url);
+      } catch {
+        // Nothing to forget.
+      }
+      const pause = Math.min(100, deadline - performance.now());
+      if (pause > 0) await new Promise((r) => setTimeout(r, pause));
+    }
+  }
+  const conn = describeConnection(repo);
+  throw new Error(
+    `document ${url} not found before the deadline after ${tries} tries` +
+      `${last ? ` (last: ${last.message ?? last})` : ""}${conn ? `; ${conn}` : ""}`,
+  );
+}
+
+/**
+ * Plain JSON of an Automerge document or value: Text and strings → string,
+ * ImmutableString → string, Counter → number, Date → ISO string, bytes → {"$bytes": hex}.
+ */
+export function plain(value) {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  if (typeof value === "bigint") return Number(value);
+  if (A.isImmutableString(value)) return value.val;
+  if (A.isCounter(value)) return value.value;
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString("hex") };
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value === "object") {
+    const out = {};
+    for (const [k, v] of Object.entries(value)) out[k] = plain(v);
+    return out;
+  }
+  throw new Error(`cannot make plain JSON of ${typeof value}`);
+}
+
+/** Deep equality of plain JSON values, key order ignored. */
+export function sameJson(a, b) {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k]));
 }

@@ -11,22 +11,6 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 /** The command that runs the server; `SYNC_SERVER_CMD` overrides the debug build. */
 export const serverCommand = process.env.SYNC_SERVER_CMD ?? `${root}/target/debug/sync-server serve`;
 
-/** Polls `check` until it returns a truthy value, or fails naming `what`. */
-export async function waitFor(what, check, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 50)); // poll interval until the deadline
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ""}`);
-}
-
 /** Starts a server (`command` defaults to ours) and resolves once it listens. */
 export async function startServer({ command = serverCommand, demo = true, data } = {}) {
   data ??= mkdtempSync(join(tmpdir(), "estate-test-"));
@@ -43,13 +27,20 @@ export async function startServer({ command = serverCommand, demo = true, data }
         resolve(match[1]);
       }
     });
-    child.on("exit", (code) => reject(new Error(`server exited with ${code}: ${line}\n${seen}`)));
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code ?? signal}: ${line}\n${seen}`));
+    });
   });
   child.stdout.resume();
   return {
     http,
     ws: `${http.replace("http", "ws")}/sync`,
     data,
+    /** False once the server process has exited (crashed or stopped). */
+    alive() {
+      return child.exitCode === null && child.signalCode === null;
+    },
     stop() {
       try {
         process.kill(-child.pid, "SIGKILL");

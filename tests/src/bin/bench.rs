@@ -1,0 +1,292 @@
+//! `cargo run --release -p system-tests --bin bench [-- --quick]`
+//!
+//! P1: an empty client gets a full replica of one area (about 9,000 documents), native
+//! client against our server, and the JS automerge-repo client against the stock Node
+//! server on the same data shape; also both at 500 documents. P2: edit-to-arrival latency
+//! between two connected clients. P5: the gzipped size of the WASM the app ships.
+//! Writes BENCHMARKS.md at the repository root.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use automerge::{ROOT, ReadDoc, transaction::Transactable};
+use estate_core::demo::bench_area;
+use sync_server::client::NativeClient;
+use sync_server::config::ServeArgs;
+
+const ROOT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+
+struct Row {
+    id: &'static str,
+    what: String,
+    ours: String,
+    baseline: String,
+    ratio: String,
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> anyhow::Result<()> {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let sizes: &[usize] = if quick { &[500] } else { &[500, 9_000] };
+    let mut rows = Vec::new();
+    for &n in sizes {
+        let ours = p1_ours(n).await?;
+        let js_ours = p1_js_against(&ours.ws, &ours.index_url);
+        let stock = p1_stock(n);
+        eprintln!(
+            "P1 {n}: ours {:?}, JS client on ours {js_ours:?}, stock {stock:?}",
+            ours.elapsed
+        );
+        let (baseline, ratio) = match &stock {
+            Ok(ms) => (
+                format!("{ms:.0} ms"),
+                format!("{:.1}× faster", ms / ours.elapsed.as_secs_f64() / 1000.0),
+            ),
+            Err(e) => (format!("failed: {e}"), "—".into()),
+        };
+        rows.push(Row {
+            id: "P1",
+            what: format!("empty client → full replica, {n} documents (ours: native client; baseline: JS client + stock Node server)"),
+            ours: format!("{:.0} ms", ours.elapsed.as_secs_f64() * 1000.0),
+            baseline,
+            ratio,
+        });
+        rows.push(Row {
+            id: "P1",
+            what: format!(
+                "JS automerge-repo client fetching the same {n} documents from our server"
+            ),
+            ours: js_ours
+                .map(|ms| format!("{ms:.0} ms"))
+                .unwrap_or_else(|e| format!("failed: {e}")),
+            baseline: "—".into(),
+            ratio: "—".into(),
+        });
+        ours.server.stop().await?;
+    }
+    let (p50, p99) = p2_latency(if quick { 50 } else { 300 }).await?;
+    rows.push(Row {
+        id: "P2",
+        what: "edit on client A → visible on client B (2 clients, loopback)".into(),
+        ours: format!("p50 {p50:.1} ms, p99 {p99:.1} ms"),
+        baseline: "—".into(),
+        ratio: "—".into(),
+    });
+    let (raw, gz) = wasm_size()?;
+    rows.push(Row {
+        id: "P5",
+        what: "WASM core shipped to phones".into(),
+        ours: format!("{} KB gzipped ({} KB raw)", gz / 1000, raw / 1000),
+        baseline: "@automerge/automerge npm wasm: 1,140 KB gzipped".into(),
+        ratio: format!("{:.2}× smaller", 1_140_000.0 / gz as f64),
+    });
+    write_report(&rows)?;
+    Ok(())
+}
+
+struct Ours {
+    server: sync_server::Running,
+    ws: String,
+    index_url: String,
+    elapsed: Duration,
+    _dir: tempfile::TempDir,
+}
+
+/// Our server with a seeded area of `n` documents, fetched by an empty native client.
+async fn p1_ours(n: usize) -> anyhow::Result<Ours> {
+    let dir = tempfile::tempdir()?;
+    let estate = bench_area(n)?;
+    let index = estate.areas[0].index;
+    let store = sync_server::store::Store::open(dir.path()).await?;
+    sync_server::demo::seed(&store, estate, sync_server::now_ms()).await?;
+    drop(store);
+    let args = ServeArgs {
+        listen: "127.0.0.1:0".parse()?,
+        data: dir.path().to_owned(),
+        app_dir: None,
+        demo: false,
+    };
+    let server = sync_server::start(&args).await?;
+    let ws = format!("ws://{}/sync", server.addr);
+    let started = Instant::now();
+    let client = NativeClient::connect(&ws, "bench-p1", index).await?;
+    client
+        .wait_until("the whole area", Duration::from_secs(300), |r| {
+            r.index().is_ok() && r.missing() == 0
+        })
+        .await?;
+    let elapsed = started.elapsed();
+    let held = client.with(|r| r.engine().loaded_ids().len()).await?;
+    if held != n {
+        bail!("expected {n} documents, the client holds {held}");
+    }
+    client.close();
+    Ok(Ours {
+        server,
+        ws,
+        index_url: index.url(),
+        elapsed,
+        _dir: dir,
+    })
+}
+
+fn node(args: &[&str], timeout: Duration) -> anyhow::Result<serde_json::Value> {
+    let mut child = Command::new("node")
+        .current_dir(Path::new(ROOT_DIR).join("tests/js"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("node runs")?;
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(_status) = child.try_wait()? {
+            break;
+        }
+        if Instant::now() > deadline {
+            child.kill()?;
+            bail!("timed out after {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100)); // polling a child process until its deadline
+    }
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().context("stdout")?, &mut out)?;
+    let value: serde_json::Value =
+        serde_json::from_str(out.trim()).with_context(|| format!("node printed {out:?}"))?;
+    if let Some(error) = value.get("error") {
+        bail!("{error}");
+    }
+    Ok(value)
+}
+
+fn p1_js_against(ws: &str, index_url: &str) -> anyhow::Result<f64> {
+    let out = node(
+        &["bench/p1.mjs", "fetch", ws, index_url],
+        Duration::from_secs(600),
+    )?;
+    out["ms"].as_f64().context("ms")
+}
+
+/// The stock Node server: seed with one JS client, fetch with a fresh one.
+fn p1_stock(n: usize) -> anyhow::Result<f64> {
+    let dir = tempfile::tempdir()?;
+    let (mut child, ws) = spawn_node_server(dir.path())?;
+    let result = (|| {
+        let seeded = node(
+            &["bench/p1.mjs", "seed", &ws, &n.to_string()],
+            Duration::from_secs(600),
+        )
+        .context("seeding the stock server")?;
+        let index = seeded["indexUrl"].as_str().context("indexUrl")?.to_owned();
+        if child.try_wait()?.is_some() {
+            bail!("the stock server exited while seeding {n} documents");
+        }
+        let out = node(
+            &["bench/p1.mjs", "fetch", &ws, &index],
+            Duration::from_secs(600),
+        )
+        .context("fetching from the stock server")?;
+        out["ms"].as_f64().context("ms")
+    })();
+    let _ = child.kill();
+    result
+}
+
+fn spawn_node_server(dir: &Path) -> anyhow::Result<(Child, String)> {
+    let mut child = Command::new("node")
+        .current_dir(Path::new(ROOT_DIR).join("tests/js"))
+        .arg("bench/node-server.mjs")
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().context("stdout")?).read_line(&mut line)?;
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .context("listening line")?
+        .to_owned();
+    Ok((child, format!("ws://{addr}/sync")))
+}
+
+/// Two clients of one area; A puts a value on the index, B waits for it.
+async fn p2_latency(rounds: usize) -> anyhow::Result<(f64, f64)> {
+    let dir = tempfile::tempdir()?;
+    let estate = bench_area(50)?;
+    let index = estate.areas[0].index;
+    let store = sync_server::store::Store::open(dir.path()).await?;
+    sync_server::demo::seed(&store, estate, sync_server::now_ms()).await?;
+    drop(store);
+    let args = ServeArgs {
+        listen: "127.0.0.1:0".parse()?,
+        data: dir.path().to_owned(),
+        app_dir: None,
+        demo: false,
+    };
+    let server = sync_server::start(&args).await?;
+    let ws = format!("ws://{}/sync", server.addr);
+    let mut clients = Vec::new();
+    for name in ["bench-a", "bench-b"] {
+        let c = NativeClient::connect(&ws, name, index).await?;
+        c.wait_until("the area", Duration::from_secs(60), |r| {
+            r.index().is_ok() && r.missing() == 0
+        })
+        .await?;
+        clients.push(c);
+    }
+    let mut samples = Vec::with_capacity(rounds);
+    for round in 0..rounds as i64 {
+        let started = Instant::now();
+        clients[0]
+            .with(move |r| {
+                r.engine()
+                    .change(index, |d| d.put(ROOT, "p2", round))
+                    .map(|_| ())
+            })
+            .await??;
+        clients[1]
+            .wait_until("the edit", Duration::from_secs(10), move |r| {
+                r.doc(index)
+                    .ok()
+                    .and_then(|d| d.get(ROOT, "p2").ok().flatten())
+                    .and_then(|(v, _)| v.as_i64())
+                    == Some(round)
+            })
+            .await?;
+        samples.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    server.stop().await?;
+    samples.sort_by(f64::total_cmp);
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    Ok((at(0.5), at(0.99)))
+}
+
+fn wasm_size() -> anyhow::Result<(usize, usize)> {
+    let path = PathBuf::from(ROOT_DIR).join("app/src/wasm/estate_wasm_bg.wasm");
+    let raw = std::fs::read(&path)
+        .with_context(|| format!("{} (run scripts/build-wasm.sh)", path.display()))?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&raw)?;
+    Ok((raw.len(), gz.finish()?.len()))
+}
+
+fn write_report(rows: &[Row]) -> anyhow::Result<()> {
+    let mut md = String::from(
+        "# Benchmarks\n\nMeasured by `cargo run --release -p system-tests --bin bench` on a 2-core machine; \
+         both sides run in the same invocation, so compare the ratio, not the absolute numbers.\n\n\
+         | id | what | ours | baseline | ratio |\n|---|---|---|---|---|\n",
+    );
+    for r in rows {
+        md.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            r.id, r.what, r.ours, r.baseline, r.ratio
+        ));
+    }
+    print!("{md}");
+    std::fs::write(Path::new(ROOT_DIR).join("BENCHMARKS.md"), md)?;
+    Ok(())
+}
