@@ -249,6 +249,14 @@ impl Engine {
         }
     }
 
+    /// Whether a document is in memory and loaded.
+    pub fn holds(&self, document: DocumentId) -> bool {
+        matches!(
+            self.docs.get(&document).map(|d| &d.slot),
+            Some(Slot::Ready(_))
+        )
+    }
+
     /// Every document currently in memory and loaded.
     pub fn loaded_ids(&self) -> Vec<DocumentId> {
         let mut ids: Vec<_> = self
@@ -522,5 +530,93 @@ impl Engine {
         self.out.events.push(Event::PeerError { conn, message });
         self.out.closes.push(conn);
         self.disconnect(conn);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use automerge::{ROOT, transaction::Transactable};
+
+    use super::*;
+    use crate::storage::ChunkKind;
+
+    fn kinds(ops: &[StorageOp]) -> Vec<(&'static str, ChunkKind)> {
+        ops.iter()
+            .map(|op| match op {
+                StorageOp::Put(k, _) => ("put", k.kind),
+                StorageOp::Delete(k) => ("delete", k.kind),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn small_edits_go_to_incremental_chunks_until_they_outgrow_the_snapshot() {
+        let mut engine = Engine::new(Config::new(Role::Client, "phone"));
+        let id = DocumentId::from_bytes([5; 16]);
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "notes", "x".repeat(2_000)).expect("put");
+        engine.create(id, doc).expect("created");
+        // The first save is a snapshot (there is nothing to compare against).
+        assert_eq!(
+            kinds(&engine.flush().storage),
+            vec![("put", ChunkKind::Snapshot)]
+        );
+        engine
+            .change(id, |d| d.put(ROOT, "n", 1))
+            .expect("loaded")
+            .expect("put");
+        assert_eq!(
+            kinds(&engine.flush().storage),
+            vec![("put", ChunkKind::Incremental)]
+        );
+        // A large edit outgrows the snapshot: one new snapshot replaces every older chunk.
+        engine
+            .change(id, |d| d.put(ROOT, "notes", "y".repeat(5_000)))
+            .expect("loaded")
+            .expect("put");
+        assert_eq!(
+            kinds(&engine.flush().storage),
+            vec![
+                ("put", ChunkKind::Snapshot),
+                ("delete", ChunkKind::Snapshot),
+                ("delete", ChunkKind::Incremental)
+            ]
+        );
+        // Nothing changed, nothing written.
+        assert!(engine.flush().storage.is_empty());
+    }
+
+    #[test]
+    fn a_reloaded_document_is_saved_incrementally_not_rewritten() {
+        let mut engine = Engine::new(Config::new(Role::Client, "phone"));
+        let id = DocumentId::from_bytes([6; 16]);
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "notes", "x".repeat(2_000)).expect("put");
+        engine.create(id, doc).expect("created");
+        let chunks: Vec<_> = engine
+            .flush()
+            .storage
+            .into_iter()
+            .filter_map(|op| match op {
+                StorageOp::Put(k, v) => Some((k, v)),
+                StorageOp::Delete(_) => None,
+            })
+            .collect();
+        let mut again = Engine::new(Config::new(Role::Client, "phone"));
+        again.loaded(id, chunks);
+        again
+            .change(id, |d| d.put(ROOT, "n", 1))
+            .expect("loaded")
+            .expect("put");
+        let ops = again.flush().storage;
+        assert_eq!(kinds(&ops), vec![("put", ChunkKind::Incremental)]);
+        let StorageOp::Put(_, bytes) = &ops[0] else {
+            unreachable!()
+        };
+        assert!(
+            bytes.len() < 500,
+            "only the new change is written, not the whole history ({} bytes)",
+            bytes.len()
+        );
     }
 }

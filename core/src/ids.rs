@@ -127,10 +127,14 @@ mod tests {
 
     #[test]
     fn matches_an_id_written_by_automerge_repo() {
-        // Produced by @automerge/automerge-repo's generateAutomergeUrl().
-        let id: DocumentId = "4NMNnkMhL8jXrdJ9jamS58PAVdXu".parse().expect("valid id");
-        assert_eq!(id.as_bytes().len(), 16);
-        assert_eq!(id.to_string(), "4NMNnkMhL8jXrdJ9jamS58PAVdXu");
+        // From @automerge/automerge-repo 2.5.6: generateAutomergeUrl(), then
+        // parseAutomergeUrl() for its documentId and binaryDocumentId.
+        let id: DocumentId = "3jHeq6Mro3UMFVghqqvwGmMCL74i".parse().expect("valid id");
+        assert_eq!(
+            hex::encode(id.as_bytes()),
+            "c3e40b4e18b34e53847402549ef46550"
+        );
+        assert_eq!(id.to_string(), "3jHeq6Mro3UMFVghqqvwGmMCL74i");
     }
 
     #[test]

@@ -45,6 +45,8 @@ pub struct Replica {
     index: DocumentId,
     /// Index heads whose entries have already been asked for.
     scanned: Vec<ChangeHash>,
+    /// Every document the index listed at the last scan.
+    listed: Vec<DocumentId>,
 }
 
 impl Replica {
@@ -55,6 +57,7 @@ impl Replica {
             engine,
             index,
             scanned: Vec::new(),
+            listed: Vec::new(),
         }
     }
 
@@ -84,10 +87,11 @@ impl Replica {
             return;
         };
         self.scanned = heads;
-        let held: std::collections::HashSet<DocumentId> =
-            self.engine.loaded_ids().into_iter().collect();
-        for id in index.entries.keys().filter(|id| !held.contains(id)) {
-            self.engine.want(*id);
+        self.listed = index.entries.into_keys().collect();
+        for id in &self.listed {
+            if !self.engine.holds(*id) {
+                self.engine.want(*id);
+            }
         }
     }
 
@@ -192,13 +196,18 @@ impl Replica {
         Ok(found)
     }
 
-    /// Index entries not yet held locally (still arriving).
+    /// Documents the index lists that have not arrived yet (1 while the index itself is
+    /// missing). Cheap: called after every batch of frames to show progress.
     pub fn missing(&mut self) -> usize {
-        let Ok(index) = self.index() else { return 1 };
-        let held: std::collections::HashSet<DocumentId> =
-            self.engine.loaded_ids().into_iter().collect();
-        let missing = index.entries.keys().filter(|id| !held.contains(id)).count();
-        missing + self.engine.incomplete()
+        if self.scanned.is_empty() {
+            return 1;
+        }
+        let absent = self
+            .listed
+            .iter()
+            .filter(|id| !self.engine.holds(**id))
+            .count();
+        absent + self.engine.incomplete()
     }
 
     /// A document held by this replica, for reading.

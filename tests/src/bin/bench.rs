@@ -198,7 +198,7 @@ fn p1_stock(n: usize) -> anyhow::Result<f64> {
 fn spawn_node_server(dir: &Path) -> anyhow::Result<(Child, String)> {
     let mut child = Command::new("node")
         .current_dir(Path::new(ROOT_DIR).join("tests/js"))
-        .arg("bench/node-server.mjs")
+        .args(["bench/node-server.mjs", "--port", "0", "--dir"])
         .arg(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
