@@ -40,6 +40,13 @@ impl From<autosurgeon::ReconcileError> for RecordError {
     }
 }
 
+/// A new document whose root is `value`.
+pub(crate) fn new_doc(value: impl autosurgeon::Reconcile) -> Result<AutoCommit, RecordError> {
+    let mut doc = AutoCommit::new();
+    autosurgeon::reconcile(&mut doc, value)?;
+    Ok(doc)
+}
+
 /// The `kind` string at a document's root, if any.
 pub fn kind_of(doc: &AutoCommit) -> Option<String> {
     match doc.get(ROOT, "kind") {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::month::Month;
 use super::text::Str;
 use super::unit::UnitCode;
-use super::{RecordError, expect_kind};
+use super::{RecordError, expect_kind, new_doc};
 use crate::ids::DocumentId;
 
 pub const KIND: &str = "vacant-inspection";
@@ -173,9 +173,7 @@ impl Inspection {
     }
 
     pub fn to_doc(&self) -> Result<AutoCommit, RecordError> {
-        let mut doc = AutoCommit::new();
-        autosurgeon::reconcile(&mut doc, self.stored())?;
-        Ok(doc)
+        new_doc(self.stored())
     }
 
     pub fn from_doc(doc: &AutoCommit) -> Result<Self, RecordError> {

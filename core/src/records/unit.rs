@@ -8,7 +8,7 @@ use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
 use super::text::Str;
-use super::{RecordError, expect_kind};
+use super::{RecordError, expect_kind, new_doc};
 
 pub const KIND: &str = "unit";
 
@@ -131,9 +131,7 @@ pub struct Unit {
 impl Unit {
     /// A new unit document.
     pub fn to_doc(&self) -> Result<AutoCommit, RecordError> {
-        let mut doc = AutoCommit::new();
-        autosurgeon::reconcile(&mut doc, self.stored())?;
-        Ok(doc)
+        new_doc(self.stored())
     }
 
     pub fn from_doc(doc: &AutoCommit) -> Result<Self, RecordError> {

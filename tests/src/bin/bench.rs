@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use automerge::{ROOT, ReadDoc, transaction::Transactable};
+use estate_core::DocumentId;
 use estate_core::demo::bench_area;
 use sync_server::client::NativeClient;
 use sync_server::config::ServeArgs;
@@ -95,10 +96,12 @@ struct Ours {
     _dir: tempfile::TempDir,
 }
 
-/// Our server with a seeded area of `n` documents, fetched by an empty native client.
-async fn p1_ours(n: usize) -> anyhow::Result<Ours> {
+/// Our server on port 0 over a fresh data directory holding one area of `documents`.
+async fn seeded_server(
+    documents: usize,
+) -> anyhow::Result<(sync_server::Running, DocumentId, tempfile::TempDir)> {
     let dir = tempfile::tempdir()?;
-    let estate = bench_area(n)?;
+    let estate = bench_area(documents)?;
     let index = estate.areas[0].index;
     let store = sync_server::store::Store::open(dir.path()).await?;
     sync_server::demo::seed(&store, estate, sync_server::now_ms()).await?;
@@ -109,7 +112,12 @@ async fn p1_ours(n: usize) -> anyhow::Result<Ours> {
         app_dir: None,
         demo: false,
     };
-    let server = sync_server::start(&args).await?;
+    Ok((sync_server::start(&args).await?, index, dir))
+}
+
+/// Our server with a seeded area of `n` documents, fetched by an empty native client.
+async fn p1_ours(n: usize) -> anyhow::Result<Ours> {
+    let (server, index, dir) = seeded_server(n).await?;
     let ws = format!("ws://{}/sync", server.addr);
     let started = Instant::now();
     let client = NativeClient::connect(&ws, "bench-p1", index).await?;
@@ -215,19 +223,7 @@ fn spawn_node_server(dir: &Path) -> anyhow::Result<(Child, String)> {
 
 /// Two clients of one area; A puts a value on the index, B waits for it.
 async fn p2_latency(rounds: usize) -> anyhow::Result<(f64, f64)> {
-    let dir = tempfile::tempdir()?;
-    let estate = bench_area(50)?;
-    let index = estate.areas[0].index;
-    let store = sync_server::store::Store::open(dir.path()).await?;
-    sync_server::demo::seed(&store, estate, sync_server::now_ms()).await?;
-    drop(store);
-    let args = ServeArgs {
-        listen: "127.0.0.1:0".parse()?,
-        data: dir.path().to_owned(),
-        app_dir: None,
-        demo: false,
-    };
-    let server = sync_server::start(&args).await?;
+    let (server, index, _dir) = seeded_server(50).await?;
     let ws = format!("ws://{}/sync", server.addr);
     let mut clients = Vec::new();
     for name in ["bench-a", "bench-b"] {
