@@ -434,12 +434,11 @@ impl Engine {
     }
 
     fn on_sync(&mut self, conn: ConnId, id: DocumentId, data: Vec<u8>, is_request: bool) {
-        if self
-            .conns
-            .get(&conn)
-            .and_then(|c| c.remote.as_ref())
-            .is_none()
-        {
+        // A message queued while its document loaded may outlive its connection.
+        let Some(state) = self.conns.get(&conn) else {
+            return;
+        };
+        if state.remote.is_none() {
             return self.fail(conn, "sync before the handshake".into());
         }
         let Some(document) = self.docs.get_mut(&id) else {
