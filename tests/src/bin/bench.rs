@@ -1,4 +1,4 @@
-//! `cargo run --release -p system-tests --bin bench [-- --quick]`
+//! `cargo run --release -p system-tests --bin bench [-- --quick] [-- --ours-only]`
 //!
 //! P1: an empty client gets a full replica of one area (about 9,000 documents), native
 //! client against our server, and the JS automerge-repo client against the stock Node
@@ -31,10 +31,17 @@ struct Row {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let quick = std::env::args().any(|a| a == "--quick");
+    // Ours alone, no JS baseline and no report: for profiling the native path.
+    let ours_only = std::env::args().any(|a| a == "--ours-only");
     let sizes: &[usize] = if quick { &[500] } else { &[500, 9_000] };
     let mut rows = Vec::new();
     for &n in sizes {
         let ours = p1_ours(n).await?;
+        if ours_only {
+            eprintln!("P1 {n}: ours {:?}", ours.elapsed);
+            ours.server.stop().await?;
+            continue;
+        }
         let js_ours = p1_js_against(&ours.ws, &ours.index_url);
         let stock = p1_stock(n);
         eprintln!(
@@ -67,6 +74,9 @@ async fn main() -> anyhow::Result<()> {
             ratio: "—".into(),
         });
         ours.server.stop().await?;
+    }
+    if ours_only {
+        return Ok(());
     }
     let (p50, p99) = p2_latency(if quick { 50 } else { 300 }).await?;
     rows.push(Row {
