@@ -28,6 +28,16 @@ async function refresh(): Promise<void> {
   }
   const list = (await response.json()) as Row[];
   count.textContent = `共 ${list.length} 条`;
+  if (list.length === 0) {
+    const empty = document.createElement("td");
+    empty.colSpan = 10;
+    empty.className = "hint";
+    empty.textContent = "暂无已同步的巡查记录";
+    const tr = document.createElement("tr");
+    tr.append(empty);
+    rows.replaceChildren(tr);
+    return;
+  }
   rows.replaceChildren(...list.map((r) => {
     const tr = document.createElement("tr");
     for (const text of [r.unitCode, names.get(r.areaId) ?? r.areaId, r.month, yes(r.ventilated), yes(r.cleaningArranged),
