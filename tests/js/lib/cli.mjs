@@ -49,10 +49,11 @@ export function fail(message, code = 1) {
 
 /**
  * Runs `main` with a hard deadline: failures (thrown, unhandled, or the deadline passing)
- * print a message to stderr and exit non-zero. `main` receives the deadline as a
- * `performance.now()` value and must call `finish` itself.
+ * go to `onFailure(message)`, by default a message on stderr and exit code 1. `main`
+ * receives the deadline as a `performance.now()` value and `failWith` (the same
+ * `onFailure`), and must call `finish` itself.
  */
-export function runCli(usage, flags, defaultTimeoutMs, main) {
+export function runCli(usage, flags, defaultTimeoutMs, main, { onFailure = (m) => fail(m) } = {}) {
   let parsed;
   try {
     parsed = parseArgs(process.argv.slice(2), ["timeout-ms", ...flags]);
@@ -70,11 +71,11 @@ export function runCli(usage, flags, defaultTimeoutMs, main) {
   const deadline = performance.now() + timeoutMs;
   const stage = { now: "starting" };
   // Not unref'd: it also keeps the process alive until main calls finish or fail.
-  setTimeout(() => fail(`timed out after ${timeoutMs} ms while ${stage.now}`), timeoutMs + 1_000);
-  const onError = (e) => fail(e?.stack && process.env.DEBUG_CLI ? e.stack : (e?.message ?? String(e)));
+  setTimeout(() => onFailure(`timed out after ${timeoutMs} ms while ${stage.now}`), timeoutMs + 1_000);
+  const onError = (e) => onFailure(e?.stack && process.env.DEBUG_CLI ? e.stack : (e?.message ?? String(e)));
   process.on("uncaughtException", onError);
   process.on("unhandledRejection", onError);
   Promise.resolve()
-    .then(() => main({ ...parsed, deadline, timeoutMs, stage, usage }))
+    .then(() => main({ ...parsed, deadline, timeoutMs, stage, usage, failWith: onFailure }))
     .catch(onError);
 }

@@ -15,10 +15,22 @@ const connections = new WeakMap();
  */
 export function connect(wsUrl) {
   const adapter = new WebSocketClientAdapter(wsUrl);
-  const state = { url: wsUrl, connected: false, everConnected: false, disconnects: 0 };
+  const state = { url: wsUrl, connected: false, everConnected: false, disconnects: 0, received: 0 };
+  adapter.on("message", () => {
+    state.received += 1;
+  });
+  const watched = new WeakSet();
   adapter.on("peer-candidate", () => {
     state.connected = true;
     state.everConnected = true;
+    // Remember how each socket ends; 1006 means dropped without a close frame.
+    const socket = adapter.socket;
+    if (socket && !watched.has(socket)) {
+      watched.add(socket);
+      socket.addEventListener("close", (e) => {
+        state.lastClose = { code: e.code, reason: String(e.reason ?? "") };
+      });
+    }
   });
   adapter.on("peer-disconnected", () => {
     state.connected = false;
@@ -33,9 +45,16 @@ export function connect(wsUrl) {
   return repo;
 }
 
-/** `{connected, everConnected, disconnects}` of a Repo made by `connect`. */
+/** `{connected, everConnected, disconnects, received}` (messages) of a Repo made by `connect`. */
 export function connectionState(repo) {
   return connections.get(repo)?.state;
+}
+
+/** Calls `listener(message)` for every protocol message the server sends a Repo made by `connect`. */
+export function onServerMessage(repo, listener) {
+  const entry = connections.get(repo);
+  if (!entry) throw new Error("onServerMessage needs a Repo made by connect()");
+  entry.adapter.on("message", listener);
 }
 
 /** Calls `onLost(reason)` once if the server closes the connection of a Repo made by `connect`. */
@@ -46,7 +65,12 @@ export function onConnectionLost(repo, onLost) {
   entry.adapter.on("peer-disconnected", () => {
     if (fired) return;
     fired = true;
-    onLost(`the server closed the WebSocket connection to ${entry.state.url}`);
+    // After the socket's other close listeners, so that the close code is known.
+    setImmediate(() => {
+      const close = entry.state.lastClose;
+      const how = close ? ` (close code ${close.code}${close.reason ? `, ${close.reason}` : ""})` : "";
+      onLost(`the server closed the WebSocket connection to ${entry.state.url}${how}`);
+    });
   });
 }
 
@@ -85,7 +109,9 @@ export async function waitFor(predicate, { timeoutMs = 20_000, what = "a conditi
  * Finds `url` in `repo`, trying again while the document is reported unavailable (the
  * server may not have it yet), until `deadline` (a `performance.now()` value). Between
  * tries the unavailable handle is dropped locally (`repo.delete` sends nothing) so that
- * the next `find` sends a fresh request. Resolves to the ready DocHandle.
+ * the next `find` sends a fresh request; the pause grows from 100 ms to 2 s, and while a
+ * Repo made by `connect` is disconnected it waits for the connection instead of asking.
+ * Resolves to the ready DocHandle.
  */
 export async function findWithRetry(repo, url, deadline = performance.now() + 20_000) {
   let tries = 0;
@@ -107,8 +133,14 @@ export async function findWithRetry(repo, url, deadline = performance.now() + 20
       } catch {
         // Nothing to forget.
       }
-      const pause = Math.min(100, deadline - performance.now());
-      if (pause > 0) await new Promise((r) => setTimeout(r, pause));
+      const pause = Math.min(100 * 2 ** Math.min(tries - 1, 5), 2_000);
+      const state = connectionState(repo);
+      const until = performance.now() + pause;
+      do {
+        const wait = Math.min(POLL_MS * 2, until - performance.now(), deadline - performance.now());
+        if (wait <= 0) break;
+        await new Promise((r) => setTimeout(r, wait));
+      } while (performance.now() < until || (state && !state.connected && performance.now() < deadline));
     }
   }
   const conn = describeConnection(repo);
