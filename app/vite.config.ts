@@ -1,38 +1,54 @@
-import { defineConfig } from "vite";
+import { defineConfig, loadEnv } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 
 // Two pages: the housekeeper's phone app and the office list. The service worker
 // precaches both shells and the WASM core so the phone app opens with no network.
-export default defineConfig({
-  build: {
-    target: "es2022",
-    rollupOptions: {
-      input: {
-        main: "index.html",
-        office: "office.html",
+export default defineConfig(({ mode }) => {
+  // `npm run dev` talks to a running sync server: SYNC_SERVER, default http://127.0.0.1:8080 (scripts/run.sh).
+  const server = loadEnv(mode, ".", "SYNC_").SYNC_SERVER || "http://127.0.0.1:8080";
+  return {
+    build: {
+      target: "es2022",
+      rollupOptions: {
+        input: {
+          main: "index.html",
+          office: "office.html",
+        },
       },
     },
-  },
-  plugins: [
-    VitePWA({
-      registerType: "autoUpdate",
-      injectRegister: null,
-      manifest: {
-        name: "片区管家",
-        short_name: "管家",
-        lang: "zh-CN",
-        start_url: "/",
-        display: "standalone",
-        theme_color: "#0f766e",
-        background_color: "#f8fafc",
-        icons: [{ src: "/icon.svg", sizes: "any", type: "image/svg+xml" }],
+    server: {
+      proxy: {
+        "/api": server,
+        "/sync": { target: server.replace(/^http/, "ws"), ws: true },
       },
-      workbox: {
-        globPatterns: ["**/*.{js,css,html,wasm,svg,webmanifest}"],
-        maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
-        navigateFallback: "/index.html",
-        navigateFallbackDenylist: [/^\/api\//, /^\/sync/, /^\/office/],
-      },
-    }),
-  ],
+    },
+    plugins: [
+      VitePWA({
+        // A new version takes over at once; the page reloads only when no form is open (main.ts).
+        registerType: "autoUpdate",
+        injectRegister: null,
+        manifest: {
+          id: "/",
+          name: "片区管家",
+          short_name: "管家",
+          description: "无信号也能巡查空置房，联网后自动同步",
+          lang: "zh-CN",
+          start_url: "/",
+          scope: "/",
+          display: "standalone",
+          orientation: "portrait",
+          theme_color: "#0f766e",
+          background_color: "#f1f5f9",
+          icons: [{ src: "/icon.svg", sizes: "any", type: "image/svg+xml", purpose: "any" }],
+        },
+        workbox: {
+          globPatterns: ["**/*.{js,css,html,wasm}"], // the icon and the manifest are added by the plugin
+          // The WASM core is about 1.3 MB.
+          maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+          navigateFallback: "/index.html",
+          navigateFallbackDenylist: [/^\/api\//, /^\/sync/, /^\/office/],
+        },
+      }),
+    ],
+  };
 });

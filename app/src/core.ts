@@ -42,6 +42,17 @@ export interface VacantUnit {
   inspected: boolean;
 }
 export interface AreaInfo { areaId: string; name: string; entries: number }
+/** A stored inspection as the core reads it back. */
+export interface Inspection extends InspectionForm {
+  id: string;
+  unit: string;
+  unitCode: string;
+  areaId: string;
+  /** `YYYY-MM`, Asia/Shanghai. */
+  month: string;
+  inspector: string;
+  inspectedAt: number;
+}
 
 export interface Replica {
   loadChunks(docId: string, chunks: Chunk[]): void;
@@ -51,7 +62,10 @@ export interface Replica {
   flush(): Effects;
   areaInfo(): AreaInfo | null;
   vacantUnits(nowMs: number): VacantUnit[];
+  /** Throws an Error (English message) when the form is refused, e.g. abnormal without findings. */
   recordInspection(unitId: string, form: InspectionForm, inspector: string, nowMs: number): string;
+  /** Every inspection held, newest first. */
+  inspections(): Inspection[];
   pendingCount(): number;
   missingCount(): number;
 }

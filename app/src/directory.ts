@@ -1,28 +1,59 @@
 // Who works where: fetched from the server, remembered for offline starts.
+export interface Area { id: string; name: string; indexUrl: string }
+export interface Housekeeper { id: string; name: string; areaId: string }
 export interface Directory {
   project: string;
-  areas: { id: string; name: string; indexUrl: string }[];
-  housekeepers: { id: string; name: string; areaId: string }[];
+  areas: Area[];
+  housekeepers: Housekeeper[];
 }
 
 const KEY = "estate.directory";
+/** A phone with a weak signal must not hold the app up for long. */
+const FETCH_TIMEOUT_MS = 5000;
 
-export async function loadDirectory(): Promise<Directory | null> {
+/** The last good answer, if the server was ever reached. */
+export function cachedDirectory(): Directory | null {
   try {
-    const response = await fetch("/api/directory", { cache: "no-store" });
-    if (response.ok) {
-      const directory = (await response.json()) as Directory;
-      localStorage.setItem(KEY, JSON.stringify(directory));
-      return directory;
-    }
+    const cached = localStorage.getItem(KEY);
+    return cached ? (JSON.parse(cached) as Directory) : null;
   } catch {
-    // Offline: fall back to the last good answer.
+    return null;
   }
-  const cached = localStorage.getItem(KEY);
-  return cached ? (JSON.parse(cached) as Directory) : null;
 }
 
-/** Formats a time in the estates' zone. */
+/** Asks the server and remembers the answer; null when it cannot be reached. */
+export async function fetchDirectory(): Promise<Directory | null> {
+  try {
+    const response = await fetch("/api/directory", {
+      cache: "no-store",
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
+    if (!response.ok) return null;
+    const directory = (await response.json()) as Directory;
+    localStorage.setItem(KEY, JSON.stringify(directory));
+    return directory;
+  } catch {
+    return null;
+  }
+}
+
+/** The server's answer, or the last good one when offline. */
+export async function loadDirectory(): Promise<Directory | null> {
+  return (await fetchDirectory()) ?? cachedDirectory();
+}
+
+const TIME = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: "Asia/Shanghai",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hour12: false,
+});
+
+/** Formats a time in the estates' zone (Asia/Shanghai), whatever the device's zone. */
 export function shanghaiTime(ms: number): string {
-  return new Date(ms).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
+  return TIME.format(new Date(ms));
 }

@@ -1,165 +1,322 @@
 // The housekeeper's phone app: pick who you are, see the area's vacant units, record
 // inspections with or without signal.
-import { CHECKLIST, openReplica, type InspectionForm, type Replica } from "./core";
-import { loadDirectory, type Directory } from "./directory";
+import { registerSW } from "virtual:pwa-register";
+import { CHECKLIST, openReplica, type AreaInfo, type InspectionForm, type Replica, type VacantUnit } from "./core";
+import { cachedDirectory, fetchDirectory, type Directory, type Housekeeper } from "./directory";
+import { el } from "./dom";
 import { ChunkStore } from "./storage";
 import { Sync } from "./sync";
-import { registerSW } from "virtual:pwa-register";
-
-registerSW({ immediate: true });
-void navigator.storage?.persist?.();
 
 const view = document.getElementById("view")!;
 const badge = document.getElementById("sync")!;
 const title = document.getElementById("title")!;
 const ME = "estate.me";
+const PEER = "estate.peer";
 
+interface Session { replica: Replica; sync: Sync; me: Housekeeper; indexId: string }
+type Screen = { kind: "list" } | { kind: "form"; unit: VacantUnit };
+
+let session: Session | null = null;
+/** The area index's summary, read again whenever the index changes (reading it walks the whole index). */
+let area: AreaInfo | null = null;
+let screen: Screen = { kind: "list" };
+let onlyTodo = false;
+let notice = "";
+/** A new version of the app took over: reload, but never under a half-filled form. */
+let reloadWanted = false;
+
+declare global {
+  interface Window {
+    __estate: {
+      pendingCount(): number;
+      missingCount(): number;
+      readonly online: boolean;
+      /** Sync counters (batches, frames, time in the core and in IndexedDB), for tests and benchmarks. */
+      stats(): Record<string, number>;
+    };
+  }
+}
+
+registerSW({
+  immediate: true,
+  onNeedReload() {
+    reloadWanted = true;
+    if (screen.kind === "list") location.reload();
+  },
+});
+void navigator.storage?.persist?.().catch(() => false);
+
+/** This device's peer ID: random, kept for good. */
 function peerId(): string {
-  let id = localStorage.getItem("estate.peer");
+  let id = localStorage.getItem(PEER);
   if (!id) {
     id = `phone-${crypto.randomUUID()}`;
-    localStorage.setItem("estate.peer", id);
+    localStorage.setItem(PEER, id);
   }
   return id;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  node.append(...children);
-  return node;
+// ---- rendering ---------------------------------------------------------------------------
+
+let renderTimer: ReturnType<typeof setTimeout> | null = null;
+let indexStale = false;
+
+/** After a sync batch: the list depends on the area index alone, so only its changes redraw it. */
+function onSync(changed: Set<string>): void {
+  scheduleRender(!session || area === null || changed.has(session.indexId));
 }
 
-interface Session { replica: Replica; sync: Sync; me: Directory["housekeepers"][number] }
-let session: Session | null = null;
-let onlyTodo = false;
-let screen: "list" | { unitId: string; code: string } = "list";
-
-declare global {
-  interface Window { __estate: { pendingCount(): number; missingCount(): number; online: boolean } }
+/** Coalesces the redraws asked for by a burst of incoming frames (many per second while syncing). */
+function scheduleRender(indexChanged: boolean): void {
+  indexStale ||= indexChanged;
+  if (renderTimer !== null) return;
+  renderTimer = setTimeout(() => {
+    renderTimer = null;
+    if (indexStale && session) {
+      area = session.replica.areaInfo();
+      // The form is never redrawn from under the housekeeper's fingers.
+      if (screen.kind === "list") renderList();
+    }
+    indexStale = false;
+    renderBadge();
+  }, 100);
 }
 
 function renderBadge(): void {
   if (!session) return;
   const s = session.sync.status();
-  const parts = [s.online ? "在线" : "离线"];
-  if (s.pending > 0) parts.push(`待上传 ${s.pending}`);
-  if (s.missing > 0) parts.push(`同步中 · 待下载 ${s.missing}`);
-  badge.textContent = parts.join(" · ");
-  badge.className = `badge ${s.online ? "on" : "off"}`;
+  const parts: HTMLElement[] = [el("span", { class: s.online ? "pill on" : "pill off" }, s.online ? "在线" : "离线")];
+  if (s.pending > 0) parts.push(el("span", { class: "pill pending" }, `待上传 ${s.pending}`));
+  if (s.missing > 0) {
+    const progress = area ? `已下载 ${Math.max(0, area.entries - s.missing)} / ${area.entries}` : "正在下载片区目录";
+    parts.push(el("span", { class: "pill syncing" }, `同步中 ${progress}`));
+  }
+  if (s.failure) parts.push(el("span", { class: "pill failed", title: s.failure }, "本机存储出错"));
+  badge.replaceChildren(...parts);
 }
 
 function render(): void {
   renderBadge();
-  if (!session) return;
-  if (screen === "list") renderList(session);
-  else renderForm(session, screen.unitId, screen.code);
+  if (screen.kind === "list") renderList();
+  else renderForm(screen.unit);
 }
 
-function renderList({ replica, me }: Session): void {
-  const info = replica.areaInfo();
-  title.textContent = info ? `${info.name} · ${me.name}` : me.name;
-  if (!info) {
-    view.replaceChildren(el("p", { class: "hint" }, "正在下载片区资料…（首次使用需联网）"));
+function go(next: Screen): void {
+  screen = next;
+  if (next.kind === "list" && reloadWanted) {
+    location.reload();
+    return;
+  }
+  render();
+  scrollTo(0, 0);
+}
+
+function renderList(): void {
+  if (!session) return;
+  const { replica, me } = session;
+  area = replica.areaInfo();
+  title.textContent = area ? `${area.name} · ${me.name}` : me.name;
+  const change = el("button", { type: "button", class: "secondary" }, "切换身份");
+  change.onclick = () => {
+    localStorage.removeItem(ME);
+    location.reload();
+  };
+  if (!area) {
+    const hint = session.sync.online ? "正在下载片区资料…" : "本机还没有片区资料，请在有网络的地方打开一次。";
+    view.replaceChildren(el("p", { class: "hint" }, hint), change);
     return;
   }
   const units = replica.vacantUnits(Date.now());
   const done = units.filter((u) => u.inspected).length;
-  const toggle = el("label", { class: "toggle" }, el("input", { type: "checkbox", id: "todo" }), " 只看未巡查");
-  const box = toggle.querySelector("input")!;
-  box.checked = onlyTodo;
-  box.onchange = () => { onlyTodo = box.checked; render(); };
+
+  const filter = el("input", { type: "checkbox", id: "todo" });
+  filter.checked = onlyTodo;
+  filter.onchange = () => {
+    onlyTodo = filter.checked;
+    renderList();
+  };
+  const shown = units.filter((u) => !onlyTodo || !u.inspected);
   const list = el("ul", { class: "units" });
-  for (const u of units.filter((u) => !onlyTodo || !u.inspected)) {
-    const item = el("li", { "data-unit": u.id },
+  for (const u of shown) {
+    const item = el("button", { type: "button", class: "unit", "data-unit": u.id },
       el("span", { class: "code" }, u.code),
       el("span", { class: "status" }, u.statusLabel),
       el("span", { class: u.inspected ? "tag done" : "tag todo" }, u.inspected ? "本月已巡查" : "未巡查"));
-    item.onclick = () => { screen = { unitId: u.id, code: u.code }; render(); };
-    list.append(item);
+    item.onclick = () => {
+      notice = "";
+      go({ kind: "form", unit: u });
+    };
+    list.append(el("li", {}, item));
   }
-  const change = el("button", { class: "link" }, "切换身份");
-  change.onclick = () => { localStorage.removeItem(ME); location.reload(); };
-  view.replaceChildren(
-    el("section", { class: "summary" }, el("strong", {}, `本月已巡查 ${done} / ${units.length}`), " 套空置房", toggle),
-    list,
-    change,
-  );
+  const children: HTMLElement[] = [
+    el("section", { class: "summary" },
+      el("div", {}, el("strong", { id: "done" }, `本月已巡查 ${done} / ${units.length}`), el("span", { class: "hint" }, " 套空置房")),
+      el("label", { class: "toggle" }, filter, "只看未巡查")),
+  ];
+  if (notice) children.push(el("p", { class: "notice", role: "status" }, notice));
+  if (shown.length === 0)
+    children.push(el("p", { class: "hint" }, units.length === 0 ? "本片区没有空置房。" : "本月的空置房都已巡查。"));
+  children.push(list, el("div", { class: "footer" }, change));
+  view.replaceChildren(...children);
 }
 
-function renderForm({ replica, sync, me }: Session, unitId: string, code: string): void {
-  const rows = CHECKLIST.map(([key, label]) =>
-    el("div", { class: "point" }, el("span", {}, label),
-      el("label", {}, el("input", { type: "radio", name: key, value: "normal", checked: "" }), "正常"),
-      el("label", {}, el("input", { type: "radio", name: key, value: "abnormal" }), "异常")));
-  const form = el("form", { class: "inspection" },
-    el("h2", {}, `空置房巡查 · ${code}`),
-    ...rows,
-    el("label", { class: "check" }, el("input", { type: "checkbox", name: "ventilated", checked: "" }), "已开窗通风"),
+/** The core's English refusals, said in Chinese. */
+function explain(message: string): string {
+  if (message.includes("findings")) return "有异常项时，请在“发现问题”中写明情况。";
+  if (message.includes("index has not arrived")) return "片区资料还没有下载完成，请联网后再试。";
+  if (message.includes("not in this area")) return "该房号不在本片区。";
+  return `保存失败：${message}`;
+}
+
+function renderForm(unit: VacantUnit): void {
+  if (!session) return;
+  const { replica, sync, me } = session;
+  const points = CHECKLIST.map(([key, label]) =>
+    el("fieldset", { class: "point" },
+      el("legend", {}, label),
+      el("label", { class: "choice" }, el("input", { type: "radio", name: key, value: "normal", checked: "" }), "正常"),
+      el("label", { class: "choice bad" }, el("input", { type: "radio", name: key, value: "abnormal" }), "异常")));
+  const error = el("p", { class: "error", id: "error", role: "alert" });
+  const back = el("button", { type: "button", class: "secondary", id: "cancel" }, "返回");
+  const save = el("button", { type: "submit", id: "save" }, "保存");
+  const findings = el("textarea", { name: "findings", rows: "3", placeholder: "位置、情况、已联系的单位" });
+  const findingsLabel = el("span", {}, "发现问题");
+  // The core is the judge of what is valid; its refusal is shown in words, not a browser tooltip.
+  const form = el("form", { class: "inspection", novalidate: "" },
+    el("h2", {}, "空置房巡查 ", el("span", { class: "code" }, unit.code)),
+    el("p", { class: "hint" }, `${unit.statusLabel} · ${unit.inspected ? "本月已巡查过，可再次记录" : "本月未巡查"}`),
+    el("div", { class: "points" }, ...points),
+    el("label", { class: "check" }, el("input", { type: "checkbox", name: "ventilated" }), "已开窗通风"),
     el("label", { class: "check" }, el("input", { type: "checkbox", name: "cleaningArranged" }), "已安排保洁"),
-    el("label", { class: "check" }, el("input", { type: "checkbox", name: "special" }), "特殊天气加查（连续降雨、大风）"),
-    el("label", {}, "发现问题", el("textarea", { name: "findings", rows: "3" })),
-    el("label", {}, "备注", el("textarea", { name: "notes", rows: "2" })),
-    el("p", { class: "error", id: "error" }),
-    el("div", { class: "actions" }, el("button", { type: "button", id: "cancel" }, "返回"), el("button", { type: "submit" }, "保存")));
-  form.querySelector<HTMLButtonElement>("#cancel")!.onclick = () => { screen = "list"; render(); };
+    el("label", { class: "check" }, el("input", { type: "checkbox", name: "special" }),
+      el("span", {}, "特殊天气加查", el("small", {}, "连续降雨、大风等"))),
+    el("label", { class: "field findings" }, findingsLabel, findings),
+    el("label", { class: "field" }, el("span", {}, "备注"), el("textarea", { name: "notes", rows: "2" })),
+    error,
+    el("div", { class: "actions" }, back, save));
+
+  const abnormal = () => CHECKLIST.some(([key]) => new FormData(form).get(key) === "abnormal");
+  form.onchange = () => {
+    const needed = abnormal();
+    findingsLabel.textContent = needed ? "发现问题（有异常，必填）" : "发现问题";
+    findings.setAttribute("aria-required", String(needed));
+    form.classList.toggle("has-abnormal", needed);
+  };
+  back.onclick = () => go({ kind: "list" });
   form.onsubmit = (event) => {
     event.preventDefault();
     const data = new FormData(form);
-    const checklist = Object.fromEntries(CHECKLIST.map(([key]) => [key, data.get(key) === "abnormal" ? "abnormal" : "normal"]));
+    const checklist = Object.fromEntries(
+      CHECKLIST.map(([key]) => [key, data.get(key) === "abnormal" ? "abnormal" : "normal"]),
+    ) as InspectionForm["checklist"];
     const input: InspectionForm = {
-      occasion: data.get("special") ? "special_weather" : "monthly",
-      checklist: checklist as InspectionForm["checklist"],
+      occasion: data.get("special") !== null ? "special_weather" : "monthly",
+      checklist,
       ventilated: data.get("ventilated") !== null,
       cleaningArranged: data.get("cleaningArranged") !== null,
-      findings: String(data.get("findings") ?? ""),
-      notes: String(data.get("notes") ?? ""),
+      findings: String(data.get("findings") ?? "").trim(),
+      notes: String(data.get("notes") ?? "").trim(),
     };
     try {
-      replica.recordInspection(unitId, input, me.id, Date.now());
+      replica.recordInspection(unit.id, input, me.id, Date.now());
     } catch (e) {
-      const message = String((e as Error).message ?? e);
-      form.querySelector("#error")!.textContent = message.includes("findings") ? "有异常项时请填写发现问题" : `保存失败：${message}`;
+      const message = e instanceof Error ? e.message : String(e);
+      error.textContent = explain(message);
+      if (message.includes("findings")) findings.focus();
+      error.scrollIntoView({ block: "center" });
       return;
     }
-    screen = "list";
-    void sync.run();
+    notice = `${unit.code} 正在保存…`;
+    go({ kind: "list" });
+    // Writes the new documents to IndexedDB, then offers them to the server; "已保存" is
+    // said only once the write is durable.
+    void sync.run().then((ok) => {
+      if (!notice.startsWith(unit.code)) return;
+      notice = ok
+        ? `${unit.code} 已保存${sync.online ? "" : "，联网后自动上传"}`
+        : `${unit.code} 未能写入本机存储，请勿关闭页面并联系管理员`;
+      scheduleRender(true);
+    });
   };
   view.replaceChildren(form);
 }
 
+// ---- who am I ----------------------------------------------------------------------------
+
 function pickHousekeeper(directory: Directory): void {
   title.textContent = `${directory.project} · 选择身份`;
-  badge.textContent = navigator.onLine ? "在线" : "离线";
+  badge.replaceChildren(el("span", { class: navigator.onLine ? "pill on" : "pill off" }, navigator.onLine ? "在线" : "离线"));
   const list = el("ul", { class: "people" });
   for (const person of directory.housekeepers) {
     const area = directory.areas.find((a) => a.id === person.areaId);
-    const item = el("li", {}, el("strong", {}, person.name), el("span", {}, area?.name ?? person.areaId));
-    item.onclick = () => { localStorage.setItem(ME, person.id); void start(directory); };
-    list.append(item);
+    const item = el("button", { type: "button", class: "person" },
+      el("strong", {}, person.name), el("span", { class: "hint" }, `片区管家 · ${area?.name ?? person.areaId}`));
+    item.onclick = () => {
+      localStorage.setItem(ME, person.id);
+      void start(directory);
+    };
+    list.append(el("li", {}, item));
   }
   view.replaceChildren(el("h2", {}, "我是"), list);
 }
 
+let starting = false;
+
 async function start(directory: Directory): Promise<void> {
+  if (starting) return;
   const me = directory.housekeepers.find((p) => p.id === localStorage.getItem(ME));
-  const area = me && directory.areas.find((a) => a.id === me.areaId);
-  if (!me || !area) return pickHousekeeper(directory);
-  const replica = await openReplica(peerId(), area.indexUrl);
-  const store = await ChunkStore.open(area.indexUrl);
+  const place = me && directory.areas.find((a) => a.id === me.areaId);
+  if (!me || !place) return pickHousekeeper(directory);
+  starting = true;
+  view.replaceChildren(el("p", { class: "hint" }, "正在打开本机资料…"));
+
+  const [replica, store] = await Promise.all([openReplica(peerId(), place.indexUrl), ChunkStore.open(place.indexUrl)]);
   for (const [docId, chunks] of await store.all()) replica.loadChunks(docId, chunks);
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const sync = new Sync(replica, store, `${scheme}://${location.host}/sync`, render);
-  session = { replica, sync, me };
+  const sync = new Sync(replica, store, `${scheme}://${location.host}/sync`, onSync);
+  session = { replica, sync, me, indexId: place.indexUrl.replace(/^automerge:/, "").split("#")[0] };
   window.__estate = {
     pendingCount: () => replica.pendingCount(),
     missingCount: () => replica.missingCount(),
-    get online() { return sync.online; },
+    get online() {
+      return sync.online;
+    },
+    stats: () => ({ ...sync.stats }),
   };
   await sync.run();
+  render();
   sync.connect();
 }
 
-const directory = await loadDirectory();
-if (directory) await start(directory);
-else view.replaceChildren(el("p", { class: "hint" }, "无法连接服务器，且本机没有资料。请联网后重试。"));
+/** Starts the app, saying so on screen if it cannot. */
+function launch(): void {
+  boot().catch((e: unknown) => {
+    console.error(e);
+    view.replaceChildren(el("p", { class: "error" }, `启动失败：${e instanceof Error ? e.message : String(e)}`));
+  });
+}
+
+function unreachable(): void {
+  const retry = el("button", { type: "button" }, "重试");
+  retry.onclick = launch;
+  badge.replaceChildren(el("span", { class: "pill off" }, "离线"));
+  view.replaceChildren(el("p", { class: "hint" }, "无法连接服务器，本机也还没有资料。请联网后重试。"), retry);
+  addEventListener("online", launch, { once: true });
+}
+
+async function boot(): Promise<void> {
+  if (starting) return;
+  // Offline-first: a phone that has been here before starts from what it remembers and
+  // refreshes the directory in the background.
+  const cached = cachedDirectory();
+  if (cached?.housekeepers.some((p) => p.id === localStorage.getItem(ME))) {
+    await start(cached);
+    void fetchDirectory();
+    return;
+  }
+  const directory = (await fetchDirectory()) ?? cached;
+  if (directory) await start(directory);
+  else unreachable();
+}
+
+launch();

@@ -1,57 +1,92 @@
 // The office list of synced inspections, read from the server's SQL projection.
 import { loadDirectory, shanghaiTime } from "./directory";
+import { el } from "./dom";
 
 interface Row {
-  docId: string; unitCode: string; areaId: string; month: string; occasion: string;
-  ventilated: boolean; cleaningArranged: boolean; abnormal: boolean; findings: string;
-  inspector: string; inspectedAt: number; receivedAt: number;
+  docId: string;
+  unitCode: string;
+  areaId: string;
+  month: string;
+  occasion: "monthly" | "special_weather";
+  ventilated: boolean;
+  cleaningArranged: boolean;
+  abnormal: boolean;
+  findings: string;
+  notes: string;
+  inspector: string;
+  inspectedAt: number;
+  receivedAt: number;
 }
+
+const COLUMNS = 11;
+const REFRESH_MS = 3000;
 
 const select = document.getElementById("area") as HTMLSelectElement;
 const rows = document.getElementById("rows")!;
 const count = document.getElementById("count")!;
 const directory = await loadDirectory();
-const names = new Map<string, string>();
-for (const a of directory?.areas ?? []) {
-  names.set(a.id, a.name);
-  select.append(new Option(a.name, a.id));
-}
+const areas = new Map((directory?.areas ?? []).map((a) => [a.id, a.name]));
 const people = new Map((directory?.housekeepers ?? []).map((p) => [p.id, p.name]));
+for (const [id, name] of areas) select.append(new Option(name, id));
 const yes = (b: boolean) => (b ? "是" : "否");
 
+function message(text: string): HTMLTableRowElement {
+  return el("tr", {}, Object.assign(el("td", { class: "hint" }, text), { colSpan: COLUMNS }));
+}
+
+let busy = false;
+/** A refresh asked for while one was under way (e.g. the area changed): run once more after it. */
+let again = false;
+
 async function refresh(): Promise<void> {
-  const query = select.value ? `?area=${encodeURIComponent(select.value)}` : "";
-  const response = await fetch(`/api/inspections${query}`, { cache: "no-store" });
-  if (!response.ok) {
-    count.textContent = `读取失败（${response.status}）`;
+  if (busy) {
+    again = true;
     return;
   }
-  const list = (await response.json()) as Row[];
-  count.textContent = `共 ${list.length} 条`;
-  if (list.length === 0) {
-    const empty = document.createElement("td");
-    empty.colSpan = 10;
-    empty.className = "hint";
-    empty.textContent = "暂无已同步的巡查记录";
-    const tr = document.createElement("tr");
-    tr.append(empty);
-    rows.replaceChildren(tr);
-    return;
-  }
-  rows.replaceChildren(...list.map((r) => {
-    const tr = document.createElement("tr");
-    for (const text of [r.unitCode, names.get(r.areaId) ?? r.areaId, r.month, yes(r.ventilated), yes(r.cleaningArranged),
-      r.abnormal ? "异常" : "正常", r.findings, people.get(r.inspector) ?? r.inspector, shanghaiTime(r.inspectedAt), shanghaiTime(r.receivedAt)]) {
-      const td = document.createElement("td");
-      td.textContent = text;
-      tr.append(td);
+  busy = true;
+  try {
+    const query = select.value ? `?area=${encodeURIComponent(select.value)}` : "";
+    const response = await fetch(`/api/inspections${query}`, { cache: "no-store", signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) {
+      count.textContent = `读取失败（${response.status}）`;
+      return;
     }
-    if (r.abnormal) tr.className = "abnormal";
-    return tr;
-  }));
+    const list = (await response.json()) as Row[];
+    count.textContent = `共 ${list.length} 条 · 更新于 ${shanghaiTime(Date.now())}`;
+    if (list.length === 0) {
+      rows.replaceChildren(message("暂无已同步的巡查记录"));
+      return;
+    }
+    rows.replaceChildren(
+      ...list.map((r) => {
+        const cells = [
+          r.unitCode,
+          areas.get(r.areaId) ?? r.areaId,
+          r.occasion === "special_weather" ? `${r.month} 加查` : r.month,
+          yes(r.ventilated),
+          yes(r.cleaningArranged),
+          r.abnormal ? "异常" : "正常",
+          r.findings,
+          r.notes,
+          people.get(r.inspector) ?? r.inspector,
+          shanghaiTime(r.inspectedAt),
+          shanghaiTime(r.receivedAt),
+        ];
+        return el("tr", { class: r.abnormal ? "abnormal" : "", "data-doc": r.docId }, ...cells.map((c) => el("td", {}, c)));
+      }),
+    );
+  } catch {
+    count.textContent = "无法连接服务器，稍后自动重试";
+  } finally {
+    busy = false;
+    if (again) {
+      again = false;
+      void refresh();
+    }
+  }
 }
 
 select.onchange = () => void refresh();
 document.getElementById("refresh")!.onclick = () => void refresh();
 await refresh();
-setInterval(() => void refresh(), 3000);
+setInterval(() => void refresh(), REFRESH_MS);

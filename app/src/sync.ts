@@ -1,78 +1,195 @@
-// Carries out the core's effects in order — storage (awaited), loads, frames — and keeps a
-// WebSocket to the server open whenever the network allows.
+// Carries out the core's effects strictly in order, one batch at a time — storage
+// (awaited until durable), loads, frames, close — and keeps a WebSocket to the server
+// open whenever the network allows.
 import type { Effects, Replica } from "./core";
 import type { ChunkStore } from "./storage";
 
-export interface SyncStatus { online: boolean; pending: number; missing: number }
+export interface SyncStatus {
+  online: boolean;
+  pending: number;
+  missing: number;
+  /** The last failure carrying out effects (storage), if any. */
+  failure: string | null;
+}
+
+const FIRST_RETRY_MS = 1000;
+const MAX_RETRY_MS = 10_000;
 
 export class Sync {
+  /** The socket being opened or open. */
   private socket: WebSocket | null = null;
-  private queue: Promise<void> = Promise.resolve();
-  private backoff = 1000;
-  private stopped = false;
+  /** The socket the replica currently knows as connected; changes only inside the queue, so frames
+   * produced for one connection never go out on the next. */
+  private linked: WebSocket | null = null;
+  private inputs: { input: () => void; connectionChange: boolean; done: (ok: boolean) => void }[] = [];
+  private working = false;
+  /** Counters for tests and benchmarks. */
+  readonly stats = { inputs: 0, batches: 0, coreMs: 0, storageMs: 0, framesIn: 0, framesOut: 0 };
+  private retryMs = FIRST_RETRY_MS;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private failure: string | null = null;
   online = false;
 
+  /** `onChange(changed)` runs after every batch with the IDs of the documents that changed. */
   constructor(
     private replica: Replica,
     private store: ChunkStore,
     private url: string,
-    private onChange: () => void,
+    private onChange: (changed: Set<string>) => void,
   ) {
-    addEventListener("online", () => this.connect());
+    addEventListener("online", () => this.connectNow());
+    addEventListener("offline", () => this.drop());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") this.connectNow();
+    });
   }
 
   status(): SyncStatus {
-    return { online: this.online, pending: this.replica.pendingCount(), missing: this.replica.missingCount() };
+    return {
+      online: this.online,
+      pending: this.replica.pendingCount(),
+      missing: this.replica.missingCount(),
+      failure: this.failure,
+    };
   }
 
-  /** Runs `input` on the replica, then carries out what it produced, one batch at a time. */
-  run(input: () => void = () => {}): Promise<void> {
-    this.queue = this.queue.then(async () => {
-      input();
-      await this.drain();
-      this.onChange();
+  /**
+   * Runs `input` on the replica in turn with everything queued before it, then carries
+   * out what the core produced. Inputs that pile up while storage is busy (a burst of
+   * frames) share one flush and one IndexedDB transaction; a connection change always
+   * ends a batch, so frames meant for one connection never go out on the next. A failure
+   * is reported and does not stop later batches. Resolves once the batch is carried out:
+   * true if its storage writes are durable, false if something failed.
+   */
+  run(input: () => void = () => {}, connectionChange = false): Promise<boolean> {
+    return new Promise((done) => {
+      this.inputs.push({ input, connectionChange, done });
+      if (!this.working) void this.work();
     });
-    return this.queue;
   }
 
-  private async drain(): Promise<void> {
+  private async work(): Promise<void> {
+    this.working = true;
+    while (this.inputs.length > 0) {
+      const batch = [this.inputs.shift()!];
+      if (!batch[0].connectionChange)
+        while (this.inputs.length > 0 && !this.inputs[0].connectionChange) batch.push(this.inputs.shift()!);
+      const changed = new Set<string>();
+      let ok = true;
+      try {
+        const started = performance.now();
+        for (const { input } of batch) input();
+        this.stats.inputs += batch.length;
+        this.stats.batches += 1;
+        this.stats.coreMs += performance.now() - started;
+        await this.drain(changed);
+      } catch (e) {
+        ok = false;
+        this.failure = e instanceof Error ? e.message : String(e);
+        console.error("同步处理失败", e);
+        // Frames the core believes sent may not have gone out: start the session afresh.
+        this.drop();
+      }
+      this.onChange(changed);
+      for (const { done } of batch) done(ok);
+    }
+    this.working = false;
+  }
+
+  /** Flushes until the core has nothing left to load, noting the documents that changed. */
+  private async drain(changed: Set<string>): Promise<void> {
     for (;;) {
+      let started = performance.now();
       const effects: Effects = this.replica.flush();
-      await this.store.apply(effects.storage);
-      for (const docId of effects.loads) this.replica.loadChunks(docId, await this.store.of(docId));
-      const socket = this.socket;
-      if (socket && socket.readyState === WebSocket.OPEN) for (const frame of effects.sends) socket.send(frame);
+      this.stats.coreMs += performance.now() - started;
+      for (const id of effects.changed) changed.add(id);
       for (const e of effects.errors) console.warn("同步错误", e);
-      if (effects.close) socket?.close();
+      // Nothing leaves the phone before the writes behind it are durable.
+      started = performance.now();
+      await this.store.apply(effects.storage);
+      const loaded = await Promise.all(effects.loads.map((docId) => this.store.of(docId)));
+      this.stats.storageMs += performance.now() - started;
+      effects.loads.forEach((docId, i) => this.replica.loadChunks(docId, loaded[i]));
+      const socket = this.linked;
+      if (socket?.readyState === WebSocket.OPEN) {
+        for (const frame of effects.sends) socket.send(frame);
+        this.stats.framesOut += effects.sends.length;
+      }
+      if (effects.close && socket && socket === this.socket) this.drop();
       if (effects.loads.length === 0) return;
     }
   }
 
+  /** Opens the socket unless one is open or opening. */
   connect(): void {
-    if (this.stopped || (this.socket && this.socket.readyState <= WebSocket.OPEN)) return;
-    const socket = new WebSocket(this.url);
+    if (this.socket) return;
+    this.clearRetry();
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(this.url);
+    } catch (e) {
+      console.error("无法连接", e);
+      this.scheduleRetry();
+      return;
+    }
     socket.binaryType = "arraybuffer";
     this.socket = socket;
     socket.onopen = () => {
+      if (this.socket !== socket) return;
       this.online = true;
-      this.backoff = 1000;
-      void this.run(() => this.replica.connected(Date.now()));
+      this.retryMs = FIRST_RETRY_MS;
+      void this.run(() => {
+        this.linked = socket;
+        this.replica.connected(Date.now());
+      }, true);
     };
     socket.onmessage = (event) => {
+      if (this.socket !== socket) return;
       const frame = new Uint8Array(event.data as ArrayBuffer);
+      this.stats.framesIn += 1;
       void this.run(() => this.replica.receive(frame, Date.now()));
     };
     socket.onclose = () => {
-      if (this.socket === socket) this.socket = null;
-      this.online = false;
-      void this.run(() => this.replica.disconnected());
-      setTimeout(() => this.connect(), this.backoff);
-      this.backoff = Math.min(this.backoff * 2, 10_000);
+      if (this.socket === socket) this.drop();
     };
   }
 
-  stop(): void {
-    this.stopped = true;
-    this.socket?.close();
+  /** The network is back or the page is in front again: try now rather than at the next retry. */
+  private connectNow(): void {
+    if (this.socket) return;
+    this.retryMs = FIRST_RETRY_MS;
+    this.connect();
+  }
+
+  /** Forgets the current socket at once (the browser may take long to report it dead) and retries later. */
+  private drop(): void {
+    const socket = this.socket;
+    if (!socket) return;
+    this.socket = null;
+    socket.onopen = socket.onmessage = socket.onclose = null;
+    if (socket.readyState <= WebSocket.OPEN) socket.close();
+    const wasOnline = this.online;
+    this.online = false;
+    if (wasOnline)
+      void this.run(() => {
+        this.linked = null;
+        this.replica.disconnected();
+      }, true);
+    else this.onChange(new Set());
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    this.clearRetry();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connect();
+    }, this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 }

@@ -1,6 +1,10 @@
-// Headless Chromium drives the real app: online first visit, offline reload, an
-// inspection recorded with no network, then back online — the office page and a second
-// phone see it.
+// Headless Chromium drives the real app against a real sync server: online first visit,
+// offline reload, an inspection recorded with no network, then back online — the office
+// page and a second phone see it.
+//
+// SYNC_SERVER_CMD is the server command (e.g. `target/debug/sync-server serve`); the test
+// appends a loopback port, a fresh data directory and --demo. Screenshots of every open
+// page are written to a temporary directory when a step fails.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
@@ -14,58 +18,128 @@ const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "
 const WAIT = { timeout: 30_000 };
 
 const server = await startServer();
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
-const shots = mkdtempSync(join(tmpdir(), "estate-e2e-"));
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ARGS });
 after(async () => {
-  await browser.close();
+  await browser.close().catch(() => {});
   server.stop();
 });
 
-async function phone() {
-  const context = await browser.newContext({ serviceWorkers: "allow" });
+/** Every page opened, for the screenshots on failure. */
+const pages = new Map();
+/** Uncaught exceptions in pages: the test fails on any. */
+const pageErrors = [];
+/** Console errors (offline fetches and sockets log some): shown when the test fails. */
+const consoleErrors = [];
+
+/** A fresh phone: its own storage, service workers on. */
+async function phone(name) {
+  const context = await browser.newContext({ serviceWorkers: "allow", viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
-  page.on("pageerror", (e) => console.error("page error:", e.message));
+  pages.set(name, page);
+  page.on("pageerror", (e) => pageErrors.push(`${name}: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && consoleErrors.push(`${name}: ${m.text()}`));
   return { context, page };
 }
 
+/** Runs the test body; on failure saves a screenshot of each page and says where. */
+async function withScreenshots(t, body) {
+  try {
+    await body();
+  } catch (error) {
+    const dir = mkdtempSync(join(tmpdir(), "estate-e2e-"));
+    for (const [name, page] of pages) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true }).catch(() => {});
+    t.diagnostic(`screenshots in ${dir}`);
+    for (const [what, list] of [["page error", pageErrors], ["console error", consoleErrors]])
+      for (const line of list) t.diagnostic(`${what} ${line}`);
+    throw error;
+  }
+}
+
+/** Logs each step with the time it took, so a slow step shows in the output. */
+function stepper(t) {
+  let last = Date.now();
+  return (what) => {
+    const now = Date.now();
+    t.diagnostic(`${what} (${now - last} ms)`);
+    last = now;
+  };
+}
+
+const hook = (page, condition) => page.waitForFunction(condition, null, WAIT);
+
+/** Opens the app, picks the housekeeper and waits for a complete replica of the area. */
 async function signIn(page, name) {
   await page.goto(server.http);
-  await page.getByText(name, { exact: true }).click(WAIT);
-  await page.waitForFunction(() => window.__estate && window.__estate.missingCount() === 0 && document.querySelectorAll("[data-unit]").length > 0, null, WAIT);
+  await page.getByRole("button", { name: new RegExp(`^${name}`) }).click(WAIT);
+  await hook(page, () => window.__estate?.online && window.__estate.missingCount() === 0 && document.querySelector("[data-unit]"));
 }
 
 test("an inspection recorded offline reaches the office and another phone", async (t) => {
-  const { context, page } = await phone();
-  t.after(() => page.screenshot({ path: join(shots, "phone-a.png") }).catch(() => {}));
-  await signIn(page, "张敏");
-  // The service worker must control the page before the network goes away.
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.reload();
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, WAIT);
+  await withScreenshots(t, async () => {
+    const step = stepper(t);
+    const { context, page } = await phone("phone-a");
+    await signIn(page, "张敏");
+    step("phone A online with a full replica of its area");
 
-  await context.setOffline(true);
-  await page.reload();
-  await page.waitForFunction(() => document.querySelectorAll("[data-unit]").length > 0, null, WAIT);
-  assert.match(await page.locator("#sync").innerText(), /离线/);
+    // The service worker must control the page before the network goes away.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => {}));
+    if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
+    await hook(page, () => navigator.serviceWorker.controller !== null);
+    step("service worker controls the page");
 
-  const unit = page.locator("[data-unit]", { hasText: "未巡查" }).first();
-  const code = await unit.locator(".code").innerText();
-  await unit.click();
-  await page.getByText("已安排保洁").click();
-  await page.locator("textarea[name=notes]").fill("离线记录");
-  await page.getByRole("button", { name: "保存" }).click();
-  const row = page.locator("[data-unit]", { hasText: code });
-  await row.getByText("本月已巡查").waitFor(WAIT);
-  assert.ok(await page.evaluate(() => window.__estate.pendingCount()) >= 1, "the edit waits to be sent");
+    await context.setOffline(true);
+    await page.reload();
+    await hook(page, () => window.__estate && document.querySelector("[data-unit]"));
+    await page.locator("#sync", { hasText: "离线" }).waitFor(WAIT);
+    step("offline reload lists the units");
 
-  await context.setOffline(false);
-  await page.waitForFunction(() => window.__estate.online && window.__estate.pendingCount() === 0, null, WAIT);
+    const unit = page.locator("[data-unit]", { hasText: "未巡查" }).first();
+    const code = await unit.locator(".code").innerText();
+    await unit.click();
+    await page.getByRole("heading", { name: `空置房巡查 ${code}` }).waitFor(WAIT);
+    // An abnormal point without findings is refused, in Chinese.
+    await page.locator("fieldset", { hasText: "渗漏" }).getByText("异常").click();
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.locator("#error", { hasText: "发现问题" }).waitFor(WAIT);
+    await page.locator("textarea[name=findings]").fill("厨房窗台渗水，已通知施工单位");
+    await page.getByText("已开窗通风").click();
+    await page.getByText("已安排保洁").click();
+    await page.locator("textarea[name=notes]").fill("离线记录");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.locator("[data-unit]", { hasText: code }).getByText("本月已巡查").waitFor(WAIT);
+    await page.locator("#sync", { hasText: /待上传 [1-9]/ }).waitFor(WAIT);
+    assert.ok((await page.evaluate(() => window.__estate.pendingCount())) >= 1, "the edit waits to be sent");
+    step(`inspection of ${code} saved offline`);
 
-  const office = await (await browser.newContext()).newPage();
-  await office.goto(`${server.http}/office.html`);
-  await office.locator("#rows td", { hasText: code }).first().waitFor(WAIT);
+    // It is in IndexedDB, not only in memory: a reload, still offline, keeps it.
+    await page.locator(".notice", { hasText: `${code} 已保存` }).waitFor(WAIT);
+    await page.reload();
+    await page.locator("[data-unit]", { hasText: code }).getByText("本月已巡查").waitFor(WAIT);
+    await page.locator("#sync", { hasText: /待上传 [1-9]/ }).waitFor(WAIT);
+    step("it survives an offline reload");
 
-  const other = await phone();
-  await signIn(other.page, "张敏");
-  await other.page.locator("[data-unit]", { hasText: code }).getByText("本月已巡查").waitFor(WAIT);
+    await context.setOffline(false);
+    await hook(page, () => window.__estate.online && window.__estate.pendingCount() === 0);
+    await page.locator("#sync", { hasText: "在线" }).waitFor(WAIT);
+    await page.locator("#sync", { hasText: "待上传" }).waitFor({ state: "detached", ...WAIT });
+    step("back online, the server confirmed the edit");
+
+    const office = await (await browser.newContext()).newPage();
+    pages.set("office", office);
+    await office.goto(`${server.http}/office.html`);
+    const row = office.locator("#rows tr", { hasText: code });
+    await row.first().waitFor(WAIT);
+    const cells = await row.first().locator("td").allInnerTexts();
+    assert.equal(cells[0], code);
+    assert.ok(cells.includes("异常"), `the office sees the abnormal point: ${cells.join(" | ")}`);
+    assert.ok(cells.includes("张敏"), `the office sees who inspected: ${cells.join(" | ")}`);
+    step("the office page lists it");
+
+    const other = await phone("phone-b");
+    await signIn(other.page, "张敏");
+    await other.page.locator("[data-unit]", { hasText: code }).getByText("本月已巡查").waitFor(WAIT);
+    step("a second phone sees the unit inspected");
+
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
 });
