@@ -118,6 +118,38 @@ pub enum StorageOp {
     Delete(StorageKey),
 }
 
+/// Storage held in memory, keyed exactly like the durable stores: what native clients
+/// and simulations use in place of IndexedDB or SQL.
+pub type MemoryStore = std::collections::BTreeMap<StorageKey, Vec<u8>>;
+
+/// Applies storage writes to a memory store, in order.
+pub fn apply_in_memory(store: &mut MemoryStore, ops: Vec<StorageOp>) {
+    for op in ops {
+        match op {
+            StorageOp::Put(key, data) => {
+                store.insert(key, data);
+            }
+            StorageOp::Delete(key) => {
+                store.remove(&key);
+            }
+        }
+    }
+}
+
+/// Every chunk of one document in a memory store (one range scan).
+pub fn chunks_in_memory(store: &MemoryStore, document: DocumentId) -> Vec<(StorageKey, Vec<u8>)> {
+    let first = StorageKey {
+        document,
+        kind: ChunkKind::Snapshot,
+        name: String::new(),
+    };
+    store
+        .range(first..)
+        .take_while(|(k, _)| k.document == document)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 /// Lowercase hex SHA-256 of a chunk.
 pub fn hash_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))

@@ -7,19 +7,19 @@
 //! A failing seed is printed; `SIM_SEED=n cargo test -p estate-core --test simulation`
 //! replays exactly that run, and `SIM_SEEDS=n` runs more seeds.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 
 use automerge::{AutoCommit, ROOT, ReadDoc, transaction::Transactable};
 use estate_core::demo::bench_area;
 use estate_core::records::inspection::{Inspection, InspectionForm};
 use estate_core::records::month::Month;
 use estate_core::replica::Replica;
-use estate_core::storage::{StorageKey, StorageOp};
+use estate_core::storage::{MemoryStore, StorageKey, apply_in_memory, chunks_in_memory};
 use estate_core::{Config, ConnId, DocumentId, Engine, Role};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-type Storage = BTreeMap<StorageKey, Vec<u8>>;
+type Storage = MemoryStore;
 
 const PHONES: usize = 3;
 const SERVER: usize = usize::MAX;
@@ -65,33 +65,12 @@ struct World {
     log: Vec<String>,
 }
 
-fn chunks_of(storage: &Storage, id: DocumentId) -> Vec<(StorageKey, Vec<u8>)> {
-    storage
-        .iter()
-        .filter(|(k, _)| k.document == id)
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
-
-fn apply(storage: &mut Storage, ops: Vec<StorageOp>) {
-    for op in ops {
-        match op {
-            StorageOp::Put(k, v) => {
-                storage.insert(k, v);
-            }
-            StorageOp::Delete(k) => {
-                storage.remove(&k);
-            }
-        }
-    }
-}
-
 fn new_phone(index: DocumentId, n: usize, storage: Storage) -> Phone {
     let mut replica = Replica::new(Config::new(Role::Client, format!("phone-{n}")), index);
     // Like the app: everything stored is handed over at start.
     let docs: BTreeSet<DocumentId> = storage.keys().map(|k| k.document).collect();
     for id in docs {
-        replica.engine().loaded(id, chunks_of(&storage, id));
+        replica.engine().loaded(id, chunks_in_memory(&storage, id));
     }
     Phone {
         replica,
@@ -137,11 +116,11 @@ impl World {
             } else {
                 &mut self.phones[node].storage
             };
-            apply(storage, effects.storage);
+            apply_in_memory(storage, effects.storage);
             let loads: Vec<_> = effects
                 .loads
                 .iter()
-                .map(|id| (*id, chunks_of(storage, *id)))
+                .map(|id| (*id, chunks_in_memory(storage, *id)))
                 .collect();
             for (conn, bytes) in effects.sends {
                 let phone = if node == SERVER {
@@ -340,7 +319,7 @@ impl World {
     fn check(&mut self) -> Result<(), String> {
         let stored = |storage: &Storage, id: DocumentId| -> Result<AutoCommit, String> {
             let mut doc = AutoCommit::new();
-            for (_, bytes) in chunks_of(storage, id) {
+            for (_, bytes) in chunks_in_memory(storage, id) {
                 doc.load_incremental(&bytes)
                     .map_err(|e| format!("server chunk of {id} does not load: {e}"))?;
             }

@@ -2,13 +2,12 @@
 //! memory. It does exactly what the phone's JS does — carry out the engine's effects in
 //! order — so tests and benchmarks exercise the phone's path without a browser.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use estate_core::DocumentId;
 use estate_core::engine::{Config, Effects, Role};
 use estate_core::replica::Replica;
-use estate_core::storage::{ChunkKind, StorageKey, StorageOp};
+use estate_core::storage::{MemoryStore as Memory, apply_in_memory, chunks_in_memory};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::tungstenite::Message;
@@ -98,9 +97,6 @@ impl NativeClient {
     }
 }
 
-/// What the client holds in storage: the same keys and chunks the phone keeps in IndexedDB.
-type Memory = BTreeMap<StorageKey, Vec<u8>>;
-
 async fn run(
     socket: tokio_tungstenite::WebSocketStream<
         tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
@@ -161,9 +157,9 @@ where
             closes,
             ..
         } = replica.flush();
-        apply(memory, storage);
+        apply_in_memory(memory, storage);
         for id in &loads {
-            let chunks = chunks_of(memory, *id);
+            let chunks = chunks_in_memory(memory, *id);
             replica.engine().loaded(*id, chunks);
         }
         for (_, frame) in sends {
@@ -178,30 +174,4 @@ where
             return true;
         }
     }
-}
-
-fn apply(memory: &mut Memory, ops: Vec<StorageOp>) {
-    for op in ops {
-        match op {
-            StorageOp::Put(key, data) => {
-                memory.insert(key, data);
-            }
-            StorageOp::Delete(key) => {
-                memory.remove(&key);
-            }
-        }
-    }
-}
-
-fn chunks_of(memory: &Memory, id: DocumentId) -> Vec<(StorageKey, Vec<u8>)> {
-    let first = StorageKey {
-        document: id,
-        kind: ChunkKind::Snapshot,
-        name: String::new(),
-    };
-    memory
-        .range(first..)
-        .take_while(|(k, _)| k.document == id)
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
 }
