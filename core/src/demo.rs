@@ -7,9 +7,9 @@ use sha2::{Digest, Sha256};
 
 use crate::ids::DocumentId;
 use crate::records::RecordError;
-use crate::records::index::{AreaIndex, Entry};
-use crate::records::inspection::{self, Inspection, InspectionForm};
-use crate::records::unit::{self, Unit, UnitStatus};
+use crate::records::index::AreaIndex;
+use crate::records::inspection::{Inspection, InspectionForm, InspectionRecord};
+use crate::records::unit::{UnitHeader, UnitRecord, UnitStatus};
 
 /// An area (片区) and its index document.
 #[derive(Debug, Clone)]
@@ -118,25 +118,16 @@ fn add_area(
     inspections: usize,
 ) -> Result<(), RecordError> {
     let index_id = stable_id(&format!("{}/{area_id}/index", estate.project));
-    let mut index = AreaIndex::new_doc(area_id, name)?;
+    let mut index = AreaIndex::new_doc(area_id, name, Some("P1"))?;
     let mut units = Vec::new();
     let mut unit_ids = Vec::new();
     for code in codes {
         let id = stable_id(&format!("{}/{area_id}/unit/{code}", estate.project));
         let status = status_for(&code);
-        let unit = Unit {
-            code: code.parse()?,
-            area_id: area_id.into(),
-            status,
-        };
-        let entry = Entry {
-            kind: unit::KIND.into(),
-            code: Some(code.into()),
-            status: Some(status.as_str().into()),
-            ..Entry::default()
-        };
+        let unit = UnitHeader::new(code.parse()?, area_id, status);
+        let entry = UnitRecord::from_parts(unit.clone(), Vec::new()).entry();
         AreaIndex::put_entry(&mut index, id, &entry)?;
-        estate.docs.push((id, unit.to_doc()?));
+        estate.docs.push((id, UnitRecord::new_doc(&unit)?));
         units.push(unit.code);
         unit_ids.push(id);
     }
@@ -160,15 +151,10 @@ fn add_area(
             at,
         )?;
         let id = stable_id(&format!("{}/{area_id}/inspection/{i}", estate.project));
-        let entry = Entry {
-            kind: inspection::KIND.into(),
-            code: Some(record.unit_code.to_string().into()),
-            unit: Some(unit_ids[k].to_string().into()),
-            month: Some(record.month.to_string().into()),
-            status: None,
-        };
+        let doc = record.to_doc()?;
+        let entry = InspectionRecord::from_parts(record, Vec::new()).entry();
         AreaIndex::put_entry(&mut index, id, &entry)?;
-        estate.docs.push((id, record.to_doc()?));
+        estate.docs.push((id, doc));
     }
     estate.docs.push((index_id, index));
     estate.areas.push(Area {

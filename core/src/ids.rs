@@ -82,6 +82,13 @@ impl serde::Serialize for DocumentId {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for DocumentId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Self::parse_url_or_id(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 impl fmt::Debug for DocumentId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "DocumentId({self})")

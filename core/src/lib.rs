@@ -20,6 +20,7 @@ pub mod protocol;
 pub mod records;
 pub mod replica;
 pub mod storage;
+pub mod time;
 
 pub use engine::{Config, ConnId, Effects, Engine, EngineError, Event, Role};
 pub use ids::{DocumentId, PeerId};

@@ -1,18 +1,48 @@
 //! Typed records over Automerge documents. Each record is one document whose root has a
-//! `kind`; each area has one index document listing its records.
+//! `kind`, the facts fixed when it was made, and an append-only journal of events from
+//! which its state is derived (`kind.rs`); each area has one index document listing its
+//! records.
+//!
+//! Layout:
+//! - [`json`] — Automerge values as serde values, so one derive gives the stored shape
+//!   and the JS shape;
+//! - [`journal`], [`kind`] — events, the shared record shape, folding, conflicts;
+//! - [`people`], [`content`] — roles and phone numbers; photo and signature hashes;
+//! - the kinds: [`unit`] (archive), [`ticket`] (customer information), [`inspection`]
+//!   (vacant units), [`patrol`] (public areas), [`renovation`], [`visit`] and
+//!   [`visit_plan`], [`keys`], [`fees`], [`rectification`], [`project`] (calendar,
+//!   rain days, settings);
+//! - [`index`] — the area index; [`any`] — every kind behind one enum, by `kind` string.
 //!
 //! Stored shapes (field names, string values) are a compatibility promise with every
 //! replica ever deployed: rename nothing, only add.
 
+pub mod any;
+pub mod content;
+pub mod fees;
 pub mod index;
 pub mod inspection;
-pub mod month;
-pub mod text;
+pub mod journal;
+pub mod json;
+pub mod keys;
+pub mod kind;
+pub mod patrol;
+pub mod people;
+pub mod project;
+pub mod rectification;
+pub mod renovation;
+pub mod ticket;
 pub mod unit;
+pub mod visit;
+pub mod visit_plan;
 
 use automerge::{AutoCommit, ROOT, ReadDoc};
 
-/// Why a record could not be read or written.
+pub use journal::{Event, EventId, Flag, Input, Step};
+pub use kind::{Kind, Record};
+pub use people::{Actor, StaffRole};
+
+/// Why a record could not be read, written or acted on.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
     #[error("document is not a {expected} (its kind is {found:?})")]
@@ -20,31 +50,25 @@ pub enum RecordError {
         expected: &'static str,
         found: Option<String>,
     },
-    #[error("record is malformed: {0}")]
-    Hydrate(Box<autosurgeon::HydrateError>),
-    #[error("record could not be written: {0}")]
-    Reconcile(Box<autosurgeon::ReconcileError>),
+    #[error("{what} is malformed: {reason}")]
+    Malformed { what: &'static str, reason: String },
+    #[error("document could not be changed: {0}")]
+    Automerge(#[from] automerge::AutomergeError),
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: String },
+    /// An action that makes no sense from the record's current state; the reason is
+    /// written for the person who tried it.
+    #[error("{action} refused: {reason}")]
+    Refused { action: String, reason: String },
 }
 
-impl From<autosurgeon::HydrateError> for RecordError {
-    fn from(e: autosurgeon::HydrateError) -> Self {
-        Self::Hydrate(Box::new(e))
+impl RecordError {
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Self::Invalid {
+            field,
+            reason: reason.into(),
+        }
     }
-}
-
-impl From<autosurgeon::ReconcileError> for RecordError {
-    fn from(e: autosurgeon::ReconcileError) -> Self {
-        Self::Reconcile(Box::new(e))
-    }
-}
-
-/// A new document whose root is `value`.
-pub(crate) fn new_doc(value: impl autosurgeon::Reconcile) -> Result<AutoCommit, RecordError> {
-    let mut doc = AutoCommit::new();
-    autosurgeon::reconcile(&mut doc, value)?;
-    Ok(doc)
 }
 
 /// The `kind` string at a document's root, if any.

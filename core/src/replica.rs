@@ -8,10 +8,10 @@ use serde::Serialize;
 use crate::engine::{Config, Effects, Engine, EngineError};
 use crate::ids::DocumentId;
 use crate::records::RecordError;
-use crate::records::index::{AreaIndex, Entry};
-use crate::records::inspection::{self, Inspection, InspectionForm};
-use crate::records::month::Month;
+use crate::records::index::AreaIndex;
+use crate::records::inspection::{self, Inspection, InspectionForm, InspectionRecord};
 use crate::records::unit::{self, UnitStatus};
+use crate::time::Month;
 
 /// Why a replica operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -126,7 +126,7 @@ impl Replica {
                 let status = UnitStatus::parse(e.status.as_deref()?)?;
                 status.is_vacant().then(|| VacantUnit {
                     id: *id,
-                    code: e.code.clone().unwrap_or_default().into(),
+                    code: e.code.clone().unwrap_or_default(),
                     status,
                     status_label: status.label_zh(),
                     inspected: inspected.contains(id.to_string().as_str()),
@@ -163,13 +163,7 @@ impl Replica {
         )?;
         let id = DocumentId::random();
         self.engine.create(id, made.to_doc()?)?;
-        let listed = Entry {
-            kind: inspection::KIND.into(),
-            code: Some(made.unit_code.as_str().into()),
-            unit: Some(unit_id.to_string().into()),
-            month: Some(made.month.to_string().into()),
-            status: None,
-        };
+        let listed = InspectionRecord::from_parts(made, Vec::new()).entry();
         self.engine
             .change(self.index, |doc| AreaIndex::put_entry(doc, id, &listed))??;
         Ok(id)

@@ -134,7 +134,7 @@ async fn inspections(
 ) -> Result<Json<Vec<InspectionRow>>, ApiError> {
     if let Some(month) = &filter.month {
         month
-            .parse::<estate_core::records::month::Month>()
+            .parse::<estate_core::time::Month>()
             .map_err(|e| ApiError::BadRequest(e.to_string()))?;
     }
     let rows = sqlx::query(

@@ -4,7 +4,7 @@
 use automerge::AutoCommit;
 use estate_core::DocumentId;
 use estate_core::records::inspection::{self, Inspection};
-use estate_core::records::unit::{self, Unit};
+use estate_core::records::unit::{self, UnitRecord};
 use estate_core::records::{RecordError, kind_of};
 
 use crate::store::Tx;
@@ -28,17 +28,17 @@ pub async fn project(
 ) -> Result<(), ProjectionError> {
     match kind_of(doc).as_deref() {
         Some(unit::KIND) => {
-            let u = Unit::from_doc(doc)?;
+            let u = UnitRecord::from_doc(doc)?;
             sqlx::query(
                 "INSERT INTO units (doc_id, area_id, code, building, status, received_at) VALUES (?, ?, ?, ?, ?, ?)
                  ON CONFLICT (doc_id) DO UPDATE SET area_id = excluded.area_id, code = excluded.code,
                    building = excluded.building, status = excluded.status, received_at = excluded.received_at",
             )
             .bind(id.to_string())
-            .bind(&u.area_id)
-            .bind(u.code.as_str())
-            .bind(u.code.building())
-            .bind(u.status.as_str())
+            .bind(&u.header.area_id)
+            .bind(u.header.code.as_str())
+            .bind(u.header.code.building())
+            .bind(u.state.status.as_str())
             .bind(received_at)
             .execute(&mut **tx)
             .await?;
@@ -61,10 +61,7 @@ pub async fn project(
             .bind(i.unit_code.as_str())
             .bind(&i.area_id)
             .bind(i.month.to_string())
-            .bind(match i.occasion {
-                inspection::Occasion::Monthly => "monthly",
-                inspection::Occasion::SpecialWeather => "special_weather",
-            })
+            .bind(i.occasion.as_str())
             .bind(i.ventilated)
             .bind(i.cleaning_arranged)
             .bind(i.checklist.any_abnormal())

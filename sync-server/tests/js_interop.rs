@@ -9,8 +9,7 @@ use automerge::ReadDoc;
 use common::{WAIT, area_one, demo_server, full_replica, ws_url};
 use estate_core::DocumentId;
 use estate_core::records::inspection::InspectionForm;
-use estate_core::records::month::Month;
-use estate_core::records::text::Str;
+use estate_core::time::Month;
 use sync_server::client::NativeClient;
 
 fn node(script: &str, args: &[&str]) -> serde_json::Value {
@@ -83,14 +82,13 @@ async fn our_client_reads_a_document_made_by_the_js_client() {
     client
         .wait_until("the JS document", WAIT, move |r| {
             r.doc(id).ok().is_some_and(|d| {
-                let text: Option<Str> =
-                    autosurgeon::hydrate_prop(&*d, automerge::ROOT, "text").ok();
+                let text = estate_core::records::json::read_prop(&*d, "text");
                 let floor = d
                     .get(automerge::ROOT, "floor")
                     .ok()
                     .flatten()
                     .and_then(|(v, _)| v.as_i64());
-                text.as_deref() == Some("电梯异响") && floor == Some(12)
+                text.as_ref().and_then(|t| t.as_str()) == Some("电梯异响") && floor == Some(12)
             })
         })
         .await

@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::{WAIT, area_one, full_replica};
 use estate_core::DocumentId;
 use estate_core::records::inspection::{Inspection, InspectionForm};
-use estate_core::records::month::Month;
+use estate_core::time::Month;
 use sync_server::client::NativeClient;
 
 /// The real server binary on port 0; returns the child and its WebSocket URL.

@@ -4,7 +4,7 @@ mod common;
 
 use common::{WAIT, demo_server, full_replica, ws_url};
 use estate_core::records::inspection::{Condition, InspectionForm};
-use estate_core::records::month::Month;
+use estate_core::time::Month;
 use futures_util::{SinkExt, StreamExt};
 use sqlx::Row;
 use tokio_tungstenite::tungstenite::Message;

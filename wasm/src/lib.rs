@@ -5,9 +5,9 @@
 
 use estate_core::engine::{Config, ConnId, Effects, Event, Role};
 use estate_core::records::inspection::InspectionForm;
-use estate_core::records::month::Month;
 use estate_core::replica::Replica;
 use estate_core::storage::{StorageKey, StorageOp};
+use estate_core::time::Month;
 use estate_core::{DocumentId, ids::IdError};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;

@@ -1,34 +1,44 @@
 //! The area index (片区索引): one document per area mapping each record's document ID to
 //! its kind and key facts, so a phone knows what to fetch and can list records without
-//! opening them. Entries are only ever added or updated key by key, so indexes written
-//! on many phones offline merge without losing an entry.
+//! opening them. Entries are only ever added or updated field by field, so indexes
+//! written on many phones offline merge without losing an entry. Index facts are hints
+//! for listing; the record itself is the truth.
 
 use std::collections::BTreeMap;
 
 use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, transaction::Transactable};
-use autosurgeon::{Hydrate, Reconcile};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use super::text::Str;
+use super::json::{self, from_value, to_value};
 use super::{RecordError, expect_kind};
 use crate::ids::DocumentId;
 
 pub const KIND: &str = "area-index";
 
 /// Key facts about one record, enough to list it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
-    pub kind: Str,
+    pub kind: String,
     /// Unit code for units and unit-bound records.
-    #[autosurgeon(rename = "code")]
-    pub code: Option<Str>,
-    /// Unit status (units) — lets the phone list vacant units without opening them.
-    pub status: Option<Str>,
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Unit status (units) or lifecycle status (records with one).
+    #[serde(default)]
+    pub status: Option<String>,
     /// The unit document a record is about.
-    pub unit: Option<Str>,
+    #[serde(default)]
+    pub unit: Option<String>,
     /// The month a monthly record counts for.
-    pub month: Option<Str>,
+    #[serde(default)]
+    pub month: Option<String>,
+    /// The local date of a daily record, or the registration date of a ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// A ticket's category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
 }
 
 /// An area index, read.
@@ -37,31 +47,40 @@ pub struct Entry {
 pub struct AreaIndex {
     pub area_id: String,
     pub name: String,
+    /// The project the area belongs to, when known.
+    pub project_id: Option<String>,
     pub entries: BTreeMap<DocumentId, Entry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Header {
-    kind: Str,
-    #[autosurgeon(rename = "areaId")]
-    area_id: Str,
-    name: Str,
+    area_id: String,
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    project_id: Option<String>,
 }
 
 impl AreaIndex {
     /// A new, empty index document for an area.
-    pub fn new_doc(area_id: &str, name: &str) -> Result<AutoCommit, RecordError> {
+    pub fn new_doc(
+        area_id: &str,
+        name: &str,
+        project_id: Option<&str>,
+    ) -> Result<AutoCommit, RecordError> {
         let mut doc = AutoCommit::new();
-        autosurgeon::reconcile(
-            &mut doc,
-            Header {
-                kind: KIND.into(),
-                area_id: area_id.into(),
-                name: name.into(),
-            },
-        )?;
-        doc.put_object(ROOT, "entries", ObjType::Map)
-            .map_err(autosurgeon::ReconcileError::from)?;
+        let header = Header {
+            area_id: area_id.into(),
+            name: name.into(),
+            project_id: project_id.map(str::to_owned),
+        };
+        if let Value::Object(fields) = to_value(&header)? {
+            for (key, value) in &fields {
+                json::put(&mut doc, &ROOT, key, value)?;
+            }
+        }
+        doc.put(ROOT, "kind", KIND)?;
+        doc.put_object(ROOT, "entries", ObjType::Map)?;
         Ok(doc)
     }
 
@@ -72,31 +91,33 @@ impl AreaIndex {
         entry: &Entry,
     ) -> Result<(), RecordError> {
         expect_kind(doc, KIND)?;
-        let entries = match doc.get(ROOT, "entries") {
-            Ok(Some((_, obj))) => obj,
-            _ => doc
-                .put_object(ROOT, "entries", ObjType::Map)
-                .map_err(autosurgeon::ReconcileError::from)?,
+        let entries = match doc.get(ROOT, "entries")? {
+            Some((automerge::Value::Object(ObjType::Map), obj)) => obj,
+            _ => doc.put_object(ROOT, "entries", ObjType::Map)?,
         };
-        autosurgeon::reconcile_prop(doc, &entries, id.to_string().as_str(), entry)?;
-        Ok(())
+        json::put(doc, &entries, &id.to_string(), &to_value(entry)?)
     }
 
     pub fn from_doc(doc: &AutoCommit) -> Result<Self, RecordError> {
         expect_kind(doc, KIND)?;
-        let header: Header = autosurgeon::hydrate(doc)?;
-        let raw: BTreeMap<String, Entry> = match doc.get(ROOT, "entries") {
-            Ok(Some((_, _))) => autosurgeon::hydrate_prop(doc, ROOT, "entries")?,
+        let mut root = json::read_root(doc);
+        let raw = root
+            .as_object_mut()
+            .and_then(|m| m.remove("entries"))
+            .unwrap_or(Value::Null);
+        let header: Header = from_value(root, "area index")?;
+        // An entry that is not a document ID or does not read is skipped, not fatal.
+        let entries = match raw {
+            Value::Object(map) => map
+                .into_iter()
+                .filter_map(|(k, v)| Some((k.parse().ok()?, serde_json::from_value(v).ok()?)))
+                .collect(),
             _ => BTreeMap::new(),
         };
-        // An entry under a key that is not a document ID is skipped, not fatal.
-        let entries = raw
-            .into_iter()
-            .filter_map(|(k, v)| Some((k.parse().ok()?, v)))
-            .collect();
         Ok(Self {
-            area_id: header.area_id.into(),
-            name: header.name.into(),
+            area_id: header.area_id,
+            name: header.name,
+            project_id: header.project_id,
             entries,
         })
     }
@@ -108,7 +129,7 @@ mod tests {
 
     #[test]
     fn entries_added_on_two_replicas_both_survive_the_merge() {
-        let mut a = AreaIndex::new_doc("A1", "一区").expect("index");
+        let mut a = AreaIndex::new_doc("A1", "一区", Some("P1")).expect("index");
         let mut b = a.fork();
         let x = DocumentId::from_bytes([1; 16]);
         let y = DocumentId::from_bytes([2; 16]);
@@ -125,6 +146,26 @@ mod tests {
             index.entries.keys().copied().collect::<Vec<_>>(),
             vec![x, y]
         );
-        assert_eq!(index.name, "一区");
+        assert_eq!(
+            (index.name.as_str(), index.project_id.as_deref()),
+            ("一区", Some("P1"))
+        );
+    }
+
+    #[test]
+    fn an_unchanged_entry_writes_nothing() {
+        let mut doc = AreaIndex::new_doc("A1", "一区", None).expect("index");
+        let id = DocumentId::from_bytes([3; 16]);
+        let entry = Entry {
+            kind: "unit".into(),
+            status: Some("occupied".into()),
+            ..Entry::default()
+        };
+        AreaIndex::put_entry(&mut doc, id, &entry).expect("put");
+        doc.commit();
+        let heads = doc.get_heads();
+        AreaIndex::put_entry(&mut doc, id, &entry).expect("put again");
+        doc.commit();
+        assert_eq!(doc.get_heads(), heads, "no new change");
     }
 }

@@ -1,44 +1,40 @@
-//! The monthly vacant-unit inspection (空置房巡查, seed 003): every undelivered or
-//! entrusted vacant unit is inspected each month, its windows opened for ventilation
-//! (开窗通风) and cleaning arranged; special weather (long rain, strong wind) adds
-//! extra inspections.
+//! The monthly vacant-unit inspection (空置房巡查, seed 003): "每位管家必须每个月对所属范围
+//! 内的空置房进行检查，管家每月一次提供开窗通风服务。管家每月一次安排保洁人员，对空置房进行
+//! 保洁。" Special weather (long rain, strong wind) adds extra inspections, which do not
+//! replace the monthly one. Anything abnormal is followed up as a ticket ("必须第一时间联系
+//! 施工方并跟踪处理").
 
 use automerge::AutoCommit;
-use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
-use super::month::Month;
-use super::text::Str;
+use super::RecordError;
+use super::index::Entry;
+use super::journal::Event;
+use super::kind::{Kind, Record};
 use super::unit::UnitCode;
-use super::{RecordError, expect_kind, new_doc};
 use crate::ids::DocumentId;
+use crate::time::{Month, local_date};
 
 pub const KIND: &str = "vacant-inspection";
 
 /// What was found at one checklist point.
-#[derive(
-    Clone, Copy, PartialEq, Eq, Debug, Default, Reconcile, Hydrate, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
     #[default]
-    #[autosurgeon(rename = "normal")]
     Normal,
-    #[autosurgeon(rename = "abnormal")]
     Abnormal,
 }
 
 /// The checklist of seed 003: doors and windows, leaks, pipes, power, walls and
 /// ceilings, mould, pests, smell.
-#[derive(Clone, PartialEq, Eq, Debug, Default, Reconcile, Hydrate, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Checklist {
-    #[autosurgeon(rename = "doorsWindows")]
     pub doors_windows: Condition,
     pub leaks: Condition,
     pub pipes: Condition,
     pub power: Condition,
-    #[autosurgeon(rename = "wallsCeilings")]
     pub walls_ceilings: Condition,
     pub mould: Condition,
     pub pests: Condition,
@@ -68,44 +64,27 @@ impl Checklist {
 }
 
 /// Why the inspection was made.
-#[derive(
-    Clone, Copy, PartialEq, Eq, Debug, Default, Reconcile, Hydrate, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Occasion {
     /// The monthly round.
     #[default]
-    #[autosurgeon(rename = "monthly")]
     Monthly,
-    /// Extra round in long rain or strong wind.
-    #[autosurgeon(rename = "special_weather")]
+    /// Extra round in long rain or strong wind (特殊天气).
     SpecialWeather,
 }
 
-/// The stored shape.
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
-struct Stored {
-    kind: Str,
-    unit: Str,
-    #[autosurgeon(rename = "unitCode")]
-    unit_code: Str,
-    #[autosurgeon(rename = "areaId")]
-    area_id: Str,
-    month: Str,
-    occasion: Occasion,
-    checklist: Checklist,
-    ventilated: bool,
-    #[autosurgeon(rename = "cleaningArranged")]
-    cleaning_arranged: bool,
-    findings: Str,
-    notes: Str,
-    inspector: Str,
-    #[autosurgeon(rename = "inspectedAt")]
-    inspected_at: i64,
+impl Occasion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Occasion::Monthly => "monthly",
+            Occasion::SpecialWeather => "special_weather",
+        }
+    }
 }
 
-/// One inspection, parsed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One inspection as recorded at the unit (the stored header).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Inspection {
     pub unit: DocumentId,
@@ -150,13 +129,7 @@ impl Inspection {
         inspector: String,
         now_ms: i64,
     ) -> Result<Self, RecordError> {
-        if form.checklist.any_abnormal() && form.findings.trim().is_empty() {
-            return Err(RecordError::Invalid {
-                field: "findings",
-                reason: "an abnormal checklist point needs a description of what was found".into(),
-            });
-        }
-        Ok(Self {
+        let made = Self {
             unit,
             unit_code,
             area_id,
@@ -169,55 +142,123 @@ impl Inspection {
             notes: form.notes,
             inspector,
             inspected_at: now_ms,
-        })
+        };
+        VacantInspection::check_new(&made)?;
+        Ok(made)
     }
 
     pub fn to_doc(&self) -> Result<AutoCommit, RecordError> {
-        new_doc(self.stored())
+        InspectionRecord::new_doc(self)
     }
 
+    /// The inspection as recorded at the unit (without later follow-ups).
     pub fn from_doc(doc: &AutoCommit) -> Result<Self, RecordError> {
-        expect_kind(doc, KIND)?;
-        let s: Stored = autosurgeon::hydrate(doc)?;
-        let unit = s
-            .unit
-            .parse()
-            .map_err(|e: crate::ids::IdError| RecordError::Invalid {
-                field: "unit",
-                reason: e.to_string(),
-            })?;
-        Ok(Self {
-            unit,
-            unit_code: s.unit_code.parse()?,
-            area_id: s.area_id.into(),
-            month: s.month.parse()?,
-            occasion: s.occasion,
-            checklist: s.checklist,
-            ventilated: s.ventilated,
-            cleaning_arranged: s.cleaning_arranged,
-            findings: s.findings.into(),
-            notes: s.notes.into(),
-            inspector: s.inspector.into(),
-            inspected_at: s.inspected_at,
-        })
+        Ok(InspectionRecord::from_doc(doc)?.header)
+    }
+}
+
+/// Follow-ups after the inspection.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum InspectionAction {
+    /// Windows opened later the same month (if not at the inspection).
+    Ventilated {},
+    /// The cleaner has cleaned the unit (保洁完成).
+    Cleaned {},
+    /// An abnormal finding is followed up as this ticket.
+    Ticket { ticket: DocumentId },
+}
+
+/// What the inspection and its follow-ups add up to.
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectionState {
+    pub ventilated: bool,
+    pub cleaning_arranged: bool,
+    pub cleaned: bool,
+    /// Tickets raised for its findings.
+    pub tickets: Vec<DocumentId>,
+}
+
+/// The vacant-unit inspection kind.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct VacantInspection;
+
+pub type InspectionRecord = Record<VacantInspection>;
+
+impl Kind for VacantInspection {
+    const KIND: &'static str = KIND;
+    type Header = Inspection;
+    type Action = InspectionAction;
+    type State = InspectionState;
+
+    fn area(header: &Inspection) -> &str {
+        &header.area_id
     }
 
-    fn stored(&self) -> Stored {
-        Stored {
-            kind: KIND.into(),
-            unit: self.unit.to_string().into(),
-            unit_code: self.unit_code.as_str().into(),
-            area_id: self.area_id.as_str().into(),
-            month: self.month.to_string().into(),
-            occasion: self.occasion,
-            checklist: self.checklist.clone(),
-            ventilated: self.ventilated,
-            cleaning_arranged: self.cleaning_arranged,
-            findings: self.findings.as_str().into(),
-            notes: self.notes.as_str().into(),
-            inspector: self.inspector.as_str().into(),
-            inspected_at: self.inspected_at,
+    fn start(header: &Inspection) -> InspectionState {
+        InspectionState {
+            ventilated: header.ventilated,
+            cleaning_arranged: header.cleaning_arranged,
+            cleaned: false,
+            tickets: Vec::new(),
         }
+    }
+
+    fn apply(
+        header: &Inspection,
+        state: &mut InspectionState,
+        event: &Event<InspectionAction>,
+        action: &InspectionAction,
+    ) -> Result<(), String> {
+        match action {
+            InspectionAction::Ventilated {} if state.ventilated => Err("已记录开窗通风".into()),
+            InspectionAction::Ventilated {} if Month::at(event.at) != header.month => {
+                Err(format!("通风应记在{}的巡查上", Month::at(event.at)))
+            }
+            InspectionAction::Ventilated {} => {
+                state.ventilated = true;
+                Ok(())
+            }
+            InspectionAction::Cleaned {} if state.cleaned => Err("已记录保洁完成".into()),
+            InspectionAction::Cleaned {} => {
+                state.cleaned = true;
+                Ok(())
+            }
+            InspectionAction::Ticket { ticket } if state.tickets.contains(ticket) => {
+                Err("该工单已关联".into())
+            }
+            InspectionAction::Ticket { ticket } => {
+                state.tickets.push(*ticket);
+                Ok(())
+            }
+        }
+    }
+
+    fn contends(_: &InspectionAction, _: &InspectionAction) -> bool {
+        false
+    }
+
+    fn entry(header: &Inspection, _state: &InspectionState) -> Entry {
+        Entry {
+            kind: KIND.into(),
+            code: Some(header.unit_code.to_string()),
+            unit: Some(header.unit.to_string()),
+            month: Some(header.month.to_string()),
+            date: Some(local_date(header.inspected_at).to_string()),
+            category: Some(header.occasion.as_str().into()),
+            status: None,
+        }
+    }
+
+    fn check_new(header: &Inspection) -> Result<(), RecordError> {
+        if header.checklist.any_abnormal() && header.findings.trim().is_empty() {
+            return Err(RecordError::invalid(
+                "findings",
+                "an abnormal checklist point needs a description of what was found",
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -1,19 +1,23 @@
-//! A unit (房号) and its occupancy status.
+//! The unit archive (房屋档案): a unit (房号), its occupancy status, the people who own or
+//! live in it with their contacts, and whether it is a key customer (重点客户, visited at
+//! least twice a month). Keys held for the unit are in the key ledger.
 
 use std::fmt;
 use std::str::FromStr;
 
-use automerge::AutoCommit;
-use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
-use super::text::Str;
-use super::{RecordError, expect_kind, new_doc};
+use super::RecordError;
+use super::index::Entry;
+use super::journal::Event;
+use super::kind::{Kind, Record};
+use super::people::Phone;
 
 pub const KIND: &str = "unit";
 
 /// A unit code `building-entrance-room`, e.g. `3-2-1201`.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct UnitCode(String);
 
 impl UnitCode {
@@ -25,6 +29,18 @@ impl UnitCode {
     pub fn building(&self) -> &str {
         self.0.split('-').next().unwrap_or_default()
     }
+
+    /// Sorts `3-2-1201` after `3-2-901`: numeric parts compare as numbers.
+    pub fn natural_key(&self) -> Vec<(u64, String)> {
+        natural_key(&self.0)
+    }
+}
+
+/// Sort key for unit codes: numeric parts compare as numbers.
+pub fn natural_key(code: &str) -> Vec<(u64, String)> {
+    code.split('-')
+        .map(|p| (p.parse().unwrap_or(u64::MAX), p.to_owned()))
+        .collect()
 }
 
 impl FromStr for UnitCode {
@@ -39,11 +55,25 @@ impl FromStr for UnitCode {
         if ok {
             Ok(Self(text.to_owned()))
         } else {
-            Err(RecordError::Invalid {
-                field: "unit code",
-                reason: format!("expected building-entrance-room such as 3-2-1201, got {text:?}"),
-            })
+            Err(RecordError::invalid(
+                "unit code",
+                format!("expected building-entrance-room such as 3-2-1201, got {text:?}"),
+            ))
         }
+    }
+}
+
+impl TryFrom<String> for UnitCode {
+    type Error = RecordError;
+
+    fn try_from(text: String) -> Result<Self, RecordError> {
+        text.parse()
+    }
+}
+
+impl From<UnitCode> for String {
+    fn from(code: UnitCode) -> Self {
+        code.0
     }
 }
 
@@ -54,29 +84,38 @@ impl fmt::Display for UnitCode {
 }
 
 /// Occupancy status; the two vacant kinds are inspected every month (seed 003).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Reconcile, Hydrate, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitStatus {
     /// 未交付空置
-    #[autosurgeon(rename = "undelivered_vacant")]
     UndeliveredVacant,
     /// 委托代管空置
-    #[autosurgeon(rename = "entrusted_vacant")]
     EntrustedVacant,
     /// 已入住
-    #[autosurgeon(rename = "occupied")]
     Occupied,
     /// 装修中
-    #[autosurgeon(rename = "renovating")]
     Renovating,
 }
 
 impl UnitStatus {
+    pub const ALL: [UnitStatus; 4] = [
+        Self::UndeliveredVacant,
+        Self::EntrustedVacant,
+        Self::Occupied,
+        Self::Renovating,
+    ];
+
     pub fn is_vacant(self) -> bool {
         matches!(
             self,
             UnitStatus::UndeliveredVacant | UnitStatus::EntrustedVacant
         )
+    }
+
+    /// A household lives here or owns it: every unit but an undelivered one, whose
+    /// owner has not received it yet.
+    pub fn is_household(self) -> bool {
+        self != UnitStatus::UndeliveredVacant
     }
 
     pub fn as_str(self) -> &'static str {
@@ -89,14 +128,7 @@ impl UnitStatus {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [
-            Self::UndeliveredVacant,
-            Self::EntrustedVacant,
-            Self::Occupied,
-            Self::Renovating,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
     pub fn label_zh(self) -> &'static str {
@@ -109,55 +141,162 @@ impl UnitStatus {
     }
 }
 
-/// The stored shape of a unit document.
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
-struct Stored {
-    kind: Str,
-    code: Str,
-    building: Str,
-    #[autosurgeon(rename = "areaId")]
-    area_id: Str,
-    status: UnitStatus,
+/// How a person relates to the unit.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// 业主
+    Owner,
+    /// 家庭成员 / 住户
+    Resident,
+    /// 租户
+    Tenant,
 }
 
-/// A unit, parsed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Unit {
+/// An owner or resident.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Person {
+    /// Stable within the unit, so an update names whom it changes.
+    pub id: String,
+    pub name: String,
+    pub relation: Relation,
+    #[serde(default)]
+    pub phone: Option<Phone>,
+}
+
+/// The facts of a unit fixed when its archive is made (the stored shape of the
+/// skeleton's unit documents: `code`, `building`, `areaId`, `status`).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnitHeader {
     pub code: UnitCode,
+    pub building: String,
     pub area_id: String,
+    /// The status when the archive was made; later changes are events.
     pub status: UnitStatus,
 }
 
-impl Unit {
-    /// A new unit document.
-    pub fn to_doc(&self) -> Result<AutoCommit, RecordError> {
-        new_doc(self.stored())
+impl UnitHeader {
+    pub fn new(code: UnitCode, area_id: impl Into<String>, status: UnitStatus) -> Self {
+        Self {
+            building: code.building().to_owned(),
+            code,
+            area_id: area_id.into(),
+            status,
+        }
+    }
+}
+
+/// What can change in a unit's archive.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum UnitAction {
+    /// The occupancy status changes (delivered, moved in, renovation started, …).
+    Status {
+        status: UnitStatus,
+    },
+    /// Adds a person, or updates the one with the same `id`.
+    Person {
+        person: Person,
+    },
+    RemovePerson {
+        id: String,
+    },
+    /// Marks or unmarks the household as a key customer (重点客户).
+    KeyCustomer {
+        key: bool,
+    },
+}
+
+/// A unit's archive as its journal adds up.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnitState {
+    pub status: UnitStatus,
+    pub people: Vec<Person>,
+    pub key_customer: bool,
+}
+
+/// The unit archive kind.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Unit;
+
+pub type UnitRecord = Record<Unit>;
+
+impl Kind for Unit {
+    const KIND: &'static str = KIND;
+    type Header = UnitHeader;
+    type Action = UnitAction;
+    type State = UnitState;
+
+    fn area(header: &UnitHeader) -> &str {
+        &header.area_id
     }
 
-    pub fn from_doc(doc: &AutoCommit) -> Result<Self, RecordError> {
-        expect_kind(doc, KIND)?;
-        let stored: Stored = autosurgeon::hydrate(doc)?;
-        Ok(Self {
-            code: stored.code.parse()?,
-            area_id: stored.area_id.into(),
-            status: stored.status,
-        })
+    fn start(header: &UnitHeader) -> UnitState {
+        UnitState {
+            status: header.status,
+            people: Vec::new(),
+            key_customer: false,
+        }
     }
 
-    /// Sets the status in an existing document.
-    pub fn set_status(doc: &mut AutoCommit, status: UnitStatus) -> Result<(), RecordError> {
-        expect_kind(doc, KIND)?;
-        autosurgeon::reconcile_prop(doc, automerge::ROOT, "status", status)?;
+    fn apply(
+        _header: &UnitHeader,
+        state: &mut UnitState,
+        _event: &Event<UnitAction>,
+        action: &UnitAction,
+    ) -> Result<(), String> {
+        match action {
+            UnitAction::Status { status } => {
+                if *status == state.status {
+                    return Err(format!("房屋状态已是{}", status.label_zh()));
+                }
+                if *status == UnitStatus::UndeliveredVacant {
+                    return Err("已交付的房屋不能改回未交付".into());
+                }
+                state.status = *status;
+            }
+            UnitAction::Person { person } => {
+                if person.name.trim().is_empty() {
+                    return Err("请填写姓名".into());
+                }
+                match state.people.iter_mut().find(|p| p.id == person.id) {
+                    Some(existing) => *existing = person.clone(),
+                    None => state.people.push(person.clone()),
+                }
+            }
+            UnitAction::RemovePerson { id } => {
+                let before = state.people.len();
+                state.people.retain(|p| &p.id != id);
+                if state.people.len() == before {
+                    return Err(format!("档案中没有这个人（{id}）"));
+                }
+            }
+            UnitAction::KeyCustomer { key } => state.key_customer = *key,
+        }
         Ok(())
     }
 
-    fn stored(&self) -> Stored {
-        Stored {
+    fn contends(a: &UnitAction, b: &UnitAction) -> bool {
+        use UnitAction::*;
+        match (a, b) {
+            (Status { .. }, Status { .. }) | (KeyCustomer { .. }, KeyCustomer { .. }) => true,
+            (Person { person: p }, Person { person: q }) => p.id == q.id,
+            (Person { person }, RemovePerson { id }) | (RemovePerson { id }, Person { person }) => {
+                &person.id == id
+            }
+            _ => false,
+        }
+    }
+
+    fn entry(header: &UnitHeader, state: &UnitState) -> Entry {
+        Entry {
             kind: KIND.into(),
-            code: self.code.as_str().into(),
-            building: self.code.building().into(),
-            area_id: self.area_id.as_str().into(),
-            status: self.status,
+            code: Some(header.code.to_string()),
+            status: Some(state.status.as_str().into()),
+            ..Entry::default()
         }
     }
 }
@@ -165,6 +304,12 @@ impl Unit {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::records::journal::Input;
+    use crate::records::people::{Actor, StaffRole};
+
+    fn keeper() -> Actor {
+        Actor::new("hk-1", StaffRole::Housekeeper)
+    }
 
     #[test]
     fn unit_codes_parse() {
@@ -176,18 +321,51 @@ mod tests {
     }
 
     #[test]
-    fn unit_round_trips_through_a_document() {
-        let unit = Unit {
-            code: "3-2-1201".parse().expect("valid"),
-            area_id: "A1".into(),
-            status: UnitStatus::EntrustedVacant,
-        };
-        let mut doc = unit.to_doc().expect("writes");
-        assert_eq!(Unit::from_doc(&doc).expect("reads"), unit);
-        Unit::set_status(&mut doc, UnitStatus::Occupied).expect("sets");
-        assert_eq!(
-            Unit::from_doc(&doc).expect("reads").status,
-            UnitStatus::Occupied
+    fn a_unit_archive_keeps_people_and_status() {
+        let header = UnitHeader::new(
+            "3-2-1201".parse().expect("code"),
+            "A1",
+            UnitStatus::EntrustedVacant,
         );
+        let mut doc = UnitRecord::new_doc(&header).expect("writes");
+        let owner = Person {
+            id: "p1".into(),
+            name: "王芳".into(),
+            relation: Relation::Owner,
+            phone: Some(Phone::try_from("13812345678".to_owned()).expect("phone")),
+        };
+        UnitRecord::act(
+            &mut doc,
+            Input::act(UnitAction::Person {
+                person: owner.clone(),
+            }),
+            &keeper(),
+            1,
+        )
+        .expect("adds");
+        UnitRecord::act(
+            &mut doc,
+            Input::act(UnitAction::Status {
+                status: UnitStatus::Occupied,
+            }),
+            &keeper(),
+            2,
+        )
+        .expect("moves in");
+        let err = UnitRecord::act(
+            &mut doc,
+            Input::act(UnitAction::Status {
+                status: UnitStatus::UndeliveredVacant,
+            }),
+            &keeper(),
+            3,
+        )
+        .expect_err("refused");
+        assert!(err.to_string().contains("未交付"), "{err}");
+        let read = UnitRecord::from_doc(&doc).expect("reads");
+        assert_eq!(read.header, header);
+        assert_eq!(read.state.status, UnitStatus::Occupied);
+        assert_eq!(read.state.people, vec![owner]);
+        assert_eq!(read.entry().status.as_deref(), Some("occupied"));
     }
 }

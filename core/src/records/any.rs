@@ -1,0 +1,112 @@
+//! Every record kind behind one enum, chosen by the `kind` string at a document's root:
+//! what the phone's skin and the server use to create, act on and read records of any
+//! kind from JSON, and to build an area's portfolio.
+
+use automerge::AutoCommit;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::fees::FeeAccount;
+use super::index::Entry;
+use super::inspection::VacantInspection;
+use super::journal::{EventId, Input};
+use super::json::from_value;
+use super::keys::KeyLedger;
+use super::kind::{Kind, Record};
+use super::patrol::Patrol;
+use super::people::Actor;
+use super::project::Project;
+use super::rectification::Rectification;
+use super::renovation::Renovation;
+use super::ticket::Ticket;
+use super::unit::Unit;
+use super::visit::Visit;
+use super::visit_plan::VisitPlan;
+use super::{RecordError, kind_of};
+
+macro_rules! any_record {
+    ($($variant:ident => $kind:ty,)+) => {
+        /// A record of any kind (boxed: records differ a lot in size).
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum AnyRecord {
+            $($variant(Box<Record<$kind>>),)+
+        }
+
+        /// Every record kind's `kind` string.
+        pub const KINDS: &[&str] = &[$(<$kind as Kind>::KIND,)+];
+
+        impl AnyRecord {
+            /// Reads a document; `Ok(None)` for a document that is not a record (the
+            /// area index, a foreign document).
+            pub fn from_doc(doc: &AutoCommit) -> Result<Option<Self>, RecordError> {
+                Ok(Some(match kind_of(doc).as_deref() {
+                    $(Some(<$kind as Kind>::KIND) => Self::$variant(Box::new(Record::<$kind>::from_doc(doc)?)),)+
+                    _ => return Ok(None),
+                }))
+            }
+
+            /// A new document of kind `kind` from a JSON header.
+            pub fn create(kind: &str, header: Value) -> Result<(AutoCommit, Self), RecordError> {
+                match kind {
+                    $(<$kind as Kind>::KIND => {
+                        let header: <$kind as Kind>::Header = from_value(header, <$kind as Kind>::KIND)?;
+                        let doc = Record::<$kind>::new_doc(&header)?;
+                        let record = Record::<$kind>::from_parts(header, Vec::new());
+                        Ok((doc, Self::$variant(Box::new(record))))
+                    })+
+                    other => Err(RecordError::invalid("kind", format!("{other:?} is not a record kind"))),
+                }
+            }
+
+            /// Acts on a document of any kind with a JSON input (see `journal::Input`).
+            pub fn act(
+                doc: &mut AutoCommit,
+                input: Value,
+                actor: &Actor,
+                now_ms: i64,
+            ) -> Result<(EventId, Self), RecordError> {
+                match kind_of(doc).as_deref() {
+                    $(Some(<$kind as Kind>::KIND) => {
+                        let input = Input::<<$kind as Kind>::Action>::from_json(input)?;
+                        let (id, record) = Record::<$kind>::act(doc, input, actor, now_ms)?;
+                        Ok((id, Self::$variant(Box::new(record))))
+                    })+
+                    found => Err(RecordError::WrongKind { expected: "record", found: found.map(str::to_owned) }),
+                }
+            }
+
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Self::$variant(_) => <$kind as Kind>::KIND,)+
+                }
+            }
+
+            pub fn area(&self) -> &str {
+                match self {
+                    $(Self::$variant(r) => r.area(),)+
+                }
+            }
+
+            pub fn entry(&self) -> Entry {
+                match self {
+                    $(Self::$variant(r) => r.entry(),)+
+                }
+            }
+        }
+    };
+}
+
+any_record! {
+    Unit => Unit,
+    Ticket => Ticket,
+    Inspection => VacantInspection,
+    Patrol => Patrol,
+    Renovation => Renovation,
+    Visit => Visit,
+    VisitPlan => VisitPlan,
+    KeyLedger => KeyLedger,
+    FeeAccount => FeeAccount,
+    Rectification => Rectification,
+    Project => Project,
+}

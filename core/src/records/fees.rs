@@ -1,0 +1,179 @@
+//! A household's fee collection (收费管理, seed 003 G8): the arrears, every contact made
+//! to collect them ("是否对欠缴客户采取措施，措施是否得当（电话、上户、发单、短信等）") and
+//! every promise to pay. Amounts are in fen (分), so no sum is ever rounded.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::index::Entry;
+use super::journal::Event;
+use super::kind::{Kind, Record};
+use super::unit::UnitCode;
+use crate::ids::DocumentId;
+
+pub const KIND: &str = "fee-account";
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeeAccountHeader {
+    pub area_id: String,
+    pub unit: DocumentId,
+    pub unit_code: UnitCode,
+    /// Arrears when the account was opened, in fen.
+    pub arrears_fen: u64,
+    pub opened_at: i64,
+}
+
+/// How the household was contacted.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactMethod {
+    /// 电话
+    Phone,
+    /// 上户
+    Door,
+    /// 发单 (催缴通知单)
+    Notice,
+    /// 短信
+    Sms,
+}
+
+/// A promise to pay.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Promise {
+    pub amount_fen: u64,
+    /// Pays by the end of this day.
+    pub by: NaiveDate,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FeeAction {
+    Contact {
+        method: ContactMethod,
+        /// Whether someone was reached.
+        reached: bool,
+        #[serde(default)]
+        promise: Option<Promise>,
+    },
+    Payment {
+        amount_fen: u64,
+    },
+    /// The arrears restated (a new bill, a correction), in fen.
+    Arrears {
+        amount_fen: u64,
+    },
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Contact {
+    pub at: i64,
+    pub by: String,
+    pub method: ContactMethod,
+    pub reached: bool,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeeAccountState {
+    pub outstanding_fen: u64,
+    pub paid_fen: u64,
+    pub contacts: Vec<Contact>,
+    /// The latest promise not yet kept.
+    pub promise: Option<Promise>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct FeeAccount;
+
+pub type FeeAccountRecord = Record<FeeAccount>;
+
+impl Kind for FeeAccount {
+    const KIND: &'static str = KIND;
+    type Header = FeeAccountHeader;
+    type Action = FeeAction;
+    type State = FeeAccountState;
+
+    fn area(header: &FeeAccountHeader) -> &str {
+        &header.area_id
+    }
+
+    fn start(header: &FeeAccountHeader) -> FeeAccountState {
+        FeeAccountState {
+            outstanding_fen: header.arrears_fen,
+            paid_fen: 0,
+            contacts: Vec::new(),
+            promise: None,
+        }
+    }
+
+    fn apply(
+        _header: &FeeAccountHeader,
+        state: &mut FeeAccountState,
+        event: &Event<FeeAction>,
+        action: &FeeAction,
+    ) -> Result<(), String> {
+        match action {
+            FeeAction::Contact {
+                method,
+                reached,
+                promise,
+            } => {
+                if promise.is_some() && !reached {
+                    return Err("未联系上业主，不能记录承诺".into());
+                }
+                if promise.is_some_and(|p| p.amount_fen == 0) {
+                    return Err("承诺金额须大于0".into());
+                }
+                state.contacts.push(Contact {
+                    at: event.at,
+                    by: event.by.clone(),
+                    method: *method,
+                    reached: *reached,
+                });
+                if promise.is_some() {
+                    state.promise = *promise;
+                }
+            }
+            FeeAction::Payment { amount_fen: 0 } => return Err("缴费金额须大于0".into()),
+            FeeAction::Payment { amount_fen } => {
+                state.paid_fen += amount_fen;
+                state.outstanding_fen = state.outstanding_fen.saturating_sub(*amount_fen);
+                if state
+                    .promise
+                    .is_some_and(|p| *amount_fen >= p.amount_fen || state.outstanding_fen == 0)
+                {
+                    state.promise = None;
+                }
+            }
+            FeeAction::Arrears { amount_fen } => state.outstanding_fen = *amount_fen,
+        }
+        Ok(())
+    }
+
+    fn contends(a: &FeeAction, b: &FeeAction) -> bool {
+        matches!(
+            (a, b),
+            (FeeAction::Arrears { .. }, FeeAction::Arrears { .. })
+        )
+    }
+
+    fn entry(header: &FeeAccountHeader, state: &FeeAccountState) -> Entry {
+        Entry {
+            kind: KIND.into(),
+            code: Some(header.unit_code.to_string()),
+            unit: Some(header.unit.to_string()),
+            status: Some(
+                if state.outstanding_fen > 0 {
+                    "arrears"
+                } else {
+                    "paid"
+                }
+                .into(),
+            ),
+            ..Entry::default()
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! The journal: each record's append-only list of events — who, when, what was said,
+//! which photos — stored as an Automerge list, one map per event.
+//!
+//! Events are only ever appended, so phones that act on the same record offline keep
+//! every event after merging. Each event names the last event its writer had seen
+//! (`after`); two events after the same one were made without seeing each other, which
+//! is how a conflict between phones is recognised (see `kind.rs`).
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::RecordError;
+use super::content::ContentHash;
+use super::json::{from_value, to_value};
+use super::people::StaffRole;
+
+/// An event's identity, unique across phones (it hashes the writer's Automerge actor
+/// and the document's heads).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EventId(pub String);
+
+impl EventId {
+    /// The ID of an event written by `actor` onto a document at `heads`.
+    pub fn derive(actor: &[u8], heads: &[automerge::ChangeHash], payload: &Value) -> Self {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        hash.update(actor);
+        for head in heads {
+            hash.update(head.0);
+        }
+        hash.update(payload.to_string().as_bytes());
+        Self(hex::encode(&hash.finalize()[..8]))
+    }
+}
+
+impl std::fmt::Display for EventId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What an event does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step<A> {
+    /// Only a note and/or photos; allowed on any record in any state.
+    Note,
+    /// A person settles flagged events (a conflict between phones, a refused event).
+    Resolve { events: Vec<EventId> },
+    /// One of the record kind's own actions.
+    Act(A),
+    /// An event this version cannot read (from a newer app or a foreign tool): kept in
+    /// the journal and flagged, never dropped.
+    Unreadable { kind: String, reason: String },
+}
+
+/// One journal entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event<A> {
+    pub id: EventId,
+    /// The last event the writer had seen; `None` when the journal was empty.
+    pub after: Option<EventId>,
+    /// When, by the phone's clock (ms since the epoch). The server keeps its own
+    /// receive time for the audit trail.
+    pub at: i64,
+    /// The user who acted.
+    pub by: String,
+    pub role: StaffRole,
+    /// What was said.
+    pub note: String,
+    pub photos: Vec<ContentHash>,
+    pub step: Step<A>,
+}
+
+/// What a caller asks a record to do: the step plus its note and photos. The JSON form
+/// is an event without its head: `{"type": "dispatch", "to": "…", "note": "…"}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Input<A> {
+    pub step: Step<A>,
+    pub note: String,
+    pub photos: Vec<ContentHash>,
+}
+
+impl<A> Input<A> {
+    pub fn act(action: A) -> Self {
+        Self {
+            step: Step::Act(action),
+            note: String::new(),
+            photos: Vec::new(),
+        }
+    }
+
+    pub fn note(text: impl Into<String>) -> Self {
+        Self {
+            step: Step::Note,
+            note: text.into(),
+            photos: Vec::new(),
+        }
+    }
+
+    pub fn with_note(mut self, text: impl Into<String>) -> Self {
+        self.note = text.into();
+        self
+    }
+
+    pub fn with_photos(mut self, photos: Vec<ContentHash>) -> Self {
+        self.photos = photos;
+        self
+    }
+}
+
+const NOTE: &str = "note";
+const RESOLVE: &str = "resolve";
+
+/// The fields every event has.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Head {
+    id: EventId,
+    #[serde(default)]
+    after: Option<EventId>,
+    at: i64,
+    by: String,
+    role: StaffRole,
+    #[serde(flatten)]
+    said: Said,
+}
+
+/// The note and photos of an event or input.
+#[derive(Serialize, Deserialize, Default)]
+struct Said {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    note: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    photos: Vec<ContentHash>,
+}
+
+#[derive(Deserialize)]
+struct Resolving {
+    events: Vec<EventId>,
+}
+
+fn type_of(value: &Value) -> Option<&str> {
+    value.get("type").and_then(Value::as_str)
+}
+
+/// Reads the step of an event or input.
+fn step_from<A: DeserializeOwned>(value: &Value) -> Result<Step<A>, RecordError> {
+    match type_of(value) {
+        Some(NOTE) => Ok(Step::Note),
+        Some(RESOLVE) => {
+            let r: Resolving = from_value(value.clone(), "resolve event")?;
+            Ok(Step::Resolve { events: r.events })
+        }
+        Some(_) => Ok(Step::Act(from_value(value.clone(), "action")?)),
+        None => Err(RecordError::Malformed {
+            what: "event",
+            reason: "it has no \"type\"".into(),
+        }),
+    }
+}
+
+fn step_to<A: Serialize>(step: &Step<A>) -> Result<Map<String, Value>, RecordError> {
+    let value = match step {
+        Step::Note => serde_json::json!({ "type": NOTE }),
+        Step::Resolve { events } => serde_json::json!({ "type": RESOLVE, "events": events }),
+        Step::Act(action) => to_value(action)?,
+        Step::Unreadable { kind, .. } => serde_json::json!({ "type": kind }),
+    };
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err(RecordError::Malformed {
+            what: "action",
+            reason: "an action must serialize to a map with a \"type\"".into(),
+        }),
+    }
+}
+
+impl<A: DeserializeOwned> Input<A> {
+    /// Parses a caller's JSON input, with a clear error when it is not one this record
+    /// kind knows.
+    pub fn from_json(value: Value) -> Result<Self, RecordError> {
+        let step = step_from(&value)?;
+        let said: Said = from_value(value, "note or photos")?;
+        Ok(Self {
+            step,
+            note: said.note,
+            photos: said.photos,
+        })
+    }
+}
+
+impl<A: DeserializeOwned> Event<A> {
+    /// Reads one stored event. Whatever cannot be read becomes [`Step::Unreadable`] so
+    /// that the record still opens and the event is still shown.
+    pub fn from_stored(value: &Value, position: usize) -> Self {
+        let head: Head = match from_value(value.clone(), "event") {
+            Ok(head) => head,
+            Err(e) => {
+                return Self {
+                    id: EventId(format!("unreadable-{position}")),
+                    after: None,
+                    at: 0,
+                    by: String::new(),
+                    role: StaffRole::Housekeeper,
+                    note: String::new(),
+                    photos: Vec::new(),
+                    step: Step::Unreadable {
+                        kind: type_of(value).unwrap_or("?").to_owned(),
+                        reason: e.to_string(),
+                    },
+                };
+            }
+        };
+        let step = step_from(value).unwrap_or_else(|e| Step::Unreadable {
+            kind: type_of(value).unwrap_or("?").to_owned(),
+            reason: e.to_string(),
+        });
+        Self {
+            id: head.id,
+            after: head.after,
+            at: head.at,
+            by: head.by,
+            role: head.role,
+            note: head.said.note,
+            photos: head.said.photos,
+            step,
+        }
+    }
+}
+
+impl<A: Serialize> Event<A> {
+    /// The stored (and displayed) form: head fields, `type`, then the action's fields.
+    pub fn to_value(&self) -> Result<Value, RecordError> {
+        let mut map = step_to(&self.step)?;
+        let head = Head {
+            id: self.id.clone(),
+            after: self.after.clone(),
+            at: self.at,
+            by: self.by.clone(),
+            role: self.role,
+            said: Said {
+                note: self.note.clone(),
+                photos: self.photos.clone(),
+            },
+        };
+        if let Value::Object(fields) = to_value(&head)? {
+            map.extend(fields);
+        }
+        if self.after.is_none() {
+            map.remove("after");
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+impl<A: Serialize> Serialize for Event<A> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_value()
+            .map_err(serde::ser::Error::custom)?
+            .serialize(s)
+    }
+}
+
+impl<A> Event<A> {
+    /// The kind's action, if this event is one.
+    pub fn action(&self) -> Option<&A> {
+        match &self.step {
+            Step::Act(a) => Some(a),
+            _ => None,
+        }
+    }
+}
+
+/// A problem in a journal that needs a person: phones that acted at the same time in
+/// ways that contend, or an event that makes no sense where it stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Flag {
+    /// The events involved, in journal order.
+    pub events: Vec<EventId>,
+    /// Why a person must look.
+    pub reason: String,
+    /// True when the events were made on different phones without seeing each other.
+    pub concurrent: bool,
+    /// The `resolve` event that settled it, if any.
+    pub resolved_by: Option<EventId>,
+}
+
+impl Flag {
+    pub fn is_open(&self) -> bool {
+        self.resolved_by.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    enum Demo {
+        Dispatch { to: String },
+        Start {},
+    }
+
+    #[test]
+    fn events_round_trip_flat() {
+        let event = Event {
+            id: EventId("e1".into()),
+            after: Some(EventId("e0".into())),
+            at: 5,
+            by: "hk".into(),
+            role: StaffRole::Housekeeper,
+            note: "已电话联系".into(),
+            photos: vec![ContentHash::of(b"x")],
+            step: Step::Act(Demo::Dispatch {
+                to: "维修组".into(),
+            }),
+        };
+        let value = event.to_value().expect("serializes");
+        assert_eq!(value["type"], "dispatch");
+        assert_eq!(value["to"], "维修组");
+        assert_eq!(Event::<Demo>::from_stored(&value, 0), event);
+    }
+
+    #[test]
+    fn unknown_events_are_kept_as_unreadable() {
+        let stored = json!({"id": "e9", "at": 1, "by": "x", "role": "office", "type": "teleport"});
+        let event = Event::<Demo>::from_stored(&stored, 3);
+        assert_eq!(event.id, EventId("e9".into()));
+        assert!(matches!(event.step, Step::Unreadable { ref kind, .. } if kind == "teleport"));
+        let garbage = Event::<Demo>::from_stored(&json!(42), 3);
+        assert_eq!(garbage.id, EventId("unreadable-3".into()));
+    }
+
+    #[test]
+    fn inputs_parse_with_clear_errors() {
+        let input = Input::<Demo>::from_json(json!({"type": "start", "note": "到场"})).expect("ok");
+        assert_eq!(input.step, Step::Act(Demo::Start {}));
+        assert_eq!(input.note, "到场");
+        let err = Input::<Demo>::from_json(json!({"type": "fly"})).expect_err("unknown");
+        assert!(err.to_string().contains("fly"), "{err}");
+        let err = Input::<Demo>::from_json(json!({"to": "x"})).expect_err("no type");
+        assert!(err.to_string().contains("type"), "{err}");
+    }
+}

@@ -1,0 +1,396 @@
+//! One shape for every record: a header of facts fixed when the record is made, and a
+//! journal of events from which the current state is derived.
+//!
+//! A record kind says how its actions change its state ([`Kind::apply`]) and which
+//! actions contend when phones make them at the same time ([`Kind::contends`]). The
+//! rest is shared: reading, writing, refusing an action that makes no sense now, and
+//! flagging conflicts after a merge. The derived state depends only on the merged
+//! journal, whose order Automerge makes the same on every replica, so every phone and
+//! the server derive the same state.
+//!
+//! Conflicts: an event names the last event its writer had seen. The events between
+//! that one and it in the merged journal were made without its writer seeing them. If
+//! one of them contends with it, both are flagged for a person; an event that makes no
+//! sense where it lands is kept in the journal, not applied, and flagged. Nothing is
+//! silently dropped.
+
+use std::collections::HashMap;
+use std::fmt::Debug;
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ObjType, ROOT, ReadDoc};
+use serde::de::DeserializeOwned;
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+use super::content::ContentHash;
+use super::index::Entry;
+use super::journal::{Event, EventId, Flag, Input, Step};
+use super::json::{self, from_value, to_value};
+use super::people::Actor;
+use super::{RecordError, expect_kind};
+
+/// The root key of the journal.
+const EVENTS: &str = "events";
+
+/// A kind of record.
+pub trait Kind: Clone + Debug + PartialEq + 'static {
+    /// The `kind` string at the document's root.
+    const KIND: &'static str;
+    /// Facts fixed when the record is made.
+    type Header: Serialize + DeserializeOwned + Clone + Debug + PartialEq;
+    /// What can happen to the record afterwards (serde-tagged by `type`).
+    type Action: Serialize + DeserializeOwned + Clone + Debug + PartialEq;
+    /// What the journal adds up to.
+    type State: Serialize + Clone + Debug + PartialEq;
+
+    /// The area the record belongs to.
+    fn area(header: &Self::Header) -> &str;
+
+    /// The state before any event.
+    fn start(header: &Self::Header) -> Self::State;
+
+    /// Applies an action, or says in plain words why it makes no sense now. On refusal
+    /// the state is discarded by the caller, so it may be left half-changed.
+    fn apply(
+        header: &Self::Header,
+        state: &mut Self::State,
+        event: &Event<Self::Action>,
+        action: &Self::Action,
+    ) -> Result<(), String>;
+
+    /// Whether two different actions, made on phones that did not see each other,
+    /// need a person to look (e.g. completed on one phone, reassigned on another).
+    fn contends(a: &Self::Action, b: &Self::Action) -> bool;
+
+    /// Key facts for the area index.
+    fn entry(header: &Self::Header, state: &Self::State) -> Entry;
+
+    /// Rules a new header must meet beyond what parsing guarantees.
+    fn check_new(_header: &Self::Header) -> Result<(), RecordError> {
+        Ok(())
+    }
+
+    /// Photos and signatures the header refers to.
+    fn header_content(_header: &Self::Header) -> Vec<&ContentHash> {
+        Vec::new()
+    }
+
+    /// Signatures and other content an action refers to (besides the event's photos).
+    fn action_content(_action: &Self::Action) -> Vec<&ContentHash> {
+        Vec::new()
+    }
+}
+
+/// A record, read: its header, derived state, whole journal and open questions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record<K: Kind> {
+    pub header: K::Header,
+    pub state: K::State,
+    pub events: Vec<Event<K::Action>>,
+    pub flags: Vec<Flag>,
+}
+
+impl<K: Kind> Serialize for Record<K> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct View<'a, H, St, E> {
+            kind: &'static str,
+            header: &'a H,
+            state: &'a St,
+            events: &'a [E],
+            flags: &'a [Flag],
+        }
+        View {
+            kind: K::KIND,
+            header: &self.header,
+            state: &self.state,
+            events: &self.events,
+            flags: &self.flags,
+        }
+        .serialize(s)
+    }
+}
+
+impl<K: Kind> Record<K> {
+    /// A new document for a record: the header's fields at the root, an empty journal.
+    pub fn new_doc(header: &K::Header) -> Result<AutoCommit, RecordError> {
+        K::check_new(header)?;
+        let Value::Object(mut fields) = to_value(header)? else {
+            return Err(RecordError::Malformed {
+                what: "header",
+                reason: "a header must be a map".into(),
+            });
+        };
+        fields.insert("kind".into(), K::KIND.into());
+        fields.insert(EVENTS.into(), Value::Array(Vec::new()));
+        let mut doc = AutoCommit::new();
+        for (key, value) in &fields {
+            json::put(&mut doc, &ROOT, key, value)?;
+        }
+        Ok(doc)
+    }
+
+    /// Reads a record from its document.
+    pub fn from_doc(doc: &AutoCommit) -> Result<Self, RecordError> {
+        expect_kind(doc, K::KIND)?;
+        let header: K::Header = from_value(json::read_root(doc), K::KIND)?;
+        let events = journal(doc)
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| Event::from_stored(&v, i))
+            .collect();
+        Ok(Self::from_parts(header, events))
+    }
+
+    /// Derives the state and flags from a header and a journal.
+    pub fn from_parts(header: K::Header, events: Vec<Event<K::Action>>) -> Self {
+        let (state, flags) = fold::<K>(&header, &events);
+        Self {
+            header,
+            state,
+            events,
+            flags,
+        }
+    }
+
+    /// Appends an event for `input`, unless it makes no sense from the current state;
+    /// returns the new event's ID and the record as it now reads.
+    pub fn act(
+        doc: &mut AutoCommit,
+        input: Input<K::Action>,
+        actor: &Actor,
+        now_ms: i64,
+    ) -> Result<(EventId, Self), RecordError> {
+        let mut record = Self::from_doc(doc)?;
+        let event = Event {
+            id: EventId(String::new()),
+            after: record.events.last().map(|e| e.id.clone()),
+            at: now_ms,
+            by: actor.user.clone(),
+            role: actor.role,
+            note: input.note,
+            photos: input.photos,
+            step: input.step,
+        };
+        record.admit(&event)?;
+        let mut value = event.to_value()?;
+        let heads = doc.get_heads();
+        let id = EventId::derive(doc.get_actor().to_bytes(), &heads, &value);
+        value["id"] = Value::String(id.0.clone());
+        let list = match doc.get(ROOT, EVENTS)? {
+            Some((automerge::Value::Object(ObjType::List), list)) => list,
+            _ => doc.put_object(ROOT, EVENTS, ObjType::List)?,
+        };
+        let end = doc.length(&list);
+        json::insert(doc, &list, end, &value)?;
+        record.events.push(Event {
+            id: id.clone(),
+            ..event
+        });
+        let (state, flags) = fold::<K>(&record.header, &record.events);
+        record.state = state;
+        record.flags = flags;
+        Ok((id, record))
+    }
+
+    /// Checks a new event against the record as it stands.
+    fn admit(&self, event: &Event<K::Action>) -> Result<(), RecordError> {
+        match &event.step {
+            Step::Act(action) => {
+                let mut probe = self.state.clone();
+                K::apply(&self.header, &mut probe, event, action).map_err(|reason| {
+                    RecordError::Refused {
+                        action: action_name(action),
+                        reason,
+                    }
+                })
+            }
+            Step::Note if event.note.trim().is_empty() && event.photos.is_empty() => {
+                Err(RecordError::Invalid {
+                    field: "note",
+                    reason: "a note needs some text or a photo".into(),
+                })
+            }
+            Step::Note => Ok(()),
+            Step::Resolve { events } => {
+                let open: Vec<&EventId> = self
+                    .flags
+                    .iter()
+                    .filter(|f| f.is_open())
+                    .flat_map(|f| &f.events)
+                    .collect();
+                match events.iter().find(|e| !open.contains(e)) {
+                    _ if events.is_empty() => Err(RecordError::Invalid {
+                        field: "events",
+                        reason: "name the flagged events this settles".into(),
+                    }),
+                    Some(e) => Err(RecordError::Invalid {
+                        field: "events",
+                        reason: format!("event {e} is not part of an open flag"),
+                    }),
+                    None => Ok(()),
+                }
+            }
+            Step::Unreadable { kind, .. } => Err(RecordError::Invalid {
+                field: "type",
+                reason: format!("{kind:?} is not an action of a {}", K::KIND),
+            }),
+        }
+    }
+
+    /// The area the record belongs to.
+    pub fn area(&self) -> &str {
+        K::area(&self.header)
+    }
+
+    /// Every photo and signature the record refers to.
+    pub fn content(&self) -> Vec<&ContentHash> {
+        let mut all = K::header_content(&self.header);
+        for event in &self.events {
+            all.extend(&event.photos);
+            all.extend(event.action().map(K::action_content).unwrap_or_default());
+        }
+        all
+    }
+
+    /// Every note written in the journal.
+    pub fn notes(&self) -> impl Iterator<Item = &str> {
+        self.events
+            .iter()
+            .map(|e| e.note.as_str())
+            .filter(|n| !n.is_empty())
+    }
+
+    /// Flags nobody has settled yet.
+    pub fn open_flags(&self) -> impl Iterator<Item = &Flag> {
+        self.flags.iter().filter(|f| f.is_open())
+    }
+
+    /// The record's index entry.
+    pub fn entry(&self) -> Entry {
+        K::entry(&self.header, &self.state)
+    }
+}
+
+/// The `type` of an action, for error messages.
+fn action_name(action: &impl Serialize) -> String {
+    to_value(action)
+        .ok()
+        .and_then(|v| v.get("type").and_then(Value::as_str).map(str::to_owned))
+        .unwrap_or_else(|| "action".into())
+}
+
+/// The journal's events as stored. If phones made the list concurrently (a record
+/// written before journals existed), every copy is read, so no event is lost.
+fn journal(doc: &AutoCommit) -> Vec<Value> {
+    let Ok(lists) = doc.get_all(ROOT, EVENTS) else {
+        return Vec::new();
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (value, obj) in lists {
+        if !matches!(value, automerge::Value::Object(ObjType::List)) {
+            continue;
+        }
+        for item in doc.list_range(&obj, ..) {
+            let id = item.id();
+            let value = match item.value.into() {
+                automerge::Value::Object(_) => json::read_object_at(doc, &id),
+                automerge::Value::Scalar(_) => Value::Null,
+            };
+            let id = value.get("id").and_then(Value::as_str).map(str::to_owned);
+            if id.is_none_or(|id| seen.insert(id)) {
+                out.push(value);
+            }
+        }
+    }
+    out
+}
+
+/// Folds a journal into a state, flagging what needs a person (see the module docs).
+pub fn fold<K: Kind>(header: &K::Header, events: &[Event<K::Action>]) -> (K::State, Vec<Flag>) {
+    let position: HashMap<&EventId, usize> =
+        events.iter().enumerate().map(|(i, e)| (&e.id, i)).collect();
+    let mut state = K::start(header);
+    let mut applied = vec![false; events.len()];
+    let mut flags: Vec<Flag> = Vec::new();
+    let mut resolutions: Vec<(&EventId, &[EventId])> = Vec::new();
+    for (i, event) in events.iter().enumerate() {
+        // The events this one's writer had not seen.
+        let unseen = match &event.after {
+            None => 0..i,
+            Some(after) => match position.get(after) {
+                Some(&p) if p < i => p + 1..i,
+                _ => i..i,
+            },
+        };
+        match &event.step {
+            Step::Act(action) => {
+                let rivals: Vec<usize> = unseen
+                    .clone()
+                    .filter(|&j| applied[j])
+                    .filter(|&j| {
+                        events[j]
+                            .action()
+                            .is_some_and(|b| b != action && K::contends(b, action))
+                    })
+                    .collect();
+                let mut next = state.clone();
+                match K::apply(header, &mut next, event, action) {
+                    Ok(()) => {
+                        state = next;
+                        applied[i] = true;
+                        if !rivals.is_empty() {
+                            flags.push(conflict(
+                                events,
+                                &rivals,
+                                i,
+                                "同一时间在不同手机上做了不同处理".into(),
+                            ));
+                        }
+                    }
+                    // The same action made twice at once: the second adds nothing.
+                    Err(_) if unseen.clone().any(|j| events[j].action() == Some(action)) => {}
+                    Err(reason) if !rivals.is_empty() => {
+                        flags.push(conflict(events, &rivals, i, reason));
+                    }
+                    Err(reason) => flags.push(Flag {
+                        events: vec![event.id.clone()],
+                        reason,
+                        concurrent: false,
+                        resolved_by: None,
+                    }),
+                }
+            }
+            Step::Resolve { events: settled } => resolutions.push((&event.id, settled)),
+            Step::Unreadable { kind, reason } => flags.push(Flag {
+                events: vec![event.id.clone()],
+                reason: format!("无法识别的记录（{kind}）：{reason}"),
+                concurrent: false,
+                resolved_by: None,
+            }),
+            Step::Note => {}
+        }
+    }
+    for flag in &mut flags {
+        flag.resolved_by = resolutions
+            .iter()
+            .find(|(_, settled)| flag.events.iter().all(|e| settled.contains(e)))
+            .map(|(by, _)| (*by).clone());
+    }
+    (state, flags)
+}
+
+fn conflict<A>(events: &[Event<A>], rivals: &[usize], i: usize, reason: String) -> Flag {
+    Flag {
+        events: rivals
+            .iter()
+            .chain(std::iter::once(&i))
+            .map(|&j| events[j].id.clone())
+            .collect(),
+        reason,
+        concurrent: true,
+        resolved_by: None,
+    }
+}

@@ -1,0 +1,362 @@
+//! The renovation file (装修, seeds 001 篇3 and 003): the application filed at the front
+//! desk → review within 3 working days (a shop's by the technical department) → the
+//! renovation permit (装修施工证) → a patrol of the unit at least once a day ("管家每日不少
+//! 于一次装修巡查") on the renovation check form (装修检查表) → acceptance booked by the
+//! owner → acceptance → minor faults put right before the deposit is refunded; structural
+//! damage reported to the authorities ("若属严重违规（如破坏承重结构等），报相关行政执法部门处理").
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::index::Entry;
+use super::inspection::Condition;
+use super::journal::Event;
+use super::kind::{Kind, Record};
+use super::people::{Phone, StaffRole};
+use super::unit::UnitCode;
+use crate::ids::DocumentId;
+use crate::time::{Month, local_date};
+
+pub const KIND: &str = "renovation";
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenovationHeader {
+    pub area_id: String,
+    pub unit: DocumentId,
+    pub unit_code: UnitCode,
+    /// The owner who applied.
+    pub applicant: String,
+    #[serde(default)]
+    pub phone: Option<Phone>,
+    pub contractor: String,
+    /// What will be done (装修内容).
+    pub plan: String,
+    /// A shop (商铺): reviewed by the technical department.
+    #[serde(default)]
+    pub shop: bool,
+    pub applied_at: i64,
+    /// 装修押金, in yuan.
+    #[serde(default)]
+    pub deposit_yuan: u64,
+}
+
+/// The renovation check form (seed 003 G3: "墙体，防水，防护栏，露台及阳台等设施拆改 … 成品
+/// 保护，垃圾堆放，装修时间"; seed 001 篇3 §5: "施工人员凭出入证进出辖区").
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenovationChecks {
+    /// 墙体 / 承重结构
+    pub load_bearing: Condition,
+    /// 防水
+    pub waterproofing: Condition,
+    /// 防护栏
+    pub guard_rails: Condition,
+    /// 露台及阳台等设施拆改
+    pub balcony_terrace: Condition,
+    /// 垃圾堆放
+    pub rubbish: Condition,
+    /// 装修时间
+    pub working_hours: Condition,
+    /// 成品保护
+    pub protection: Condition,
+    /// 出入证
+    pub worker_passes: Condition,
+}
+
+impl RenovationChecks {
+    pub fn points(&self) -> [(&'static str, &'static str, Condition); 8] {
+        [
+            ("loadBearing", "墙体承重", self.load_bearing),
+            ("waterproofing", "防水", self.waterproofing),
+            ("guardRails", "防护栏", self.guard_rails),
+            ("balconyTerrace", "阳台露台拆改", self.balcony_terrace),
+            ("rubbish", "垃圾堆放", self.rubbish),
+            ("workingHours", "装修时间", self.working_hours),
+            ("protection", "成品保护", self.protection),
+            ("workerPasses", "出入证", self.worker_passes),
+        ]
+    }
+
+    /// The labels of the points found in violation.
+    pub fn violations(&self) -> Vec<&'static str> {
+        self.points()
+            .into_iter()
+            .filter(|(_, _, c)| *c == Condition::Abnormal)
+            .map(|(_, label, _)| label)
+            .collect()
+    }
+}
+
+/// The outcome of the acceptance inspection.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AcceptanceResult {
+    /// 验收合格
+    Passed,
+    /// 轻微违规，整改后退押金
+    MinorFaults,
+    /// 严重违规（如破坏承重结构）
+    StructuralDamage,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RenovationAction {
+    Review {
+        approved: bool,
+    },
+    Permit {
+        number: String,
+    },
+    /// A daily patrol on the check form; a violation is stopped on the spot and
+    /// evidenced with photos.
+    Patrol {
+        checks: RenovationChecks,
+        #[serde(default)]
+        stopped: bool,
+    },
+    BookAcceptance {
+        date: NaiveDate,
+    },
+    Accept {
+        result: AcceptanceResult,
+    },
+    /// Minor faults put right.
+    Rectified {},
+    ReportAuthority {},
+    RefundDeposit {
+        amount_yuan: u64,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RenovationStatus {
+    Applied,
+    Approved,
+    Rejected,
+    /// Permit issued: works under way, patrolled daily.
+    Permitted,
+    AcceptanceBooked,
+    Rectifying,
+    StructuralDamage,
+    ReportedToAuthority,
+    Accepted,
+    Refunded,
+}
+
+impl RenovationStatus {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Applied => "已申请",
+            Self::Approved => "审核通过",
+            Self::Rejected => "审核未通过",
+            Self::Permitted => "施工中",
+            Self::AcceptanceBooked => "已预约验收",
+            Self::Rectifying => "整改中",
+            Self::StructuralDamage => "严重违规",
+            Self::ReportedToAuthority => "已报执法部门",
+            Self::Accepted => "验收合格",
+            Self::Refunded => "押金已退",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Applied => "applied",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Permitted => "permitted",
+            Self::AcceptanceBooked => "acceptance_booked",
+            Self::Rectifying => "rectifying",
+            Self::StructuralDamage => "structural_damage",
+            Self::ReportedToAuthority => "reported_to_authority",
+            Self::Accepted => "accepted",
+            Self::Refunded => "refunded",
+        }
+    }
+
+    /// Works under way: the unit is patrolled every day.
+    pub fn under_construction(self) -> bool {
+        matches!(self, Self::Permitted | Self::AcceptanceBooked)
+    }
+}
+
+/// One daily patrol.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenovationPatrol {
+    pub at: i64,
+    pub by: String,
+    pub violations: Vec<&'static str>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenovationState {
+    pub status: RenovationStatus,
+    pub reviewed_at: Option<i64>,
+    pub permit_number: Option<String>,
+    pub permitted_at: Option<i64>,
+    pub patrols: Vec<RenovationPatrol>,
+    /// Local days with at least one patrol.
+    pub patrol_days: BTreeSet<NaiveDate>,
+    pub booked_for: Option<NaiveDate>,
+    /// When works ended (acceptance booked), closing the daily-patrol period.
+    pub works_ended_at: Option<i64>,
+    pub accepted_at: Option<i64>,
+    pub refunded_yuan: Option<u64>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Renovation;
+
+pub type RenovationRecord = Record<Renovation>;
+
+impl Kind for Renovation {
+    const KIND: &'static str = KIND;
+    type Header = RenovationHeader;
+    type Action = RenovationAction;
+    type State = RenovationState;
+
+    fn area(header: &RenovationHeader) -> &str {
+        &header.area_id
+    }
+
+    fn start(_header: &RenovationHeader) -> RenovationState {
+        RenovationState {
+            status: RenovationStatus::Applied,
+            reviewed_at: None,
+            permit_number: None,
+            permitted_at: None,
+            patrols: Vec::new(),
+            patrol_days: BTreeSet::new(),
+            booked_for: None,
+            works_ended_at: None,
+            accepted_at: None,
+            refunded_yuan: None,
+        }
+    }
+
+    fn apply(
+        header: &RenovationHeader,
+        state: &mut RenovationState,
+        event: &Event<RenovationAction>,
+        action: &RenovationAction,
+    ) -> Result<(), String> {
+        use RenovationStatus::*;
+        let now = state.status;
+        let wrong = |what: &str| Err(format!("装修{}，{what}", now.label_zh()));
+        match action {
+            RenovationAction::Review { approved } => {
+                if !matches!(now, Applied | Rejected) {
+                    return wrong("不能再审核");
+                }
+                if header.shop && event.role == StaffRole::Housekeeper {
+                    return Err("商铺装修须由技术部审查".into());
+                }
+                state.reviewed_at = Some(event.at);
+                state.status = if *approved { Approved } else { Rejected };
+            }
+            RenovationAction::Permit { number } => {
+                if now != Approved {
+                    return wrong("审核通过后才能发装修施工证");
+                }
+                if number.trim().is_empty() {
+                    return Err("请填写施工证编号".into());
+                }
+                state.permit_number = Some(number.clone());
+                state.permitted_at = Some(event.at);
+                state.status = Permitted;
+            }
+            RenovationAction::Patrol { checks, stopped } => {
+                if !now.under_construction() {
+                    return wrong("不在施工期，无需巡查");
+                }
+                let violations = checks.violations();
+                if !violations.is_empty() {
+                    if event.photos.is_empty() {
+                        return Err("发现违规须拍照留证".into());
+                    }
+                    if event.note.trim().is_empty() {
+                        return Err("发现违规须写明情况".into());
+                    }
+                    if !stopped {
+                        return Err("发现违规应及时制止".into());
+                    }
+                }
+                state.patrol_days.insert(local_date(event.at));
+                state.patrols.push(RenovationPatrol {
+                    at: event.at,
+                    by: event.by.clone(),
+                    violations,
+                });
+            }
+            RenovationAction::BookAcceptance { date } => {
+                if now != Permitted {
+                    return wrong("施工中才能预约验收");
+                }
+                state.booked_for = Some(*date);
+                state.works_ended_at = Some(event.at);
+                state.status = AcceptanceBooked;
+            }
+            RenovationAction::Accept { result } => {
+                if now != AcceptanceBooked {
+                    return wrong("预约后才能验收");
+                }
+                state.status = match result {
+                    AcceptanceResult::Passed => {
+                        state.accepted_at = Some(event.at);
+                        Accepted
+                    }
+                    AcceptanceResult::MinorFaults => Rectifying,
+                    AcceptanceResult::StructuralDamage => StructuralDamage,
+                };
+            }
+            RenovationAction::Rectified {} => {
+                if now != Rectifying {
+                    return wrong("没有待整改的问题");
+                }
+                state.accepted_at = Some(event.at);
+                state.status = Accepted;
+            }
+            RenovationAction::ReportAuthority {} => {
+                if now != StructuralDamage {
+                    return wrong("只有严重违规才报执法部门");
+                }
+                state.status = ReportedToAuthority;
+            }
+            RenovationAction::RefundDeposit { amount_yuan } => {
+                if now != Accepted {
+                    return wrong("验收合格（整改完成）后才能退押金");
+                }
+                if *amount_yuan > header.deposit_yuan {
+                    return Err(format!("退还金额超过押金{}元", header.deposit_yuan));
+                }
+                state.refunded_yuan = Some(*amount_yuan);
+                state.status = Refunded;
+            }
+        }
+        Ok(())
+    }
+
+    fn contends(a: &RenovationAction, b: &RenovationAction) -> bool {
+        let transition = |x: &RenovationAction| !matches!(x, RenovationAction::Patrol { .. });
+        transition(a) && transition(b)
+    }
+
+    fn entry(header: &RenovationHeader, state: &RenovationState) -> Entry {
+        Entry {
+            kind: KIND.into(),
+            code: Some(header.unit_code.to_string()),
+            unit: Some(header.unit.to_string()),
+            status: Some(state.status.as_str().into()),
+            month: Some(Month::at(header.applied_at).to_string()),
+            date: Some(local_date(header.applied_at).to_string()),
+            category: None,
+        }
+    }
+}

@@ -1,0 +1,554 @@
+//! Customer information (客户信息) — the ticket: everything a customer tells the company,
+//! or staff notice, as one record (seed 004 §3.2). Its lifecycle is registered 登记 →
+//! dispatched 派工 → in progress 处理中 → completed 完成 → called back 回访 → closed
+//! 关闭, and reopened when a callback finds the problem remains (seed 000: "如收到客户对
+//! 维修后仍存在缺陷的投诉时，应立即派人返修，并在24小时内进行特殊回访"). Every step records who,
+//! when and what was said; a household repair ends with the owner's signature (seed 003:
+//! "维修后由业主签字").
+
+mod class;
+
+use serde::{Deserialize, Serialize};
+
+pub use class::{
+    Category, Channel, Escalation, RepairScale, RepairScope, Satisfaction, Severity, Validity,
+};
+
+use super::RecordError;
+use super::content::ContentHash;
+use super::index::Entry;
+use super::journal::Event;
+use super::kind::{Kind, Record};
+use super::people::Phone;
+use super::unit::UnitCode;
+use crate::ids::DocumentId;
+use crate::time::{Month, local_date};
+
+pub const KIND: &str = "ticket";
+
+/// Where the problem is.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Location {
+    /// A household's unit.
+    Unit { unit: DocumentId, code: UnitCode },
+    /// A public place: lobby, lift, car park, garden…
+    Public { place: String },
+}
+
+impl Location {
+    pub fn unit(&self) -> Option<DocumentId> {
+        match self {
+            Location::Unit { unit, .. } => Some(*unit),
+            Location::Public { .. } => None,
+        }
+    }
+
+    pub fn label(&self) -> &str {
+        match self {
+            Location::Unit { code, .. } => code.as_str(),
+            Location::Public { place } => place,
+        }
+    }
+}
+
+/// Who reported it, when not the housekeeper.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reporter {
+    pub name: String,
+    #[serde(default)]
+    pub phone: Option<Phone>,
+}
+
+/// A repair's scope, scale and whether it is a leak (called back after the first rain).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RepairInfo {
+    pub scope: RepairScope,
+    pub scale: RepairScale,
+    /// 房屋渗漏水: called back after the first rainy day (seed 003).
+    #[serde(default)]
+    pub leak: bool,
+}
+
+/// A complaint's classification.
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComplaintInfo {
+    /// Unknown until judged.
+    #[serde(default)]
+    pub validity: Option<Validity>,
+    /// As judged; a group complaint or a month unresolved makes it major regardless.
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    /// The problem in a few words, shared by complaints about the same problem, so five
+    /// households on one problem are recognised as a group complaint.
+    #[serde(default)]
+    pub topic: String,
+}
+
+/// The special report of a major customer event (seed 004 §4.3.4: "分析报告内容应包括
+/// 情况描述、原因分析、责任分析、改进措施").
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpecialReport {
+    pub description: String,
+    pub cause: String,
+    pub responsibility: String,
+    pub measures: String,
+}
+
+/// Facts fixed at registration.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketHeader {
+    pub area_id: String,
+    pub category: Category,
+    pub channel: Channel,
+    pub location: Location,
+    pub description: String,
+    #[serde(default)]
+    pub reporter: Option<Reporter>,
+    /// Intake time by the phone's clock: every deadline runs from here.
+    pub registered_at: i64,
+    pub registered_by: String,
+    #[serde(default)]
+    pub repair: Option<RepairInfo>,
+    #[serde(default)]
+    pub complaint: Option<ComplaintInfo>,
+    #[serde(default)]
+    pub photos: Vec<ContentHash>,
+    /// The record it came from (a patrol, an inspection, a visit, a meeting), if any.
+    #[serde(default)]
+    pub source: Option<DocumentId>,
+}
+
+/// Where a ticket stands.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Registered,
+    Dispatched,
+    InProgress,
+    Completed,
+    CalledBack,
+    Closed,
+    Reopened,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Registered => "registered",
+            Status::Dispatched => "dispatched",
+            Status::InProgress => "in_progress",
+            Status::Completed => "completed",
+            Status::CalledBack => "called_back",
+            Status::Closed => "closed",
+            Status::Reopened => "reopened",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Status::Registered => "已登记",
+            Status::Dispatched => "已派工",
+            Status::InProgress => "处理中",
+            Status::Completed => "已完成",
+            Status::CalledBack => "已回访",
+            Status::Closed => "已关闭",
+            Status::Reopened => "重新打开",
+        }
+    }
+
+    /// The work is done (completed, called back or closed).
+    pub fn is_resolved(self) -> bool {
+        matches!(
+            self,
+            Status::Completed | Status::CalledBack | Status::Closed
+        )
+    }
+}
+
+/// What can happen to a ticket after registration.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TicketAction {
+    /// 派工: passed to a person or team (again, to reassign).
+    Dispatch { to: String },
+    /// 首次接洽: first contact with the customer.
+    Respond {},
+    /// 到场处理: work started.
+    Start {},
+    /// 完成: for a household repair, with the owner's signature.
+    Complete {
+        #[serde(default)]
+        signature: Option<ContentHash>,
+    },
+    /// 回访: the customer's satisfaction, and whether the problem is gone.
+    Callback {
+        satisfaction: Satisfaction,
+        resolved: bool,
+    },
+    /// 重新打开: the problem remains; re-dispatch at once.
+    Reopen {},
+    /// 关闭
+    Close {},
+    /// Sets or corrects a repair's scope and scale or a complaint's classification.
+    Classify {
+        #[serde(default)]
+        repair: Option<RepairInfo>,
+        #[serde(default)]
+        complaint: Option<ComplaintInfo>,
+    },
+    /// 统一口径: the agreed public answer to a major or group complaint (in the note).
+    Answer {},
+    /// Media, an authority, litigation or compensation: a major customer event.
+    Escalate {
+        escalation: Escalation,
+        /// Compensation in yuan.
+        #[serde(default)]
+        amount_yuan: Option<u64>,
+    },
+    /// The special report of a major customer event.
+    Report { report: SpecialReport },
+}
+
+impl TicketAction {
+    /// Actions that move the lifecycle; two of them made at once on different phones
+    /// need a person.
+    fn is_transition(&self) -> bool {
+        matches!(
+            self,
+            TicketAction::Dispatch { .. }
+                | TicketAction::Start {}
+                | TicketAction::Complete { .. }
+                | TicketAction::Callback { .. }
+                | TicketAction::Reopen {}
+                | TicketAction::Close {}
+        )
+    }
+}
+
+/// One callback.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Callback {
+    pub at: i64,
+    pub by: String,
+    pub satisfaction: Satisfaction,
+    pub resolved: bool,
+}
+
+/// One escalation.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Escalated {
+    pub at: i64,
+    pub escalation: Escalation,
+    pub amount_yuan: Option<u64>,
+}
+
+/// A ticket as its journal adds up.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketState {
+    pub status: Status,
+    /// Who it is dispatched to.
+    pub assignee: Option<String>,
+    /// Registration, or the latest reopening: the current round of work starts here.
+    pub opened_at: i64,
+    /// First dispatch of the current round.
+    pub dispatched_at: Option<i64>,
+    /// First contact with the customer (response, start or completion), ever.
+    pub responded_at: Option<i64>,
+    pub started_at: Option<i64>,
+    /// Completion of the current round.
+    pub completed_at: Option<i64>,
+    pub signature: Option<ContentHash>,
+    pub callbacks: Vec<Callback>,
+    pub closed_at: Option<i64>,
+    pub reopened: u32,
+    pub repair: Option<RepairInfo>,
+    pub complaint: Option<ComplaintInfo>,
+    /// When the agreed answer to a major or group complaint was given.
+    pub answered_at: Option<i64>,
+    pub escalations: Vec<Escalated>,
+    pub report: Option<SpecialReport>,
+}
+
+impl TicketState {
+    /// The latest callback's satisfaction.
+    pub fn satisfaction(&self) -> Option<Satisfaction> {
+        self.callbacks.last().map(|c| c.satisfaction)
+    }
+}
+
+/// The ticket kind.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Ticket;
+
+pub type TicketRecord = Record<Ticket>;
+
+fn refuse(state: &TicketState, what: &str) -> Result<(), String> {
+    Err(format!("工单{}，{what}", state.status.label_zh()))
+}
+
+impl Kind for Ticket {
+    const KIND: &'static str = KIND;
+    type Header = TicketHeader;
+    type Action = TicketAction;
+    type State = TicketState;
+
+    fn area(header: &TicketHeader) -> &str {
+        &header.area_id
+    }
+
+    fn start(header: &TicketHeader) -> TicketState {
+        TicketState {
+            status: Status::Registered,
+            assignee: None,
+            opened_at: header.registered_at,
+            dispatched_at: None,
+            responded_at: None,
+            started_at: None,
+            completed_at: None,
+            signature: None,
+            callbacks: Vec::new(),
+            closed_at: None,
+            reopened: 0,
+            repair: header.repair,
+            complaint: header.complaint.clone(),
+            answered_at: None,
+            escalations: Vec::new(),
+            report: None,
+        }
+    }
+
+    fn apply(
+        header: &TicketHeader,
+        state: &mut TicketState,
+        event: &Event<TicketAction>,
+        action: &TicketAction,
+    ) -> Result<(), String> {
+        use Status::*;
+        let at = event.at;
+        let status = state.status;
+        match action {
+            TicketAction::Dispatch { to } => {
+                if !matches!(status, Registered | Dispatched | InProgress | Reopened) {
+                    return refuse(state, "不能派工");
+                }
+                if to.trim().is_empty() {
+                    return Err("请填写派工对象".into());
+                }
+                state.assignee = Some(to.clone());
+                state.dispatched_at.get_or_insert(at);
+                state.status = Dispatched;
+            }
+            TicketAction::Respond {} => {
+                if status.is_resolved() {
+                    return refuse(state, "无需首次响应");
+                }
+                state.responded_at.get_or_insert(at);
+            }
+            TicketAction::Start {} => {
+                if status != Dispatched {
+                    return refuse(state, "派工后才能开始处理");
+                }
+                state.started_at = Some(at);
+                state.responded_at.get_or_insert(at);
+                state.status = InProgress;
+            }
+            TicketAction::Complete { signature } => {
+                if !matches!(status, Dispatched | InProgress) {
+                    return refuse(state, "派工后才能完成");
+                }
+                let household = state
+                    .repair
+                    .is_some_and(|r| r.scope == RepairScope::Household);
+                if header.category == Category::Repair && household && signature.is_none() {
+                    return Err("家政报修完成须由业主签字".into());
+                }
+                state.completed_at = Some(at);
+                state.signature = signature.clone();
+                state.responded_at.get_or_insert(at);
+                state.status = Completed;
+            }
+            TicketAction::Callback {
+                satisfaction,
+                resolved,
+            } => {
+                if !matches!(status, Completed | CalledBack) {
+                    return refuse(state, "完成后才能回访");
+                }
+                state.callbacks.push(Callback {
+                    at,
+                    by: event.by.clone(),
+                    satisfaction: *satisfaction,
+                    resolved: *resolved,
+                });
+                state.status = CalledBack;
+            }
+            TicketAction::Reopen {} => {
+                if !status.is_resolved() {
+                    return refuse(state, "无需重新打开");
+                }
+                state.reopened += 1;
+                state.opened_at = at;
+                state.dispatched_at = None;
+                state.started_at = None;
+                state.completed_at = None;
+                state.signature = None;
+                state.closed_at = None;
+                state.status = Reopened;
+            }
+            TicketAction::Close {} => {
+                let allowed = match status {
+                    Registered => header.category.closes_at_intake(),
+                    Completed if header.category.callback_required() => {
+                        return Err(format!("{}须先回访才能关闭", header.category.label_zh()));
+                    }
+                    Completed => true,
+                    CalledBack if state.callbacks.last().is_some_and(|c| !c.resolved) => {
+                        return Err("回访发现问题仍在，应重新打开并派工".into());
+                    }
+                    CalledBack => true,
+                    _ => false,
+                };
+                if !allowed {
+                    return refuse(state, "不能关闭");
+                }
+                state.closed_at = Some(at);
+                state.status = Closed;
+            }
+            TicketAction::Classify { repair, complaint } => {
+                if status == Closed {
+                    return refuse(state, "不能再分类");
+                }
+                if repair.is_some() && header.category != Category::Repair {
+                    return Err("只有报修才有维修范围和规模".into());
+                }
+                if complaint.is_some() && header.category != Category::Complaint {
+                    return Err("只有投诉才有有效性和程度".into());
+                }
+                if repair.is_none() && complaint.is_none() {
+                    return Err("请选择分类".into());
+                }
+                if let Some(r) = repair {
+                    state.repair = Some(*r);
+                }
+                if let Some(c) = complaint {
+                    state.complaint = Some(c.clone());
+                }
+            }
+            TicketAction::Answer {} => {
+                if header.category != Category::Complaint {
+                    return Err("统一口径只用于投诉".into());
+                }
+                if event.note.trim().is_empty() {
+                    return Err("请在备注中写明统一口径".into());
+                }
+                state.answered_at.get_or_insert(at);
+            }
+            TicketAction::Escalate {
+                escalation,
+                amount_yuan,
+            } => {
+                if *escalation == Escalation::Compensation && amount_yuan.is_none() {
+                    return Err("赔偿须填写金额".into());
+                }
+                state.escalations.push(Escalated {
+                    at,
+                    escalation: *escalation,
+                    amount_yuan: *amount_yuan,
+                });
+            }
+            TicketAction::Report { report } => {
+                let fields = [
+                    &report.description,
+                    &report.cause,
+                    &report.responsibility,
+                    &report.measures,
+                ];
+                if fields.iter().any(|f| f.trim().is_empty()) {
+                    return Err("专项报告须写明情况描述、原因分析、责任分析、改进措施".into());
+                }
+                state.report = Some(report.clone());
+            }
+        }
+        Ok(())
+    }
+
+    fn contends(a: &TicketAction, b: &TicketAction) -> bool {
+        (a.is_transition() && b.is_transition())
+            || matches!(
+                (a, b),
+                (TicketAction::Classify { .. }, TicketAction::Classify { .. })
+                    | (TicketAction::Report { .. }, TicketAction::Report { .. })
+            )
+    }
+
+    fn entry(header: &TicketHeader, state: &TicketState) -> Entry {
+        let (unit, code) = match &header.location {
+            Location::Unit { unit, code } => (Some(unit.to_string()), Some(code.to_string())),
+            Location::Public { .. } => (None, None),
+        };
+        Entry {
+            kind: KIND.into(),
+            code,
+            status: Some(state.status.as_str().into()),
+            unit,
+            month: Some(Month::at(header.registered_at).to_string()),
+            date: Some(local_date(header.registered_at).to_string()),
+            category: Some(header.category.as_str().into()),
+        }
+    }
+
+    fn check_new(header: &TicketHeader) -> Result<(), RecordError> {
+        if header.description.trim().is_empty() {
+            return Err(RecordError::invalid("description", "describe the problem"));
+        }
+        if let Location::Public { place } = &header.location
+            && place.trim().is_empty()
+        {
+            return Err(RecordError::invalid("location", "name the public place"));
+        }
+        match (header.category, &header.repair) {
+            (Category::Repair, None) => Err(RecordError::invalid(
+                "repair",
+                "a repair needs its scope (household or public) and scale",
+            )),
+            (Category::Repair, Some(r))
+                if r.scope == RepairScope::Household && header.location.unit().is_none() =>
+            {
+                Err(RecordError::invalid(
+                    "location",
+                    "a household repair is in a unit",
+                ))
+            }
+            (Category::Repair, Some(_)) | (_, None) => Ok(()),
+            (_, Some(_)) => Err(RecordError::invalid(
+                "repair",
+                "only a repair has a repair scale",
+            )),
+        }
+    }
+
+    fn header_content(header: &TicketHeader) -> Vec<&ContentHash> {
+        header.photos.iter().collect()
+    }
+
+    fn action_content(action: &TicketAction) -> Vec<&ContentHash> {
+        match action {
+            TicketAction::Complete {
+                signature: Some(signature),
+            } => vec![signature],
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
