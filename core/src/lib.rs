@@ -19,6 +19,7 @@ pub mod ids;
 pub mod protocol;
 pub mod records;
 pub mod replica;
+pub mod rules;
 pub mod storage;
 pub mod time;
 

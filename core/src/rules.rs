@@ -1,0 +1,29 @@
+//! The rules of the job, over parsed records: deadlines, major complaints and customer
+//! events, what a housekeeper has due, and the monthly statistics. Pure functions of the
+//! records, the project's calendar and `now`, so the phone (WASM) and the server compute
+//! the same answers.
+//!
+//! Layout:
+//! - [`portfolio`] — the records of some areas, with their project's rules;
+//! - [`deadlines`] — every clock of the procedures, quoting its seed;
+//! - [`complaints`] — group complaints, major complaints, major customer events;
+//! - [`vacant`], [`renovations`], [`visits`] — the monthly vacant round, the daily
+//!   renovation patrol, visit coverage;
+//! - [`due`] — a housekeeper's due work at `now`;
+//! - [`statistics`] — the monthly customer-information statistics.
+
+pub mod complaints;
+pub mod deadlines;
+pub mod due;
+pub mod portfolio;
+pub mod renovations;
+pub mod statistics;
+pub mod vacant;
+pub mod visits;
+
+pub use due::{DueWork, due_work};
+pub use portfolio::{Portfolio, Scope};
+pub use statistics::{MonthlyStatistics, monthly_statistics};
+
+#[cfg(test)]
+pub(crate) mod testing;

@@ -1,0 +1,294 @@
+//! Major complaints and major customer events (seed 004 §4.4.1, §4.3.4).
+//!
+//! - A group complaint: "同时发生5户以上对同一问题的投诉事件" — complaints on the same
+//!   problem (their `topic`) from 5 or more households within the project's window make
+//!   each of them major. "以上" includes the figure, as Chinese legal usage has it.
+//! - Other reasons a complaint is major: judged so by a person (accident, injury, loss,
+//!   a promise repeatedly broken), raised by government or the media, or "有效投诉在一个
+//!   月内得不到合理解决的".
+//! - A major customer event: a group complaint, negative media, an escalation to a higher
+//!   authority, compensation of 5,000 yuan or more ("赔偿金额为5000元以上"), litigation,
+//!   or a valid complaint unresolved for a month — raised with the special report
+//!   (description, cause, responsibility, measures).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::portfolio::Portfolio;
+use crate::ids::DocumentId;
+use crate::records::ticket::{
+    Category, Escalation, Location, Severity, SpecialReport, TicketRecord, Validity,
+};
+use crate::time::one_month_after;
+
+/// "5户以上": five households or more.
+pub const GROUP_HOUSEHOLDS: usize = 5;
+/// "赔偿金额为5000元以上": 5,000 yuan or more.
+pub const MAJOR_COMPENSATION_YUAN: u64 = 5_000;
+
+/// Why a complaint is major, or a ticket a major customer event.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MajorReason {
+    /// 群诉
+    GroupComplaint,
+    /// 媒体负面报道
+    Media,
+    /// 上级单位上访 / 政府反馈
+    Authority,
+    /// 诉讼
+    Litigation,
+    /// 大额赔偿（5000元以上）
+    Compensation,
+    /// 有效投诉一个月内未解决
+    UnresolvedMonth,
+    /// Judged major by a person (accident, injury, loss, repeated requests).
+    Judged,
+}
+
+impl MajorReason {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            MajorReason::GroupComplaint => "群诉",
+            MajorReason::Media => "媒体负面报道",
+            MajorReason::Authority => "上级单位上访",
+            MajorReason::Litigation => "诉讼",
+            MajorReason::Compensation => "大额赔偿",
+            MajorReason::UnresolvedMonth => "有效投诉一个月内未解决",
+            MajorReason::Judged => "认定为重大投诉",
+        }
+    }
+
+    /// Reasons that make a major customer event (§4.3.4), not only a major complaint.
+    pub fn is_customer_event(self) -> bool {
+        self != MajorReason::Judged
+    }
+}
+
+/// Complaints about one problem from five households or more at the same time.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupComplaint {
+    pub topic: String,
+    pub tickets: Vec<DocumentId>,
+    pub households: usize,
+    pub first_at: i64,
+    pub last_at: i64,
+}
+
+/// A major customer event and its special report.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MajorEvent {
+    pub ticket: DocumentId,
+    pub category: Category,
+    pub place: String,
+    pub description: String,
+    pub registered_at: i64,
+    pub reasons: Vec<MajorReason>,
+    pub report: Option<SpecialReport>,
+    /// The special report is still to be written.
+    pub needs_report: bool,
+}
+
+/// The same problem, however it was typed.
+fn topic_key(topic: &str) -> String {
+    topic
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Who complained: the unit, else the reporter, else the ticket itself.
+fn household(id: DocumentId, t: &TicketRecord) -> String {
+    match (&t.header.location, &t.header.reporter) {
+        (Location::Unit { unit, .. }, _) => unit.to_string(),
+        (_, Some(r)) => r
+            .phone
+            .as_ref()
+            .map_or_else(|| r.name.clone(), |p| p.as_str().to_owned()),
+        _ => id.to_string(),
+    }
+}
+
+fn counts_toward_group(t: &TicketRecord) -> bool {
+    let Some(c) = &t.state.complaint else {
+        return false;
+    };
+    t.header.category == Category::Complaint
+        && !c.topic.trim().is_empty()
+        && c.validity.is_none_or(|v| v == Validity::Valid)
+}
+
+/// Group complaints among a portfolio's complaints, per project and topic.
+pub fn group_complaints(p: &Portfolio<'_>) -> Vec<GroupComplaint> {
+    let mut by_topic: BTreeMap<(String, String), Vec<(DocumentId, &TicketRecord)>> =
+        BTreeMap::new();
+    for (id, t) in p.tickets.iter().filter(|(_, t)| counts_toward_group(t)) {
+        let project = p
+            .projects
+            .iter()
+            .find(|(_, pr)| pr.header.areas.iter().any(|a| a == t.area()))
+            .map_or_else(
+                || t.area().to_owned(),
+                |(_, pr)| pr.header.project_id.clone(),
+            );
+        let topic = t
+            .state
+            .complaint
+            .as_ref()
+            .map(|c| topic_key(&c.topic))
+            .unwrap_or_default();
+        by_topic.entry((project, topic)).or_default().push((*id, t));
+    }
+    let mut groups = Vec::new();
+    for (_, mut list) in by_topic {
+        list.sort_by_key(|(id, t)| (t.header.registered_at, *id));
+        let window = p.rules_for(list[0].1.area()).group_window_ms;
+        // Mark every complaint in some window holding five households or more.
+        let mut marked = vec![false; list.len()];
+        let mut end = 0;
+        for start in 0..list.len() {
+            end = end.max(start);
+            while end + 1 < list.len()
+                && list[end + 1].1.header.registered_at - list[start].1.header.registered_at
+                    <= window
+            {
+                end += 1;
+            }
+            let homes: HashSet<String> = list[start..=end]
+                .iter()
+                .map(|(id, t)| household(*id, t))
+                .collect();
+            if homes.len() >= GROUP_HOUSEHOLDS {
+                marked[start..=end].iter_mut().for_each(|m| *m = true);
+            }
+        }
+        // Marked complaints within a window of each other form one group.
+        let mut current: Vec<(DocumentId, &TicketRecord)> = Vec::new();
+        for (i, item) in list.iter().enumerate() {
+            if !marked[i] {
+                continue;
+            }
+            if let Some(last) = current.last()
+                && item.1.header.registered_at - last.1.header.registered_at > window
+            {
+                groups.push(group(&current));
+                current.clear();
+            }
+            current.push(*item);
+        }
+        if !current.is_empty() {
+            groups.push(group(&current));
+        }
+    }
+    groups
+}
+
+fn group(members: &[(DocumentId, &TicketRecord)]) -> GroupComplaint {
+    let homes: HashSet<String> = members.iter().map(|(id, t)| household(*id, t)).collect();
+    GroupComplaint {
+        topic: members[0]
+            .1
+            .state
+            .complaint
+            .as_ref()
+            .map(|c| c.topic.trim().to_owned())
+            .unwrap_or_default(),
+        tickets: members.iter().map(|(id, _)| *id).collect(),
+        households: homes.len(),
+        first_at: members[0].1.header.registered_at,
+        last_at: members[members.len() - 1].1.header.registered_at,
+    }
+}
+
+/// Why each ticket of a portfolio is major at `now` (tickets that are not are absent).
+pub fn major_reasons(p: &Portfolio<'_>, now: i64) -> HashMap<DocumentId, Vec<MajorReason>> {
+    let grouped: HashSet<DocumentId> = group_complaints(p)
+        .into_iter()
+        .flat_map(|g| g.tickets)
+        .collect();
+    let mut out = HashMap::new();
+    for (id, t) in &p.tickets {
+        let mut reasons = Vec::new();
+        if grouped.contains(id) {
+            reasons.push(MajorReason::GroupComplaint);
+        }
+        for e in &t.state.escalations {
+            let reason = match e.escalation {
+                Escalation::Media => Some(MajorReason::Media),
+                Escalation::Authority => Some(MajorReason::Authority),
+                Escalation::Litigation => Some(MajorReason::Litigation),
+                Escalation::Compensation => e
+                    .amount_yuan
+                    .filter(|y| *y >= MAJOR_COMPENSATION_YUAN)
+                    .map(|_| MajorReason::Compensation),
+            };
+            reasons.extend(reason);
+        }
+        let complaint = t
+            .state
+            .complaint
+            .as_ref()
+            .filter(|_| t.header.category == Category::Complaint);
+        if let Some(c) = complaint {
+            let month_later = one_month_after(t.header.registered_at);
+            let resolved_by = t
+                .state
+                .completed_at
+                .filter(|_| t.state.status.is_resolved());
+            let unresolved = resolved_by.is_none_or(|at| at > month_later);
+            if c.validity == Some(Validity::Valid) && now >= month_later && unresolved {
+                reasons.push(MajorReason::UnresolvedMonth);
+            }
+            if c.severity == Some(Severity::Major) {
+                reasons.push(MajorReason::Judged);
+            }
+        }
+        if !reasons.is_empty() {
+            reasons.sort();
+            reasons.dedup();
+            out.insert(*id, reasons);
+        }
+    }
+    out
+}
+
+/// Whether a ticket is a major complaint, given its reasons.
+pub fn is_major_complaint(t: &TicketRecord, reasons: Option<&Vec<MajorReason>>) -> bool {
+    t.header.category == Category::Complaint && reasons.is_some_and(|r| !r.is_empty())
+}
+
+/// The major customer events of a portfolio at `now`, oldest first.
+pub fn major_events(p: &Portfolio<'_>, now: i64) -> Vec<MajorEvent> {
+    let reasons = major_reasons(p, now);
+    let mut events: Vec<MajorEvent> = p
+        .tickets
+        .iter()
+        .filter_map(|(id, t)| {
+            let r: Vec<MajorReason> = reasons
+                .get(id)?
+                .iter()
+                .copied()
+                .filter(|r| r.is_customer_event())
+                .collect();
+            (!r.is_empty()).then(|| MajorEvent {
+                ticket: *id,
+                category: t.header.category,
+                place: t.header.location.label().to_owned(),
+                description: t.header.description.clone(),
+                registered_at: t.header.registered_at,
+                reasons: r,
+                report: t.state.report.clone(),
+                needs_report: t.state.report.is_none(),
+            })
+        })
+        .collect();
+    events.sort_by_key(|e| (e.registered_at, e.ticket));
+    events
+}
+
+#[cfg(test)]
+mod tests;

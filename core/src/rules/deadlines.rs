@@ -1,0 +1,283 @@
+//! Deadlines, exactly as the procedures set them. Each clock quotes its seed; any `now`
+//! gives each clock's due time and whether it is met, pending or overdue.
+//!
+//! Readings where the seed leaves room, written down once here:
+//! - First response (seed 004 §4.4.2: "18:00之前提交的单在1小时内响应，18:00之后提交的单在
+//!   次日9:00之前响应"): the night runs from 18:00 to 09:00, so a ticket submitted at
+//!   02:00 is answered by 09:00 that morning; from 08:00 to 17:59 the hour applies.
+//!   Customer service runs every day, so this clock ignores holidays.
+//! - Completion: "1–3 days" and "2–5 days" end with the last day named, counted from the
+//!   day of intake; an emergency repair has no figure of its own and is held to the
+//!   general fault's 8 hours; a household minor repair is a general fault.
+//! - Leak callbacks (seed 003: "房屋渗漏水项目维修后的第一个雨天后电话或上门回访"): wait for
+//!   the first rain day recorded after the day of completion, then fall due at the end
+//!   of the day after it.
+//! - A reopened ticket starts a new round: dispatch "立即" (held to the same 10 minutes),
+//!   completion by its scale, and a special callback within 24 hours (seed 000).
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::records::ticket::{Category, RepairScale, RepairScope, TicketRecord};
+use crate::time::{
+    HOUR_MS, MINUTE_MS, WorkCalendar, add_days, at_local, end_of_day, local_date, local_time,
+    next_day,
+};
+use chrono::Timelike;
+
+/// The clocks a record runs against.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Clock {
+    Dispatch,
+    FirstResponse,
+    Completion,
+    SameDay,
+    AgreedAnswer,
+    Callback,
+    RenovationReview,
+    RenovationPatrol,
+    VacantInspection,
+    VisitPlan,
+    PublicPatrol,
+    KeyCount,
+    Rectification,
+    FeePromise,
+}
+
+impl Clock {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Clock::Dispatch => "派工",
+            Clock::FirstResponse => "首次响应",
+            Clock::Completion => "维修完成",
+            Clock::SameDay => "当日处理",
+            Clock::AgreedAnswer => "统一口径",
+            Clock::Callback => "回访",
+            Clock::RenovationReview => "装修审核",
+            Clock::RenovationPatrol => "装修巡查",
+            Clock::VacantInspection => "空置房巡查",
+            Clock::VisitPlan => "拜访计划",
+            Clock::PublicPatrol => "公共部位巡视",
+            Clock::KeyCount => "钥匙核对",
+            Clock::Rectification => "整改完成",
+            Clock::FeePromise => "承诺缴费",
+        }
+    }
+}
+
+/// Where a clock stands at `now`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    /// Not started: waiting for something (a leak callback waits for rain).
+    Waiting,
+    Pending,
+    Overdue,
+    MetOnTime,
+    MetLate,
+}
+
+/// One deadline of one record.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deadline {
+    pub clock: Clock,
+    /// The rule, in the seed's words.
+    pub rule: &'static str,
+    pub due_at: Option<i64>,
+    pub met_at: Option<i64>,
+    pub standing: Standing,
+}
+
+impl Deadline {
+    pub fn new(
+        clock: Clock,
+        rule: &'static str,
+        due_at: Option<i64>,
+        met_at: Option<i64>,
+        now: i64,
+    ) -> Self {
+        let standing = match (due_at, met_at) {
+            (Some(due), Some(met)) if met <= due => Standing::MetOnTime,
+            (Some(_), Some(_)) => Standing::MetLate,
+            (None, Some(_)) => Standing::MetOnTime,
+            (None, None) => Standing::Waiting,
+            (Some(due), None) if now > due => Standing::Overdue,
+            (Some(_), None) => Standing::Pending,
+        };
+        Self {
+            clock,
+            rule,
+            due_at,
+            met_at,
+            standing,
+        }
+    }
+
+    pub fn is_overdue(&self) -> bool {
+        self.standing == Standing::Overdue
+    }
+
+    pub fn is_open(&self) -> bool {
+        matches!(
+            self.standing,
+            Standing::Pending | Standing::Overdue | Standing::Waiting
+        )
+    }
+
+    pub fn on_time(&self) -> bool {
+        self.standing == Standing::MetOnTime
+    }
+}
+
+/// The project facts deadlines need.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeadlineRules {
+    pub calendar: WorkCalendar,
+    pub rain_days: BTreeSet<NaiveDate>,
+}
+
+pub const DISPATCH_RULE: &str = "报修10分钟内传递至责任部门（004 §4.4.2）";
+pub const RESPONSE_RULE: &str = "18:00之前提交1小时内响应，18:00之后次日9:00之前响应（004 §4.4.2）";
+const GENERAL_RULE: &str = "一般性故障处理不超过8小时（004 §4.4.2）";
+const MINOR_PUBLIC_RULE: &str = "公共设施、设备维修小修不过夜（004 §4.4.2）";
+const MEDIUM_RULE: &str = "中修1-3天（004 §4.4.2）";
+const MAJOR_RULE: &str = "大修2-5天（004 §4.4.2）";
+const SAME_DAY_RULE: &str = "一般投诉当日事当日毕（004 §4.4.1）";
+const ANSWER_RULE: &str = "重大投诉及群诉24小时内拟定统一口径（004 §4.4.1）";
+const CALLBACK_RULE: &str = "处理完成3个工作日内回访（004 §4.4.1、§4.4.2）";
+const EMERGENCY_CALLBACK_RULE: &str = "急修项目维修后24小时内回访（003）";
+const LEAK_CALLBACK_RULE: &str = "渗漏水维修后的第一个雨天后回访（003）";
+const SPECIAL_CALLBACK_RULE: &str = "返修后24小时内特殊回访（000）";
+
+/// When the first response is due for a ticket submitted at `at`.
+pub fn first_response_due(at: i64) -> i64 {
+    let local = local_time(at);
+    let date = local.date_naive();
+    match local.hour() {
+        0..=7 => at_local(date, 9, 0),
+        8..=17 => at + HOUR_MS,
+        _ => at_local(next_day(date), 9, 0),
+    }
+}
+
+/// When a repair opened at `opened` must be completed, and the rule.
+pub fn completion_due(scope: RepairScope, scale: RepairScale, opened: i64) -> (i64, &'static str) {
+    let day = local_date(opened);
+    match (scale, scope) {
+        (RepairScale::Minor, RepairScope::Public) => (end_of_day(day), MINOR_PUBLIC_RULE),
+        (RepairScale::Medium, _) => (end_of_day(add_days(day, 3)), MEDIUM_RULE),
+        (RepairScale::Major, _) => (end_of_day(add_days(day, 5)), MAJOR_RULE),
+        _ => (opened + 8 * HOUR_MS, GENERAL_RULE),
+    }
+}
+
+/// The end of the `n`th working day after the day of `at`.
+pub fn working_days_due(calendar: &WorkCalendar, at: i64, n: u32) -> i64 {
+    end_of_day(calendar.working_days_after(local_date(at), n))
+}
+
+/// Every clock of a ticket at `now`. `major` says whether it is a major or group
+/// complaint (judged against the other tickets, see `complaints`).
+pub fn ticket_deadlines(
+    ticket: &TicketRecord,
+    major: bool,
+    rules: &DeadlineRules,
+    now: i64,
+) -> Vec<Deadline> {
+    let h = &ticket.header;
+    let s = &ticket.state;
+    let mut out = Vec::new();
+    let repair = (h.category == Category::Repair)
+        .then_some(s.repair)
+        .flatten();
+    let complaint = h.category == Category::Complaint;
+    if let Some(r) = repair {
+        out.push(Deadline::new(
+            Clock::Dispatch,
+            DISPATCH_RULE,
+            Some(s.opened_at + 10 * MINUTE_MS),
+            s.dispatched_at,
+            now,
+        ));
+        let (due, rule) = completion_due(r.scope, r.scale, s.opened_at);
+        out.push(Deadline::new(
+            Clock::Completion,
+            rule,
+            Some(due),
+            s.completed_at,
+            now,
+        ));
+    }
+    if repair.is_some() || complaint {
+        out.push(Deadline::new(
+            Clock::FirstResponse,
+            RESPONSE_RULE,
+            Some(first_response_due(h.registered_at)),
+            s.responded_at,
+            now,
+        ));
+    }
+    if complaint && major {
+        out.push(Deadline::new(
+            Clock::AgreedAnswer,
+            ANSWER_RULE,
+            Some(h.registered_at + 24 * HOUR_MS),
+            s.answered_at,
+            now,
+        ));
+    } else if complaint {
+        out.push(Deadline::new(
+            Clock::SameDay,
+            SAME_DAY_RULE,
+            Some(end_of_day(local_date(s.opened_at))),
+            s.completed_at,
+            now,
+        ));
+    }
+    if let Some(callback) = callback_deadline(ticket, rules, now) {
+        out.push(callback);
+    }
+    out
+}
+
+/// The callback clock, once the current round of work is completed.
+fn callback_deadline(ticket: &TicketRecord, rules: &DeadlineRules, now: i64) -> Option<Deadline> {
+    let h = &ticket.header;
+    let s = &ticket.state;
+    let wanted = matches!(
+        h.category,
+        Category::Repair | Category::Complaint | Category::SpecialService
+    );
+    let completed = s.completed_at?;
+    if !wanted {
+        return None;
+    }
+    let met = s.callbacks.iter().find(|c| c.at >= completed).map(|c| c.at);
+    // A repair closed without a callback (the seed's target is 30 %) has no clock left.
+    if met.is_none() && s.closed_at.is_some() {
+        return None;
+    }
+    let repair = s.repair.filter(|_| h.category == Category::Repair);
+    let (due, rule) = if s.reopened > 0 {
+        (Some(completed + 24 * HOUR_MS), SPECIAL_CALLBACK_RULE)
+    } else if repair.is_some_and(|r| r.scale == RepairScale::Emergency) {
+        (Some(completed + 24 * HOUR_MS), EMERGENCY_CALLBACK_RULE)
+    } else if repair.is_some_and(|r| r.leak) {
+        let done_day = local_date(completed);
+        let rain = rules.rain_days.range(next_day(done_day)..).next();
+        (rain.map(|r| end_of_day(next_day(*r))), LEAK_CALLBACK_RULE)
+    } else {
+        (
+            Some(working_days_due(&rules.calendar, completed, 3)),
+            CALLBACK_RULE,
+        )
+    };
+    Some(Deadline::new(Clock::Callback, rule, due, met, now))
+}
+
+#[cfg(test)]
+mod tests;

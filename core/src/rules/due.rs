@@ -1,0 +1,358 @@
+//! A housekeeper's due work at `now`: what is still to do today and this month, what is
+//! due, what is overdue, and what needs a person because phones disagreed.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::complaints::{is_major_complaint, major_reasons};
+use super::deadlines::{Clock, Deadline, ticket_deadlines, working_days_due};
+use super::portfolio::{Portfolio, Records};
+use super::renovations::{PatrolDue, patrols_due};
+use super::vacant::vacant_month;
+use super::visits::{VisitProgress, visit_progress};
+use crate::ids::DocumentId;
+use crate::records::journal::{EventId, Flag};
+use crate::records::keys::KeyStatus;
+use crate::records::kind::{Kind, Record};
+use crate::records::renovation::RenovationStatus;
+use crate::records::ticket::{Category, Status};
+use crate::records::unit::{UnitStatus, natural_key};
+use crate::time::{Month, end_of_day, local_date};
+
+const PATROL_RULE: &str = "每日进行责任区域公共部位的巡视（003）";
+const KEY_COUNT_RULE: &str = "钥匙每日核对（003 G9）";
+const REVIEW_RULE: &str = "3个工作日内对装修备案申请进行审查（001 篇3）";
+const RECTIFICATION_RULE: &str = "整改方案的预计完成时间（002）";
+const PROMISE_RULE: &str = "业主承诺的缴费日期（003 G8）";
+
+/// A unit to visit for some task.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnitRef {
+    pub unit: DocumentId,
+    pub code: String,
+}
+
+/// This month's vacant-unit round.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VacantDue {
+    pub total: usize,
+    pub to_inspect: Vec<UnitRef>,
+    pub to_ventilate: Vec<UnitRef>,
+    pub to_clean: Vec<UnitRef>,
+    /// The month's end.
+    pub due_at: i64,
+}
+
+/// A ticket with a clock to watch.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketDue {
+    pub ticket: DocumentId,
+    pub category: Category,
+    pub status: Status,
+    pub place: String,
+    pub description: String,
+    pub deadline: Deadline,
+}
+
+/// Any other record with a clock to watch.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordDue {
+    pub record: DocumentId,
+    /// What it is about, in a few words.
+    pub what: String,
+    pub deadline: Deadline,
+}
+
+/// A key out of the cabinet.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyOut {
+    pub label: String,
+    pub unit_code: Option<String>,
+    /// Borrower, or `None` when the key is reported lost and awaits approval.
+    pub borrower: Option<String>,
+    pub since: Option<i64>,
+}
+
+/// A record whose journal needs a person.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Flagged {
+    pub record: DocumentId,
+    pub kind: &'static str,
+    pub events: Vec<EventId>,
+    pub reason: String,
+    pub concurrent: bool,
+}
+
+/// Everything due for the areas of a portfolio at `now`.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DueWork {
+    pub at: i64,
+    pub date: NaiveDate,
+    pub month: Month,
+    pub vacant: VacantDue,
+    pub renovation_patrols: Vec<PatrolDue>,
+    /// Units marked renovating with no renovation file under way.
+    pub renovating_without_file: Vec<UnitRef>,
+    pub renovation_reviews: Vec<RecordDue>,
+    /// Callbacks still to make, soonest first (a leak callback waiting for rain last).
+    pub callbacks: Vec<TicketDue>,
+    /// Every overdue clock of every ticket, most overdue first.
+    pub overdue: Vec<TicketDue>,
+    pub visits: VisitProgress,
+    pub public_patrol: Deadline,
+    /// Today's key count, when the area keeps keys.
+    pub key_count: Option<Deadline>,
+    pub keys_out: Vec<KeyOut>,
+    pub rectifications: Vec<RecordDue>,
+    pub fee_promises: Vec<RecordDue>,
+    pub flagged: Vec<Flagged>,
+}
+
+/// The due work of a portfolio (one housekeeper's areas) at `now`.
+pub fn due_work(p: &Portfolio<'_>, now: i64) -> DueWork {
+    let today = local_date(now);
+    let month = Month::at(now);
+    let vacant = vacant_month(p, month);
+    let pick = |f: fn(&super::vacant::VacantMonth) -> bool| -> Vec<UnitRef> {
+        vacant
+            .iter()
+            .filter(|v| !f(v))
+            .map(|v| UnitRef {
+                unit: v.unit,
+                code: v.code.clone(),
+            })
+            .collect()
+    };
+    let (callbacks, overdue) = ticket_lists(p, now);
+    DueWork {
+        at: now,
+        date: today,
+        month,
+        vacant: VacantDue {
+            total: vacant.len(),
+            to_inspect: pick(|v| v.inspected),
+            to_ventilate: pick(|v| v.ventilated),
+            to_clean: pick(|v| v.cleaned),
+            due_at: month.end_ms(),
+        },
+        renovation_patrols: patrols_due(p, today),
+        renovating_without_file: renovating_without_file(p),
+        renovation_reviews: renovation_reviews(p, now),
+        callbacks,
+        overdue,
+        visits: visit_progress(p, month, today, now),
+        public_patrol: Deadline::new(
+            Clock::PublicPatrol,
+            PATROL_RULE,
+            Some(end_of_day(today)),
+            p.patrols
+                .iter()
+                .filter(|(_, r)| r.header.date == today)
+                .map(|(_, r)| r.header.started_at)
+                .min(),
+            now,
+        ),
+        key_count: key_count(p, today, now),
+        keys_out: keys_out(p),
+        rectifications: rectifications(p, now),
+        fee_promises: fee_promises(p, now),
+        flagged: flagged(p),
+    }
+}
+
+fn ticket_lists(p: &Portfolio<'_>, now: i64) -> (Vec<TicketDue>, Vec<TicketDue>) {
+    let reasons = major_reasons(p, now);
+    let mut callbacks = Vec::new();
+    let mut overdue = Vec::new();
+    for (id, t) in &p.tickets {
+        let major = is_major_complaint(t, reasons.get(id));
+        let rules = p.rules_for(t.area()).deadlines;
+        for deadline in ticket_deadlines(t, major, &rules, now) {
+            let due = || TicketDue {
+                ticket: *id,
+                category: t.header.category,
+                status: t.state.status,
+                place: t.header.location.label().to_owned(),
+                description: t.header.description.clone(),
+                deadline: deadline.clone(),
+            };
+            if deadline.clock == Clock::Callback && deadline.is_open() {
+                callbacks.push(due());
+            }
+            if deadline.is_overdue() {
+                overdue.push(due());
+            }
+        }
+    }
+    callbacks.sort_by_key(|d| (d.deadline.due_at.unwrap_or(i64::MAX), d.ticket));
+    overdue.sort_by_key(|d| (d.deadline.due_at, d.ticket));
+    (callbacks, overdue)
+}
+
+fn renovating_without_file(p: &Portfolio<'_>) -> Vec<UnitRef> {
+    let mut list: Vec<UnitRef> = p
+        .units
+        .iter()
+        .filter(|(_, u)| u.state.status == UnitStatus::Renovating)
+        .filter(|(id, _)| {
+            !p.renovations
+                .iter()
+                .any(|(_, r)| r.header.unit == *id && r.state.status.under_construction())
+        })
+        .map(|(id, u)| UnitRef {
+            unit: *id,
+            code: u.header.code.to_string(),
+        })
+        .collect();
+    list.sort_by_key(|u| natural_key(&u.code));
+    list
+}
+
+fn renovation_reviews(p: &Portfolio<'_>, now: i64) -> Vec<RecordDue> {
+    p.renovations
+        .iter()
+        .filter(|(_, r)| r.state.status == RenovationStatus::Applied)
+        .map(|(id, r)| {
+            let calendar = p.rules_for(r.area()).deadlines.calendar;
+            RecordDue {
+                record: *id,
+                what: format!("{} 装修申请", r.header.unit_code),
+                deadline: Deadline::new(
+                    Clock::RenovationReview,
+                    REVIEW_RULE,
+                    Some(working_days_due(&calendar, r.header.applied_at, 3)),
+                    r.state.reviewed_at,
+                    now,
+                ),
+            }
+        })
+        .collect()
+}
+
+fn key_count(p: &Portfolio<'_>, today: NaiveDate, now: i64) -> Option<Deadline> {
+    let holding = p
+        .key_ledgers
+        .iter()
+        .any(|(_, l)| l.state.keys.values().any(|k| k.status.held()));
+    holding.then(|| {
+        let counted = p
+            .key_ledgers
+            .iter()
+            .flat_map(|(_, l)| &l.state.counts)
+            .filter(|c| c.date == today)
+            .map(|c| c.at)
+            .min();
+        Deadline::new(
+            Clock::KeyCount,
+            KEY_COUNT_RULE,
+            Some(end_of_day(today)),
+            counted,
+            now,
+        )
+    })
+}
+
+fn keys_out(p: &Portfolio<'_>) -> Vec<KeyOut> {
+    p.key_ledgers
+        .iter()
+        .flat_map(|(_, l)| &l.state.keys)
+        .filter_map(|(label, key)| {
+            let (borrower, since) = match &key.status {
+                KeyStatus::Lent { borrower, since } => (Some(borrower.clone()), Some(*since)),
+                KeyStatus::LossReported => (None, None),
+                _ => return None,
+            };
+            Some(KeyOut {
+                label: label.clone(),
+                unit_code: key.unit_code.clone(),
+                borrower,
+                since,
+            })
+        })
+        .collect()
+}
+
+fn rectifications(p: &Portfolio<'_>, now: i64) -> Vec<RecordDue> {
+    let mut list: Vec<RecordDue> = p
+        .rectifications
+        .iter()
+        .filter(|(_, r)| r.state.done_at.is_none())
+        .map(|(id, r)| RecordDue {
+            record: *id,
+            what: r.header.problem.clone(),
+            deadline: Deadline::new(
+                Clock::Rectification,
+                RECTIFICATION_RULE,
+                Some(end_of_day(r.state.expected)),
+                None,
+                now,
+            ),
+        })
+        .collect();
+    list.sort_by_key(|d| d.deadline.due_at);
+    list
+}
+
+fn fee_promises(p: &Portfolio<'_>, now: i64) -> Vec<RecordDue> {
+    let today = local_date(now);
+    p.fee_accounts
+        .iter()
+        .filter_map(|(id, f)| {
+            let promise = f
+                .state
+                .promise
+                .filter(|pr| pr.by <= today && f.state.outstanding_fen > 0)?;
+            Some(RecordDue {
+                record: *id,
+                what: format!(
+                    "{} 承诺缴费 {:.2} 元",
+                    f.header.unit_code,
+                    promise.amount_fen as f64 / 100.0
+                ),
+                deadline: Deadline::new(
+                    Clock::FeePromise,
+                    PROMISE_RULE,
+                    Some(end_of_day(promise.by)),
+                    None,
+                    now,
+                ),
+            })
+        })
+        .collect()
+}
+
+fn flags_of<K: Kind>(records: &Records<'_, Record<K>>, out: &mut Vec<Flagged>) {
+    for (id, r) in records {
+        out.extend(r.open_flags().map(|f: &Flag| Flagged {
+            record: *id,
+            kind: K::KIND,
+            events: f.events.clone(),
+            reason: f.reason.clone(),
+            concurrent: f.concurrent,
+        }));
+    }
+}
+
+/// Open flags of every record.
+pub fn flagged(p: &Portfolio<'_>) -> Vec<Flagged> {
+    let mut out = Vec::new();
+    flags_of(&p.units, &mut out);
+    flags_of(&p.tickets, &mut out);
+    flags_of(&p.inspections, &mut out);
+    flags_of(&p.patrols, &mut out);
+    flags_of(&p.renovations, &mut out);
+    flags_of(&p.visits, &mut out);
+    flags_of(&p.plans, &mut out);
+    flags_of(&p.key_ledgers, &mut out);
+    flags_of(&p.fee_accounts, &mut out);
+    flags_of(&p.rectifications, &mut out);
+    flags_of(&p.projects, &mut out);
+    out
+}

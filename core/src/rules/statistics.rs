@@ -1,0 +1,392 @@
+//! The monthly customer-information statistics (《月度客户信息统计分析表》, seed 004
+//! §4.3.5–4.3.6) for an area, a project or the company: per category, the key
+//! indicators against their targets, visit coverage, the vacant-unit round, renovation
+//! patrols, and the open, unsatisfied and overdue items and major customer events that
+//! the analysis must look at ("重点分析未关闭、不满意的客户信息").
+//!
+//! A ticket counts in the month it was registered (Asia/Shanghai); its state and clocks
+//! are read as of `now`. Rates are kept as numerator and denominator; the percentage is
+//! given in tenths of a percent, rounded half up, so every platform prints the same.
+
+use serde::Serialize;
+
+use super::complaints::{
+    GroupComplaint, MajorEvent, group_complaints, is_major_complaint, major_events, major_reasons,
+};
+use super::deadlines::{Clock, Deadline, ticket_deadlines};
+use super::portfolio::{Portfolio, Scope};
+use super::renovations::patrol_compliance;
+use super::vacant::vacant_month;
+use super::visits::visit_progress;
+use crate::ids::DocumentId;
+use crate::records::ticket::{Category, Status, TicketRecord};
+use crate::time::{Month, local_date};
+
+/// One row of the indicator table.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Indicator {
+    /// 沟通类别: 投诉类, 报修类, 特约服务类, 客户拜访.
+    pub group: &'static str,
+    /// 指标
+    pub measure: &'static str,
+    /// 计算公式
+    pub formula: &'static str,
+    /// 目标, in percent (at least).
+    pub target_percent: u32,
+    pub numerator: usize,
+    pub denominator: usize,
+    /// The rate in tenths of a percent (956 is 95.6 %); none with nothing to count.
+    pub permille: Option<u32>,
+    /// Whether the target is met; none with nothing to count.
+    pub met: Option<bool>,
+}
+
+impl Indicator {
+    fn new(
+        group: &'static str,
+        measure: &'static str,
+        formula: &'static str,
+        target_percent: u32,
+        numerator: usize,
+        denominator: usize,
+    ) -> Self {
+        let permille = (denominator > 0)
+            .then(|| ((numerator * 2000 + denominator) / (denominator * 2)) as u32);
+        Self {
+            group,
+            measure,
+            formula,
+            target_percent,
+            numerator,
+            denominator,
+            permille,
+            met: (denominator > 0)
+                .then(|| numerator * 100 >= target_percent as usize * denominator),
+        }
+    }
+}
+
+/// Customer information received in the month, per category.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryCount {
+    pub category: Category,
+    pub label: &'static str,
+    pub received: usize,
+    pub closed: usize,
+}
+
+/// A ticket the analysis must look at.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Item {
+    pub ticket: DocumentId,
+    pub category: Category,
+    pub place: String,
+    pub description: String,
+    pub status: Status,
+    pub registered_at: i64,
+}
+
+/// An overdue clock.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Overdue {
+    pub ticket: DocumentId,
+    pub place: String,
+    pub clock: Clock,
+    pub due_at: Option<i64>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VacantCompliance {
+    pub units: usize,
+    pub inspected: usize,
+    pub ventilated: usize,
+    pub cleaned: usize,
+    /// Special-weather inspections made.
+    pub special: usize,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenovationCompliance {
+    /// Renovation-days under construction in the month (to `now`).
+    pub required_days: usize,
+    pub patrolled_days: usize,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VisitCoverage {
+    pub round: String,
+    pub households: usize,
+    pub round_visited: usize,
+    pub visited_this_month: usize,
+    pub month_target: usize,
+    pub key_customers: usize,
+    pub key_customers_visited: usize,
+}
+
+/// The monthly statistics.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MonthlyStatistics {
+    pub scope: Scope,
+    pub month: Month,
+    pub as_of: i64,
+    pub categories: Vec<CategoryCount>,
+    pub indicators: Vec<Indicator>,
+    pub vacant: VacantCompliance,
+    pub renovation: RenovationCompliance,
+    pub visits: VisitCoverage,
+    /// Not closed.
+    pub open: Vec<Item>,
+    /// The latest callback was unsatisfied.
+    pub unsatisfied: Vec<Item>,
+    pub overdue: Vec<Overdue>,
+    pub major_events: Vec<MajorEvent>,
+    pub group_complaints: Vec<GroupComplaint>,
+}
+
+/// What one ticket contributes.
+struct Counted<'a> {
+    id: DocumentId,
+    ticket: &'a TicketRecord,
+    deadlines: Vec<Deadline>,
+}
+
+impl Counted<'_> {
+    fn responded_in_time(&self) -> bool {
+        self.deadlines
+            .iter()
+            .any(|d| d.clock == Clock::FirstResponse && d.on_time())
+    }
+
+    fn closed(&self) -> bool {
+        self.ticket.state.status == Status::Closed
+    }
+
+    fn called_back(&self) -> bool {
+        !self.ticket.state.callbacks.is_empty()
+    }
+
+    fn satisfied(&self) -> bool {
+        self.ticket
+            .state
+            .satisfaction()
+            .is_some_and(|s| s.counts_as_satisfied())
+    }
+
+    fn item(&self) -> Item {
+        let h = &self.ticket.header;
+        Item {
+            ticket: self.id,
+            category: h.category,
+            place: h.location.label().to_owned(),
+            description: h.description.clone(),
+            status: self.ticket.state.status,
+            registered_at: h.registered_at,
+        }
+    }
+}
+
+/// One indicator: measure, formula, target in percent, and what counts.
+type Row = (&'static str, &'static str, u32, fn(&Counted<'_>) -> bool);
+
+fn rates(
+    list: &[Counted<'_>],
+    category: Category,
+    rows: &[Row],
+    group: &'static str,
+) -> Vec<Indicator> {
+    let of: Vec<&Counted<'_>> = list
+        .iter()
+        .filter(|c| c.ticket.header.category == category)
+        .collect();
+    rows.iter()
+        .map(|(measure, formula, target, test)| {
+            let n = of.iter().filter(|c| test(c)).count();
+            Indicator::new(group, measure, formula, *target, n, of.len())
+        })
+        .collect()
+}
+
+/// The statistics of `month` for `scope`, as of `now`.
+pub fn monthly_statistics(
+    all: &Portfolio<'_>,
+    scope: &Scope,
+    month: Month,
+    now: i64,
+) -> MonthlyStatistics {
+    let p = all.within(scope);
+    let reasons = major_reasons(&p, now);
+    let counted: Vec<Counted<'_>> = p
+        .tickets
+        .iter()
+        .filter(|(_, t)| month.contains(t.header.registered_at))
+        .map(|(id, t)| {
+            let rules = p.rules_for(t.area()).deadlines;
+            let major = is_major_complaint(t, reasons.get(id));
+            Counted {
+                id: *id,
+                ticket: t,
+                deadlines: ticket_deadlines(t, major, &rules, now),
+            }
+        })
+        .collect();
+
+    let categories = Category::ALL
+        .iter()
+        .map(|c| {
+            let of = counted.iter().filter(|x| x.ticket.header.category == *c);
+            CategoryCount {
+                category: *c,
+                label: c.label_zh(),
+                received: of.clone().count(),
+                closed: of.filter(|x| x.closed()).count(),
+            }
+        })
+        .collect();
+
+    let mut indicators = rates(
+        &counted,
+        Category::Complaint,
+        &[
+            (
+                "响应及时率",
+                "响应及时数/客户投诉总数",
+                95,
+                |c| c.responded_in_time(),
+            ),
+            ("关闭率", "已关闭投诉数/客户投诉总数", 100, |c| c.closed()),
+            (
+                "回访率",
+                "已回访投诉数/客户投诉总数",
+                100,
+                |c| c.called_back(),
+            ),
+            (
+                "处理满意度",
+                "投诉处理满意数/客户投诉总数",
+                90,
+                |c| c.satisfied(),
+            ),
+        ],
+        "投诉类",
+    );
+    indicators.extend(rates(
+        &counted,
+        Category::Repair,
+        &[
+            (
+                "响应及时率",
+                "响应及时数/报修总数",
+                100,
+                |c| c.responded_in_time(),
+            ),
+            ("小修关闭率", "已关闭报修数/报修总数", 100, |c| c.closed()),
+            ("回访率", "已回访报修数/报修总数", 30, |c| {
+                c.called_back()
+            }),
+            ("满意度", "满意数/报修总数", 95, |c| c.satisfied()),
+        ],
+        "报修类",
+    ));
+    indicators.extend(rates(
+        &counted,
+        Category::SpecialService,
+        &[(
+            "回访率",
+            "已回访客户数/客户服务数",
+            100,
+            |c| c.called_back(),
+        )],
+        "特约服务类",
+    ));
+    let today = local_date(now.min(month.end_ms() - 1));
+    let progress = visit_progress(&p, month, today, now);
+    indicators.push(Indicator::new(
+        "客户拜访",
+        "覆盖率（半年）",
+        "拜访客户数量/客户总户数",
+        100,
+        progress.round_visited,
+        progress.households,
+    ));
+
+    let vacant = vacant_month(&p, month);
+    let (patrolled_days, required_days) = patrol_compliance(&p, month, today);
+    let mut overdue: Vec<Overdue> = counted
+        .iter()
+        .flat_map(|c| {
+            c.deadlines
+                .iter()
+                .filter(|d| d.is_overdue())
+                .map(|d| Overdue {
+                    ticket: c.id,
+                    place: c.ticket.header.location.label().to_owned(),
+                    clock: d.clock,
+                    due_at: d.due_at,
+                })
+        })
+        .collect();
+    overdue.sort_by_key(|o| (o.due_at, o.ticket));
+    let sorted = |mut items: Vec<Item>| {
+        items.sort_by_key(|i| (i.registered_at, i.ticket));
+        items
+    };
+    let in_month = |at: i64| month.contains(at);
+    MonthlyStatistics {
+        scope: scope.clone(),
+        month,
+        as_of: now,
+        categories,
+        indicators,
+        vacant: VacantCompliance {
+            units: vacant.len(),
+            inspected: vacant.iter().filter(|v| v.inspected).count(),
+            ventilated: vacant.iter().filter(|v| v.ventilated).count(),
+            cleaned: vacant.iter().filter(|v| v.cleaned).count(),
+            special: vacant.iter().map(|v| v.special).sum(),
+        },
+        renovation: RenovationCompliance {
+            required_days,
+            patrolled_days,
+        },
+        visits: VisitCoverage {
+            round: progress.round,
+            households: progress.households,
+            round_visited: progress.round_visited,
+            visited_this_month: progress.visited_this_month,
+            month_target: progress.month_target,
+            key_customers: progress.key_customers,
+            key_customers_visited: progress.key_customers_visited,
+        },
+        open: sorted(
+            counted
+                .iter()
+                .filter(|c| !c.closed())
+                .map(Counted::item)
+                .collect(),
+        ),
+        unsatisfied: sorted(
+            counted
+                .iter()
+                .filter(|c| c.called_back() && !c.satisfied())
+                .map(Counted::item)
+                .collect(),
+        ),
+        overdue,
+        major_events: major_events(&p, now)
+            .into_iter()
+            .filter(|e| in_month(e.registered_at))
+            .collect(),
+        group_complaints: group_complaints(&p)
+            .into_iter()
+            .filter(|g| in_month(g.first_at))
+            .collect(),
+    }
+}
