@@ -1,15 +1,31 @@
 //! A generated estate, the same on every run: the demo the server starts with, the data of
 //! the benchmarks, and fixtures for tests. IDs derive from names, so a second run finds
 //! the documents of the first.
+//!
+//! The demo project 翠湖花园 has two areas of five buildings (600 units). Unit statuses
+//! follow a pattern a person can count: in each entrance, floors 14–15 are undelivered
+//! (4 units), room 1301 is entrusted vacant, room 1202 is renovating, the rest occupied —
+//! per area 40 undelivered, 10 entrusted, 10 renovating, 240 occupied. October 2026 is
+//! filled with a month of work (`month.rs`) whose statistics are checked against a
+//! fixture computed by hand.
+
+mod month;
+
+use std::collections::BTreeMap;
 
 use automerge::AutoCommit;
 use sha2::{Digest, Sha256};
 
+use month::add_sample_month;
+pub use month::{SAMPLE_AS_OF, SAMPLE_MONTH};
+
 use crate::ids::DocumentId;
 use crate::records::RecordError;
+use crate::records::any::AnyRecord;
 use crate::records::index::AreaIndex;
-use crate::records::inspection::{Inspection, InspectionForm, InspectionRecord};
-use crate::records::unit::{UnitHeader, UnitRecord, UnitStatus};
+use crate::records::inspection::{Inspection, InspectionForm, VacantInspection};
+use crate::records::kind::{Kind, Record};
+use crate::records::unit::{Unit, UnitHeader, UnitStatus};
 
 /// An area (片区) and its index document.
 #[derive(Debug, Clone)]
@@ -44,48 +60,234 @@ pub fn stable_id(name: &str) -> DocumentId {
     DocumentId::from_bytes(bytes)
 }
 
-/// The demo: project 翠湖花园, two areas of five buildings, 600 units, about a quarter of
-/// them vacant, one housekeeper per area.
+/// Builds an estate: files documents and keeps each area's index up to date.
+pub(crate) struct Builder {
+    estate: Estate,
+    indexes: BTreeMap<String, AutoCommit>,
+    /// The areas each filed record is listed in.
+    listed: Vec<(DocumentId, Vec<String>)>,
+    /// Unit document IDs by area and code.
+    units: BTreeMap<(String, String), DocumentId>,
+}
+
+impl Builder {
+    fn new(project: &str) -> Self {
+        Self {
+            estate: Estate {
+                project: project.into(),
+                areas: Vec::new(),
+                housekeepers: Vec::new(),
+                docs: Vec::new(),
+            },
+            indexes: BTreeMap::new(),
+            listed: Vec::new(),
+            units: BTreeMap::new(),
+        }
+    }
+
+    fn area(&mut self, id: &str, name: &str, project_id: &str) -> Result<(), RecordError> {
+        let index = stable_id(&format!("{}/{id}/index", self.estate.project));
+        self.indexes
+            .insert(id.into(), AreaIndex::new_doc(id, name, Some(project_id))?);
+        self.estate.areas.push(Area {
+            id: id.into(),
+            name: name.into(),
+            index,
+        });
+        Ok(())
+    }
+
+    /// Files a record under `name` (its stable ID) in the areas `areas`.
+    pub(crate) fn file<K: Kind>(
+        &mut self,
+        areas: &[&str],
+        name: &str,
+        doc: AutoCommit,
+    ) -> Result<DocumentId, RecordError> {
+        let id = stable_id(&format!("{}/{name}", self.estate.project));
+        Record::<K>::from_doc(&doc)?;
+        self.listed
+            .push((id, areas.iter().map(|a| (*a).to_owned()).collect()));
+        self.estate.docs.push((id, doc));
+        Ok(id)
+    }
+
+    /// Acts on a filed record (the demo's history is written with real events).
+    pub(crate) fn act<K: Kind>(
+        &mut self,
+        id: DocumentId,
+        input: crate::records::journal::Input<K::Action>,
+        actor: &crate::records::people::Actor,
+        at: i64,
+    ) -> Result<(), RecordError> {
+        let doc = self
+            .estate
+            .docs
+            .iter_mut()
+            .find(|(d, _)| *d == id)
+            .map(|(_, doc)| doc)
+            .ok_or_else(|| {
+                RecordError::invalid("document", format!("{id} is not in the estate"))
+            })?;
+        Record::<K>::act(doc, input, actor, at)?;
+        Ok(())
+    }
+
+    /// Lists a filed record in another area's index too.
+    pub(crate) fn list_also(&mut self, id: DocumentId, area: &str) {
+        if let Some((_, areas)) = self.listed.iter_mut().find(|(d, _)| *d == id) {
+            areas.push(area.to_owned());
+        }
+    }
+
+    /// The ID of a record's latest event.
+    pub(crate) fn last_event<K: Kind>(
+        &self,
+        id: DocumentId,
+    ) -> Result<crate::records::EventId, RecordError> {
+        let doc = self
+            .estate
+            .docs
+            .iter()
+            .find(|(d, _)| *d == id)
+            .map(|(_, doc)| doc)
+            .ok_or_else(|| {
+                RecordError::invalid("document", format!("{id} is not in the estate"))
+            })?;
+        Record::<K>::from_doc(doc)?
+            .events
+            .last()
+            .map(|e| e.id.clone())
+            .ok_or_else(|| RecordError::invalid("events", "the record has no events"))
+    }
+
+    /// Files a new record with no events.
+    pub(crate) fn add<K: Kind>(
+        &mut self,
+        area: &str,
+        name: &str,
+        header: &K::Header,
+    ) -> Result<DocumentId, RecordError> {
+        self.file::<K>(&[area], name, Record::<K>::new_doc(header)?)
+    }
+
+    fn units(
+        &mut self,
+        area: &str,
+        codes: impl IntoIterator<Item = String>,
+    ) -> Result<(), RecordError> {
+        for code in codes {
+            let status = demo_status(&code);
+            let header = UnitHeader::new(code.parse()?, area, status);
+            let id = self.add::<Unit>(area, &format!("{area}/unit/{code}"), &header)?;
+            self.units.insert((area.into(), code), id);
+        }
+        Ok(())
+    }
+
+    /// A unit's document ID.
+    pub(crate) fn unit(&self, area: &str, code: &str) -> DocumentId {
+        self.units
+            .get(&(area.to_owned(), code.to_owned()))
+            .copied()
+            .unwrap_or_else(|| stable_id(&format!("{}/{area}/unit/{code}", self.estate.project)))
+    }
+
+    /// The codes of an area's units in a status, in natural order.
+    pub(crate) fn codes_with(&self, area: &str, status: UnitStatus) -> Vec<String> {
+        let mut codes: Vec<String> = self
+            .units
+            .keys()
+            .filter(|(a, code)| a == area && demo_status(code) == status)
+            .map(|(_, code)| code.clone())
+            .collect();
+        codes.sort_by_key(|c| crate::records::unit::natural_key(c));
+        codes
+    }
+
+    /// Lists every record, as its events left it, in its areas' indexes.
+    fn finish(mut self) -> Result<Estate, RecordError> {
+        let docs: std::collections::HashMap<DocumentId, &AutoCommit> = self
+            .estate
+            .docs
+            .iter()
+            .map(|(id, doc)| (*id, doc))
+            .collect();
+        for (id, areas) in &self.listed {
+            let Some(record) = docs
+                .get(id)
+                .map(|d| AnyRecord::from_doc(d))
+                .transpose()?
+                .flatten()
+            else {
+                continue;
+            };
+            let entry = record.entry();
+            for area in areas {
+                if let Some(index) = self.indexes.get_mut(area) {
+                    AreaIndex::put_entry(index, *id, &entry)?;
+                }
+            }
+        }
+        for area in &self.estate.areas {
+            if let Some(index) = self.indexes.remove(&area.id) {
+                self.estate.docs.push((area.index, index));
+            }
+        }
+        Ok(self.estate)
+    }
+}
+
+/// The demo statuses: floors 14–15 undelivered, room 1301 entrusted vacant, room 1202
+/// renovating, the rest occupied.
+pub fn demo_status(code: &str) -> UnitStatus {
+    let room = code.rsplit('-').next().unwrap_or_default();
+    let (floor, number) = room.split_at(room.len().saturating_sub(2));
+    match (floor.parse::<u32>().unwrap_or(0), number) {
+        (14.., _) => UnitStatus::UndeliveredVacant,
+        (13, "01") => UnitStatus::EntrustedVacant,
+        (12, "02") => UnitStatus::Renovating,
+        _ => UnitStatus::Occupied,
+    }
+}
+
+/// The codes of five buildings from `first`: 2 entrances, 15 floors, 2 rooms a floor.
+fn five_buildings(first: usize) -> impl Iterator<Item = String> {
+    (first..first + 5).flat_map(|b| {
+        (1..=2).flat_map(move |e| {
+            (1..=15).flat_map(move |f| (1..=2).map(move |r| format!("{b}-{e}-{f}{r:02}")))
+        })
+    })
+}
+
+/// The demo: project 翠湖花园, two areas, 600 units, one housekeeper per area, and a
+/// month of work in October 2026.
 pub fn demo_estate() -> Result<Estate, RecordError> {
-    let mut estate = Estate {
-        project: "翠湖花园".into(),
-        areas: Vec::new(),
-        housekeepers: Vec::new(),
-        docs: Vec::new(),
-    };
-    for (n, (area_name, keeper_id, keeper)) in
-        [("一区", "hk-zhang", "张敏"), ("二区", "hk-li", "李强")]
-            .into_iter()
-            .enumerate()
+    let mut b = Builder::new("翠湖花园");
+    for (n, (name, keeper_id, keeper)) in [("一区", "hk-zhang", "张敏"), ("二区", "hk-li", "李强")]
+        .into_iter()
+        .enumerate()
     {
         let area_id = format!("A{}", n + 1);
-        let buildings = (n * 5 + 1)..=(n * 5 + 5);
-        let codes = buildings.flat_map(|b| {
-            (1..=2).flat_map(move |e| {
-                (1..=15).flat_map(move |f| (1..=2).map(move |r| format!("{b}-{e}-{f}{r:02}")))
-            })
-        });
-        add_area(&mut estate, &area_id, area_name, codes.collect(), 0)?;
-        estate.housekeepers.push(Housekeeper {
+        b.area(&area_id, name, "P1")?;
+        b.units(&area_id, five_buildings(n * 5 + 1))?;
+        b.estate.housekeepers.push(Housekeeper {
             id: keeper_id.into(),
             name: keeper.into(),
             area_id,
         });
     }
-    Ok(estate)
+    add_sample_month(&mut b)?;
+    b.finish()
 }
 
 /// One large area for the P1 benchmark: 600 units and enough past inspections to make
 /// `documents` documents in all (the index included).
 pub fn bench_area(documents: usize) -> Result<Estate, RecordError> {
-    let mut estate = Estate {
-        project: "压测项目".into(),
-        areas: Vec::new(),
-        housekeepers: Vec::new(),
-        docs: Vec::new(),
-    };
+    let mut b = Builder::new("压测项目");
+    b.area("B1", "压测片区", "P-bench")?;
     let units = documents.saturating_sub(1).min(600);
-    let codes = (0..units)
+    let codes: Vec<String> = (0..units)
         .map(|i| {
             format!(
                 "{}-{}-{}{:02}",
@@ -96,71 +298,27 @@ pub fn bench_area(documents: usize) -> Result<Estate, RecordError> {
             )
         })
         .collect();
-    let inspections = documents.saturating_sub(1 + units);
-    add_area(&mut estate, "B1", "压测片区", codes, inspections)?;
-    Ok(estate)
-}
-
-fn status_for(code: &str) -> UnitStatus {
-    match Sha256::digest(code.as_bytes())[0] % 20 {
-        0..=2 => UnitStatus::UndeliveredVacant,
-        3..=4 => UnitStatus::EntrustedVacant,
-        5 => UnitStatus::Renovating,
-        _ => UnitStatus::Occupied,
-    }
-}
-
-fn add_area(
-    estate: &mut Estate,
-    area_id: &str,
-    name: &str,
-    codes: Vec<String>,
-    inspections: usize,
-) -> Result<(), RecordError> {
-    let index_id = stable_id(&format!("{}/{area_id}/index", estate.project));
-    let mut index = AreaIndex::new_doc(area_id, name, Some("P1"))?;
-    let mut units = Vec::new();
-    let mut unit_ids = Vec::new();
-    for code in codes {
-        let id = stable_id(&format!("{}/{area_id}/unit/{code}", estate.project));
-        let status = status_for(&code);
-        let unit = UnitHeader::new(code.parse()?, area_id, status);
-        let entry = UnitRecord::from_parts(unit.clone(), Vec::new()).entry();
-        AreaIndex::put_entry(&mut index, id, &entry)?;
-        estate.docs.push((id, UnitRecord::new_doc(&unit)?));
-        units.push(unit.code);
-        unit_ids.push(id);
-    }
+    b.units("B1", codes.clone())?;
     // Past months' inspections, spread over the units, a month apart.
-    for i in 0..inspections {
-        let k = i % units.len().max(1);
+    for i in 0..documents.saturating_sub(1 + units) {
+        let k = i % units.max(1);
         let form = InspectionForm {
             ventilated: true,
             cleaning_arranged: i % 3 != 0,
             notes: "例行巡查".into(),
             ..InspectionForm::default()
         };
-        let at =
-            1_700_000_000_000 + (i / units.len().max(1)) as i64 * 2_592_000_000 + k as i64 * 60_000;
+        let at = 1_700_000_000_000 + (i / units.max(1)) as i64 * 2_592_000_000 + k as i64 * 60_000;
+        let unit = b.unit("B1", &codes[k]);
         let record = Inspection::new(
-            unit_ids[k],
-            units[k].clone(),
-            area_id.into(),
+            unit,
+            codes[k].parse()?,
+            "B1".into(),
             form,
             "hk-bench".into(),
             at,
         )?;
-        let id = stable_id(&format!("{}/{area_id}/inspection/{i}", estate.project));
-        let doc = record.to_doc()?;
-        let entry = InspectionRecord::from_parts(record, Vec::new()).entry();
-        AreaIndex::put_entry(&mut index, id, &entry)?;
-        estate.docs.push((id, doc));
+        b.add::<VacantInspection>("B1", &format!("B1/inspection/{i}"), &record)?;
     }
-    estate.docs.push((index_id, index));
-    estate.areas.push(Area {
-        id: area_id.into(),
-        name: name.into(),
-        index: index_id,
-    });
-    Ok(())
+    b.finish()
 }

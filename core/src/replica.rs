@@ -1,16 +1,27 @@
 //! A field replica: the sync engine plus the area index that says which documents a phone
-//! (or a native client) holds. Used by the WASM app and by native clients alike, so both
-//! fetch an area the same way: the index first, then every listed record in one burst.
+//! (or a native client) holds, and the parsed records the rules read. Used by the WASM
+//! app and by native clients alike, so both fetch an area the same way — the index
+//! first, then every listed record in one burst — and both derive the same due work and
+//! statistics.
+
+use std::collections::{HashMap, HashSet};
 
 use automerge::{AutoCommit, ChangeHash};
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::engine::{Config, Effects, Engine, EngineError};
 use crate::ids::DocumentId;
 use crate::records::RecordError;
+use crate::records::any::AnyRecord;
 use crate::records::index::AreaIndex;
 use crate::records::inspection::{self, Inspection, InspectionForm, InspectionRecord};
-use crate::records::unit::{self, UnitStatus};
+use crate::records::journal::{EventId, Input};
+use crate::records::kind::{Kind, Record};
+use crate::records::people::Actor;
+use crate::records::project;
+use crate::records::unit::{self, UnitStatus, natural_key};
+use crate::rules::{DueWork, MonthlyStatistics, Portfolio, Scope, due_work, monthly_statistics};
 use crate::time::Month;
 
 /// Why a replica operation failed.
@@ -24,6 +35,10 @@ pub enum ReplicaError {
     NoIndex,
     #[error("unit {0} is not in this area")]
     UnknownUnit(DocumentId),
+    #[error("document {0} is not a record of this area")]
+    NotARecord(DocumentId),
+    #[error("a record of area {found} cannot be filed in area {area}")]
+    WrongArea { area: String, found: String },
 }
 
 /// A vacant unit as the housekeeper's list shows it.
@@ -34,8 +49,15 @@ pub struct VacantUnit {
     pub code: String,
     pub status: UnitStatus,
     pub status_label: &'static str,
-    /// Inspected (monthly round) in the month asked about.
+    /// Had its monthly inspection in the month asked about.
     pub inspected: bool,
+}
+
+/// A parsed record, remembered with the heads it was read at.
+#[derive(Debug)]
+struct Parsed {
+    heads: Vec<ChangeHash>,
+    record: Result<AnyRecord, String>,
 }
 
 /// One area's replica.
@@ -47,6 +69,8 @@ pub struct Replica {
     scanned: Vec<ChangeHash>,
     /// Every document the index listed at the last scan.
     listed: Vec<DocumentId>,
+    /// Records parsed at their current heads, so the rules re-read only what changed.
+    parsed: HashMap<DocumentId, Parsed>,
 }
 
 impl Replica {
@@ -58,6 +82,7 @@ impl Replica {
             index,
             scanned: Vec::new(),
             listed: Vec::new(),
+            parsed: HashMap::new(),
         }
     }
 
@@ -112,10 +137,16 @@ impl Replica {
     pub fn vacant_units(&mut self, month: Month) -> Result<Vec<VacantUnit>, ReplicaError> {
         let index = self.index()?;
         let month = month.to_string();
-        let inspected: std::collections::HashSet<&str> = index
+        let inspected: HashSet<&str> = index
             .entries
             .values()
             .filter(|e| e.kind == inspection::KIND && e.month.as_deref() == Some(&month))
+            // Special-weather inspections are extra; they do not stand in for the round.
+            .filter(|e| {
+                e.category
+                    .as_deref()
+                    .is_none_or(|c| c == inspection::Occasion::Monthly.as_str())
+            })
             .filter_map(|e| e.unit.as_deref())
             .collect();
         let mut units: Vec<VacantUnit> = index
@@ -156,36 +187,172 @@ impl Replica {
         let made = Inspection::new(
             unit_id,
             code,
-            index.area_id.clone(),
+            index.area_id,
             form,
             inspector.to_owned(),
             now_ms,
         )?;
+        self.create::<inspection::VacantInspection>(&made)
+    }
+
+    /// Files a new record of this area: its document and its index entry.
+    pub fn create<K: Kind>(&mut self, header: &K::Header) -> Result<DocumentId, ReplicaError> {
+        self.file(Record::<K>::new_doc(header)?)
+    }
+
+    /// Files a new record of any kind from a JSON header.
+    pub fn create_json(&mut self, kind: &str, header: Value) -> Result<DocumentId, ReplicaError> {
+        let (doc, _) = AnyRecord::create(kind, header)?;
+        self.file(doc)
+    }
+
+    fn file(&mut self, doc: AutoCommit) -> Result<DocumentId, ReplicaError> {
+        let index = self.index()?;
+        let record = AnyRecord::from_doc(&doc)?.ok_or(ReplicaError::NotARecord(self.index))?;
+        if record.kind() != project::KIND && record.area() != index.area_id {
+            return Err(ReplicaError::WrongArea {
+                area: index.area_id,
+                found: record.area().to_owned(),
+            });
+        }
         let id = DocumentId::random();
-        self.engine.create(id, made.to_doc()?)?;
-        let listed = InspectionRecord::from_parts(made, Vec::new()).entry();
+        let entry = record.entry();
+        self.engine.create(id, doc)?;
         self.engine
-            .change(self.index, |doc| AreaIndex::put_entry(doc, id, &listed))??;
+            .change(self.index, |doc| AreaIndex::put_entry(doc, id, &entry))??;
         Ok(id)
+    }
+
+    /// Acts on a record of this area with a typed input; refused if it makes no sense
+    /// from the record's current state.
+    pub fn act<K: Kind>(
+        &mut self,
+        id: DocumentId,
+        input: Input<K::Action>,
+        actor: &Actor,
+        now_ms: i64,
+    ) -> Result<Record<K>, ReplicaError> {
+        self.listed_record(id)?;
+        let (_, record) = self
+            .engine
+            .change(id, |doc| Record::<K>::act(doc, input, actor, now_ms))??;
+        let entry = record.entry();
+        self.engine
+            .change(self.index, |doc| AreaIndex::put_entry(doc, id, &entry))??;
+        Ok(record)
+    }
+
+    /// Acts on a record of any kind with a JSON input (`{"type": "dispatch", …}`).
+    pub fn act_json(
+        &mut self,
+        id: DocumentId,
+        input: Value,
+        actor: &Actor,
+        now_ms: i64,
+    ) -> Result<EventId, ReplicaError> {
+        self.listed_record(id)?;
+        let (event, record) = self
+            .engine
+            .change(id, |doc| AnyRecord::act(doc, input, actor, now_ms))??;
+        let entry = record.entry();
+        self.engine
+            .change(self.index, |doc| AreaIndex::put_entry(doc, id, &entry))??;
+        Ok(event)
+    }
+
+    /// Only records this area's index lists may be acted on through it.
+    fn listed_record(&mut self, id: DocumentId) -> Result<(), ReplicaError> {
+        let listed = self.index()?.entries.contains_key(&id);
+        if listed {
+            Ok(())
+        } else {
+            Err(ReplicaError::NotARecord(id))
+        }
+    }
+
+    /// A record held by this replica, read at its current heads.
+    pub fn record(&mut self, id: DocumentId) -> Result<&AnyRecord, ReplicaError> {
+        self.refresh(id);
+        match self.parsed.get(&id).map(|p| &p.record) {
+            Some(Ok(record)) => Ok(record),
+            Some(Err(reason)) => Err(RecordError::Malformed {
+                what: "record",
+                reason: reason.clone(),
+            }
+            .into()),
+            None => Err(ReplicaError::NotARecord(id)),
+        }
+    }
+
+    /// Re-reads a document if it changed since it was last parsed.
+    fn refresh(&mut self, id: DocumentId) {
+        let Ok(doc) = self.engine.doc_mut(id) else {
+            self.parsed.remove(&id);
+            return;
+        };
+        let heads = doc.get_heads();
+        if self.parsed.get(&id).is_some_and(|p| p.heads == heads) {
+            return;
+        }
+        let record = match AnyRecord::from_doc(doc) {
+            Ok(Some(record)) => Ok(record),
+            Ok(None) => {
+                self.parsed.remove(&id);
+                return;
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        self.parsed.insert(id, Parsed { heads, record });
+    }
+
+    /// Every record held, parsed (re-reading only what changed).
+    pub fn portfolio(&mut self) -> Portfolio<'_> {
+        for id in self.engine.loaded_ids() {
+            self.refresh(id);
+        }
+        Portfolio::new(
+            self.parsed
+                .iter()
+                .filter_map(|(id, p)| Some((*id, p.record.as_ref().ok()?))),
+        )
+    }
+
+    /// Documents that hold a record this version cannot read, and why.
+    pub fn unreadable(&mut self) -> Vec<(DocumentId, String)> {
+        let _ = self.portfolio();
+        let mut list: Vec<(DocumentId, String)> = self
+            .parsed
+            .iter()
+            .filter_map(|(id, p)| Some((*id, p.record.as_ref().err()?.clone())))
+            .collect();
+        list.sort();
+        list
+    }
+
+    /// What is due in this area at `now`.
+    pub fn due_work(&mut self, now_ms: i64) -> DueWork {
+        due_work(&self.portfolio(), now_ms)
+    }
+
+    /// This area's monthly statistics.
+    pub fn statistics(
+        &mut self,
+        month: Month,
+        now_ms: i64,
+    ) -> Result<MonthlyStatistics, ReplicaError> {
+        let index = self.index()?;
+        let scope = Scope::areas(index.name, [index.area_id]);
+        Ok(monthly_statistics(&self.portfolio(), &scope, month, now_ms))
     }
 
     /// Every inspection held, newest first.
     pub fn inspections(&mut self) -> Result<Vec<(DocumentId, Inspection)>, ReplicaError> {
-        let index = self.index()?;
-        let mut found = Vec::new();
-        for (id, _) in index
-            .entries
+        let mut found: Vec<(DocumentId, Inspection)> = self
+            .portfolio()
+            .inspections
             .iter()
-            .filter(|(_, e)| e.kind == inspection::KIND)
-        {
-            if let Ok(record) = self
-                .engine
-                .doc_mut(*id)
-                .map(|doc| Inspection::from_doc(doc))
-            {
-                found.extend(record.ok().map(|r| (*id, r)));
-            }
-        }
+            .map(|(id, r): &(DocumentId, &InspectionRecord)| (*id, r.header.clone()))
+            .collect();
         found.sort_by_key(|(_, i)| std::cmp::Reverse(i.inspected_at));
         Ok(found)
     }
@@ -208,11 +375,4 @@ impl Replica {
     pub fn doc(&mut self, id: DocumentId) -> Result<&mut AutoCommit, ReplicaError> {
         Ok(self.engine.doc_mut(id)?)
     }
-}
-
-/// Sorts `3-2-1201` after `3-2-901`: numeric parts compare as numbers.
-fn natural_key(code: &str) -> Vec<(u64, String)> {
-    code.split('-')
-        .map(|p| (p.parse().unwrap_or(u64::MAX), p.to_owned()))
-        .collect()
 }

@@ -77,16 +77,19 @@ pub struct GroupComplaint {
     pub last_at: i64,
 }
 
-/// A major customer event and its special report.
+/// A major customer event and its special report. A group complaint is one event for
+/// all its tickets.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MajorEvent {
-    pub ticket: DocumentId,
+    /// The tickets of the event, the first registered first.
+    pub tickets: Vec<DocumentId>,
     pub category: Category,
     pub place: String,
     pub description: String,
     pub registered_at: i64,
     pub reasons: Vec<MajorReason>,
+    /// The special report, from whichever ticket of the event holds one.
     pub report: Option<SpecialReport>,
     /// The special report is still to be written.
     pub needs_report: bool,
@@ -264,29 +267,46 @@ pub fn is_major_complaint(t: &TicketRecord, reasons: Option<&Vec<MajorReason>>) 
 /// The major customer events of a portfolio at `now`, oldest first.
 pub fn major_events(p: &Portfolio<'_>, now: i64) -> Vec<MajorEvent> {
     let reasons = major_reasons(p, now);
-    let mut events: Vec<MajorEvent> = p
-        .tickets
-        .iter()
-        .filter_map(|(id, t)| {
-            let r: Vec<MajorReason> = reasons
-                .get(id)?
+    let tickets: HashMap<DocumentId, &TicketRecord> =
+        p.tickets.iter().map(|(id, t)| (*id, *t)).collect();
+    // Each group is one event; every other ticket with a reason is its own.
+    let mut sets: Vec<Vec<DocumentId>> =
+        group_complaints(p).into_iter().map(|g| g.tickets).collect();
+    let grouped: HashSet<DocumentId> = sets.iter().flatten().copied().collect();
+    let mut singles: Vec<DocumentId> = reasons
+        .keys()
+        .filter(|id| !grouped.contains(id))
+        .copied()
+        .collect();
+    singles.sort();
+    sets.extend(singles.into_iter().map(|id| vec![id]));
+    let mut events: Vec<MajorEvent> = sets
+        .into_iter()
+        .filter_map(|ids| {
+            let mut r: Vec<MajorReason> = ids
                 .iter()
-                .copied()
+                .flat_map(|id| reasons.get(id).into_iter().flatten().copied())
                 .filter(|r| r.is_customer_event())
                 .collect();
+            r.sort();
+            r.dedup();
+            let first = tickets.get(ids.first()?)?;
+            let report = ids
+                .iter()
+                .find_map(|id| tickets.get(id)?.state.report.clone());
             (!r.is_empty()).then(|| MajorEvent {
-                ticket: *id,
-                category: t.header.category,
-                place: t.header.location.label().to_owned(),
-                description: t.header.description.clone(),
-                registered_at: t.header.registered_at,
+                category: first.header.category,
+                place: first.header.location.label().to_owned(),
+                description: first.header.description.clone(),
+                registered_at: first.header.registered_at,
                 reasons: r,
-                report: t.state.report.clone(),
-                needs_report: t.state.report.is_none(),
+                needs_report: report.is_none(),
+                report,
+                tickets: ids,
             })
         })
         .collect();
-    events.sort_by_key(|e| (e.registered_at, e.ticket));
+    events.sort_by_key(|e| (e.registered_at, e.tickets.first().copied()));
     events
 }
 

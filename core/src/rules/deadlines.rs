@@ -48,6 +48,26 @@ pub enum Clock {
 }
 
 impl Clock {
+    /// The stored and displayed name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Clock::Dispatch => "dispatch",
+            Clock::FirstResponse => "first_response",
+            Clock::Completion => "completion",
+            Clock::SameDay => "same_day",
+            Clock::AgreedAnswer => "agreed_answer",
+            Clock::Callback => "callback",
+            Clock::RenovationReview => "renovation_review",
+            Clock::RenovationPatrol => "renovation_patrol",
+            Clock::VacantInspection => "vacant_inspection",
+            Clock::VisitPlan => "visit_plan",
+            Clock::PublicPatrol => "public_patrol",
+            Clock::KeyCount => "key_count",
+            Clock::Rectification => "rectification",
+            Clock::FeePromise => "fee_promise",
+        }
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Clock::Dispatch => "派工",

@@ -390,3 +390,48 @@ pub fn monthly_statistics(
             .collect(),
     }
 }
+
+impl MonthlyStatistics {
+    /// The figures a person checks, without document IDs: what the fixture computed by
+    /// hand holds, and what the phone and the server must agree on.
+    pub fn summary(&self) -> serde_json::Value {
+        use serde_json::{Map, Value, json};
+        let received: Map<String, Value> = self
+            .categories
+            .iter()
+            .filter(|c| c.received > 0)
+            .map(|c| {
+                (
+                    c.category.as_str().to_owned(),
+                    json!([c.received, c.closed]),
+                )
+            })
+            .collect();
+        let indicators: Map<String, Value> = self
+            .indicators
+            .iter()
+            .map(|i| {
+                let key = format!("{}·{}", i.group, i.measure);
+                (key, json!([i.numerator, i.denominator, i.permille, i.met]))
+            })
+            .collect();
+        let places = |items: &[Item]| items.iter().map(|i| i.place.clone()).collect::<Vec<_>>();
+        json!({
+            "month": self.month,
+            "received": received,
+            "indicators": indicators,
+            "vacant": self.vacant,
+            "renovation": self.renovation,
+            "visits": self.visits,
+            "open": places(&self.open),
+            "unsatisfied": places(&self.unsatisfied),
+            "overdue": self.overdue.iter().map(|o| format!("{} {}", o.place, o.clock.as_str())).collect::<Vec<_>>(),
+            "majorEvents": self.major_events.iter()
+                .map(|e| json!([e.place, e.reasons, e.tickets.len(), e.needs_report]))
+                .collect::<Vec<_>>(),
+            "groupComplaints": self.group_complaints.iter()
+                .map(|g| json!([g.topic, g.households]))
+                .collect::<Vec<_>>(),
+        })
+    }
+}

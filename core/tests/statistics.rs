@@ -1,0 +1,53 @@
+//! A generated month of records for a project (October 2026 in the demo estate) whose
+//! statistics must equal a fixture computed by hand (`fixtures/README.md` explains every
+//! figure). The browser test checks the same fixture against the WASM build.
+
+use estate_core::DocumentId;
+use estate_core::demo::{SAMPLE_AS_OF, SAMPLE_MONTH, demo_estate};
+use estate_core::records::any::AnyRecord;
+use estate_core::rules::{Portfolio, Scope, monthly_statistics};
+use estate_core::time::{Month, at_local, parse_date};
+use serde_json::Value;
+
+fn as_of() -> i64 {
+    let (date, time) = SAMPLE_AS_OF.split_once(' ').expect("date and time");
+    let (h, m) = time.split_once(':').expect("HH:MM");
+    at_local(
+        parse_date(date).expect("date"),
+        h.parse().expect("hour"),
+        m.parse().expect("minute"),
+    )
+}
+
+#[test]
+fn october_statistics_match_the_hand_computed_fixture() {
+    let fixture: Value = serde_json::from_str(include_str!("fixtures/statistics-2026-10.json"))
+        .expect("fixture is JSON");
+    assert_eq!(fixture["month"], SAMPLE_MONTH);
+    assert_eq!(fixture["asOf"], SAMPLE_AS_OF);
+    let estate = demo_estate().expect("demo estate");
+    let records: Vec<(DocumentId, AnyRecord)> = estate
+        .docs
+        .iter()
+        .filter_map(|(id, doc)| {
+            Some((
+                *id,
+                AnyRecord::from_doc(doc).expect("every demo record reads")?,
+            ))
+        })
+        .collect();
+    let portfolio = Portfolio::new(records.iter().map(|(id, r)| (*id, r)));
+    let month: Month = SAMPLE_MONTH.parse().expect("month");
+    for (name, scope) in [
+        ("A1", Scope::areas("一区", ["A1"])),
+        ("A2", Scope::areas("二区", ["A2"])),
+        ("P1", Scope::areas("翠湖花园", ["A1", "A2"])),
+    ] {
+        let got = monthly_statistics(&portfolio, &scope, month, as_of()).summary();
+        let expected = &fixture["scopes"][name];
+        for key in expected.as_object().expect("scope is an object").keys() {
+            assert_eq!(got[key], expected[key], "{name}: {key}");
+        }
+        assert_eq!(&got, expected, "{name}: the whole summary");
+    }
+}
