@@ -1,7 +1,13 @@
 // Typed face of the WASM core. The generated glue is loosely typed; these types are the
 // contract with `wasm/src/lib.rs`.
-import init, { FieldReplica } from "./wasm/estate_wasm.js";
+import init, { FieldReplica, sampleStatistics } from "./wasm/estate_wasm.js";
 import wasmUrl from "./wasm/estate_wasm_bg.wasm?url";
+import type { Actor, AnyAction, AnyRecord, Headers, IndexEntry, Input, Inspection, InspectionForm, RecordKind, StaffRole } from "./records";
+import type { DueWork, MonthlyStatistics, StatisticsSummary, VacantUnit } from "./rules";
+
+export { CHECKLIST } from "./records";
+export type { InspectionForm } from "./records";
+export type { VacantUnit } from "./rules";
 
 export type Key = [string, string, string];
 export interface Chunk { key: Key; data: Uint8Array }
@@ -14,46 +20,7 @@ export interface Effects {
   changed: string[];
   errors: string[];
 }
-export type Condition = "normal" | "abnormal";
-export const CHECKLIST = [
-  ["doorsWindows", "门窗"],
-  ["leaks", "渗漏"],
-  ["pipes", "管道"],
-  ["power", "电路"],
-  ["wallsCeilings", "墙面天花"],
-  ["mould", "霉变"],
-  ["pests", "虫害"],
-  ["smell", "异味"],
-] as const;
-export type ChecklistKey = (typeof CHECKLIST)[number][0];
-export interface InspectionForm {
-  occasion: "monthly" | "special_weather";
-  checklist: Record<ChecklistKey, Condition>;
-  ventilated: boolean;
-  cleaningArranged: boolean;
-  findings: string;
-  notes: string;
-}
-export interface VacantUnit {
-  id: string;
-  code: string;
-  status: "undelivered_vacant" | "entrusted_vacant";
-  statusLabel: string;
-  inspected: boolean;
-}
 export interface AreaInfo { areaId: string; name: string; entries: number }
-/** A stored inspection as the core reads it back. */
-export interface Inspection extends InspectionForm {
-  id: string;
-  unit: string;
-  unitCode: string;
-  areaId: string;
-  /** `YYYY-MM`, Asia/Shanghai. */
-  month: string;
-  inspector: string;
-  inspectedAt: number;
-}
-
 export interface Replica {
   loadChunks(docId: string, chunks: Chunk[]): void;
   connected(nowMs: number): void;
@@ -65,15 +32,37 @@ export interface Replica {
   /** Throws an Error (English message) when the form is refused, e.g. abnormal without findings. */
   recordInspection(unitId: string, form: InspectionForm, inspector: string, nowMs: number): string;
   /** Every inspection held, newest first. */
-  inspections(): Inspection[];
+  inspections(): (Inspection & { id: string })[];
+  /** Files a new record; returns its document ID. Throws (English message) when the header is refused. */
+  createRecord<K extends RecordKind>(kind: K, header: Headers[K]): string;
+  /** Acts on a record; returns the new event's ID. Throws, saying why, when the action makes no sense now. */
+  act(docId: string, input: Input<AnyAction>, actor: Actor, nowMs: number): string;
+  /** A record with its journal, state and open flags; phone numbers masked unless `viewer` calls customers. */
+  record(docId: string, viewer: StaffRole): AnyRecord;
+  /** The records of one kind, from the area index. */
+  listRecords(kind: RecordKind): IndexEntry[];
+  dueWork(nowMs: number): DueWork;
+  /** The area's statistics for `month` (`YYYY-MM`) as of `nowMs`. */
+  statistics(month: string, nowMs: number): { statistics: MonthlyStatistics; summary: StatisticsSummary };
   pendingCount(): number;
   missingCount(): number;
 }
 
 let ready: Promise<unknown> | null = null;
 
-export async function openReplica(peerId: string, indexUrl: string): Promise<Replica> {
+function loaded(): Promise<unknown> {
   ready ??= init({ module_or_path: wasmUrl });
-  await ready;
+  return ready;
+}
+
+export async function openReplica(peerId: string, indexUrl: string): Promise<Replica> {
+  await loaded();
   return new FieldReplica(peerId, indexUrl) as unknown as Replica;
+}
+
+/** The demo's sample month (October 2026) generated and computed in WASM, for checking
+ * against the hand-computed fixture: `scope` is `A1`, `A2` or `P1`. */
+export async function sampleMonthSummary(scope: string, nowMs: number): Promise<StatisticsSummary> {
+  await loaded();
+  return sampleStatistics(scope, nowMs) as StatisticsSummary;
 }

@@ -1,9 +1,12 @@
 // The housekeeper's phone app: pick who you are, see the area's vacant units, record
 // inspections with or without signal.
 import { registerSW } from "virtual:pwa-register";
-import { CHECKLIST, openReplica, type AreaInfo, type InspectionForm, type Replica, type VacantUnit } from "./core";
+import { CHECKLIST, openReplica, sampleMonthSummary, type AreaInfo, type InspectionForm, type Replica, type VacantUnit } from "./core";
 import { cachedDirectory, fetchDirectory, type Directory, type Housekeeper } from "./directory";
 import { el } from "./dom";
+import { renderDue } from "./due";
+import type { DueWork, StatisticsSummary } from "./rules";
+import { renderStatistics } from "./stats";
 import { ChunkStore } from "./storage";
 import { Sync } from "./sync";
 
@@ -14,7 +17,17 @@ const ME = "estate.me";
 const PEER = "estate.peer";
 
 interface Session { replica: Replica; sync: Sync; me: Housekeeper; indexId: string }
-type Screen = { kind: "list" } | { kind: "form"; unit: VacantUnit };
+type Screen =
+  | { kind: "list" }
+  | { kind: "form"; unit: VacantUnit }
+  | { kind: "due" }
+  | { kind: "stats"; month: string };
+
+const MONTH = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit" });
+/** This month in the estates' zone, `YYYY-MM`. */
+function thisMonth(): string {
+  return MONTH.format(new Date()).slice(0, 7);
+}
 
 let session: Session | null = null;
 /** The area index's summary, read again whenever the index changes (reading it walks the whole index). */
@@ -33,6 +46,11 @@ declare global {
       readonly online: boolean;
       /** Sync counters (batches, frames, time in the core and in IndexedDB), for tests and benchmarks. */
       stats(): Record<string, number>;
+      /** The area's statistics summary for `month` as of `nowMs` (tests compare it with the fixture). */
+      statisticsSummary(month: string, nowMs: number): StatisticsSummary;
+      /** The demo's sample month generated and computed in this page's WASM. */
+      sampleSummary(scope: string, nowMs: number): Promise<StatisticsSummary>;
+      dueWork(nowMs: number): DueWork;
     };
   }
 }
@@ -75,7 +93,7 @@ function scheduleRender(indexChanged: boolean): void {
     if (indexStale && session) {
       area = session.replica.areaInfo();
       // The form is never redrawn from under the housekeeper's fingers.
-      if (screen.kind === "list") renderList();
+      if (screen.kind !== "form") render();
     }
     indexStale = false;
     renderBadge();
@@ -98,7 +116,31 @@ function renderBadge(): void {
 function render(): void {
   renderBadge();
   if (screen.kind === "list") renderList();
-  else renderForm(screen.unit);
+  else if (screen.kind === "form") renderForm(screen.unit);
+  else renderTab(screen);
+}
+
+/** The tabs above every screen but the form. */
+function tabs(): HTMLElement {
+  const tab = (label: string, next: Screen) => {
+    const button = el("button", { type: "button", class: "tab", role: "tab" }, label);
+    button.setAttribute("aria-selected", String(screen.kind === next.kind));
+    button.onclick = () => go(next);
+    return button;
+  };
+  return el("nav", { class: "tabs", role: "tablist" },
+    tab("空置房", { kind: "list" }), tab("待办", { kind: "due" }), tab("统计", { kind: "stats", month: thisMonth() }));
+}
+
+/** The due-work and statistics screens, computed by the core from every record held. */
+function renderTab(current: Extract<Screen, { kind: "due" | "stats" }>): void {
+  if (!session) return;
+  const { replica } = session;
+  if (!replica.areaInfo()) return renderList();
+  const body = current.kind === "due"
+    ? renderDue(replica, Date.now())
+    : renderStatistics(replica, current.month, Date.now(), (month) => go({ kind: "stats", month }));
+  view.replaceChildren(tabs(), body);
 }
 
 function go(next: Screen): void {
@@ -149,6 +191,7 @@ function renderList(): void {
     list.append(el("li", {}, item));
   }
   const children: HTMLElement[] = [
+    tabs(),
     el("section", { class: "summary" },
       el("div", {}, el("strong", { id: "done" }, `本月已巡查 ${done} / ${units.length}`), el("span", { class: "hint" }, " 套空置房")),
       el("label", { class: "toggle" }, filter, "只看未巡查")),
@@ -160,8 +203,10 @@ function renderList(): void {
   view.replaceChildren(...children);
 }
 
-/** The core's English refusals, said in Chinese. */
+/** The core's refusals, said in Chinese (the domain's own refusals already are). */
 function explain(message: string): string {
+  const refused = / refused: (.*)$/.exec(message);
+  if (refused) return refused[1];
   if (message.includes("findings")) return "有异常项时，请在“发现问题”中写明情况。";
   if (message.includes("index has not arrived")) return "片区资料还没有下载完成，请联网后再试。";
   if (message.includes("not in this area")) return "该房号不在本片区。";
@@ -282,6 +327,9 @@ async function start(directory: Directory): Promise<void> {
       return sync.online;
     },
     stats: () => ({ ...sync.stats }),
+    statisticsSummary: (month, nowMs) => replica.statistics(month, nowMs).summary,
+    sampleSummary: (scope, nowMs) => sampleMonthSummary(scope, nowMs),
+    dueWork: (nowMs) => replica.dueWork(nowMs),
   };
   await sync.run();
   render();

@@ -14,7 +14,7 @@ use crate::engine::{Config, Effects, Engine, EngineError};
 use crate::ids::DocumentId;
 use crate::records::RecordError;
 use crate::records::any::AnyRecord;
-use crate::records::index::AreaIndex;
+use crate::records::index::{AreaIndex, Entry};
 use crate::records::inspection::{self, Inspection, InspectionForm, InspectionRecord};
 use crate::records::journal::{EventId, Input};
 use crate::records::kind::{Kind, Record};
@@ -282,6 +282,17 @@ impl Replica {
             .into()),
             None => Err(ReplicaError::NotARecord(id)),
         }
+    }
+
+    /// The records of one kind the index lists, with their key facts (fast: no record
+    /// is opened).
+    pub fn list(&mut self, kind: &str) -> Result<Vec<(DocumentId, Entry)>, ReplicaError> {
+        Ok(self
+            .index()?
+            .entries
+            .into_iter()
+            .filter(|(_, e)| e.kind == kind)
+            .collect())
     }
 
     /// Re-reads a document if it changed since it was last parsed.

@@ -7,15 +7,21 @@
 // page are written to a temporary directory when a step fails.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startServer } from "../js/lib/server.mjs";
 
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const WAIT = { timeout: 30_000 };
+/** October 2026's statistics, worked out by hand (core/tests/fixtures/README.md). */
+const FIXTURE = JSON.parse(readFileSync(
+  join(dirname(fileURLToPath(import.meta.url)), "../../core/tests/fixtures/statistics-2026-10.json"), "utf8"));
+/** `YYYY-MM-DD HH:MM` in Shanghai as milliseconds. */
+const shanghai = (text) => Date.parse(`${text.replace(" ", "T")}:00+08:00`);
 
 const server = await startServer();
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ARGS });
@@ -140,6 +146,43 @@ test("an inspection recorded offline reaches the office and another phone", asyn
     await other.page.locator("[data-unit]", { hasText: code }).getByText("本月已巡查").waitFor(WAIT);
     step("a second phone sees the unit inspected");
 
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
+});
+
+test("the phone computes the sample month's statistics exactly as the fixture computed by hand", async (t) => {
+  await withScreenshots(t, async () => {
+    const step = stepper(t);
+    const { page } = await phone("phone-stats");
+    await signIn(page, "张敏");
+    const asOf = shanghai(FIXTURE.asOf);
+    // The area's statistics from the records this phone synced, computed by its WASM core.
+    const area = await page.evaluate(([month, now]) => window.__estate.statisticsSummary(month, now), [FIXTURE.month, asOf]);
+    assert.deepEqual(area, FIXTURE.scopes.A1);
+    step("area A1 from the synced replica equals the fixture");
+    // The whole project, generated and computed in the page's WASM.
+    for (const scope of ["A1", "A2", "P1"]) {
+      const summary = await page.evaluate(([s, now]) => window.__estate.sampleSummary(s, now), [scope, asOf]);
+      assert.deepEqual(summary, FIXTURE.scopes[scope], `scope ${scope}`);
+    }
+    step("A1, A2 and the project computed in WASM equal the fixture");
+
+    // The statistics screen shows the same figures.
+    await page.getByRole("tab", { name: "统计" }).click();
+    await page.locator("#stats-month").fill(FIXTURE.month);
+    await page.locator("#stats-month").dispatchEvent("change");
+    const row = page.locator('[data-indicator="投诉类·响应及时率"]');
+    await row.waitFor(WAIT);
+    const cells = await row.locator("td").allInnerTexts();
+    assert.deepEqual(cells.slice(2), ["95%", "8/9", "88.9%", "未达标"]);
+    await page.locator("#vacant-stats", { hasText: "空置房 50 套：巡查 45，通风 43，保洁 41" }).waitFor(WAIT);
+    step("the statistics screen shows them");
+
+    await page.getByRole("tab", { name: "待办" }).click();
+    await page.locator("#vacant-due").waitFor(WAIT);
+    const due = await page.evaluate(() => window.__estate.dueWork(Date.now()));
+    assert.equal(due.vacant.total, 50, "50 vacant units in area A1");
+    step("the due-work screen opens");
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });

@@ -4,8 +4,11 @@
 //! `estate-core`; nothing here decides anything.
 
 use estate_core::engine::{Config, ConnId, Effects, Event, Role};
+use estate_core::records::any::AnyRecord;
 use estate_core::records::inspection::InspectionForm;
+use estate_core::records::{Actor, StaffRole};
 use estate_core::replica::Replica;
+use estate_core::rules::{Portfolio, Scope, monthly_statistics};
 use estate_core::storage::{StorageKey, StorageOp};
 use estate_core::time::Month;
 use estate_core::{DocumentId, ids::IdError};
@@ -20,12 +23,36 @@ fn parse_id(text: &str) -> Result<DocumentId, JsError> {
     DocumentId::parse_url_or_id(text).map_err(|e: IdError| js_error(e))
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+/// A JS value as JSON. Through JSON text, so whole numbers stay integers (a timestamp
+/// must not arrive as a float).
+fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, JsError> {
+    let text: String = js_sys::JSON::stringify(value)
+        .map_err(|_| js_error("value cannot be turned into JSON"))?
+        .into();
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(js_error)?;
+    serde_json::from_value(value).map_err(js_error)
+}
+
+fn parse_month(text: &str) -> Result<Month, JsError> {
+    text.parse().map_err(js_error)
+}
+
+/// Effects carry bytes, which must reach JS as `Uint8Array`s.
+fn effects_to_js(value: &JsEffects) -> Result<JsValue, JsError> {
     value
         .serialize(
             &serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false),
         )
         .map_err(js_error)
+}
+
+/// Everything else crosses as JSON text, parsed by the browser: one serializer for every
+/// type keeps the WASM small.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    // Through a `Value`: typed data then needs only the one serializer the core uses.
+    let value = serde_json::to_value(value).map_err(js_error)?;
+    let text = serde_json::to_string(&value).map_err(js_error)?;
+    js_sys::JSON::parse(&text).map_err(|_| js_error("the core produced invalid JSON"))
 }
 
 /// One stored chunk as IndexedDB holds it.
@@ -161,7 +188,7 @@ impl FieldReplica {
 
     /// Collects the work to do: storage writes, loads, frames (see the type's docs).
     pub fn flush(&mut self) -> Result<JsValue, JsError> {
-        to_js(&JsEffects::from(self.inner.flush()))
+        effects_to_js(&JsEffects::from(self.inner.flush()))
     }
 
     /// The area's name and ID, or null before the index has arrived.
@@ -192,12 +219,12 @@ impl FieldReplica {
     pub fn record_inspection(
         &mut self,
         unit_id: &str,
-        form: JsValue,
+        form: &JsValue,
         inspector: &str,
         now_ms: f64,
     ) -> Result<String, JsError> {
         let unit = parse_id(unit_id)?;
-        let form: InspectionForm = serde_wasm_bindgen::from_value(form).map_err(js_error)?;
+        let form: InspectionForm = from_js(form)?;
         let id = self
             .inner
             .record_inspection(unit, form, inspector, now_ms as i64)
@@ -220,6 +247,81 @@ impl FieldReplica {
         to_js(&list)
     }
 
+    /// Files a new record of `kind` from its header; returns the new document's ID.
+    #[wasm_bindgen(js_name = createRecord)]
+    pub fn create_record(&mut self, kind: &str, header: &JsValue) -> Result<String, JsError> {
+        let header = from_js(header)?;
+        let id = self.inner.create_json(kind, header).map_err(js_error)?;
+        Ok(id.to_string())
+    }
+
+    /// Acts on a record (`{"type": "dispatch", "to": …, "note": …}`) as `actor`
+    /// (`{"user", "role"}`); returns the new event's ID. Throws when the action makes no
+    /// sense from the record's current state, saying why.
+    pub fn act(
+        &mut self,
+        doc_id: &str,
+        input: &JsValue,
+        actor: &JsValue,
+        now_ms: f64,
+    ) -> Result<String, JsError> {
+        let id = parse_id(doc_id)?;
+        let actor: Actor = from_js(actor)?;
+        let event = self
+            .inner
+            .act_json(id, from_js(input)?, &actor, now_ms as i64)
+            .map_err(js_error)?;
+        Ok(event.0)
+    }
+
+    /// A record with its journal, state and open flags, as `viewer` (a role) sees it.
+    pub fn record(&mut self, doc_id: &str, viewer: &JsValue) -> Result<JsValue, JsError> {
+        let id = parse_id(doc_id)?;
+        let viewer: StaffRole = from_js(viewer)?;
+        let view = self
+            .inner
+            .record(id)
+            .map_err(js_error)?
+            .view(viewer)
+            .map_err(js_error)?;
+        to_js(&view)
+    }
+
+    /// The records of one kind the index lists, with their key facts.
+    #[wasm_bindgen(js_name = listRecords)]
+    pub fn list_records(&mut self, kind: &str) -> Result<JsValue, JsError> {
+        let list: Vec<serde_json_like::Entry> = self
+            .inner
+            .list(kind)
+            .map_err(js_error)?
+            .into_iter()
+            .map(|(id, entry)| serde_json_like::Entry {
+                id: id.to_string(),
+                entry,
+            })
+            .collect();
+        to_js(&list)
+    }
+
+    /// What is due in the area at `nowMs`.
+    #[wasm_bindgen(js_name = dueWork)]
+    pub fn due_work(&mut self, now_ms: f64) -> Result<JsValue, JsError> {
+        to_js(&self.inner.due_work(now_ms as i64))
+    }
+
+    /// The area's monthly statistics (`month` is `YYYY-MM`) as of `nowMs`, with the
+    /// summary the fixtures hold.
+    pub fn statistics(&mut self, month: &str, now_ms: f64) -> Result<JsValue, JsError> {
+        let stats = self
+            .inner
+            .statistics(parse_month(month)?, now_ms as i64)
+            .map_err(js_error)?;
+        to_js(&serde_json_like::Statistics {
+            summary: stats.summary(),
+            statistics: stats,
+        })
+    }
+
     /// Documents with edits the server has not yet confirmed.
     #[wasm_bindgen(js_name = pendingCount)]
     pub fn pending_count(&mut self) -> usize {
@@ -233,10 +335,58 @@ impl FieldReplica {
     }
 }
 
+/// The statistics of the demo estate's sample month, generated and computed here in
+/// WASM: `scope` is an area (`A1`, `A2`) or the project (`P1`). The browser test checks
+/// it against the same hand-computed fixture as the native test.
+#[wasm_bindgen(js_name = sampleStatistics)]
+pub fn sample_statistics(scope: &str, now_ms: f64) -> Result<JsValue, JsError> {
+    let estate = estate_core::demo::demo_estate().map_err(js_error)?;
+    let mut records = Vec::new();
+    for (id, doc) in &estate.docs {
+        if let Some(record) = AnyRecord::from_doc(doc).map_err(js_error)? {
+            records.push((*id, record));
+        }
+    }
+    let portfolio = Portfolio::new(records.iter().map(|(id, r)| (*id, r)));
+    let areas: &[&str] = match scope {
+        "P1" => &["A1", "A2"],
+        "A1" => &["A1"],
+        "A2" => &["A2"],
+        other => {
+            return Err(js_error(format!(
+                "unknown scope {other:?}: use A1, A2 or P1"
+            )));
+        }
+    };
+    let month = parse_month(estate_core::demo::SAMPLE_MONTH)?;
+    let stats = monthly_statistics(
+        &portfolio,
+        &Scope::areas(scope, areas.iter().copied()),
+        month,
+        now_ms as i64,
+    );
+    to_js(&stats.summary())
+}
+
 /// Shapes handed to JS as plain objects.
 mod serde_json_like {
+    use estate_core::records::index;
     use estate_core::records::inspection::Inspection;
+    use estate_core::rules::MonthlyStatistics;
     use serde::Serialize;
+
+    #[derive(Serialize)]
+    pub struct Entry {
+        pub id: String,
+        #[serde(flatten)]
+        pub entry: index::Entry,
+    }
+
+    #[derive(Serialize)]
+    pub struct Statistics {
+        pub statistics: MonthlyStatistics,
+        pub summary: serde_json::Value,
+    }
 
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]

@@ -10,11 +10,11 @@ use super::fees::FeeAccount;
 use super::index::Entry;
 use super::inspection::VacantInspection;
 use super::journal::{EventId, Input};
-use super::json::from_value;
+use super::json::{from_value, to_value};
 use super::keys::KeyLedger;
 use super::kind::{Kind, Record};
 use super::patrol::Patrol;
-use super::people::Actor;
+use super::people::{Actor, StaffRole, mask_phones};
 use super::project::Project;
 use super::rectification::Rectification;
 use super::renovation::Renovation;
@@ -92,6 +92,16 @@ macro_rules! any_record {
                 match self {
                     $(Self::$variant(r) => r.entry(),)+
                 }
+            }
+
+            /// The record as `viewer` sees it: phone numbers masked unless the viewer's
+            /// role calls customers.
+            pub fn view(&self, viewer: StaffRole) -> Result<Value, RecordError> {
+                let mut value = to_value(self)?;
+                if !viewer.sees_full_phone() {
+                    mask_phones(&mut value);
+                }
+                Ok(value)
             }
         }
     };

@@ -48,7 +48,7 @@ pub struct Promise {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum FeeAction {
     Contact {
         method: ContactMethod,

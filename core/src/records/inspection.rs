@@ -159,7 +159,7 @@ impl Inspection {
 
 /// Follow-ups after the inspection.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum InspectionAction {
     /// Windows opened later the same month (if not at the inspection).
     Ventilated {},

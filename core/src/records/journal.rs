@@ -123,16 +123,18 @@ struct Head {
     at: i64,
     by: String,
     role: StaffRole,
-    #[serde(flatten)]
-    said: Said,
-}
-
-/// The note and photos of an event or input.
-#[derive(Serialize, Deserialize, Default)]
-struct Said {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     note: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    photos: Vec<ContentHash>,
+}
+
+/// The note and photos of an input.
+#[derive(Deserialize, Default)]
+struct Said {
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
     photos: Vec<ContentHash>,
 }
 
@@ -145,7 +147,10 @@ fn type_of(value: &Value) -> Option<&str> {
     value.get("type").and_then(Value::as_str)
 }
 
-/// Reads the step of an event or input.
+/// Reads the step of an event or input. Actions are externally tagged enums in Rust
+/// (`{"dispatch": {…}}`) and flat with a `type` when stored (`{"type": "dispatch", …}`):
+/// a derived internally tagged enum would buffer its input, which costs the phone's WASM
+/// far more code than this conversion.
 fn step_from<A: DeserializeOwned>(value: &Value) -> Result<Step<A>, RecordError> {
     match type_of(value) {
         Some(NOTE) => Ok(Step::Note),
@@ -153,7 +158,14 @@ fn step_from<A: DeserializeOwned>(value: &Value) -> Result<Step<A>, RecordError>
             let r: Resolving = from_value(value.clone(), "resolve event")?;
             Ok(Step::Resolve { events: r.events })
         }
-        Some(_) => Ok(Step::Act(from_value(value.clone(), "action")?)),
+        Some(kind) => {
+            let mut fields = value.clone();
+            if let Some(map) = fields.as_object_mut() {
+                map.remove("type");
+            }
+            let tagged = Value::Object(Map::from_iter([(kind.to_owned(), fields)]));
+            Ok(Step::Act(from_value(tagged, "action")?))
+        }
         None => Err(RecordError::Malformed {
             what: "event",
             reason: "it has no \"type\"".into(),
@@ -165,14 +177,34 @@ fn step_to<A: Serialize>(step: &Step<A>) -> Result<Map<String, Value>, RecordErr
     let value = match step {
         Step::Note => serde_json::json!({ "type": NOTE }),
         Step::Resolve { events } => serde_json::json!({ "type": RESOLVE, "events": events }),
-        Step::Act(action) => to_value(action)?,
+        Step::Act(action) => flatten_action(to_value(action)?)?,
         Step::Unreadable { kind, .. } => serde_json::json!({ "type": kind }),
     };
     match value {
         Value::Object(map) => Ok(map),
         _ => Err(RecordError::Malformed {
             what: "action",
-            reason: "an action must serialize to a map with a \"type\"".into(),
+            reason: "an action must be a map".into(),
+        }),
+    }
+}
+
+/// `{"dispatch": {"to": …}}` (or `"start"`) as `{"type": "dispatch", "to": …}`.
+pub(crate) fn flatten_action(value: Value) -> Result<Value, RecordError> {
+    match value {
+        Value::String(kind) => Ok(serde_json::json!({ "type": kind })),
+        Value::Object(map) if map.len() == 1 => {
+            let (kind, fields) = map.into_iter().next().unwrap_or_default();
+            let mut flat = match fields {
+                Value::Object(fields) => fields,
+                _ => Map::new(),
+            };
+            flat.insert("type".into(), Value::String(kind));
+            Ok(Value::Object(flat))
+        }
+        _ => Err(RecordError::Malformed {
+            what: "action",
+            reason: "an action must be an enum variant".into(),
         }),
     }
 }
@@ -223,8 +255,8 @@ impl<A: DeserializeOwned> Event<A> {
             at: head.at,
             by: head.by,
             role: head.role,
-            note: head.said.note,
-            photos: head.said.photos,
+            note: head.note,
+            photos: head.photos,
             step,
         }
     }
@@ -240,10 +272,8 @@ impl<A: Serialize> Event<A> {
             at: self.at,
             by: self.by.clone(),
             role: self.role,
-            said: Said {
-                note: self.note.clone(),
-                photos: self.photos.clone(),
-            },
+            note: self.note.clone(),
+            photos: self.photos.clone(),
         };
         if let Value::Object(fields) = to_value(&head)? {
             map.extend(fields);
@@ -301,7 +331,7 @@ mod tests {
     use super::*;
 
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-    #[serde(tag = "type", rename_all = "snake_case")]
+    #[serde(rename_all = "snake_case", rename_all_fields = "camelCase")]
     enum Demo {
         Dispatch { to: String },
         Start {},

@@ -25,7 +25,7 @@ pub struct KeyLedgerHeader {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum KeyAction {
     /// A key taken into custody from its owner (托管), with the owner's signature.
     Receive {
@@ -78,7 +78,11 @@ impl KeyAction {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[serde(
+    tag = "status",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
 pub enum KeyStatus {
     InCustody,
     Lent { borrower: String, since: i64 },

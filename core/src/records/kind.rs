@@ -276,6 +276,7 @@ impl<K: Kind> Record<K> {
 /// The `type` of an action, for error messages.
 fn action_name(action: &impl Serialize) -> String {
     to_value(action)
+        .and_then(super::journal::flatten_action)
         .ok()
         .and_then(|v| v.get("type").and_then(Value::as_str).map(str::to_owned))
         .unwrap_or_else(|| "action".into())

@@ -78,7 +78,7 @@ pub struct PatrolHeader {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum PatrolAction {
     /// Something found (photos with the event).
     Finding {

@@ -41,7 +41,7 @@ pub enum DayType {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum ProjectAction {
     /// Marks a day as a holiday, a make-up working day, or ordinary again.
     Day { date: NaiveDate, day: DayType },

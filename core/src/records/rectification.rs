@@ -34,7 +34,7 @@ pub struct RectificationHeader {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum RectificationAction {
     /// Progress, told in the note.
     Progress {},

@@ -103,7 +103,7 @@ pub enum AcceptanceResult {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum RenovationAction {
     Review {
         approved: bool,

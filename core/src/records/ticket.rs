@@ -26,14 +26,38 @@ use crate::time::{Month, local_date};
 
 pub const KIND: &str = "ticket";
 
-/// Where the problem is.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+/// Where the problem is: `{"type": "unit", "unit": …, "code": …}` or
+/// `{"type": "public", "place": …}`.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Location {
     /// A household's unit.
     Unit { unit: DocumentId, code: UnitCode },
     /// A public place: lobby, lift, car park, garden…
     Public { place: String },
+}
+
+/// Read by hand rather than derived: a derived tagged enum buffers its input, which
+/// costs the phone's WASM more code than this does.
+impl<'de> Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Flat {
+            #[serde(rename = "type")]
+            kind: String,
+            unit: Option<DocumentId>,
+            code: Option<UnitCode>,
+            place: Option<String>,
+        }
+        let flat = Flat::deserialize(d)?;
+        match (flat.kind.as_str(), flat.unit, flat.code, flat.place) {
+            ("unit", Some(unit), Some(code), _) => Ok(Location::Unit { unit, code }),
+            ("public", _, _, Some(place)) => Ok(Location::Public { place }),
+            (kind, ..) => Err(serde::de::Error::custom(format!(
+                "a location is {{type: unit, unit, code}} or {{type: public, place}}, got type {kind:?}"
+            ))),
+        }
+    }
 }
 
 impl Location {
@@ -173,7 +197,7 @@ impl Status {
 
 /// What can happen to a ticket after registration.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum TicketAction {
     /// 派工: passed to a person or team (again, to reassign).
     Dispatch { to: String },

@@ -190,7 +190,7 @@ impl UnitHeader {
 
 /// What can change in a unit's archive.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum UnitAction {
     /// The occupancy status changes (delivered, moved in, renovation started, …).
     Status {

@@ -54,7 +54,7 @@ pub struct VisitHeader {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum VisitAction {
     /// Something raised during the visit, registered as this ticket.
     Ticket { ticket: DocumentId },

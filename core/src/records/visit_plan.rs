@@ -28,7 +28,7 @@ pub struct VisitPlanHeader {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum VisitPlanAction {
     /// Plans these households (unit documents).
     Add {

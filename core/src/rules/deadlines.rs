@@ -105,6 +105,8 @@ pub enum Standing {
 #[serde(rename_all = "camelCase")]
 pub struct Deadline {
     pub clock: Clock,
+    /// The clock's name in Chinese.
+    pub label: &'static str,
     /// The rule, in the seed's words.
     pub rule: &'static str,
     pub due_at: Option<i64>,
@@ -130,6 +132,7 @@ impl Deadline {
         };
         Self {
             clock,
+            label: clock.label_zh(),
             rule,
             due_at,
             met_at,

@@ -32,7 +32,9 @@ pub struct Indicator {
     pub measure: &'static str,
     /// 计算公式
     pub formula: &'static str,
-    /// 目标, in percent (at least).
+    /// 目标, as the seed writes it.
+    pub target: &'static str,
+    /// The target in percent (at least).
     pub target_percent: u32,
     pub numerator: usize,
     pub denominator: usize,
@@ -43,20 +45,15 @@ pub struct Indicator {
 }
 
 impl Indicator {
-    fn new(
-        group: &'static str,
-        measure: &'static str,
-        formula: &'static str,
-        target_percent: u32,
-        numerator: usize,
-        denominator: usize,
-    ) -> Self {
+    fn new(row: Row, numerator: usize, denominator: usize) -> Self {
+        let (group, measure, formula, target, target_percent) = row;
         let permille = (denominator > 0)
             .then(|| ((numerator * 2000 + denominator) / (denominator * 2)) as u32);
         Self {
             group,
             measure,
             formula,
+            target,
             target_percent,
             numerator,
             denominator,
@@ -96,6 +93,7 @@ pub struct Overdue {
     pub ticket: DocumentId,
     pub place: String,
     pub clock: Clock,
+    pub label: &'static str,
     pub due_at: Option<i64>,
 }
 
@@ -193,24 +191,20 @@ impl Counted<'_> {
     }
 }
 
-/// One indicator: measure, formula, target in percent, and what counts.
-type Row = (&'static str, &'static str, u32, fn(&Counted<'_>) -> bool);
+/// One indicator of the seed's table: group, measure, formula, target as written and
+/// in percent.
+type Row = (&'static str, &'static str, &'static str, &'static str, u32);
 
-fn rates(
-    list: &[Counted<'_>],
-    category: Category,
-    rows: &[Row],
-    group: &'static str,
-) -> Vec<Indicator> {
+/// What counts toward an indicator.
+type Test = fn(&Counted<'_>) -> bool;
+
+fn rates(list: &[Counted<'_>], category: Category, rows: &[(Row, Test)]) -> Vec<Indicator> {
     let of: Vec<&Counted<'_>> = list
         .iter()
         .filter(|c| c.ticket.header.category == category)
         .collect();
     rows.iter()
-        .map(|(measure, formula, target, test)| {
-            let n = of.iter().filter(|c| test(c)).count();
-            Indicator::new(group, measure, formula, *target, n, of.len())
-        })
+        .map(|(row, test)| Indicator::new(*row, of.iter().filter(|c| test(c)).count(), of.len()))
         .collect()
 }
 
@@ -256,63 +250,75 @@ pub fn monthly_statistics(
         Category::Complaint,
         &[
             (
-                "响应及时率",
-                "响应及时数/客户投诉总数",
-                95,
+                ("投诉类", "响应及时率", "响应及时数/客户投诉总数", "95%", 95),
                 |c| c.responded_in_time(),
             ),
-            ("关闭率", "已关闭投诉数/客户投诉总数", 100, |c| c.closed()),
             (
-                "回访率",
-                "已回访投诉数/客户投诉总数",
-                100,
+                ("投诉类", "关闭率", "已关闭投诉数/客户投诉总数", "100%", 100),
+                |c| c.closed(),
+            ),
+            (
+                ("投诉类", "回访率", "已回访投诉数/客户投诉总数", "100%", 100),
                 |c| c.called_back(),
             ),
             (
-                "处理满意度",
-                "投诉处理满意数/客户投诉总数",
-                90,
+                (
+                    "投诉类",
+                    "处理满意度",
+                    "投诉处理满意数/客户投诉总数",
+                    "≥90%",
+                    90,
+                ),
                 |c| c.satisfied(),
             ),
         ],
-        "投诉类",
     );
     indicators.extend(rates(
         &counted,
         Category::Repair,
         &[
             (
-                "响应及时率",
-                "响应及时数/报修总数",
-                100,
+                ("报修类", "响应及时率", "响应及时数/报修总数", "100%", 100),
                 |c| c.responded_in_time(),
             ),
-            ("小修关闭率", "已关闭报修数/报修总数", 100, |c| c.closed()),
-            ("回访率", "已回访报修数/报修总数", 30, |c| {
-                c.called_back()
-            }),
-            ("满意度", "满意数/报修总数", 95, |c| c.satisfied()),
+            (
+                ("报修类", "小修关闭率", "已关闭报修数/报修总数", "100%", 100),
+                |c| c.closed(),
+            ),
+            (
+                ("报修类", "回访率", "已回访报修数/报修总数", "≥30%", 30),
+                |c| c.called_back(),
+            ),
+            (
+                ("报修类", "满意度", "满意数/报修总数", "≥95%", 95),
+                |c| c.satisfied(),
+            ),
         ],
-        "报修类",
     ));
     indicators.extend(rates(
         &counted,
         Category::SpecialService,
         &[(
-            "回访率",
-            "已回访客户数/客户服务数",
-            100,
+            (
+                "特约服务类",
+                "回访率",
+                "已回访客户数/客户服务数",
+                "100%",
+                100,
+            ),
             |c| c.called_back(),
         )],
-        "特约服务类",
     ));
     let today = local_date(now.min(month.end_ms() - 1));
     let progress = visit_progress(&p, month, today, now);
     indicators.push(Indicator::new(
-        "客户拜访",
-        "覆盖率（半年）",
-        "拜访客户数量/客户总户数",
-        100,
+        (
+            "客户拜访",
+            "覆盖率（半年）",
+            "拜访客户数量/客户总户数",
+            "100%/半年",
+            100,
+        ),
         progress.round_visited,
         progress.households,
     ));
@@ -329,6 +335,7 @@ pub fn monthly_statistics(
                     ticket: c.id,
                     place: c.ticket.header.location.label().to_owned(),
                     clock: d.clock,
+                    label: d.label,
                     due_at: d.due_at,
                 })
         })

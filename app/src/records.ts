@@ -1,0 +1,362 @@
+// The records as the core hands them to JS: hand-written types mirroring the serde shapes
+// of `core/src/records/` (camelCase fields, snake_case enum values, `type`-tagged actions).
+// The core is the judge of what is valid; these types only describe what crosses.
+
+export type StaffRole = "housekeeper" | "supervisor" | "office" | "admin";
+export interface Actor { user: string; role: StaffRole }
+/** SHA-256 of a photo or signature, 64 hex digits. */
+export type ContentHash = string;
+/** `YYYY-MM-DD` */
+export type LocalDate = string;
+/** `YYYY-MM` */
+export type MonthText = string;
+/** Milliseconds since the epoch. */
+export type Millis = number;
+
+// ---- the journal -------------------------------------------------------------------------
+
+/** What every event carries. */
+export interface EventHead {
+  id: string;
+  /** The last event its writer had seen. */
+  after?: string;
+  at: Millis;
+  by: string;
+  role: StaffRole;
+  note?: string;
+  photos?: ContentHash[];
+}
+/** Steps every record kind knows. */
+export type CommonStep = { type: "note" } | { type: "resolve"; events: string[] };
+export type JournalEvent<A> = EventHead & (A | CommonStep);
+/** What the caller asks a record to do: an event without its head. */
+export type Input<A> = (A | CommonStep) & { note?: string; photos?: ContentHash[] };
+
+/** Something in a journal that needs a person. */
+export interface Flag {
+  events: string[];
+  reason: string;
+  /** Made on different phones without seeing each other. */
+  concurrent: boolean;
+  resolvedBy: string | null;
+}
+
+export interface RecordView<K extends string, H, S, A> {
+  kind: K;
+  header: H;
+  state: S;
+  events: JournalEvent<A>[];
+  flags: Flag[];
+}
+
+/** A record's key facts in the area index. */
+export interface IndexEntry {
+  id: string;
+  kind: string;
+  code?: string | null;
+  status?: string | null;
+  unit?: string | null;
+  month?: string | null;
+  date?: string;
+  category?: string;
+}
+
+// ---- unit archive ------------------------------------------------------------------------
+
+export type UnitStatus = "undelivered_vacant" | "entrusted_vacant" | "occupied" | "renovating";
+export interface Person {
+  id: string;
+  name: string;
+  relation: "owner" | "resident" | "tenant";
+  /** Masked (`138****5678`) unless the viewer's role calls customers. */
+  phone: string | null;
+}
+export interface UnitHeader { code: string; building: string; areaId: string; status: UnitStatus }
+export type UnitAction =
+  | { type: "status"; status: UnitStatus }
+  | { type: "person"; person: Person }
+  | { type: "remove_person"; id: string }
+  | { type: "key_customer"; key: boolean };
+export interface UnitState { status: UnitStatus; people: Person[]; keyCustomer: boolean }
+export type UnitRecord = RecordView<"unit", UnitHeader, UnitState, UnitAction>;
+
+// ---- tickets (customer information) ------------------------------------------------------
+
+export type Category =
+  | "complaint" | "repair" | "renovation" | "security" | "vehicle" | "facilities" | "environment"
+  | "staff" | "community_business" | "suggestion" | "praise" | "consultation" | "special_service" | "other";
+export type Channel =
+  | "hotline" | "supervision_hotline" | "front_desk" | "visit" | "patrol" | "owner_meeting" | "online";
+export type RepairScope = "household" | "public";
+export type RepairScale = "emergency" | "general" | "minor" | "medium" | "major";
+export type Validity = "valid" | "help_seeking" | "consultation" | "venting";
+export type Severity = "general" | "major";
+export type Satisfaction = "very_satisfied" | "satisfied" | "fairly_satisfied" | "unsatisfied";
+export type Escalation = "media" | "authority" | "litigation" | "compensation";
+export type TicketStatus =
+  | "registered" | "dispatched" | "in_progress" | "completed" | "called_back" | "closed" | "reopened";
+export type Location = { type: "unit"; unit: string; code: string } | { type: "public"; place: string };
+export interface RepairInfo { scope: RepairScope; scale: RepairScale; leak?: boolean }
+export interface ComplaintInfo { validity?: Validity | null; severity?: Severity | null; topic?: string }
+export interface SpecialReport { description: string; cause: string; responsibility: string; measures: string }
+export interface TicketHeader {
+  areaId: string;
+  category: Category;
+  channel: Channel;
+  location: Location;
+  description: string;
+  reporter?: { name: string; phone?: string | null } | null;
+  registeredAt: Millis;
+  registeredBy: string;
+  repair?: RepairInfo | null;
+  complaint?: ComplaintInfo | null;
+  photos?: ContentHash[];
+  source?: string | null;
+}
+export type TicketAction =
+  | { type: "dispatch"; to: string }
+  | { type: "respond" }
+  | { type: "start" }
+  | { type: "complete"; signature?: ContentHash | null }
+  | { type: "callback"; satisfaction: Satisfaction; resolved: boolean }
+  | { type: "reopen" }
+  | { type: "close" }
+  | { type: "classify"; repair?: RepairInfo | null; complaint?: ComplaintInfo | null }
+  | { type: "answer" }
+  | { type: "escalate"; escalation: Escalation; amountYuan?: number | null }
+  | { type: "report"; report: SpecialReport };
+export interface TicketState {
+  status: TicketStatus;
+  assignee: string | null;
+  openedAt: Millis;
+  dispatchedAt: Millis | null;
+  respondedAt: Millis | null;
+  startedAt: Millis | null;
+  completedAt: Millis | null;
+  signature: ContentHash | null;
+  callbacks: { at: Millis; by: string; satisfaction: Satisfaction; resolved: boolean }[];
+  closedAt: Millis | null;
+  reopened: number;
+  repair: RepairInfo | null;
+  complaint: ComplaintInfo | null;
+  answeredAt: Millis | null;
+  escalations: { at: Millis; escalation: Escalation; amountYuan: number | null }[];
+  report: SpecialReport | null;
+}
+export type TicketRecord = RecordView<"ticket", TicketHeader, TicketState, TicketAction>;
+
+// ---- vacant-unit inspection --------------------------------------------------------------
+
+export type Condition = "normal" | "abnormal";
+export const CHECKLIST = [
+  ["doorsWindows", "门窗"],
+  ["leaks", "渗漏"],
+  ["pipes", "管道"],
+  ["power", "电路"],
+  ["wallsCeilings", "墙面天花"],
+  ["mould", "霉变"],
+  ["pests", "虫害"],
+  ["smell", "异味"],
+] as const;
+export type ChecklistKey = (typeof CHECKLIST)[number][0];
+export type Occasion = "monthly" | "special_weather";
+/** What the housekeeper fills in at the unit. */
+export interface InspectionForm {
+  occasion: Occasion;
+  checklist: Record<ChecklistKey, Condition>;
+  ventilated: boolean;
+  cleaningArranged: boolean;
+  findings: string;
+  notes: string;
+}
+/** An inspection as recorded (the record's header). */
+export interface Inspection extends InspectionForm {
+  unit: string;
+  unitCode: string;
+  areaId: string;
+  month: MonthText;
+  inspector: string;
+  inspectedAt: Millis;
+}
+export type InspectionAction = { type: "ventilated" } | { type: "cleaned" } | { type: "ticket"; ticket: string };
+export interface InspectionState { ventilated: boolean; cleaningArranged: boolean; cleaned: boolean; tickets: string[] }
+export type InspectionRecord = RecordView<"vacant-inspection", Inspection, InspectionState, InspectionAction>;
+
+// ---- public-area patrol ------------------------------------------------------------------
+
+export type PatrolPoint =
+  | "lobby" | "stairwell" | "lift" | "fire_equipment" | "lighting" | "greenery" | "cleanliness" | "parking";
+export interface PatrolHeader { areaId: string; date: LocalDate; by: string; startedAt: Millis }
+export type PatrolAction =
+  | { type: "finding"; point: PatrolPoint; place: string; description: string }
+  | { type: "ticket"; finding: string; ticket: string }
+  | { type: "finish" };
+export interface PatrolState {
+  findings: { id: string; point: PatrolPoint; place: string; description: string; photos: number; ticket: string | null }[];
+  finishedAt: Millis | null;
+}
+export type PatrolRecord = RecordView<"public-patrol", PatrolHeader, PatrolState, PatrolAction>;
+
+// ---- renovation --------------------------------------------------------------------------
+
+export interface RenovationChecks {
+  loadBearing: Condition;
+  waterproofing: Condition;
+  guardRails: Condition;
+  balconyTerrace: Condition;
+  rubbish: Condition;
+  workingHours: Condition;
+  protection: Condition;
+  workerPasses: Condition;
+}
+export interface RenovationHeader {
+  areaId: string;
+  unit: string;
+  unitCode: string;
+  applicant: string;
+  phone?: string | null;
+  contractor: string;
+  plan: string;
+  shop?: boolean;
+  appliedAt: Millis;
+  depositYuan?: number;
+}
+export type RenovationStatus =
+  | "applied" | "approved" | "rejected" | "permitted" | "acceptance_booked" | "rectifying"
+  | "structural_damage" | "reported_to_authority" | "accepted" | "refunded";
+export type RenovationAction =
+  | { type: "review"; approved: boolean }
+  | { type: "permit"; number: string }
+  | { type: "patrol"; checks: RenovationChecks; stopped?: boolean }
+  | { type: "book_acceptance"; date: LocalDate }
+  | { type: "accept"; result: "passed" | "minor_faults" | "structural_damage" }
+  | { type: "rectified" }
+  | { type: "report_authority" }
+  | { type: "refund_deposit"; amountYuan: number };
+export interface RenovationState {
+  status: RenovationStatus;
+  reviewedAt: Millis | null;
+  permitNumber: string | null;
+  permittedAt: Millis | null;
+  patrols: { at: Millis; by: string; violations: string[] }[];
+  patrolDays: LocalDate[];
+  bookedFor: LocalDate | null;
+  worksEndedAt: Millis | null;
+  acceptedAt: Millis | null;
+  refundedYuan: number | null;
+}
+export type RenovationRecord = RecordView<"renovation", RenovationHeader, RenovationState, RenovationAction>;
+
+// ---- visits and the visit plan -----------------------------------------------------------
+
+export type VisitMethod = "phone" | "door" | "in_estate";
+export interface VisitHeader {
+  areaId: string;
+  unit: string;
+  unitCode: string;
+  method: VisitMethod;
+  visitedAt: Millis;
+  by: string;
+  person?: string;
+  notes?: string;
+  satisfaction?: Satisfaction | null;
+}
+export type VisitAction = { type: "ticket"; ticket: string };
+export type VisitRecord = RecordView<"visit", VisitHeader, { tickets: string[] }, VisitAction>;
+
+export interface VisitPlanHeader { areaId: string; month: MonthText; madeBy: string; madeAt: Millis }
+export type VisitPlanAction =
+  | { type: "add"; units: string[] }
+  | { type: "remove"; units: string[] }
+  | { type: "approve" };
+export interface VisitPlanState { units: string[]; approvedBy: string | null; approvedAt: Millis | null }
+export type VisitPlanRecord = RecordView<"visit-plan", VisitPlanHeader, VisitPlanState, VisitPlanAction>;
+
+// ---- keys, fees, rectification, project --------------------------------------------------
+
+export type KeyAction =
+  | { type: "receive"; label: string; unit?: string | null; unitCode?: string | null; signature: ContentHash }
+  | { type: "borrow"; label: string; borrower: string; signature: ContentHash }
+  | { type: "return"; label: string }
+  | { type: "count"; present: string[] }
+  | { type: "lose"; label: string }
+  | { type: "approve_loss"; label: string }
+  | { type: "hand_back"; label: string };
+export type KeyStatus =
+  | { status: "in_custody" }
+  | { status: "lent"; borrower: string; since: Millis }
+  | { status: "loss_reported" }
+  | { status: "lost"; approvedBy: string }
+  | { status: "handed_back" };
+export type Key = { unit: string | null; unitCode: string | null } & KeyStatus;
+export interface KeyLedgerState {
+  keys: Record<string, Key>;
+  counts: { at: Millis; date: LocalDate; by: string; missing: string[] }[];
+}
+export type KeyLedgerRecord = RecordView<"key-ledger", { areaId: string }, KeyLedgerState, KeyAction>;
+
+export type ContactMethod = "phone" | "door" | "notice" | "sms";
+export interface PayPromise { amountFen: number; by: LocalDate }
+export interface FeeAccountHeader { areaId: string; unit: string; unitCode: string; arrearsFen: number; openedAt: Millis }
+export type FeeAction =
+  | { type: "contact"; method: ContactMethod; reached: boolean; promise?: PayPromise | null }
+  | { type: "payment"; amountFen: number }
+  | { type: "arrears"; amountFen: number };
+export interface FeeAccountState {
+  outstandingFen: number;
+  paidFen: number;
+  contacts: { at: Millis; by: string; method: ContactMethod; reached: boolean }[];
+  promise: PayPromise | null;
+}
+export type FeeAccountRecord = RecordView<"fee-account", FeeAccountHeader, FeeAccountState, FeeAction>;
+
+export interface RectificationHeader {
+  areaId: string;
+  meeting: string;
+  meetingDate: LocalDate;
+  problem: string;
+  location?: string | null;
+  measure: string;
+  expected: LocalDate;
+  responsible?: string;
+}
+export type RectificationAction =
+  | { type: "progress" }
+  | { type: "done" }
+  | { type: "reschedule"; expected: LocalDate }
+  | { type: "reopen" };
+export interface RectificationState { expected: LocalDate; doneAt: Millis | null; rescheduled: number }
+export type RectificationRecord = RecordView<"rectification", RectificationHeader, RectificationState, RectificationAction>;
+
+export interface ProjectHeader { projectId: string; name: string; areas: string[] }
+export type DayType = "holiday" | "workday" | "ordinary";
+export type ProjectAction =
+  | { type: "day"; date: LocalDate; day: DayType }
+  | { type: "rain"; date: LocalDate; rained: boolean }
+  | { type: "group_window"; hours: number };
+export interface ProjectState { days: Record<LocalDate, DayType>; rainDays: LocalDate[]; groupWindowHours: number }
+export type ProjectRecord = RecordView<"project", ProjectHeader, ProjectState, ProjectAction>;
+
+/** Any record, told apart by `kind`. */
+export type AnyRecord =
+  | UnitRecord | TicketRecord | InspectionRecord | PatrolRecord | RenovationRecord | VisitRecord
+  | VisitPlanRecord | KeyLedgerRecord | FeeAccountRecord | RectificationRecord | ProjectRecord;
+export type RecordKind = AnyRecord["kind"];
+/** Any record kind's own action. */
+export type AnyAction =
+  | UnitAction | TicketAction | InspectionAction | PatrolAction | RenovationAction | VisitAction
+  | VisitPlanAction | KeyAction | FeeAction | RectificationAction | ProjectAction;
+/** The header a new record of each kind needs. */
+export interface Headers {
+  unit: UnitHeader;
+  ticket: TicketHeader;
+  "vacant-inspection": Inspection;
+  "public-patrol": PatrolHeader;
+  renovation: RenovationHeader;
+  visit: VisitHeader;
+  "visit-plan": VisitPlanHeader;
+  "key-ledger": { areaId: string };
+  "fee-account": FeeAccountHeader;
+  rectification: RectificationHeader;
+  project: ProjectHeader;
+}

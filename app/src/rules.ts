@@ -1,0 +1,124 @@
+// The rules' answers as the core hands them to JS: deadlines, due work and the monthly
+// statistics (hand-written types mirroring `core/src/rules/`).
+import type { Category, LocalDate, Millis, MonthText, RenovationStatus, SpecialReport, TicketStatus, UnitStatus } from "./records";
+
+export type Clock =
+  | "dispatch" | "first_response" | "completion" | "same_day" | "agreed_answer" | "callback"
+  | "renovation_review" | "renovation_patrol" | "vacant_inspection" | "visit_plan" | "public_patrol"
+  | "key_count" | "rectification" | "fee_promise";
+export type Standing = "waiting" | "pending" | "overdue" | "met_on_time" | "met_late";
+export interface Deadline {
+  clock: Clock;
+  /** The clock's name in Chinese. */
+  label: string;
+  /** The rule in the seed's words. */
+  rule: string;
+  dueAt: Millis | null;
+  metAt: Millis | null;
+  standing: Standing;
+}
+
+export interface UnitRef { unit: string; code: string }
+export interface TicketDue {
+  ticket: string;
+  category: Category;
+  status: TicketStatus;
+  place: string;
+  description: string;
+  deadline: Deadline;
+}
+export interface RecordDue { record: string; what: string; deadline: Deadline }
+export interface VisitProgress {
+  month: MonthText;
+  round: string;
+  households: number;
+  monthTarget: number;
+  visitedThisMonth: number;
+  roundVisited: number;
+  plan: string | null;
+  planned: number;
+  plannedVisited: number;
+  planApproved: boolean;
+  keyCustomers: number;
+  keyCustomersVisited: number;
+  keyCustomerTarget: number;
+  repeats: string[];
+  nextPlan: Deadline;
+}
+export interface DueWork {
+  at: Millis;
+  date: LocalDate;
+  month: MonthText;
+  vacant: { total: number; toInspect: UnitRef[]; toVentilate: UnitRef[]; toClean: UnitRef[]; dueAt: Millis };
+  renovationPatrols: { renovation: string; unit: string; code: string; status: RenovationStatus; lastPatrolAt: Millis | null }[];
+  renovatingWithoutFile: UnitRef[];
+  renovationReviews: RecordDue[];
+  callbacks: TicketDue[];
+  overdue: TicketDue[];
+  visits: VisitProgress;
+  publicPatrol: Deadline;
+  keyCount: Deadline | null;
+  keysOut: { label: string; unitCode: string | null; borrower: string | null; since: Millis | null }[];
+  rectifications: RecordDue[];
+  feePromises: RecordDue[];
+  flagged: { record: string; kind: string; events: string[]; reason: string; concurrent: boolean }[];
+}
+
+export type MajorReason =
+  | "group_complaint" | "media" | "authority" | "litigation" | "compensation" | "unresolved_month" | "judged";
+export interface Indicator {
+  /** 沟通类别 */
+  group: string;
+  /** 指标 */
+  measure: string;
+  /** 计算公式 */
+  formula: string;
+  /** 目标 as the seed writes it, e.g. "≥90%". */
+  target: string;
+  targetPercent: number;
+  numerator: number;
+  denominator: number;
+  /** Tenths of a percent; null with nothing to count. */
+  permille: number | null;
+  met: boolean | null;
+}
+export interface StatisticsItem {
+  ticket: string;
+  category: Category;
+  place: string;
+  description: string;
+  status: TicketStatus;
+  registeredAt: Millis;
+}
+export interface MonthlyStatistics {
+  scope: { name: string; areas: string[] | null };
+  month: MonthText;
+  asOf: Millis;
+  categories: { category: Category; label: string; received: number; closed: number }[];
+  indicators: Indicator[];
+  vacant: { units: number; inspected: number; ventilated: number; cleaned: number; special: number };
+  renovation: { requiredDays: number; patrolledDays: number };
+  visits: {
+    round: string; households: number; roundVisited: number; visitedThisMonth: number;
+    monthTarget: number; keyCustomers: number; keyCustomersVisited: number;
+  };
+  open: StatisticsItem[];
+  unsatisfied: StatisticsItem[];
+  overdue: { ticket: string; place: string; clock: Clock; label: string; dueAt: Millis | null }[];
+  majorEvents: {
+    tickets: string[]; category: Category; place: string; description: string; registeredAt: Millis;
+    reasons: MajorReason[]; report: SpecialReport | null; needsReport: boolean;
+  }[];
+  groupComplaints: { topic: string; tickets: string[]; households: number; firstAt: Millis; lastAt: Millis }[];
+}
+/** The figures the hand-computed fixture holds (`core/tests/fixtures/`). */
+export type StatisticsSummary = Record<string, unknown>;
+
+/** A vacant unit as the housekeeper's list shows it (read from the area index). */
+export interface VacantUnit {
+  id: string;
+  code: string;
+  status: Extract<UnitStatus, "undelivered_vacant" | "entrusted_vacant">;
+  statusLabel: string;
+  inspected: boolean;
+}
