@@ -87,3 +87,6 @@ pub(crate) fn expect_kind(doc: &AutoCommit, expected: &'static str) -> Result<()
         found => Err(RecordError::WrongKind { expected, found }),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -356,3 +356,6 @@ pub fn flagged(p: &Portfolio<'_>) -> Vec<Flagged> {
     flags_of(&p.projects, &mut out);
     out
 }
+
+#[cfg(test)]
+mod tests;
