@@ -309,11 +309,11 @@ fn fee_contacts_log_promises_only_from_someone_reached() {
         area_id: "A1".into(),
         unit: DocumentId::from_bytes([3; 16]),
         unit_code: "1-1-101".parse().expect("code"),
-        arrears_fen: 100_00,
+        arrears_fen: 10_000,
         opened_at: T0,
     };
     let promise = Some(Promise {
-        amount_fen: 50_00,
+        amount_fen: 5_000,
         by: NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
     });
     let contact = |reached| FeeAction::Contact {
@@ -326,7 +326,7 @@ fn fee_contacts_log_promises_only_from_someone_reached() {
         &header,
         &[
             (contact(true), HK, "", false),
-            (FeeAction::Payment { amount_fen: 50_00 }, HK, "", false),
+            (FeeAction::Payment { amount_fen: 5_000 }, HK, "", false),
         ],
         "",
     );
