@@ -231,15 +231,15 @@ impl Replica {
         input: Input<K::Action>,
         actor: &Actor,
         now_ms: i64,
-    ) -> Result<Record<K>, ReplicaError> {
+    ) -> Result<(EventId, Record<K>), ReplicaError> {
         self.listed_record(id)?;
-        let (_, record) = self
+        let (event, record) = self
             .engine
             .change(id, |doc| Record::<K>::act(doc, input, actor, now_ms))??;
         let entry = record.entry();
         self.engine
             .change(self.index, |doc| AreaIndex::put_entry(doc, id, &entry))??;
-        Ok(record)
+        Ok((event, record))
     }
 
     /// Acts on a record of any kind with a JSON input (`{"type": "dispatch", …}`).

@@ -2,7 +2,9 @@
 //! with messages dropped, duplicated and reordered, links partitioned and healed, and
 //! nodes restarted from what they had persisted. After the chaos every link heals and
 //! delivery becomes reliable; then every replica must hold the same heads for every
-//! document and every edit a phone ever saved.
+//! document and every edit a phone ever saved. The phones also work one shared ticket
+//! through its lifecycle while cut off from each other: every phone must then derive the
+//! same state and the same flags, and every event any phone saved must be there.
 //!
 //! A failing seed is printed; `SIM_SEED=n cargo test -p estate-core --test simulation`
 //! replays exactly that run, and `SIM_SEEDS=n` runs more seeds.
@@ -11,7 +13,13 @@ use std::collections::{BTreeSet, VecDeque};
 
 use automerge::{AutoCommit, ROOT, ReadDoc, transaction::Transactable};
 use estate_core::demo::bench_area;
+use estate_core::records::index::AreaIndex;
 use estate_core::records::inspection::{Inspection, InspectionForm};
+use estate_core::records::ticket::{
+    Category, Channel, Location, RepairInfo, RepairScale, RepairScope, Satisfaction, TicketAction,
+    TicketHeader, TicketRecord,
+};
+use estate_core::records::{Actor, EventId, Input, StaffRole};
 use estate_core::replica::Replica;
 use estate_core::storage::{MemoryStore, StorageKey, apply_in_memory, chunks_in_memory};
 use estate_core::time::Month;
@@ -51,11 +59,15 @@ enum Saved {
     Inspection(DocumentId, String),
     /// A root key put on an existing document.
     Key(DocumentId, String),
+    /// An event a phone appended to the shared ticket.
+    Event(EventId),
 }
 
 struct World {
     rng: ChaCha8Rng,
     index: DocumentId,
+    /// The ticket every phone works on.
+    ticket: DocumentId,
     server: Engine,
     server_storage: Storage,
     phones: Vec<Phone>,
@@ -81,8 +93,19 @@ fn new_phone(index: DocumentId, n: usize, storage: Storage) -> Phone {
 
 impl World {
     fn new(seed: u64) -> Self {
-        let estate = bench_area(30).expect("estate");
+        let mut estate = bench_area(30).expect("estate");
         let index = estate.areas[0].index;
+        let ticket = DocumentId::from_bytes([0x7e; 16]);
+        let header = shared_ticket();
+        let entry = TicketRecord::from_parts(header.clone(), Vec::new()).entry();
+        estate
+            .docs
+            .push((ticket, TicketRecord::new_doc(&header).expect("ticket")));
+        for (id, doc) in &mut estate.docs {
+            if *id == index {
+                AreaIndex::put_entry(doc, ticket, &entry).expect("listed");
+            }
+        }
         let mut server_storage = Storage::new();
         for (id, mut doc) in estate.docs {
             server_storage.insert(StorageKey::snapshot(id, &doc.get_heads()), doc.save());
@@ -90,6 +113,7 @@ impl World {
         Self {
             rng: ChaCha8Rng::seed_from_u64(seed),
             index,
+            ticket,
             server: Engine::new(Config::new(Role::Server, "server")),
             server_storage,
             phones: (0..PHONES)
@@ -236,12 +260,29 @@ impl World {
         true
     }
 
-    /// A phone edits: a new inspection, or a field on a record it holds.
+    /// A phone edits: a new inspection, a step on the shared ticket, or a field on a
+    /// record it holds.
     fn edit(&mut self, phone: usize, n: usize) {
         let marker = format!("edit-{phone}-{n}");
-        let inspect = self.rng.random_bool(0.5);
+        let inspect = self.rng.random_bool(0.4);
+        let on_ticket = self.rng.random_bool(0.4);
         let pick = self.rng.random::<u32>() as usize;
         let replica = &mut self.phones[phone].replica;
+        if on_ticket && replica.engine().holds(self.ticket) {
+            let steps = ticket_steps();
+            let input = Input::act(steps[pick % steps.len()].clone()).with_note(marker);
+            let actor = Actor::new(format!("user-{phone}"), StaffRole::Housekeeper);
+            if let Ok((event, _)) = replica.act::<estate_core::records::ticket::Ticket>(
+                self.ticket,
+                input,
+                &actor,
+                n as i64,
+            ) {
+                self.saved.insert(Saved::Event(event));
+            }
+            self.settle(phone);
+            return;
+        }
         let Ok(units) = replica.vacant_units(Month::at(0)) else {
             return;
         };
@@ -339,6 +380,18 @@ impl World {
                 }
             }
         }
+        // Every phone derives the same ticket: state, journal order and flags.
+        let mut derived = Vec::new();
+        for (n, phone) in self.phones.iter_mut().enumerate() {
+            let doc = phone
+                .replica
+                .doc(self.ticket)
+                .map_err(|e| format!("phone {n}: {e}"))?;
+            derived.push(TicketRecord::from_doc(doc).map_err(|e| format!("phone {n}: {e}"))?);
+        }
+        if derived.windows(2).any(|w| w[0] != w[1]) {
+            return Err("phones derive different states for the shared ticket".into());
+        }
         for saved in &self.saved {
             let ok = match saved {
                 Saved::Inspection(id, marker) => {
@@ -351,6 +404,11 @@ impl World {
                     .ok()
                     .flatten()
                     .is_some(),
+                Saved::Event(event) => {
+                    TicketRecord::from_doc(&stored(&self.server_storage, self.ticket)?)
+                        .map(|t| t.events.iter().any(|e| &e.id == event))
+                        .unwrap_or(false)
+                }
             };
             if !ok {
                 return Err(format!("a saved edit was lost: {saved:?}"));
@@ -365,11 +423,61 @@ impl std::fmt::Debug for Saved {
         match self {
             Saved::Inspection(id, m) => write!(f, "inspection {id} ({m})"),
             Saved::Key(id, k) => write!(f, "{k} on {id}"),
+            Saved::Event(e) => write!(f, "ticket event {e}"),
         }
     }
 }
 
-fn run_seed(seed: u64) -> Result<usize, String> {
+/// A household repair every phone works on.
+fn shared_ticket() -> TicketHeader {
+    TicketHeader {
+        area_id: "B1".into(),
+        category: Category::Repair,
+        channel: Channel::Hotline,
+        location: Location::Public {
+            place: "1号楼大堂".into(),
+        },
+        description: "大堂漏水".into(),
+        reporter: None,
+        registered_at: 0,
+        registered_by: "sim".into(),
+        repair: Some(RepairInfo {
+            scope: RepairScope::Public,
+            scale: RepairScale::General,
+            leak: true,
+        }),
+        complaint: None,
+        photos: Vec::new(),
+        source: None,
+    }
+}
+
+/// The steps phones try on the shared ticket (many are refused where they land).
+fn ticket_steps() -> Vec<TicketAction> {
+    vec![
+        TicketAction::Dispatch {
+            to: "维修组".into(),
+        },
+        TicketAction::Dispatch {
+            to: "外包".into()
+        },
+        TicketAction::Start {},
+        TicketAction::Complete { signature: None },
+        TicketAction::Callback {
+            satisfaction: Satisfaction::Satisfied,
+            resolved: true,
+        },
+        TicketAction::Callback {
+            satisfaction: Satisfaction::Unsatisfied,
+            resolved: false,
+        },
+        TicketAction::Reopen {},
+        TicketAction::Close {},
+    ]
+}
+
+/// Runs one seed; returns how many edits, and how many ticket events, were saved.
+fn run_seed(seed: u64) -> Result<(usize, usize), String> {
     let mut world = World::new(seed);
     let faults = Faults {
         drop: 0.05,
@@ -381,7 +489,12 @@ fn run_seed(seed: u64) -> Result<usize, String> {
         .heal()
         .and_then(|()| world.check())
         .map_err(|e| format!("{e}\nevents: {}", world.log.join("; ")))?;
-    Ok(world.saved.len())
+    let events = world
+        .saved
+        .iter()
+        .filter(|s| matches!(s, Saved::Event(_)))
+        .count();
+    Ok((world.saved.len(), events))
 }
 
 #[test]
@@ -395,14 +508,19 @@ fn every_replica_converges_and_no_saved_edit_is_lost() {
             .collect(),
     };
     let mut edits = 0;
+    let mut events = 0;
+    let runs = seeds.len();
     for seed in seeds {
         match run_seed(seed) {
-            Ok(n) => edits += n,
+            Ok((n, e)) => {
+                edits += n;
+                events += e;
+            }
             Err(e) => panic!("seed {seed} failed: {e}\nreproduce with SIM_SEED={seed}"),
         }
     }
     assert!(
-        edits > 100,
-        "the simulation made too few edits ({edits}) to mean anything"
+        edits > 100 * runs.min(2) && events > 2 * runs,
+        "the simulation made too few edits ({edits}, {events} on the ticket) to mean anything"
     );
 }
