@@ -6,9 +6,14 @@
 //! - [`storage`] — automerge-repo's storage key layout and compaction rule;
 //! - [`engine`] — the sync engine: frames, storage reads and edits in; frames and storage
 //!   writes out; no sockets, files or clock;
-//! - [`records`] — typed records (area index, unit, vacant-unit inspection) over Automerge;
-//! - [`replica`] — one area's replica: the engine plus the area index that says which
-//!   documents to hold;
+//! - [`records`] — typed records over Automerge: each a header and an append-only journal
+//!   of events (units, tickets, inspections, patrols, renovations, visits and plans, keys,
+//!   fees, rectification items, the project calendar) and the area index;
+//! - [`rules`] — deadlines, major complaints, due work and monthly statistics, as pure
+//!   functions of parsed records and `now`;
+//! - [`time`] — Asia/Shanghai days and months, half-year rounds, the working-day calendar;
+//! - [`replica`] — one area's replica: the engine, the area index that says which
+//!   documents to hold, and the records parsed at their current heads;
 //! - [`demo`] — a generated estate for demos, tests and benchmarks;
 //!
 //! Architecture invariant: nothing in this crate performs IO or reads the clock.
