@@ -2,9 +2,13 @@
 //! which photos — stored as an Automerge list, one map per event.
 //!
 //! Events are only ever appended, so phones that act on the same record offline keep
-//! every event after merging. Each event names the last event its writer had seen
-//! (`after`); two events after the same one were made without seeing each other, which
-//! is how a conflict between phones is recognised (see `kind.rs`).
+//! every event after merging. Each event carries a version vector: the writer's device
+//! (its Automerge actor), its own sequence number, and the last sequence number it had
+//! seen from every other device. Two events neither of which saw the other were made
+//! at the same time on different phones, which is how a conflict between phones is
+//! recognised (see `kind.rs`).
+
+use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -15,24 +19,25 @@ use super::content::ContentHash;
 use super::json::{from_value, to_value};
 use super::people::StaffRole;
 
-/// An event's identity, unique across phones (it hashes the writer's Automerge actor
-/// and the document's heads).
+/// An event's identity, unique across phones: the writer's device and its sequence
+/// number there (`3f9a…-4`).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct EventId(pub String);
 
 impl EventId {
-    /// The ID of an event written by `actor` onto a document at `heads`.
-    pub fn derive(actor: &[u8], heads: &[automerge::ChangeHash], payload: &Value) -> Self {
-        use sha2::{Digest, Sha256};
-        let mut hash = Sha256::new();
-        hash.update(actor);
-        for head in heads {
-            hash.update(head.0);
-        }
-        hash.update(payload.to_string().as_bytes());
-        Self(hex::encode(&hash.finalize()[..8]))
+    pub fn of(device: &str, seq: u32) -> Self {
+        Self(format!("{device}-{seq}"))
     }
+}
+
+/// How many hex digits of the Automerge actor name a device (64 bits).
+const DEVICE_DIGITS: usize = 16;
+
+/// The device name of an Automerge actor.
+pub fn device_of(actor: &automerge::ActorId) -> String {
+    let hex = actor.to_hex_string();
+    hex[..hex.len().min(DEVICE_DIGITS)].to_owned()
 }
 
 impl std::fmt::Display for EventId {
@@ -59,8 +64,12 @@ pub enum Step<A> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event<A> {
     pub id: EventId,
-    /// The last event the writer had seen; `None` when the journal was empty.
-    pub after: Option<EventId>,
+    /// The writing device (its Automerge actor).
+    pub device: String,
+    /// This event's number among the device's events on this record, from 1.
+    pub seq: u32,
+    /// For every other device, the last of its events the writer had seen.
+    pub seen: BTreeMap<String, u32>,
     /// When, by the phone's clock (ms since the epoch). The server keeps its own
     /// receive time for the audit trail.
     pub at: i64,
@@ -118,8 +127,10 @@ const RESOLVE: &str = "resolve";
 #[serde(rename_all = "camelCase")]
 struct Head {
     id: EventId,
-    #[serde(default)]
-    after: Option<EventId>,
+    device: String,
+    seq: u32,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    seen: BTreeMap<String, u32>,
     at: i64,
     by: String,
     role: StaffRole,
@@ -232,7 +243,9 @@ impl<A: DeserializeOwned> Event<A> {
             Err(e) => {
                 return Self {
                     id: EventId(format!("unreadable-{position}")),
-                    after: None,
+                    device: String::new(),
+                    seq: 0,
+                    seen: BTreeMap::new(),
                     at: 0,
                     by: String::new(),
                     role: StaffRole::Housekeeper,
@@ -251,7 +264,9 @@ impl<A: DeserializeOwned> Event<A> {
         });
         Self {
             id: head.id,
-            after: head.after,
+            device: head.device,
+            seq: head.seq,
+            seen: head.seen,
             at: head.at,
             by: head.by,
             role: head.role,
@@ -268,7 +283,9 @@ impl<A: Serialize> Event<A> {
         let mut map = step_to(&self.step)?;
         let head = Head {
             id: self.id.clone(),
-            after: self.after.clone(),
+            device: self.device.clone(),
+            seq: self.seq,
+            seen: self.seen.clone(),
             at: self.at,
             by: self.by.clone(),
             role: self.role,
@@ -277,9 +294,6 @@ impl<A: Serialize> Event<A> {
         };
         if let Value::Object(fields) = to_value(&head)? {
             map.extend(fields);
-        }
-        if self.after.is_none() {
-            map.remove("after");
         }
         Ok(Value::Object(map))
     }
@@ -294,6 +308,20 @@ impl<A: Serialize> Serialize for Event<A> {
 }
 
 impl<A> Event<A> {
+    /// Whether this event's writer had seen `other` (an earlier event of the journal).
+    pub fn saw<B>(&self, other: &Event<B>) -> bool {
+        if other.device.is_empty() {
+            // An event whose head could not be read: assume everyone saw it.
+            return true;
+        }
+        if other.device == self.device {
+            return other.seq < self.seq;
+        }
+        self.seen
+            .get(&other.device)
+            .is_some_and(|s| *s >= other.seq)
+    }
+
     /// The kind's action, if this event is one.
     pub fn action(&self) -> Option<&A> {
         match &self.step {
@@ -341,7 +369,9 @@ mod tests {
     fn events_round_trip_flat() {
         let event = Event {
             id: EventId("e1".into()),
-            after: Some(EventId("e0".into())),
+            device: "d1".into(),
+            seq: 2,
+            seen: BTreeMap::from([("d2".to_owned(), 1)]),
             at: 5,
             by: "hk".into(),
             role: StaffRole::Housekeeper,
@@ -359,7 +389,7 @@ mod tests {
 
     #[test]
     fn unknown_events_are_kept_as_unreadable() {
-        let stored = json!({"id": "e9", "at": 1, "by": "x", "role": "office", "type": "teleport"});
+        let stored = json!({"id": "e9", "device": "d", "seq": 1, "at": 1, "by": "x", "role": "office", "type": "teleport"});
         let event = Event::<Demo>::from_stored(&stored, 3);
         assert_eq!(event.id, EventId("e9".into()));
         assert!(matches!(event.step, Step::Unreadable { ref kind, .. } if kind == "teleport"));

@@ -8,13 +8,13 @@
 //! journal, whose order Automerge makes the same on every replica, so every phone and
 //! the server derive the same state.
 //!
-//! Conflicts: an event names the last event its writer had seen. The events between
-//! that one and it in the merged journal were made without its writer seeing them. If
-//! one of them contends with it, both are flagged for a person; an event that makes no
-//! sense where it lands is kept in the journal, not applied, and flagged. Nothing is
-//! silently dropped.
+//! Conflicts: every event carries a version vector (`journal.rs`), so for any two events
+//! the fold knows whether one's writer had seen the other. Earlier events its writer had
+//! not seen were made at the same time on another phone; if one of them contends with
+//! it, both are flagged for a person. An event that makes no sense where it lands is
+//! kept in the journal, not applied, and flagged. Nothing is silently dropped.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::fmt::Debug;
 
 use automerge::transaction::Transactable;
@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use super::content::ContentHash;
 use super::index::Entry;
-use super::journal::{Event, EventId, Flag, Input, Step};
+use super::journal::{Event, EventId, Flag, Input, Step, device_of};
 use super::json::{self, from_value, to_value};
 use super::people::Actor;
 use super::{RecordError, expect_kind};
@@ -163,9 +163,18 @@ impl<K: Kind> Record<K> {
         now_ms: i64,
     ) -> Result<(EventId, Self), RecordError> {
         let mut record = Self::from_doc(doc)?;
+        let device = device_of(doc.get_actor());
+        let mut seen: BTreeMap<String, u32> = BTreeMap::new();
+        for e in record.events.iter().filter(|e| !e.device.is_empty()) {
+            let last = seen.entry(e.device.clone()).or_default();
+            *last = (*last).max(e.seq);
+        }
+        let seq = seen.remove(&device).unwrap_or(0) + 1;
         let event = Event {
-            id: EventId(String::new()),
-            after: record.events.last().map(|e| e.id.clone()),
+            id: EventId::of(&device, seq),
+            device,
+            seq,
+            seen,
             at: now_ms,
             by: actor.user.clone(),
             role: actor.role,
@@ -174,10 +183,8 @@ impl<K: Kind> Record<K> {
             step: input.step,
         };
         record.admit(&event)?;
-        let mut value = event.to_value()?;
-        let heads = doc.get_heads();
-        let id = EventId::derive(doc.get_actor().to_bytes(), &heads, &value);
-        value["id"] = Value::String(id.0.clone());
+        let value = event.to_value()?;
+        let id = event.id.clone();
         let list = match doc.get(ROOT, EVENTS)? {
             Some((automerge::Value::Object(ObjType::List), list)) => list,
             _ => doc.put_object(ROOT, EVENTS, ObjType::List)?,
@@ -311,25 +318,18 @@ fn journal(doc: &AutoCommit) -> Vec<Value> {
 
 /// Folds a journal into a state, flagging what needs a person (see the module docs).
 pub fn fold<K: Kind>(header: &K::Header, events: &[Event<K::Action>]) -> (K::State, Vec<Flag>) {
-    let position: HashMap<&EventId, usize> =
-        events.iter().enumerate().map(|(i, e)| (&e.id, i)).collect();
     let mut state = K::start(header);
     let mut applied = vec![false; events.len()];
     let mut flags: Vec<Flag> = Vec::new();
     let mut resolutions: Vec<(&EventId, &[EventId])> = Vec::new();
     for (i, event) in events.iter().enumerate() {
-        // The events this one's writer had not seen.
-        let unseen = match &event.after {
-            None => 0..i,
-            Some(after) => match position.get(after) {
-                Some(&p) if p < i => p + 1..i,
-                _ => i..i,
-            },
-        };
         match &event.step {
             Step::Act(action) => {
-                let rivals: Vec<usize> = unseen
-                    .clone()
+                // Earlier events this one's writer had not seen, made on another phone.
+                let concurrent: Vec<usize> = (0..i).filter(|&j| !event.saw(&events[j])).collect();
+                let rivals: Vec<usize> = concurrent
+                    .iter()
+                    .copied()
                     .filter(|&j| applied[j])
                     .filter(|&j| {
                         events[j]
@@ -351,8 +351,11 @@ pub fn fold<K: Kind>(header: &K::Header, events: &[Event<K::Action>]) -> (K::Sta
                             ));
                         }
                     }
-                    // The same action made twice at once: the second adds nothing.
-                    Err(_) if unseen.clone().any(|j| events[j].action() == Some(action)) => {}
+                    // The same action, made at once on another phone and applied: this adds nothing.
+                    Err(_)
+                        if concurrent
+                            .iter()
+                            .any(|&j| applied[j] && events[j].action() == Some(action)) => {}
                     Err(reason) if !rivals.is_empty() => {
                         flags.push(conflict(events, &rivals, i, reason));
                     }

@@ -372,7 +372,9 @@ fn actions_are_stored_flat_with_camel_case_fields() {
     use super::ticket::{Escalation, TicketAction};
     let event = Event {
         id: super::journal::EventId("e1".into()),
-        after: None,
+        device: "d1".into(),
+        seq: 1,
+        seen: std::collections::BTreeMap::new(),
         at: T0,
         by: "u".into(),
         role: StaffRole::Office,
@@ -386,7 +388,7 @@ fn actions_are_stored_flat_with_camel_case_fields() {
     let value = event.to_value().expect("serializes");
     assert_eq!(
         value,
-        serde_json::json!({"id": "e1", "at": T0, "by": "u", "role": "office", "type": "escalate",
+        serde_json::json!({"id": "e1", "device": "d1", "seq": 1, "at": T0, "by": "u", "role": "office", "type": "escalate",
             "escalation": "compensation", "amountYuan": 5000})
     );
 }

@@ -289,3 +289,48 @@ fn registration_is_parsed_not_trusted() {
     let json = serde_json::json!({"areaId": "A1", "category": "teleport"});
     assert!(crate::records::any::AnyRecord::create("ticket", json).is_err());
 }
+
+#[test]
+fn a_conflict_is_flagged_even_behind_other_steps_of_the_same_phone() {
+    // Phone A reassigns; phone B, not having seen it, first notes its response, then
+    // reassigns elsewhere. Wherever the merge puts B's first step, A's and B's
+    // reassignments contend and are flagged.
+    let repair = header(Category::Repair, household(RepairScale::General));
+    let mut base = TicketRecord::new_doc(&repair).expect("creates");
+    TicketRecord::act(&mut base, Input::act(dispatch()), &keeper(), T0).expect("dispatch");
+    for (a_actor, b_actor) in [([1u8; 16], [2u8; 16]), ([2; 16], [1; 16])] {
+        let mut a = base.fork().with_actor(automerge::ActorId::from(a_actor));
+        let mut b = base.fork().with_actor(automerge::ActorId::from(b_actor));
+        let office = Actor::new("office-1", StaffRole::Office);
+        TicketRecord::act(
+            &mut a,
+            Input::act(TicketAction::Dispatch {
+                to: "甲班组".into(),
+            }),
+            &office,
+            T0 + 1,
+        )
+        .expect("A reassigns");
+        TicketRecord::act(
+            &mut b,
+            Input::act(TicketAction::Respond {}),
+            &keeper(),
+            T0 + 2,
+        )
+        .expect("B responds");
+        TicketRecord::act(
+            &mut b,
+            Input::act(TicketAction::Dispatch {
+                to: "乙班组".into(),
+            }),
+            &keeper(),
+            T0 + 3,
+        )
+        .expect("B reassigns");
+        a.merge(&mut b).expect("merge");
+        let record = TicketRecord::from_doc(&a).expect("reads");
+        let open: Vec<&Flag> = record.open_flags().collect();
+        assert_eq!(open.len(), 1, "{:?}", record.flags);
+        assert!(open[0].concurrent && open[0].events.len() == 2);
+    }
+}
