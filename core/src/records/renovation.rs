@@ -179,9 +179,10 @@ impl RenovationStatus {
         }
     }
 
-    /// Works under way: the unit is patrolled every day.
+    /// Works under way: the unit is patrolled every day. Booking the acceptance says
+    /// the works are finished ("装修工程竣工后，业主可 … 预约时间验收").
     pub fn under_construction(self) -> bool {
-        matches!(self, Self::Permitted | Self::AcceptanceBooked)
+        self == Self::Permitted
     }
 }
 
@@ -273,7 +274,7 @@ impl Kind for Renovation {
                 state.status = Permitted;
             }
             RenovationAction::Patrol { checks, stopped } => {
-                if !now.under_construction() {
+                if !matches!(now, Permitted | AcceptanceBooked) {
                     return wrong("不在施工期，无需巡查");
                 }
                 let violations = checks.violations();

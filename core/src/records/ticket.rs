@@ -259,6 +259,8 @@ impl TicketAction {
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Callback {
+    /// The round of work it follows (0 before any reopening).
+    pub round: u32,
     pub at: i64,
     pub by: String,
     pub satisfaction: Satisfaction,
@@ -298,6 +300,8 @@ pub struct TicketState {
     pub complaint: Option<ComplaintInfo>,
     /// When the agreed answer to a major or group complaint was given.
     pub answered_at: Option<i64>,
+    /// When a person judged the complaint major, if they did.
+    pub judged_major_at: Option<i64>,
     pub escalations: Vec<Escalated>,
     pub report: Option<SpecialReport>,
 }
@@ -306,6 +310,11 @@ impl TicketState {
     /// The latest callback's satisfaction.
     pub fn satisfaction(&self) -> Option<Satisfaction> {
         self.callbacks.last().map(|c| c.satisfaction)
+    }
+
+    /// Callbacks after the current round of work.
+    pub fn round_callbacks(&self) -> impl Iterator<Item = &Callback> {
+        self.callbacks.iter().filter(|c| c.round == self.reopened)
     }
 }
 
@@ -345,6 +354,11 @@ impl Kind for Ticket {
             repair: header.repair,
             complaint: header.complaint.clone(),
             answered_at: None,
+            judged_major_at: header
+                .complaint
+                .as_ref()
+                .filter(|c| c.severity == Some(Severity::Major))
+                .map(|_| header.registered_at),
             escalations: Vec::new(),
             report: None,
         }
@@ -404,16 +418,21 @@ impl Kind for Ticket {
                 satisfaction,
                 resolved,
             } => {
-                if !matches!(status, Completed | CalledBack) {
+                // A closed repair may still be called back: the weekly 20 % sample (seed
+                // 000), a second callback for the 400 hotline (seed 004 §4.4.1).
+                if !matches!(status, Completed | CalledBack | Closed) {
                     return refuse(state, "完成后才能回访");
                 }
                 state.callbacks.push(Callback {
+                    round: state.reopened,
                     at,
                     by: event.by.clone(),
                     satisfaction: *satisfaction,
                     resolved: *resolved,
                 });
-                state.status = CalledBack;
+                if status != Closed {
+                    state.status = CalledBack;
+                }
             }
             TicketAction::Reopen {} => {
                 if !status.is_resolved() {
@@ -464,6 +483,11 @@ impl Kind for Ticket {
                     state.repair = Some(*r);
                 }
                 if let Some(c) = complaint {
+                    if c.severity == Some(Severity::Major) {
+                        state.judged_major_at.get_or_insert(at);
+                    } else {
+                        state.judged_major_at = None;
+                    }
                     state.complaint = Some(c.clone());
                 }
             }

@@ -15,10 +15,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
+use super::deadlines::Major;
 use super::portfolio::Portfolio;
 use crate::ids::DocumentId;
 use crate::records::ticket::{
-    Category, Escalation, Location, Severity, SpecialReport, TicketRecord, Validity,
+    Category, Escalation, Location, SpecialReport, TicketRecord, Validity,
 };
 use crate::time::one_month_after;
 
@@ -75,6 +76,8 @@ pub struct GroupComplaint {
     pub households: usize,
     pub first_at: i64,
     pub last_at: i64,
+    /// When the fifth household complained: it became a group complaint then.
+    pub formed_at: i64,
 }
 
 /// A major customer event and its special report. A group complaint is one event for
@@ -104,15 +107,18 @@ fn topic_key(topic: &str) -> String {
         .collect()
 }
 
-/// Who complained: the unit, else the reporter, else the ticket itself.
-fn household(id: DocumentId, t: &TicketRecord) -> String {
+/// Who complained: the unit, else the reporter's phone or name. A complaint about a
+/// public place with no reporter named cannot show it came from another household, so it
+/// does not count toward the five.
+fn household(t: &TicketRecord) -> Option<String> {
     match (&t.header.location, &t.header.reporter) {
-        (Location::Unit { unit, .. }, _) => unit.to_string(),
-        (_, Some(r)) => r
-            .phone
-            .as_ref()
-            .map_or_else(|| r.name.clone(), |p| p.as_str().to_owned()),
-        _ => id.to_string(),
+        (Location::Unit { unit, .. }, _) => Some(unit.to_string()),
+        (_, Some(r)) => Some(
+            r.phone
+                .as_ref()
+                .map_or_else(|| r.name.clone(), |p| p.as_str().to_owned()),
+        ),
+        _ => None,
     }
 }
 
@@ -163,7 +169,7 @@ pub fn group_complaints(p: &Portfolio<'_>) -> Vec<GroupComplaint> {
             }
             let homes: HashSet<String> = list[start..=end]
                 .iter()
-                .map(|(id, t)| household(*id, t))
+                .filter_map(|(_, t)| household(t))
                 .collect();
             if homes.len() >= GROUP_HOUSEHOLDS {
                 marked[start..=end].iter_mut().for_each(|m| *m = true);
@@ -191,7 +197,16 @@ pub fn group_complaints(p: &Portfolio<'_>) -> Vec<GroupComplaint> {
 }
 
 fn group(members: &[(DocumentId, &TicketRecord)]) -> GroupComplaint {
-    let homes: HashSet<String> = members.iter().map(|(id, t)| household(*id, t)).collect();
+    let mut homes: HashSet<String> = HashSet::new();
+    let mut formed_at = members[members.len() - 1].1.header.registered_at;
+    for (_, t) in members {
+        if let Some(home) = household(t)
+            && homes.insert(home)
+            && homes.len() == GROUP_HOUSEHOLDS
+        {
+            formed_at = t.header.registered_at;
+        }
+    }
     GroupComplaint {
         topic: members[0]
             .1
@@ -204,20 +219,49 @@ fn group(members: &[(DocumentId, &TicketRecord)]) -> GroupComplaint {
         households: homes.len(),
         first_at: members[0].1.header.registered_at,
         last_at: members[members.len() - 1].1.header.registered_at,
+        formed_at,
     }
 }
 
-/// Why each ticket of a portfolio is major at `now` (tickets that are not are absent).
-pub fn major_reasons(p: &Portfolio<'_>, now: i64) -> HashMap<DocumentId, Vec<MajorReason>> {
-    let grouped: HashSet<DocumentId> = group_complaints(p)
-        .into_iter()
-        .flat_map(|g| g.tickets)
+/// What makes the tickets of a portfolio major at `now`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Assessment {
+    /// Why each ticket is major (tickets that are not are absent).
+    pub reasons: HashMap<DocumentId, Vec<MajorReason>>,
+    /// For major complaints: since when, and the (group's) agreed answer.
+    pub majors: HashMap<DocumentId, Major>,
+    pub groups: Vec<GroupComplaint>,
+}
+
+/// Judges every ticket of a portfolio at `now`.
+pub fn assess(p: &Portfolio<'_>, now: i64) -> Assessment {
+    let groups = group_complaints(p);
+    let answered_at: HashMap<DocumentId, i64> = p
+        .tickets
+        .iter()
+        .filter_map(|(id, t)| Some((*id, t.state.answered_at?)))
         .collect();
-    let mut out = HashMap::new();
+    // Each grouped ticket: since when the group counts, and the group's one answer.
+    let mut grouped: HashMap<DocumentId, (i64, Option<i64>)> = HashMap::new();
+    for g in &groups {
+        let answer = g
+            .tickets
+            .iter()
+            .filter_map(|id| answered_at.get(id))
+            .min()
+            .copied();
+        for id in &g.tickets {
+            grouped.insert(*id, (g.formed_at, answer));
+        }
+    }
+    let mut out = Assessment::default();
     for (id, t) in &p.tickets {
-        let mut reasons = Vec::new();
-        if grouped.contains(id) {
-            reasons.push(MajorReason::GroupComplaint);
+        let mut reasons: Vec<(MajorReason, i64)> = Vec::new();
+        if let Some((formed, _)) = grouped.get(id) {
+            reasons.push((
+                MajorReason::GroupComplaint,
+                (*formed).max(t.header.registered_at),
+            ));
         }
         for e in &t.state.escalations {
             let reason = match e.escalation {
@@ -229,7 +273,7 @@ pub fn major_reasons(p: &Portfolio<'_>, now: i64) -> HashMap<DocumentId, Vec<Maj
                     .filter(|y| *y >= MAJOR_COMPENSATION_YUAN)
                     .map(|_| MajorReason::Compensation),
             };
-            reasons.extend(reason);
+            reasons.extend(reason.map(|r| (r, e.at)));
         }
         let complaint = t
             .state
@@ -244,34 +288,47 @@ pub fn major_reasons(p: &Portfolio<'_>, now: i64) -> HashMap<DocumentId, Vec<Maj
                 .filter(|_| t.state.status.is_resolved());
             let unresolved = resolved_by.is_none_or(|at| at > month_later);
             if c.validity == Some(Validity::Valid) && now >= month_later && unresolved {
-                reasons.push(MajorReason::UnresolvedMonth);
+                reasons.push((MajorReason::UnresolvedMonth, month_later));
             }
-            if c.severity == Some(Severity::Major) {
-                reasons.push(MajorReason::Judged);
+            if let Some(at) = t.state.judged_major_at {
+                reasons.push((MajorReason::Judged, at));
             }
         }
-        if !reasons.is_empty() {
-            reasons.sort();
-            reasons.dedup();
-            out.insert(*id, reasons);
+        let Some(since) = reasons.iter().map(|(_, at)| *at).min() else {
+            continue;
+        };
+        if complaint.is_some() {
+            let answered = grouped
+                .get(id)
+                .map_or(t.state.answered_at, |(_, answer)| *answer);
+            out.majors.insert(
+                *id,
+                Major {
+                    since,
+                    answered_at: answered,
+                },
+            );
         }
+        let mut reasons: Vec<MajorReason> = reasons.into_iter().map(|(r, _)| r).collect();
+        reasons.sort();
+        reasons.dedup();
+        out.reasons.insert(*id, reasons);
     }
+    out.groups = groups;
     out
 }
 
-/// Whether a ticket is a major complaint, given its reasons.
-pub fn is_major_complaint(t: &TicketRecord, reasons: Option<&Vec<MajorReason>>) -> bool {
-    t.header.category == Category::Complaint && reasons.is_some_and(|r| !r.is_empty())
-}
-
-/// The major customer events of a portfolio at `now`, oldest first.
-pub fn major_events(p: &Portfolio<'_>, now: i64) -> Vec<MajorEvent> {
-    let reasons = major_reasons(p, now);
+/// The major customer events of a portfolio, oldest first.
+pub fn major_events(p: &Portfolio<'_>, assessment: &Assessment) -> Vec<MajorEvent> {
+    let reasons = &assessment.reasons;
     let tickets: HashMap<DocumentId, &TicketRecord> =
         p.tickets.iter().map(|(id, t)| (*id, *t)).collect();
     // Each group is one event; every other ticket with a reason is its own.
-    let mut sets: Vec<Vec<DocumentId>> =
-        group_complaints(p).into_iter().map(|g| g.tickets).collect();
+    let mut sets: Vec<Vec<DocumentId>> = assessment
+        .groups
+        .iter()
+        .map(|g| g.tickets.clone())
+        .collect();
     let grouped: HashSet<DocumentId> = sets.iter().flatten().copied().collect();
     let mut singles: Vec<DocumentId> = reasons
         .keys()

@@ -2,13 +2,18 @@
 //! gives each clock's due time and whether it is met, pending or overdue.
 //!
 //! Readings where the seed leaves room, written down once here:
-//! - First response (seed 004 §4.4.2: "18:00之前提交的单在1小时内响应，18:00之后提交的单在
-//!   次日9:00之前响应"): the night runs from 18:00 to 09:00, so a ticket submitted at
-//!   02:00 is answered by 09:00 that morning; from 08:00 to 17:59 the hour applies.
-//!   Customer service runs every day, so this clock ignores holidays.
-//! - Completion: "1–3 days" and "2–5 days" end with the last day named, counted from the
-//!   day of intake; an emergency repair has no figure of its own and is held to the
-//!   general fault's 8 hours; a household minor repair is a general fault.
+//! - The night (seed 004 §4.4.2: "18:00之前提交的单在1小时内响应，18:00之后提交的单在次日
+//!   9:00之前响应"; "夜间接收的信息次日进行补录派单") runs from 18:00 to 08:00. What comes in
+//!   at night is answered by 09:00 and its day's work starts then: dispatch within 10
+//!   minutes of 09:00, the repair clocks and "today's matter done today" from 09:00. An
+//!   emergency repair (急修) is never held over: its clocks run from intake, day or night.
+//!   Customer service runs every day, so these clocks ignore holidays.
+//! - Completion: "1–3 days" and "2–5 days" are held to their upper figure, 72 and 120
+//!   hours; an emergency repair has no figure of its own and is held to the general
+//!   fault's 8 hours; a household minor repair is a general fault.
+//! - A major or group complaint's agreed answer is due 24 hours after it became major
+//!   (the fifth household, the escalation, the month unresolved, the judgement), and one
+//!   answer serves the whole group.
 //! - Leak callbacks (seed 003: "房屋渗漏水项目维修后的第一个雨天后电话或上门回访"): wait for
 //!   the first rain day recorded after the day of completion, then fall due at the end
 //!   of the day after it.
@@ -22,8 +27,7 @@ use serde::Serialize;
 
 use crate::records::ticket::{Category, RepairScale, RepairScope, TicketRecord};
 use crate::time::{
-    HOUR_MS, MINUTE_MS, WorkCalendar, add_days, at_local, end_of_day, local_date, local_time,
-    next_day,
+    HOUR_MS, MINUTE_MS, WorkCalendar, at_local, end_of_day, local_date, local_time, next_day,
 };
 use chrono::Timelike;
 
@@ -176,26 +180,66 @@ const EMERGENCY_CALLBACK_RULE: &str = "急修项目维修后24小时内回访（
 const LEAK_CALLBACK_RULE: &str = "渗漏水维修后的第一个雨天后回访（003）";
 const SPECIAL_CALLBACK_RULE: &str = "返修后24小时内特殊回访（000）";
 
-/// When the first response is due for a ticket submitted at `at`.
-pub fn first_response_due(at: i64) -> i64 {
+/// Whether `at` falls in the night, 18:00 to 08:00.
+fn at_night(at: i64) -> bool {
+    !(8..=17).contains(&local_time(at).hour())
+}
+
+/// When the day's work on something that came in at `at` starts: at once by day, at
+/// 09:00 after a night intake.
+pub fn service_start(at: i64) -> i64 {
     let local = local_time(at);
     let date = local.date_naive();
     match local.hour() {
         0..=7 => at_local(date, 9, 0),
-        8..=17 => at + HOUR_MS,
+        8..=17 => at,
         _ => at_local(next_day(date), 9, 0),
+    }
+}
+
+/// When the first response is due for a ticket submitted at `at`.
+pub fn first_response_due(at: i64) -> i64 {
+    if at_night(at) {
+        service_start(at)
+    } else {
+        at + HOUR_MS
     }
 }
 
 /// When a repair opened at `opened` must be completed, and the rule.
 pub fn completion_due(scope: RepairScope, scale: RepairScale, opened: i64) -> (i64, &'static str) {
-    let day = local_date(opened);
+    let start = if scale == RepairScale::Emergency {
+        opened
+    } else {
+        service_start(opened)
+    };
     match (scale, scope) {
-        (RepairScale::Minor, RepairScope::Public) => (end_of_day(day), MINOR_PUBLIC_RULE),
-        (RepairScale::Medium, _) => (end_of_day(add_days(day, 3)), MEDIUM_RULE),
-        (RepairScale::Major, _) => (end_of_day(add_days(day, 5)), MAJOR_RULE),
-        _ => (opened + 8 * HOUR_MS, GENERAL_RULE),
+        (RepairScale::Minor, RepairScope::Public) => {
+            (end_of_day(local_date(start)), MINOR_PUBLIC_RULE)
+        }
+        (RepairScale::Medium, _) => (start + 72 * HOUR_MS, MEDIUM_RULE),
+        (RepairScale::Major, _) => (start + 120 * HOUR_MS, MAJOR_RULE),
+        _ => (start + 8 * HOUR_MS, GENERAL_RULE),
     }
+}
+
+/// When a repair opened at `opened` must be dispatched.
+pub fn dispatch_due(scale: RepairScale, opened: i64) -> i64 {
+    let start = if scale == RepairScale::Emergency {
+        opened
+    } else {
+        service_start(opened)
+    };
+    start + 10 * MINUTE_MS
+}
+
+/// A complaint judged, grouped or escalated into a major one.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Major {
+    /// When it became major.
+    pub since: i64,
+    /// When its agreed answer was given (for a group, by any of its tickets).
+    pub answered_at: Option<i64>,
 }
 
 /// The end of the `n`th working day after the day of `at`.
@@ -203,11 +247,11 @@ pub fn working_days_due(calendar: &WorkCalendar, at: i64, n: u32) -> i64 {
     end_of_day(calendar.working_days_after(local_date(at), n))
 }
 
-/// Every clock of a ticket at `now`. `major` says whether it is a major or group
-/// complaint (judged against the other tickets, see `complaints`).
+/// Every clock of a ticket at `now`. `major` says whether and since when it is a major
+/// or group complaint (judged against the other tickets, see `complaints`).
 pub fn ticket_deadlines(
     ticket: &TicketRecord,
-    major: bool,
+    major: Option<Major>,
     rules: &DeadlineRules,
     now: i64,
 ) -> Vec<Deadline> {
@@ -222,7 +266,7 @@ pub fn ticket_deadlines(
         out.push(Deadline::new(
             Clock::Dispatch,
             DISPATCH_RULE,
-            Some(s.opened_at + 10 * MINUTE_MS),
+            Some(dispatch_due(r.scale, s.opened_at)),
             s.dispatched_at,
             now,
         ));
@@ -244,22 +288,27 @@ pub fn ticket_deadlines(
             now,
         ));
     }
-    if complaint && major {
-        out.push(Deadline::new(
-            Clock::AgreedAnswer,
-            ANSWER_RULE,
-            Some(h.registered_at + 24 * HOUR_MS),
-            s.answered_at,
-            now,
-        ));
-    } else if complaint {
-        out.push(Deadline::new(
-            Clock::SameDay,
-            SAME_DAY_RULE,
-            Some(end_of_day(local_date(s.opened_at))),
-            s.completed_at,
-            now,
-        ));
+    if complaint {
+        let same_day = end_of_day(local_date(service_start(s.opened_at)));
+        // A complaint that became major after its day had ended keeps that day's clock.
+        if major.is_none_or(|m| m.since >= same_day) {
+            out.push(Deadline::new(
+                Clock::SameDay,
+                SAME_DAY_RULE,
+                Some(same_day),
+                s.completed_at,
+                now,
+            ));
+        }
+        if let Some(m) = major {
+            out.push(Deadline::new(
+                Clock::AgreedAnswer,
+                ANSWER_RULE,
+                Some(m.since + 24 * HOUR_MS),
+                m.answered_at,
+                now,
+            ));
+        }
     }
     if let Some(callback) = callback_deadline(ticket, rules, now) {
         out.push(callback);
@@ -267,7 +316,8 @@ pub fn ticket_deadlines(
     out
 }
 
-/// The callback clock, once the current round of work is completed.
+/// The callback clock, once the current round of work is completed. Callbacks count by
+/// their place in the journal (after this round's completion), not by phone clocks.
 fn callback_deadline(ticket: &TicketRecord, rules: &DeadlineRules, now: i64) -> Option<Deadline> {
     let h = &ticket.header;
     let s = &ticket.state;
@@ -279,20 +329,29 @@ fn callback_deadline(ticket: &TicketRecord, rules: &DeadlineRules, now: i64) -> 
     if !wanted {
         return None;
     }
-    let met = s.callbacks.iter().find(|c| c.at >= completed).map(|c| c.at);
+    let repair = s.repair.filter(|_| h.category == Category::Repair);
+    let leak_rain = repair.filter(|r| r.leak).map(|_| {
+        let done_day = local_date(completed);
+        rules.rain_days.range(next_day(done_day)..).next().copied()
+    });
+    let met = s
+        .round_callbacks()
+        // A leak is called back only after the rain has tested the repair.
+        .find(|c| match leak_rain {
+            Some(rain) => rain.is_some_and(|r| local_date(c.at) > r),
+            None => true,
+        })
+        .map(|c| c.at);
     // A repair closed without a callback (the seed's target is 30 %) has no clock left.
     if met.is_none() && s.closed_at.is_some() {
         return None;
     }
-    let repair = s.repair.filter(|_| h.category == Category::Repair);
     let (due, rule) = if s.reopened > 0 {
         (Some(completed + 24 * HOUR_MS), SPECIAL_CALLBACK_RULE)
     } else if repair.is_some_and(|r| r.scale == RepairScale::Emergency) {
         (Some(completed + 24 * HOUR_MS), EMERGENCY_CALLBACK_RULE)
-    } else if repair.is_some_and(|r| r.leak) {
-        let done_day = local_date(completed);
-        let rain = rules.rain_days.range(next_day(done_day)..).next();
-        (rain.map(|r| end_of_day(next_day(*r))), LEAK_CALLBACK_RULE)
+    } else if let Some(rain) = leak_rain {
+        (rain.map(|r| end_of_day(next_day(r))), LEAK_CALLBACK_RULE)
     } else {
         (
             Some(working_days_due(&rules.calendar, completed, 3)),

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::complaints::{is_major_complaint, major_reasons};
+use super::complaints::assess;
 use super::deadlines::{Clock, Deadline, ticket_deadlines, working_days_due};
 use super::portfolio::{Portfolio, Records};
 use super::renovations::{PatrolDue, patrols_due};
@@ -168,11 +168,11 @@ pub fn due_work(p: &Portfolio<'_>, now: i64) -> DueWork {
 }
 
 fn ticket_lists(p: &Portfolio<'_>, now: i64) -> (Vec<TicketDue>, Vec<TicketDue>) {
-    let reasons = major_reasons(p, now);
+    let assessment = assess(p, now);
     let mut callbacks = Vec::new();
     let mut overdue = Vec::new();
     for (id, t) in &p.tickets {
-        let major = is_major_complaint(t, reasons.get(id));
+        let major = assessment.majors.get(id).copied();
         let rules = p.rules_for(t.area()).deadlines;
         for deadline in ticket_deadlines(t, major, &rules, now) {
             let due = || TicketDue {

@@ -10,9 +10,7 @@
 
 use serde::Serialize;
 
-use super::complaints::{
-    GroupComplaint, MajorEvent, group_complaints, is_major_complaint, major_events, major_reasons,
-};
+use super::complaints::{GroupComplaint, MajorEvent, assess, major_events};
 use super::deadlines::{Clock, Deadline, ticket_deadlines};
 use super::portfolio::{Portfolio, Scope};
 use super::renovations::patrol_compliance;
@@ -216,14 +214,15 @@ pub fn monthly_statistics(
     now: i64,
 ) -> MonthlyStatistics {
     let p = all.within(scope);
-    let reasons = major_reasons(&p, now);
+    // Groups form across a whole project, whatever part of it the scope shows.
+    let assessment = assess(all, now);
     let counted: Vec<Counted<'_>> = p
         .tickets
         .iter()
         .filter(|(_, t)| month.contains(t.header.registered_at))
         .map(|(id, t)| {
             let rules = p.rules_for(t.area()).deadlines;
-            let major = is_major_complaint(t, reasons.get(id));
+            let major = assessment.majors.get(id).copied();
             Counted {
                 id: *id,
                 ticket: t,
@@ -311,13 +310,15 @@ pub fn monthly_statistics(
     ));
     let today = local_date(now.min(month.end_ms() - 1));
     let progress = visit_progress(&p, month, today, now);
+    // "100%/半年" is judged pro rata: four months into the round, two thirds.
+    let elapsed = 7 - month.half_year().months_left(month);
     indicators.push(Indicator::new(
         (
             "客户拜访",
             "覆盖率（半年）",
             "拜访客户数量/客户总户数",
             "100%/半年",
-            100,
+            (100 * elapsed).div_ceil(6),
         ),
         progress.round_visited,
         progress.households,
@@ -346,6 +347,9 @@ pub fn monthly_statistics(
         items
     };
     let in_month = |at: i64| month.contains(at);
+    let scoped: std::collections::HashSet<DocumentId> =
+        p.tickets.iter().map(|(id, _)| *id).collect();
+    let in_scope = |id: &DocumentId| scoped.contains(id);
     MonthlyStatistics {
         scope: scope.clone(),
         month,
@@ -387,13 +391,15 @@ pub fn monthly_statistics(
                 .collect(),
         ),
         overdue,
-        major_events: major_events(&p, now)
+        major_events: major_events(all, &assessment)
             .into_iter()
-            .filter(|e| in_month(e.registered_at))
+            .filter(|e| in_month(e.registered_at) && e.tickets.iter().any(in_scope))
             .collect(),
-        group_complaints: group_complaints(&p)
-            .into_iter()
-            .filter(|g| in_month(g.first_at))
+        group_complaints: assessment
+            .groups
+            .iter()
+            .filter(|g| in_month(g.first_at) && g.tickets.iter().any(in_scope))
+            .cloned()
             .collect(),
     }
 }

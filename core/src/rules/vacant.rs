@@ -67,6 +67,6 @@ pub fn vacant_month(p: &Portfolio<'_>, month: Month) -> Vec<VacantMonth> {
         round.cleaned |= i.state.cleaning_arranged || i.state.cleaned;
     }
     let mut list: Vec<VacantMonth> = rounds.into_values().collect();
-    list.sort_by_key(|v| natural_key(&v.code));
+    list.sort_by_key(|v| (natural_key(&v.code), v.unit));
     list
 }

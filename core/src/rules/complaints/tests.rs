@@ -90,14 +90,15 @@ fn each_member_of_a_group_is_major_and_a_customer_event() {
     let list: Vec<(&str, u8, &str)> = (1..=6).map(|u| ("停水", u, "2026-11-03 08:00")).collect();
     let records = complaints(&list);
     let p = portfolio_of(&records);
-    let reasons = major_reasons(&p, at("2026-11-03 09:00"));
-    assert_eq!(reasons.len(), 6);
+    let assessment = assess(&p, at("2026-11-03 09:00"));
+    assert_eq!(assessment.reasons.len(), 6);
     assert!(
-        reasons
+        assessment
+            .reasons
             .values()
             .all(|r| r == &vec![MajorReason::GroupComplaint])
     );
-    let events = major_events(&p, at("2026-11-03 09:00"));
+    let events = major_events(&p, &assessment);
     assert_eq!(events.len(), 1, "one group, one event");
     assert_eq!((events[0].tickets.len(), events[0].needs_report), (6, true));
 }
@@ -114,7 +115,8 @@ fn compensation_of_5000_yuan_or_more_is_a_major_customer_event() {
             "2026-11-03 09:00",
         );
         let records = wrap(vec![AnyRecord::Ticket(Box::new(t.record))]);
-        let events = major_events(&portfolio_of(&records), at("2026-11-03 10:00"));
+        let p = portfolio_of(&records);
+        let events = major_events(&p, &assess(&p, at("2026-11-03 10:00")));
         assert_eq!(!events.is_empty(), major, "{yuan} yuan");
     };
     check(4_999, false);
@@ -139,7 +141,8 @@ fn a_valid_complaint_unresolved_for_a_month_becomes_major() {
     };
     let reasons_at = |t: &TicketRecord, now: &str| {
         let records = wrap(vec![AnyRecord::Ticket(Box::new(t.clone()))]);
-        major_reasons(&portfolio_of(&records), at(now))
+        assess(&portfolio_of(&records), at(now))
+            .reasons
             .into_values()
             .next()
             .unwrap_or_default()
@@ -165,4 +168,72 @@ fn a_valid_complaint_unresolved_for_a_month_becomes_major() {
         vec![],
         "validity not judged valid"
     );
+}
+
+#[test]
+fn a_group_gets_one_agreed_answer_within_24_hours_of_its_fifth_household() {
+    // "重大投诉及群诉 … 24小时内拟定统一口径及应对措施".
+    let times = [
+        "2026-11-01 12:00",
+        "2026-11-02 07:00",
+        "2026-11-02 08:00",
+        "2026-11-02 09:00",
+        "2026-11-02 10:00",
+    ];
+    let mut tickets: Vec<AnyRecord> = times
+        .iter()
+        .enumerate()
+        .map(|(n, when)| AnyRecord::Ticket(Box::new(complaint("停电", n as u8 + 1, when).record)))
+        .collect();
+    // The answer is written once, on the last ticket.
+    let mut answered = complaint("停电", 5, times[4]);
+    let input = crate::records::journal::Input::act(TicketAction::Answer {})
+        .with_note("统一口径：线路检修，16:00恢复");
+    let record = answered
+        .try_act(input, "2026-11-02 15:00")
+        .expect("answers");
+    tickets[4] = AnyRecord::Ticket(Box::new(record));
+    let records = wrap(tickets);
+    let p = portfolio_of(&records);
+    let assessment = assess(&p, at("2026-11-02 16:00"));
+    assert_eq!(assessment.groups.len(), 1);
+    assert_eq!(
+        assessment.groups[0].formed_at,
+        at(times[4]),
+        "the fifth household makes the group"
+    );
+    for (id, _) in &p.tickets {
+        let major = assessment.majors[id];
+        assert_eq!(
+            major.since,
+            at(times[4]),
+            "the first complaint was not late before the group formed"
+        );
+        assert_eq!(
+            major.answered_at,
+            Some(at("2026-11-02 15:00")),
+            "one answer serves the group"
+        );
+    }
+}
+
+#[test]
+fn public_complaints_with_no_reporter_do_not_make_households() {
+    use crate::records::ticket::{ComplaintInfo, Location};
+    let public = |n: u8| {
+        let mut b = complaint("电梯困人", n, "2026-11-03 08:00");
+        b.record.header.location = Location::Public {
+            place: "3号楼电梯".into(),
+        };
+        b.record.header.complaint = Some(ComplaintInfo {
+            topic: "电梯困人".into(),
+            ..ComplaintInfo::default()
+        });
+        AnyRecord::Ticket(Box::new(
+            crate::rules::testing::Built::<crate::records::ticket::Ticket>::new(&b.record.header)
+                .record,
+        ))
+    };
+    let records = wrap((1..=6).map(public).collect());
+    assert!(group_complaints(&portfolio_of(&records)).is_empty());
 }

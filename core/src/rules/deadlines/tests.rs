@@ -1,5 +1,6 @@
 //! Every clock, table-driven; each row names the seed figure it checks.
 
+use super::Major;
 use super::*;
 use crate::records::kind::Record;
 use crate::records::project::DayType;
@@ -28,7 +29,7 @@ fn rules() -> DeadlineRules {
 }
 
 fn clock(t: &Record<Ticket>, rules: &DeadlineRules, which: Clock, now: &str) -> Deadline {
-    ticket_deadlines(t, false, rules, at(now))
+    ticket_deadlines(t, None, rules, at(now))
         .into_iter()
         .find(|d| d.clock == which)
         .unwrap_or_else(|| panic!("no {which:?} clock"))
@@ -99,8 +100,8 @@ fn completion_follows_the_repair_scale() {
     check(Household, Emergency, "2026-11-03 18:00", "8小时");
     check(Household, Minor, "2026-11-03 18:00", "8小时");
     check(Public, Minor, "2026-11-04 00:00", "不过夜");
-    check(Public, Medium, "2026-11-07 00:00", "1-3天");
-    check(Household, Major, "2026-11-09 00:00", "2-5天");
+    check(Public, Medium, "2026-11-06 10:00", "1-3天");
+    check(Household, Major, "2026-11-08 10:00", "2-5天");
 }
 
 #[test]
@@ -268,7 +269,11 @@ fn general_complaints_the_same_day_major_ones_an_answer_within_24_hours() {
         (same_day.due_at, same_day.standing),
         (Some(at("2026-11-04 00:00")), Standing::Pending)
     );
-    let major = ticket_deadlines(&t.record, true, &rules(), at("2026-11-04 16:01"));
+    let since = Some(Major {
+        since: at("2026-11-03 16:00"),
+        answered_at: None,
+    });
+    let major = ticket_deadlines(&t.record, since, &rules(), at("2026-11-04 16:01"));
     let answer = major
         .iter()
         .find(|d| d.clock == Clock::AgreedAnswer)
@@ -309,4 +314,84 @@ fn project_days_make_the_calendar() {
         cal.is_working_day(date("2026-10-02")),
         "only what the project set"
     );
+}
+
+#[test]
+fn night_intake_starts_the_next_morning_but_an_emergency_never_waits() {
+    // 004 §4.4.2: "在10分钟内传递至责任部门（夜间接收的信息次日进行补录派单）".
+    let check = |scale: RepairScale, registered: &str, dispatch: &str, completion: &str| {
+        let t = ticket(
+            Category::Repair,
+            Some(repair_info(Household, scale)),
+            1,
+            registered,
+        );
+        let d = clock(&t.record, &rules(), Clock::Dispatch, registered);
+        assert_eq!(
+            d.due_at,
+            Some(at(dispatch)),
+            "{scale:?} dispatch, registered {registered}"
+        );
+        let c = clock(&t.record, &rules(), Clock::Completion, registered);
+        assert_eq!(
+            c.due_at,
+            Some(at(completion)),
+            "{scale:?} completion, registered {registered}"
+        );
+    };
+    check(
+        General,
+        "2026-11-03 20:00",
+        "2026-11-04 09:10",
+        "2026-11-04 17:00",
+    );
+    check(
+        General,
+        "2026-11-04 02:00",
+        "2026-11-04 09:10",
+        "2026-11-04 17:00",
+    );
+    check(
+        General,
+        "2026-11-04 08:00",
+        "2026-11-04 08:10",
+        "2026-11-04 16:00",
+    );
+    check(
+        Emergency,
+        "2026-11-03 20:00",
+        "2026-11-03 20:10",
+        "2026-11-04 04:00",
+    );
+    // "当日事当日毕" for a complaint at 23:50 is the next day, not ten minutes.
+    let late = ticket(Category::Complaint, None, 1, "2026-11-03 23:50");
+    let d = clock(&late.record, &rules(), Clock::SameDay, "2026-11-04 10:00");
+    assert_eq!(d.due_at, Some(at("2026-11-05 00:00")));
+}
+
+#[test]
+fn a_leak_callback_made_before_the_rain_does_not_count() {
+    let mut rain = rules();
+    rain.rain_days.insert(date("2026-11-06"));
+    let early = completed(General, true, "2026-11-03 10:00").act(
+        TicketAction::Callback {
+            satisfaction: Satisfaction::Satisfied,
+            resolved: true,
+        },
+        "2026-11-04 10:00",
+    );
+    let d = clock(&early.record, &rain, Clock::Callback, "2026-11-08 10:00");
+    assert_eq!(
+        (d.due_at, d.standing),
+        (Some(at("2026-11-08 00:00")), Standing::Overdue)
+    );
+    let after = early.act(
+        TicketAction::Callback {
+            satisfaction: Satisfaction::Satisfied,
+            resolved: true,
+        },
+        "2026-11-07 10:00",
+    );
+    let d = clock(&after.record, &rain, Clock::Callback, "2026-11-08 10:00");
+    assert_eq!(d.standing, Standing::MetOnTime);
 }
