@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the whole test suite: formatting, lints, Rust tests
-# (unit, simulation, server end to end, SIGKILL), the protocol tests against the
+# (unit, simulation, server end to end, SIGKILL), the app's hand-written TypeScript types
+# checked by tsc against real core output, the protocol tests against the
 # independent JS automerge-repo client, and the browser tests in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,9 @@ step "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 step "build the app (WASM core + Vite)"
 bash scripts/build-app.sh
+step "the app's TypeScript types against the core's real output"
+cargo run -q -p system-tests --bin type-samples > tests/types/samples.ts
+app/node_modules/.bin/tsc -p tests/types
 step "cargo test"
 cargo test --workspace
 server="$(pwd)/target/debug/sync-server serve"

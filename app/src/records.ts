@@ -17,9 +17,14 @@ export type Millis = number;
 
 /** What every event carries. */
 export interface EventHead {
+  /** `"{device}-{seq}"`. */
   id: string;
-  /** The last event its writer had seen. */
-  after?: string;
+  /** The writing device (its Automerge actor, 16 hex digits). */
+  device: string;
+  /** This event's number among the device's events on this record, from 1. */
+  seq: number;
+  /** For every other device, the last of its events the writer had seen (absent when none). */
+  seen?: Record<string, number>;
   at: Millis;
   by: string;
   role: StaffRole;
@@ -75,7 +80,8 @@ export interface UnitHeader { code: string; building: string; areaId: string; st
 export type UnitAction =
   | { type: "status"; status: UnitStatus }
   | { type: "person"; person: Person }
-  | { type: "remove_person"; id: string }
+  /** `person`: the id of the person removed. */
+  | { type: "remove_person"; person: string }
   | { type: "key_customer"; key: boolean };
 export interface UnitState { status: UnitStatus; people: Person[]; keyCustomer: boolean }
 export type UnitRecord = RecordView<"unit", UnitHeader, UnitState, UnitAction>;
@@ -134,12 +140,15 @@ export interface TicketState {
   startedAt: Millis | null;
   completedAt: Millis | null;
   signature: ContentHash | null;
-  callbacks: { at: Millis; by: string; satisfaction: Satisfaction; resolved: boolean }[];
+  /** Every callback; `round` is the round of work it follows (0 before any reopening). */
+  callbacks: { round: number; at: Millis; by: string; satisfaction: Satisfaction; resolved: boolean }[];
   closedAt: Millis | null;
   reopened: number;
   repair: RepairInfo | null;
   complaint: ComplaintInfo | null;
   answeredAt: Millis | null;
+  /** When a person judged the complaint major, if they did. */
+  judgedMajorAt: Millis | null;
   escalations: { at: Millis; escalation: Escalation; amountYuan: number | null }[];
   report: SpecialReport | null;
 }

@@ -109,7 +109,10 @@ export interface MonthlyStatistics {
     tickets: string[]; category: Category; place: string; description: string; registeredAt: Millis;
     reasons: MajorReason[]; report: SpecialReport | null; needsReport: boolean;
   }[];
-  groupComplaints: { topic: string; tickets: string[]; households: number; firstAt: Millis; lastAt: Millis }[];
+  /** `formedAt`: when the fifth household complained. */
+  groupComplaints: {
+    topic: string; tickets: string[]; households: number; firstAt: Millis; lastAt: Millis; formedAt: Millis;
+  }[];
 }
 /** The figures the hand-computed fixture holds (`core/tests/fixtures/`). */
 export type StatisticsSummary = Record<string, unknown>;

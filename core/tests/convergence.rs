@@ -183,7 +183,7 @@ fn unit_actions() -> BoxedStrategy<UnitAction> {
         status.prop_map(|status| UnitAction::Status { status }),
         person.prop_map(|person| UnitAction::Person { person }),
         (0..3u8).prop_map(|n| UnitAction::RemovePerson {
-            id: format!("p{n}")
+            person: format!("p{n}")
         }),
         any::<bool>().prop_map(|key| UnitAction::KeyCustomer { key }),
     ]

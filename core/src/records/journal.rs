@@ -293,7 +293,16 @@ impl<A: Serialize> Event<A> {
             photos: self.photos.clone(),
         };
         if let Value::Object(fields) = to_value(&head)? {
-            map.extend(fields);
+            for (key, value) in fields {
+                if map.contains_key(&key) {
+                    // An action field named like a head field would be overwritten.
+                    return Err(RecordError::Malformed {
+                        what: "action",
+                        reason: format!("its field {key:?} is an event head's own"),
+                    });
+                }
+                map.insert(key, value);
+            }
         }
         Ok(Value::Object(map))
     }
@@ -361,8 +370,14 @@ mod tests {
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[serde(rename_all = "snake_case", rename_all_fields = "camelCase")]
     enum Demo {
-        Dispatch { to: String },
+        Dispatch {
+            to: String,
+        },
         Start {},
+        /// A field named like a head field: it would be overwritten on the way out.
+        Stamp {
+            by: String,
+        },
     }
 
     #[test]
@@ -385,6 +400,13 @@ mod tests {
         assert_eq!(value["type"], "dispatch");
         assert_eq!(value["to"], "维修组");
         assert_eq!(Event::<Demo>::from_stored(&value, 0), event);
+
+        let clash = Event {
+            step: Step::Act(Demo::Stamp { by: "章".into() }),
+            ..event
+        };
+        let err = clash.to_value().expect_err("a head field in an action");
+        assert!(err.to_string().contains("\"by\""), "{err}");
     }
 
     #[test]

@@ -193,20 +193,13 @@ impl UnitHeader {
 #[serde(rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum UnitAction {
     /// The occupancy status changes (delivered, moved in, renovation started, …).
-    Status {
-        status: UnitStatus,
-    },
+    Status { status: UnitStatus },
     /// Adds a person, or updates the one with the same `id`.
-    Person {
-        person: Person,
-    },
-    RemovePerson {
-        id: String,
-    },
+    Person { person: Person },
+    /// Removes the person with this `id` (named `person`: an event's own `id` is its head's).
+    RemovePerson { person: String },
     /// Marks or unmarks the household as a key customer (重点客户).
-    KeyCustomer {
-        key: bool,
-    },
+    KeyCustomer { key: bool },
 }
 
 /// A unit's archive as its journal adds up.
@@ -267,7 +260,7 @@ impl Kind for Unit {
                     None => state.people.push(person.clone()),
                 }
             }
-            UnitAction::RemovePerson { id } => {
+            UnitAction::RemovePerson { person: id } => {
                 let before = state.people.len();
                 state.people.retain(|p| &p.id != id);
                 if state.people.len() == before {
@@ -284,9 +277,8 @@ impl Kind for Unit {
         match (a, b) {
             (Status { .. }, Status { .. }) | (KeyCustomer { .. }, KeyCustomer { .. }) => true,
             (Person { person: p }, Person { person: q }) => p.id == q.id,
-            (Person { person }, RemovePerson { id }) | (RemovePerson { id }, Person { person }) => {
-                &person.id == id
-            }
+            (Person { person }, RemovePerson { person: id })
+            | (RemovePerson { person: id }, Person { person }) => &person.id == id,
             _ => false,
         }
     }
@@ -367,5 +359,19 @@ mod tests {
         assert_eq!(read.state.status, UnitStatus::Occupied);
         assert_eq!(read.state.people, vec![owner]);
         assert_eq!(read.entry().status.as_deref(), Some("occupied"));
+
+        // Read back from the document, the removal still names the person.
+        UnitRecord::act(
+            &mut doc,
+            Input::act(UnitAction::RemovePerson {
+                person: "p1".into(),
+            }),
+            &keeper(),
+            4,
+        )
+        .expect("moves out");
+        let read = UnitRecord::from_doc(&doc).expect("reads");
+        assert!(read.state.people.is_empty());
+        assert!(read.flags.is_empty(), "{:?}", read.flags);
     }
 }
