@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::RecordError;
 use super::index::Entry;
 use super::journal::Event;
-use super::kind::{Kind, Record};
+use super::kind::{Kind, Record, fold};
 use super::people::Phone;
 
 pub const KIND: &str = "unit";
@@ -216,6 +216,19 @@ pub struct UnitState {
 pub struct Unit;
 
 pub type UnitRecord = Record<Unit>;
+
+impl UnitRecord {
+    /// The status the unit had just before `t`: the header's, changed by the events
+    /// made before then. A past month's statistics count the units vacant then, not now.
+    pub fn status_at(&self, t: i64) -> UnitStatus {
+        if self.events.iter().all(|e| e.at < t) {
+            return self.state.status;
+        }
+        let before: Vec<Event<UnitAction>> =
+            self.events.iter().filter(|e| e.at < t).cloned().collect();
+        fold::<Unit>(&self.header, &before).0.status
+    }
+}
 
 impl Kind for Unit {
     const KIND: &'static str = KIND;

@@ -33,17 +33,20 @@ impl VacantMonth {
     }
 }
 
-/// Every vacant unit (by its current status) and its round in `month`, in unit order.
+/// Every unit vacant at the end of `month` (now, for the current month) and its round
+/// in `month`, in unit order.
 pub fn vacant_month(p: &Portfolio<'_>, month: Month) -> Vec<VacantMonth> {
+    let end = month.end_ms();
     let mut rounds: HashMap<DocumentId, VacantMonth> = p
         .units
         .iter()
-        .filter(|(_, u)| u.state.status.is_vacant())
-        .map(|(id, u)| {
+        .map(|(id, u)| (id, u, u.status_at(end)))
+        .filter(|(_, _, status)| status.is_vacant())
+        .map(|(id, u, status)| {
             let round = VacantMonth {
                 unit: *id,
                 code: u.header.code.to_string(),
-                status: u.state.status,
+                status,
                 inspected: false,
                 ventilated: false,
                 cleaned: false,

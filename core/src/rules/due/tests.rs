@@ -114,6 +114,39 @@ fn vacant_units_are_inspected_ventilated_and_cleaned_every_month() {
     );
 }
 
+#[test]
+fn a_past_month_counts_the_units_vacant_then() {
+    // A unit handed over in November was vacant all October: October's round still
+    // counts it, November's no longer does.
+    let header = UnitHeader::new(
+        "1-1-0005".parse().expect("code"),
+        "A1",
+        UnitStatus::EntrustedVacant,
+    );
+    let moved_in = Built::<Unit>::new(&header).act(
+        UnitAction::Status {
+            status: UnitStatus::Occupied,
+        },
+        "2026-11-10 10:00",
+    );
+    let records = portfolio_of(
+        &[
+            (5, AnyRecord::Unit(Box::new(moved_in.record))),
+            (6, unit(6, UnitStatus::UndeliveredVacant)),
+        ],
+        Vec::new(),
+    );
+    let p = Portfolio::new(records.iter().map(|(id, r)| (*id, r)));
+    let vacant_in = |month: &str| -> Vec<String> {
+        vacant_month(&p, month.parse().expect("month"))
+            .into_iter()
+            .map(|v| v.code)
+            .collect()
+    };
+    assert_eq!(vacant_in("2026-10"), ["1-1-0005", "1-1-0006"]);
+    assert_eq!(vacant_in("2026-11"), ["1-1-0006"]);
+}
+
 fn renovation(unit: u8, applied: &str) -> Built<Renovation> {
     Built::new(&RenovationHeader {
         area_id: "A1".into(),
