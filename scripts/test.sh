@@ -18,6 +18,9 @@ bash scripts/build-app.sh
 step "the app's TypeScript types against the core's real output"
 cargo run -q -p system-tests --bin type-samples > tests/types/samples.ts
 app/node_modules/.bin/tsc -p tests/types
+step "PostgreSQL on loopback (the storage, sync and permission tests run on both databases)"
+TEST_DATABASE_URL="$(bash scripts/postgres.sh)"
+export TEST_DATABASE_URL
 step "cargo test"
 cargo test --workspace
 server="$(pwd)/target/debug/sync-server serve"

@@ -1,9 +1,12 @@
+-- One dialect for SQLite and PostgreSQL: TEXT, BIGINT (milliseconds, counts and 0/1
+-- flags) and BYTEA (SQLite stores the bytes as a BLOB whatever the declared type).
+
 -- Every stored chunk, in automerge-repo's key layout: [doc_id, kind, name].
 CREATE TABLE chunks (
     doc_id TEXT NOT NULL,
     kind   TEXT NOT NULL,
     name   TEXT NOT NULL,
-    data   BLOB NOT NULL,
+    data   BYTEA NOT NULL,
     PRIMARY KEY (doc_id, kind, name)
 );
 
@@ -29,7 +32,7 @@ CREATE TABLE units (
     code        TEXT NOT NULL,
     building    TEXT NOT NULL,
     status      TEXT NOT NULL,
-    received_at INTEGER NOT NULL
+    received_at BIGINT NOT NULL
 );
 CREATE INDEX units_area ON units (area_id, status);
 
@@ -40,13 +43,13 @@ CREATE TABLE vacant_inspections (
     area_id           TEXT NOT NULL,
     month             TEXT NOT NULL,
     occasion          TEXT NOT NULL,
-    ventilated        INTEGER NOT NULL,
-    cleaning_arranged INTEGER NOT NULL,
-    abnormal          INTEGER NOT NULL,
+    ventilated        BIGINT NOT NULL,
+    cleaning_arranged BIGINT NOT NULL,
+    abnormal          BIGINT NOT NULL,
     findings          TEXT NOT NULL,
     notes             TEXT NOT NULL,
     inspector         TEXT NOT NULL,
-    inspected_at      INTEGER NOT NULL,
-    received_at       INTEGER NOT NULL
+    inspected_at      BIGINT NOT NULL,
+    received_at       BIGINT NOT NULL
 );
 CREATE INDEX vacant_inspections_area_month ON vacant_inspections (area_id, month);

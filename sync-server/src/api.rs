@@ -141,7 +141,7 @@ async fn inspections(
         "SELECT doc_id, unit_code, area_id, month, occasion, ventilated, cleaning_arranged, abnormal, findings,
                 notes, inspector, inspected_at, received_at
          FROM vacant_inspections
-         WHERE (?1 IS NULL OR area_id = ?1) AND (?2 IS NULL OR month = ?2)
+         WHERE ($1 IS NULL OR area_id = $1) AND ($2 IS NULL OR month = $2)
          ORDER BY received_at DESC, inspected_at DESC LIMIT 1000",
     )
     .bind(filter.area)
@@ -156,9 +156,9 @@ async fn inspections(
                 area_id: r.get(2),
                 month: r.get(3),
                 occasion: r.get(4),
-                ventilated: r.get(5),
-                cleaning_arranged: r.get(6),
-                abnormal: r.get(7),
+                ventilated: r.get::<i64, _>(5) != 0,
+                cleaning_arranged: r.get::<i64, _>(6) != 0,
+                abnormal: r.get::<i64, _>(7) != 0,
                 findings: r.get(8),
                 notes: r.get(9),
                 inspector: r.get(10),

@@ -27,9 +27,14 @@ pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free port (the chosen one is printed).
     #[arg(long, env = "SYNC_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Data directory; the SQLite database `estate.sqlite3` lives inside.
+    /// Data directory; the SQLite database `estate.sqlite3` lives inside unless
+    /// `--database` names another.
     #[arg(long, env = "SYNC_DATA", default_value = "./data")]
     pub data: PathBuf,
+    /// The database: `postgres://user@host:port/db` for PostgreSQL (several servers may
+    /// share one), or `sqlite://path`. Default: SQLite in the data directory.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database: Option<String>,
     /// The built app to serve at `/` (default: app/dist of this source tree).
     #[arg(long, env = "SYNC_APP_DIR")]
     pub app_dir: Option<PathBuf>,
@@ -39,9 +44,26 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    /// Where the data lives.
+    pub fn database(&self) -> Database {
+        match &self.database {
+            Some(url) => Database::Url(url.clone()),
+            None => Database::SqliteIn(self.data.clone()),
+        }
+    }
+
     pub fn app_dir(&self) -> PathBuf {
         self.app_dir
             .clone()
             .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../app/dist")))
     }
+}
+
+/// Which database to open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// `estate.sqlite3` in this directory, created if missing.
+    SqliteIn(PathBuf),
+    /// A `postgres://` (or `postgresql://`) or `sqlite://` URL.
+    Url(String),
 }

@@ -16,7 +16,7 @@ pub async fn seed(store: &Store, mut estate: Estate, received_at: i64) -> anyhow
     }
     let mut tx = store.begin().await?;
     for area in &estate.areas {
-        sqlx::query("INSERT INTO areas (id, name, project, index_doc) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO areas (id, name, project, index_doc) VALUES ($1, $2, $3, $4)")
             .bind(&area.id)
             .bind(&area.name)
             .bind(&estate.project)
@@ -25,7 +25,7 @@ pub async fn seed(store: &Store, mut estate: Estate, received_at: i64) -> anyhow
             .await?;
     }
     for keeper in &estate.housekeepers {
-        sqlx::query("INSERT INTO housekeepers (id, name, area_id) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO housekeepers (id, name, area_id) VALUES ($1, $2, $3)")
             .bind(&keeper.id)
             .bind(&keeper.name)
             .bind(&keeper.area_id)

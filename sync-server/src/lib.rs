@@ -26,9 +26,9 @@ use axum::Router;
 use tokio::sync::watch;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::config::ServeArgs;
+use crate::config::{Database, ServeArgs};
 use crate::hub::HubHandle;
-use crate::store::Store;
+use crate::store::{self, Store};
 
 /// Shared by every handler.
 #[derive(Debug, Clone)]
@@ -75,7 +75,14 @@ impl Running {
 
 /// Opens the store, seeds the demo if asked, binds, and serves in the background.
 pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
-    let store = Store::open(&args.data).await?;
+    let database = args.database();
+    let store = Store::open(&database).await?;
+    match &database {
+        Database::SqliteIn(dir) => {
+            tracing::info!("database: SQLite {}", dir.join("estate.sqlite3").display());
+        }
+        Database::Url(url) => tracing::info!("database: {}", store::redact(url)),
+    }
     if args.demo && demo::seed(&store, estate_core::demo::demo_estate()?, now_ms()).await? {
         tracing::info!("demo estate loaded");
     }

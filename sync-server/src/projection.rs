@@ -30,7 +30,7 @@ pub async fn project(
         Some(unit::KIND) => {
             let u = UnitRecord::from_doc(doc)?;
             sqlx::query(
-                "INSERT INTO units (doc_id, area_id, code, building, status, received_at) VALUES (?, ?, ?, ?, ?, ?)
+                "INSERT INTO units (doc_id, area_id, code, building, status, received_at) VALUES ($1, $2, $3, $4, $5, $6)
                  ON CONFLICT (doc_id) DO UPDATE SET area_id = excluded.area_id, code = excluded.code,
                    building = excluded.building, status = excluded.status, received_at = excluded.received_at",
             )
@@ -48,7 +48,7 @@ pub async fn project(
             sqlx::query(
                 "INSERT INTO vacant_inspections (doc_id, unit_doc, unit_code, area_id, month, occasion, ventilated,
                    cleaning_arranged, abnormal, findings, notes, inspector, inspected_at, received_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                  ON CONFLICT (doc_id) DO UPDATE SET unit_doc = excluded.unit_doc, unit_code = excluded.unit_code,
                    area_id = excluded.area_id, month = excluded.month, occasion = excluded.occasion,
                    ventilated = excluded.ventilated, cleaning_arranged = excluded.cleaning_arranged,
@@ -62,9 +62,9 @@ pub async fn project(
             .bind(&i.area_id)
             .bind(i.month.to_string())
             .bind(i.occasion.as_str())
-            .bind(i.ventilated)
-            .bind(i.cleaning_arranged)
-            .bind(i.checklist.any_abnormal())
+            .bind(i64::from(i.ventilated))
+            .bind(i64::from(i.cleaning_arranged))
+            .bind(i64::from(i.checklist.any_abnormal()))
             .bind(&i.findings)
             .bind(&i.notes)
             .bind(&i.inspector)

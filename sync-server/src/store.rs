@@ -1,46 +1,98 @@
 //! The database: chunks in automerge-repo's layout, places and people, and the SQL
-//! projections of records. SQLite (a file in the data directory) by default.
+//! projections of records. SQLite (a file in the data directory) by default, PostgreSQL
+//! when given a URL; one dialect of SQL serves both through sqlx's `Any` driver (`$1`
+//! placeholders, which sqlx's SQLite driver reads too).
 
-use std::path::Path;
 use std::str::FromStr;
-use std::time::Duration;
 
 use estate_core::DocumentId;
 use estate_core::storage::{ChunkKind, StorageKey, StorageOp};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool, Transaction};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{Any, AnyPool, AssertSqlSafe, ConnectOptions, Row, Transaction};
+
+use crate::config::Database;
 
 /// The database handle shared by every task.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
 }
 
-pub type Tx<'a> = Transaction<'a, sqlx::Sqlite>;
+/// Which kind of database is behind the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub type Tx<'a> = Transaction<'a, Any>;
 
 /// How many document IDs one load query asks for.
 const LOAD_BATCH: usize = 500;
 
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("unsupported database URL {0:?}: use postgres://… or sqlite://…")]
+    Scheme(String),
+    #[error("cannot create the data directory {0}: {1}")]
+    Directory(std::path::PathBuf, std::io::Error),
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("cannot bring the database schema up to date: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
 impl Store {
-    /// Opens (creating if needed) `estate.sqlite3` in `dir` and applies migrations.
-    pub async fn open(dir: &Path) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(dir)?;
-        let options = SqliteConnectOptions::from_str("sqlite:")?
-            .filename(dir.join("estate.sqlite3"))
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // FULL: a commit is on disk before the reply that depends on it is sent.
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+    /// Connects (creating a SQLite file if needed) and applies the migrations.
+    pub async fn open(database: &Database) -> Result<Self, OpenError> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = match database {
+            Database::SqliteIn(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| OpenError::Directory(dir.clone(), e))?;
+                let options = SqliteConnectOptions::new()
+                    .filename(dir.join("estate.sqlite3"))
+                    .create_if_missing(true);
+                (options.to_url_lossy().to_string(), Backend::Sqlite)
+            }
+            Database::Url(url)
+                if url.starts_with("postgres://") || url.starts_with("postgresql://") =>
+            {
+                (url.clone(), Backend::Postgres)
+            }
+            Database::Url(url) if url.starts_with("sqlite:") => (url.clone(), Backend::Sqlite),
+            Database::Url(url) => return Err(OpenError::Scheme(redact(url))),
+        };
+        let options = AnyConnectOptions::from_str(&url).map_err(OpenError::Connect)?;
+        let pool = AnyPoolOptions::new()
+            // SQLite has one writer at a time; PostgreSQL serves many.
+            .max_connections(match backend {
+                Backend::Sqlite => 4,
+                Backend::Postgres => 16,
+            })
             .connect_with(options)
-            .await?;
+            .await
+            .map_err(OpenError::Connect)?;
+        if backend == Backend::Sqlite {
+            // Readers never wait for the writer; stays set in the file. `synchronous`
+            // keeps SQLite's default, FULL: a commit is on disk before the reply that
+            // depends on it is sent.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await
+                .map_err(OpenError::Connect)?;
+        }
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self { pool, backend })
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
@@ -56,15 +108,17 @@ impl Store {
         let mut found: std::collections::HashMap<DocumentId, Vec<(StorageKey, Vec<u8>)>> =
             docs.iter().map(|d| (*d, Vec::new())).collect();
         for batch in docs.chunks(LOAD_BATCH) {
-            let ids =
-                serde_json::to_string(&batch.iter().map(ToString::to_string).collect::<Vec<_>>())
-                    .expect("a list of strings serializes");
-            let rows = sqlx::query(
-                "SELECT doc_id, kind, name, data FROM chunks WHERE doc_id IN (SELECT value FROM json_each(?))",
-            )
-            .bind(ids)
-            .fetch_all(&self.pool)
-            .await?;
+            let marks: Vec<String> = (1..=batch.len()).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "SELECT doc_id, kind, name, data FROM chunks WHERE doc_id IN ({})",
+                marks.join(", ")
+            );
+            // Only numbered markers are spliced in; the IDs travel as bound values.
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for id in batch {
+                query = query.bind(id.to_string());
+            }
+            let rows = query.fetch_all(&self.pool).await?;
             for row in rows {
                 let parts: [String; 3] = [row.get(0), row.get(1), row.get(2)];
                 if let Some(key) = StorageKey::from_parts(&parts) {
@@ -93,19 +147,19 @@ pub async fn apply(tx: &mut Tx<'_>, ops: &[StorageOp]) -> sqlx::Result<()> {
             StorageOp::Put(key, data) => {
                 let [doc, kind, name] = key.to_parts();
                 sqlx::query(
-                    "INSERT INTO chunks (doc_id, kind, name, data) VALUES (?, ?, ?, ?)
+                    "INSERT INTO chunks (doc_id, kind, name, data) VALUES ($1, $2, $3, $4)
                      ON CONFLICT (doc_id, kind, name) DO UPDATE SET data = excluded.data",
                 )
                 .bind(doc)
                 .bind(kind)
                 .bind(name)
-                .bind(data.as_slice())
+                .bind(data.clone())
                 .execute(&mut **tx)
                 .await?;
             }
             StorageOp::Delete(key) => {
                 let [doc, kind, name] = key.to_parts();
-                sqlx::query("DELETE FROM chunks WHERE doc_id = ? AND kind = ? AND name = ?")
+                sqlx::query("DELETE FROM chunks WHERE doc_id = $1 AND kind = $2 AND name = $3")
                     .bind(doc)
                     .bind(kind)
                     .bind(name)
@@ -126,4 +180,44 @@ pub async fn put_snapshot(
     let key = StorageKey::snapshot(id, &doc.get_heads());
     debug_assert_eq!(key.kind, ChunkKind::Snapshot);
     apply(tx, &[StorageOp::Put(key, doc.save())]).await
+}
+
+/// A database URL fit for a log line: the password, if any, replaced.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme && url[scheme + 3..at].contains(':') => {
+            let user_info = &url[scheme + 3..at];
+            let user = user_info.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_the_log() {
+        assert_eq!(
+            redact("postgres://estate:s3cret@db:5432/estate"),
+            "postgres://estate:***@db:5432/estate"
+        );
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/x"),
+            "postgres://postgres@127.0.0.1/x"
+        );
+        assert_eq!(redact("sqlite://data/e.db"), "sqlite://data/e.db");
+    }
+
+    #[tokio::test]
+    async fn an_unknown_database_scheme_is_refused_clearly() {
+        let err = Store::open(&Database::Url("mysql://root:pw@db/estate".into()))
+            .await
+            .expect_err("refused");
+        let text = err.to_string();
+        assert!(text.contains("postgres://"), "{text}");
+        assert!(!text.contains("pw"), "{text}");
+    }
 }

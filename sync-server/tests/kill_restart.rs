@@ -7,17 +7,23 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{WAIT, area_one, full_replica};
+use common::{TestDb, WAIT, area_one, full_replica};
 use estate_core::DocumentId;
 use estate_core::records::inspection::{Inspection, InspectionForm};
 use estate_core::time::Month;
 use sync_server::client::NativeClient;
+use sync_server::config::Database;
 
-/// The real server binary on port 0; returns the child and its WebSocket URL.
-fn spawn_server(data: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sync-server"))
+/// The real server binary on port 0 over `db`; returns the child and its WebSocket URL.
+fn spawn_server(db: &TestDb) -> (Child, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sync-server"));
+    command
         .args(["serve", "--listen", "127.0.0.1:0", "--demo", "--data"])
-        .arg(data)
+        .arg(db.dir.path());
+    if let Database::Url(url) = &db.database {
+        command.args(["--database", url]);
+    }
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -52,10 +58,9 @@ async fn record(client: &NativeClient, marker: String) -> DocumentId {
         .expect("client alive")
 }
 
-#[tokio::test]
-async fn nothing_acknowledged_is_lost_when_the_server_is_killed() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (mut server, url) = spawn_server(dir.path());
+on_both_databases!(nothing_acknowledged_is_lost_when_the_server_is_killed);
+async fn nothing_acknowledged_is_lost_when_the_server_is_killed(db: TestDb) {
+    let (mut server, url) = spawn_server(&db);
     let phone = full_replica(&url, "phone-a").await;
 
     let mut made = Vec::new();
@@ -101,7 +106,7 @@ async fn nothing_acknowledged_is_lost_when_the_server_is_killed() {
     );
     phone.close();
 
-    let (mut server, url) = spawn_server(dir.path());
+    let (mut server, url) = spawn_server(&db);
     let checker = NativeClient::connect(&url, "checker", area_one())
         .await
         .expect("connects");

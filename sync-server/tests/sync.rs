@@ -2,16 +2,16 @@
 
 mod common;
 
-use common::{WAIT, demo_server, full_replica, ws_url};
+use common::{TestDb, WAIT, full_replica, ws_url};
 use estate_core::records::inspection::{Condition, InspectionForm};
 use estate_core::time::Month;
 use futures_util::{SinkExt, StreamExt};
 use sqlx::Row;
 use tokio_tungstenite::tungstenite::Message;
 
-#[tokio::test]
-async fn an_inspection_on_one_phone_reaches_the_other_phone_and_the_office() {
-    let (server, dir) = demo_server().await;
+on_both_databases!(an_inspection_on_one_phone_reaches_the_other_phone_and_the_office);
+async fn an_inspection_on_one_phone_reaches_the_other_phone_and_the_office(db: TestDb) {
+    let server = db.demo_server().await;
     let url = ws_url(server.addr);
     let phone_a = full_replica(&url, "phone-a").await;
     let phone_b = full_replica(&url, "phone-b").await;
@@ -60,26 +60,26 @@ async fn an_inspection_on_one_phone_reaches_the_other_phone_and_the_office() {
         .expect("phone B sees it");
 
     // The office reads SQL: the projection was committed with the change.
-    let store = sync_server::store::Store::open(dir.path())
+    let store = sync_server::store::Store::open(&db.database)
         .await
         .expect("open store");
     let row = sqlx::query(
-        "SELECT unit_doc, abnormal, findings, received_at FROM vacant_inspections WHERE doc_id = ?",
+        "SELECT unit_doc, abnormal, findings, received_at FROM vacant_inspections WHERE doc_id = $1",
     )
     .bind(inspection.to_string())
     .fetch_one(store.pool())
     .await
     .expect("projected row");
     assert_eq!(row.get::<String, _>(0), unit.to_string());
-    assert!(row.get::<bool, _>(1));
+    assert_eq!(row.get::<i64, _>(1), 1);
     assert_eq!(row.get::<String, _>(2), "卫生间天花渗水");
     assert!(row.get::<i64, _>(3) >= now);
     server.stop().await.expect("stops cleanly");
 }
 
-#[tokio::test]
-async fn malformed_frames_close_only_the_offending_connection() {
-    let (server, _dir) = demo_server().await;
+on_both_databases!(malformed_frames_close_only_the_offending_connection);
+async fn malformed_frames_close_only_the_offending_connection(db: TestDb) {
+    let server = db.demo_server().await;
     let url = ws_url(server.addr);
     let (mut bad, _) = tokio_tungstenite::connect_async(&url)
         .await
@@ -109,9 +109,9 @@ async fn malformed_frames_close_only_the_offending_connection() {
     server.stop().await.expect("stops cleanly");
 }
 
-#[tokio::test]
-async fn a_request_for_an_unknown_document_is_answered_unavailable() {
-    let (server, _dir) = demo_server().await;
+on_both_databases!(a_request_for_an_unknown_document_is_answered_unavailable);
+async fn a_request_for_an_unknown_document_is_answered_unavailable(db: TestDb) {
+    let server = db.demo_server().await;
     let url = ws_url(server.addr);
     let unknown = estate_core::DocumentId::from_bytes([42; 16]);
     let client = sync_server::client::NativeClient::connect(&url, "phone", unknown)

@@ -5,21 +5,101 @@ use std::time::Duration;
 
 use estate_core::DocumentId;
 use estate_core::demo::demo_estate;
+use sqlx::postgres::PgConnection;
+use sqlx::{AssertSqlSafe, Connection};
 use sync_server::client::NativeClient;
-use sync_server::config::ServeArgs;
+use sync_server::config::{Database, ServeArgs};
 
 pub const WAIT: Duration = Duration::from_secs(30);
 
-/// A server on port 0 with the demo estate in a fresh data directory.
-pub async fn demo_server() -> (sync_server::Running, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let args = ServeArgs {
-        listen: "127.0.0.1:0".parse().expect("addr"),
-        data: dir.path().to_owned(),
-        app_dir: None,
-        demo: true,
+/// A fresh, empty database for one test: a SQLite file in a temporary directory, or a
+/// new database on the PostgreSQL that `TEST_DATABASE_URL` names (`scripts/test.sh`
+/// starts one with `scripts/postgres.sh`).
+#[derive(Debug)]
+pub struct TestDb {
+    pub database: Database,
+    /// The data directory (SQLite's file, or nothing with PostgreSQL).
+    pub dir: tempfile::TempDir,
+}
+
+impl TestDb {
+    pub fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self {
+            database: Database::SqliteIn(dir.path().to_owned()),
+            dir,
+        }
+    }
+
+    /// `None` (and a line saying so) when no PostgreSQL is configured.
+    pub async fn postgres() -> Option<Self> {
+        let Ok(admin) = std::env::var("TEST_DATABASE_URL") else {
+            eprintln!(
+                "PostgreSQL case skipped: TEST_DATABASE_URL is not set (`bash scripts/postgres.sh` prints one; scripts/test.sh sets it)"
+            );
+            return None;
+        };
+        let name = format!("estate_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = PgConnection::connect(&admin)
+            .await
+            .expect("TEST_DATABASE_URL reaches a PostgreSQL server");
+        sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("creates a test database");
+        let (base, _) = admin.rsplit_once('/').expect("a URL with a database name");
+        Some(Self {
+            database: Database::Url(format!("{base}/{name}")),
+            dir: tempfile::tempdir().expect("temp dir"),
+        })
+    }
+
+    /// Server arguments on port 0 over this database.
+    pub fn args(&self, demo: bool) -> ServeArgs {
+        ServeArgs {
+            listen: "127.0.0.1:0".parse().expect("addr"),
+            data: self.dir.path().to_owned(),
+            database: match &self.database {
+                Database::Url(url) => Some(url.clone()),
+                Database::SqliteIn(_) => None,
+            },
+            app_dir: None,
+            demo,
+        }
+    }
+
+    /// A server on port 0 with the demo estate.
+    pub async fn demo_server(&self) -> sync_server::Running {
+        sync_server::start(&self.args(true))
+            .await
+            .expect("server starts")
+    }
+}
+
+/// Runs an async test body once on SQLite and once on PostgreSQL, as two tests.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::common::TestDb::sqlite()).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(db) = $crate::common::TestDb::postgres().await {
+                    super::$name(db).await;
+                }
+            }
+        }
     };
-    (sync_server::start(&args).await.expect("server starts"), dir)
+}
+
+/// A server on port 0 with the demo estate in a fresh SQLite data directory.
+pub async fn demo_server() -> (sync_server::Running, TestDb) {
+    let db = TestDb::sqlite();
+    (db.demo_server().await, db)
 }
 
 pub fn ws_url(addr: std::net::SocketAddr) -> String {
