@@ -28,7 +28,7 @@ use tower_http::services::{ServeDir, ServeFile};
 
 use crate::config::{Database, ServeArgs};
 use crate::hub::HubHandle;
-use crate::store::{self, Store};
+use crate::store::Store;
 
 /// Shared by every handler.
 #[derive(Debug, Clone)]
