@@ -32,6 +32,8 @@ use crate::records::unit::{Unit, UnitHeader, UnitStatus};
 pub struct Area {
     pub id: String,
     pub name: String,
+    /// The project it belongs to (`P1`).
+    pub project_id: String,
     pub index: DocumentId,
 }
 
@@ -92,6 +94,7 @@ impl Builder {
         self.estate.areas.push(Area {
             id: id.into(),
             name: name.into(),
+            project_id: project_id.into(),
             index,
         });
         Ok(())

@@ -12,10 +12,11 @@ CREATE TABLE chunks (
 
 -- Places and people.
 CREATE TABLE areas (
-    id        TEXT PRIMARY KEY,
-    name      TEXT NOT NULL,
-    project   TEXT NOT NULL,
-    index_doc TEXT NOT NULL
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    project_id   TEXT NOT NULL,
+    project_name TEXT NOT NULL,
+    index_doc    TEXT NOT NULL
 );
 
 CREATE TABLE housekeepers (

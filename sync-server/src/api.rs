@@ -1,20 +1,23 @@
 //! JSON for the app and the office: who works where, and the synced inspections.
 
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use crate::AppState;
+use crate::accounts::{self, AccountError, Session};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/directory", get(directory))
         .route("/api/inspections", get(inspections))
         .route("/api/health", get(|| async { "ok" }))
+        .route("/api/login", post(login))
 }
 
 /// The one error type of the HTTP API: 4xx say what was wrong, 5xx say nothing internal.
@@ -22,8 +25,25 @@ pub fn router() -> Router<AppState> {
 pub enum ApiError {
     #[error("{0}")]
     BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::BadCredentials => ApiError::Unauthorized(e.to_string()),
+            AccountError::Invalid(_) | AccountError::Exists(_) => {
+                ApiError::BadRequest(e.to_string())
+            }
+            AccountError::Database(e) => ApiError::Database(e),
+            AccountError::Hash(why) => ApiError::Internal(why),
+        }
+    }
 }
 
 impl IntoResponse for ApiError {
@@ -34,8 +54,13 @@ impl IntoResponse for ApiError {
                 Json(serde_json::json!({ "error": why })),
             )
                 .into_response(),
-            ApiError::Database(e) => {
-                tracing::error!("database error: {e}");
+            ApiError::Unauthorized(why) => (
+                StatusCode::UNAUTHORIZED,
+                Json(serde_json::json!({ "error": why })),
+            )
+                .into_response(),
+            ApiError::Database(_) | ApiError::Internal(_) => {
+                tracing::error!("{self}");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     Json(serde_json::json!({ "error": "服务器内部错误" })),
@@ -71,7 +96,7 @@ struct Directory {
 
 async fn directory(State(state): State<AppState>) -> Result<Json<Directory>, ApiError> {
     let pool = state.store.pool();
-    let areas = sqlx::query("SELECT id, name, project, index_doc FROM areas ORDER BY id")
+    let areas = sqlx::query("SELECT id, name, project_name, index_doc FROM areas ORDER BY id")
         .fetch_all(pool)
         .await?;
     let project = areas
@@ -167,4 +192,35 @@ async fn inspections(
             })
             .collect(),
     ))
+}
+
+#[derive(Deserialize)]
+struct LoginRequest {
+    username: String,
+    password: String,
+    device_name: String,
+}
+
+/// `POST /api/login`: a new device session for a user with the right password.
+async fn login(
+    State(state): State<AppState>,
+    body: Result<Json<LoginRequest>, JsonRejection>,
+) -> Result<Json<Session>, ApiError> {
+    let Json(request) = body.map_err(|e| {
+        ApiError::BadRequest(format!(
+            "请求须为 JSON：{{\"username\", \"password\", \"device_name\"}}（{}）",
+            e.body_text()
+        ))
+    })?;
+    let session = accounts::login(
+        state.store.pool(),
+        request.username.trim(),
+        &request.password,
+        &request.device_name,
+        crate::now_ms(),
+        state.token_ttl_ms,
+    )
+    .await?;
+    tracing::info!(user = %session.identity.user, device = %session.identity.device, "signed in");
+    Ok(Json(session))
 }

@@ -16,9 +16,12 @@ pub async fn seed(store: &Store, mut estate: Estate, received_at: i64) -> anyhow
     }
     let mut tx = store.begin().await?;
     for area in &estate.areas {
-        sqlx::query("INSERT INTO areas (id, name, project, index_doc) VALUES ($1, $2, $3, $4)")
+        sqlx::query(
+            "INSERT INTO areas (id, name, project_id, project_name, index_doc) VALUES ($1, $2, $3, $4, $5)",
+        )
             .bind(&area.id)
             .bind(&area.name)
+            .bind(&area.project_id)
             .bind(&estate.project)
             .bind(area.index.to_string())
             .execute(&mut *tx)

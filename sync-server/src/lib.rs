@@ -2,6 +2,7 @@
 //!
 //! Layout:
 //! - [`config`] — command line and environment;
+//! - [`accounts`] — users, roles, scopes, devices and their tokens;
 //! - [`store`] — the database: chunks in automerge-repo's layout, places, projections;
 //! - [`hub`] — the one task that owns the engine and orders commit-before-reply;
 //! - [`ws`] — the `/sync` WebSocket sessions;
@@ -10,6 +11,7 @@
 //! - [`demo`] — loads the demo estate;
 //! - [`client`] — a native client replica over a WebSocket (tests, benchmarks, tools).
 
+pub mod accounts;
 pub mod api;
 pub mod client;
 pub mod config;
@@ -35,6 +37,8 @@ use crate::store::Store;
 pub struct AppState {
     pub store: Store,
     pub hub: HubHandle,
+    /// How long a device stays signed in.
+    pub token_ttl_ms: i64,
     /// Flips to true once, when the server is stopping.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -75,7 +79,7 @@ impl Running {
 
 /// Opens the store, seeds the demo if asked, binds, and serves in the background.
 pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
-    let database = args.database();
+    let database = args.db.database();
     let store = Store::open(&database).await?;
     match &database {
         Database::SqliteIn(dir) => {
@@ -95,6 +99,7 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
     let state = AppState {
         store,
         hub,
+        token_ttl_ms: i64::from(args.token_days) * 24 * 3_600_000,
         shutdown: shutdown.clone(),
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;

@@ -37,6 +37,37 @@ impl StaffRole {
             StaffRole::Admin => "管理员",
         }
     }
+
+    /// Every role, in order of reach.
+    pub const ALL: [StaffRole; 4] = [
+        StaffRole::Housekeeper,
+        StaffRole::Supervisor,
+        StaffRole::Office,
+        StaffRole::Admin,
+    ];
+
+    /// The stored name (`housekeeper`, …), as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::Housekeeper => "housekeeper",
+            StaffRole::Supervisor => "supervisor",
+            StaffRole::Office => "office",
+            StaffRole::Admin => "admin",
+        }
+    }
+}
+
+impl std::str::FromStr for StaffRole {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown role {s:?}: use housekeeper, supervisor, office or admin")
+            })
+    }
 }
 
 /// Who is acting: the signed-in user and their role.

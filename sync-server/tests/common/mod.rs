@@ -8,7 +8,7 @@ use estate_core::demo::demo_estate;
 use sqlx::postgres::PgConnection;
 use sqlx::{AssertSqlSafe, Connection};
 use sync_server::client::NativeClient;
-use sync_server::config::{Database, ServeArgs};
+use sync_server::config::{Database, DbArgs, ServeArgs};
 
 pub const WAIT: Duration = Duration::from_secs(30);
 
@@ -56,15 +56,16 @@ impl TestDb {
 
     /// Server arguments on port 0 over this database.
     pub fn args(&self, demo: bool) -> ServeArgs {
-        ServeArgs {
-            listen: "127.0.0.1:0".parse().expect("addr"),
+        let db = DbArgs {
             data: self.dir.path().to_owned(),
             database: match &self.database {
                 Database::Url(url) => Some(url.clone()),
                 Database::SqliteIn(_) => None,
             },
-            app_dir: None,
+        };
+        ServeArgs {
             demo,
+            ..ServeArgs::new("127.0.0.1:0".parse().expect("addr"), db)
         }
     }
 
@@ -123,4 +124,54 @@ pub async fn full_replica(url: &str, name: &str) -> NativeClient {
         .await
         .expect("area arrives");
     client
+}
+
+/// One HTTP request to the server over a real socket: `(status, JSON body)`; a body that
+/// is not JSON comes back as a JSON string.
+pub async fn http(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    use http_body_util::{BodyExt, Full};
+    use hyper::body::Bytes;
+
+    let stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connects");
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .expect("handshake");
+    tokio::spawn(conn);
+    let mut request = hyper::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", addr.to_string());
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let bytes = match body {
+        Some(json) => {
+            request = request.header("content-type", "application/json");
+            Bytes::from(json.to_string())
+        }
+        None => Bytes::new(),
+    };
+    let response = sender
+        .send_request(request.body(Full::new(bytes)).expect("request"))
+        .await
+        .expect("response");
+    let status = response.status().as_u16();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let json = serde_json::from_slice(&body)
+        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&body).into()));
+    (status, json)
 }

@@ -16,7 +16,7 @@ use automerge::{ROOT, ReadDoc, transaction::Transactable};
 use estate_core::DocumentId;
 use estate_core::demo::bench_area;
 use sync_server::client::NativeClient;
-use sync_server::config::{Database, ServeArgs};
+use sync_server::config::{Database, DbArgs, ServeArgs};
 
 const ROOT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
@@ -116,13 +116,13 @@ async fn seeded_server(
     let store = sync_server::store::Store::open(&Database::SqliteIn(dir.path().to_owned())).await?;
     sync_server::demo::seed(&store, estate, sync_server::now_ms()).await?;
     drop(store);
-    let args = ServeArgs {
-        listen: "127.0.0.1:0".parse()?,
-        data: dir.path().to_owned(),
-        database: None,
-        app_dir: None,
-        demo: false,
-    };
+    let args = ServeArgs::new(
+        "127.0.0.1:0".parse()?,
+        DbArgs {
+            data: dir.path().to_owned(),
+            database: None,
+        },
+    );
     Ok((sync_server::start(&args).await?, index, dir))
 }
 

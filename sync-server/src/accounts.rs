@@ -1,0 +1,375 @@
+//! Users, their roles and the areas or projects they work in, and the devices they sign
+//! in on. Passwords are hashed with Argon2id; a device's bearer token is 32 random bytes
+//! that the server keeps only as their SHA-256, so a stolen database signs no one in.
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use estate_core::records::people::StaffRole;
+use rand::RngCore;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyPool, Row};
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// Why an account operation failed. The `Display` texts are shown to people.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// Unknown user or wrong password: the same answer for both.
+    #[error("用户名或密码错误")]
+    BadCredentials,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("用户 {0} 已存在")]
+    Exists(String),
+    #[error("hashing the password failed: {0}")]
+    Hash(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// A user to add.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub id: String,
+    pub name: String,
+    pub role: StaffRole,
+    pub areas: Vec<String>,
+    pub projects: Vec<String>,
+}
+
+/// Who is on the other end of a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Identity {
+    pub user: String,
+    pub name: String,
+    pub role: StaffRole,
+    pub device: String,
+    pub areas: Vec<String>,
+    pub projects: Vec<String>,
+}
+
+/// A signed-in device as the admin lists it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Device {
+    pub id: String,
+    pub user: String,
+    pub name: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub last_seen_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// What a successful sign-in hands the device.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    /// The bearer token; shown once, never stored.
+    pub token: String,
+    pub expires_at: i64,
+    #[serde(flatten)]
+    pub identity: Identity,
+}
+
+/// A PHC string (`$argon2id$v=19$…`) for `password`, with a fresh random salt.
+pub fn hash_password(password: &str) -> Result<String, AccountError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AccountError::Hash(e.to_string()))
+}
+
+/// Whether `password` matches the stored PHC string; false for a malformed one.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|hash| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+    })
+}
+
+/// Runs Argon2 off the async threads: it takes tens of milliseconds on purpose.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(value) => value,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    hex::encode(buf)
+}
+
+fn valid_username(id: &str) -> bool {
+    (2..=64).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Checks `user` against the places the database knows, then stores it.
+pub async fn add_user(
+    pool: &AnyPool,
+    user: &NewUser,
+    password: &str,
+    now: i64,
+) -> Result<(), AccountError> {
+    if !valid_username(&user.id) {
+        return Err(AccountError::Invalid(format!(
+            "用户名 {:?} 无效：2–64 个字母、数字、- _ .",
+            user.id
+        )));
+    }
+    if user.name.trim().is_empty() {
+        return Err(AccountError::Invalid("请填写姓名".into()));
+    }
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AccountError::Invalid(format!(
+            "密码至少 {MIN_PASSWORD_CHARS} 个字符"
+        )));
+    }
+    match user.role {
+        StaffRole::Housekeeper if user.areas.is_empty() => {
+            return Err(AccountError::Invalid("片区管家须指定片区（--area）".into()));
+        }
+        StaffRole::Supervisor if user.projects.is_empty() => {
+            return Err(AccountError::Invalid(
+                "客服主管须指定项目（--project）".into(),
+            ));
+        }
+        _ => {}
+    }
+    for area in &user.areas {
+        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM areas WHERE id = $1")
+            .bind(area)
+            .fetch_one(pool)
+            .await?;
+        if known == 0 {
+            return Err(AccountError::Invalid(format!("没有片区 {area}")));
+        }
+    }
+    for project in &user.projects {
+        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM areas WHERE project_id = $1")
+            .bind(project)
+            .fetch_one(pool)
+            .await?;
+        if known == 0 {
+            return Err(AccountError::Invalid(format!("没有项目 {project}")));
+        }
+    }
+    let password = password.to_owned();
+    let hash = blocking(move || hash_password(&password)).await?;
+    let mut tx = pool.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&user.id)
+    .bind(user.name.trim())
+    .bind(user.role.as_str())
+    .bind(hash)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(AccountError::Exists(user.id.clone()));
+    }
+    let scopes = user
+        .areas
+        .iter()
+        .map(|a| ("area", a))
+        .chain(user.projects.iter().map(|p| ("project", p)));
+    for (kind, scope) in scopes {
+        sqlx::query(
+            "INSERT INTO user_scopes (user_id, kind, scope_id) VALUES ($1, $2, $3)
+             ON CONFLICT (user_id, kind, scope_id) DO NOTHING",
+        )
+        .bind(&user.id)
+        .bind(kind)
+        .bind(scope)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Signs `username` in on a new device named `device_name`; the token lives `ttl_ms`.
+pub async fn login(
+    pool: &AnyPool,
+    username: &str,
+    password: &str,
+    device_name: &str,
+    now: i64,
+    ttl_ms: i64,
+) -> Result<Session, AccountError> {
+    let device_name = device_name.trim();
+    if device_name.is_empty() || device_name.chars().count() > 100 {
+        return Err(AccountError::Invalid("请填写设备名称（100 字以内）".into()));
+    }
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+            .bind(username)
+            .fetch_optional(pool)
+            .await?;
+    let password = password.to_owned();
+    let matches = blocking(move || match stored {
+        Some(stored) => verify_password(&password, &stored),
+        None => {
+            // As slow as a real check, so a wrong name and a wrong password look alike.
+            let _ = hash_password(&password);
+            false
+        }
+    })
+    .await;
+    if !matches {
+        return Err(AccountError::BadCredentials);
+    }
+    let token = random_hex(32);
+    let device = random_hex(8);
+    let expires_at = now + ttl_ms;
+    sqlx::query(
+        "INSERT INTO devices (id, user_id, name, token_hash, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&device)
+    .bind(username)
+    .bind(device_name)
+    .bind(token_hash(&token))
+    .bind(now)
+    .bind(expires_at)
+    .execute(pool)
+    .await?;
+    let identity = identity_of(pool, username, device).await?;
+    Ok(Session {
+        token,
+        expires_at,
+        identity,
+    })
+}
+
+async fn identity_of(pool: &AnyPool, user: &str, device: String) -> sqlx::Result<Identity> {
+    let row = sqlx::query("SELECT name, role FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_one(pool)
+        .await?;
+    let role: String = row.get(1);
+    let scopes = sqlx::query(
+        "SELECT kind, scope_id FROM user_scopes WHERE user_id = $1 ORDER BY kind, scope_id",
+    )
+    .bind(user)
+    .fetch_all(pool)
+    .await?;
+    let of = |kind: &str| -> Vec<String> {
+        scopes
+            .iter()
+            .filter(|r| r.get::<String, _>(0) == kind)
+            .map(|r| r.get(1))
+            .collect()
+    };
+    Ok(Identity {
+        user: user.to_owned(),
+        name: row.get(0),
+        // A role the code no longer knows reaches nothing: the narrowest.
+        role: role.parse().unwrap_or(StaffRole::Housekeeper),
+        device,
+        areas: of("area"),
+        projects: of("project"),
+    })
+}
+
+/// Who holds `token` at `now`: `None` for an unknown, expired or revoked one.
+pub async fn identify(pool: &AnyPool, token: &str, now: i64) -> sqlx::Result<Option<Identity>> {
+    let row = sqlx::query(
+        "SELECT id, user_id FROM devices
+         WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
+    )
+    .bind(token_hash(token))
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let device: String = row.get(0);
+    let user: String = row.get(1);
+    sqlx::query("UPDATE devices SET last_seen_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(&device)
+        .execute(pool)
+        .await?;
+    identity_of(pool, &user, device).await.map(Some)
+}
+
+/// Revokes a device; false when there is no such device or it was revoked already.
+pub async fn revoke_device(pool: &AnyPool, device: &str, now: i64) -> sqlx::Result<bool> {
+    let done =
+        sqlx::query("UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(device)
+            .execute(pool)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Every device, or one user's, newest first.
+pub async fn devices(pool: &AnyPool, user: Option<&str>) -> sqlx::Result<Vec<Device>> {
+    let rows = sqlx::query(
+        "SELECT id, user_id, name, created_at, expires_at, last_seen_at, revoked_at FROM devices
+         WHERE ($1 IS NULL OR user_id = $1) ORDER BY created_at DESC, id",
+    )
+    .bind(user)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Device {
+            id: r.get(0),
+            user: r.get(1),
+            name: r.get(2),
+            created_at: r.get(3),
+            expires_at: r.get(4),
+            last_seen_at: r.get(5),
+            revoked_at: r.get(6),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let stored = hash_password("正确的密码 horse").expect("hashes");
+        assert!(stored.starts_with("$argon2id$"), "{stored}");
+        assert!(verify_password("正确的密码 horse", &stored));
+        assert!(!verify_password("wrong", &stored));
+        assert!(!verify_password("正确的密码 horse", "not a hash"));
+        assert_ne!(
+            stored,
+            hash_password("正确的密码 horse").expect("hashes"),
+            "salted"
+        );
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_hashed() {
+        let a = random_hex(32);
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, random_hex(32));
+        assert_ne!(token_hash(&a), a);
+        assert_eq!(token_hash(&a), token_hash(&a));
+    }
+}
