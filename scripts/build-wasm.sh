@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 out=app/src/wasm
 cargo build -p estate-wasm --target wasm32-unknown-unknown --profile wasm-release
 wasm-bindgen --target web --out-dir "$out" \
-  target/wasm32-unknown-unknown/wasm-release/estate_wasm.wasm
+  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm-release/estate_wasm.wasm"
 (cd app && npx --no-install wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals \
   src/wasm/estate_wasm_bg.wasm -o src/wasm/estate_wasm_bg.wasm)

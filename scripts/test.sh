@@ -23,7 +23,8 @@ TEST_DATABASE_URL="$(bash scripts/postgres.sh)"
 export TEST_DATABASE_URL
 step "cargo test"
 cargo test --workspace
-server="$(pwd)/target/debug/sync-server serve"
+target_dir=$(cd "${CARGO_TARGET_DIR:-target}" && pwd)
+server="$target_dir/debug/sync-server serve"
 step "protocol tests with the JS automerge-repo client"
 (cd tests/js && SYNC_SERVER_CMD="$server" node --test)
 step "browser tests (headless Chromium)"
