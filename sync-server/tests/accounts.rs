@@ -271,40 +271,25 @@ async fn the_admin_cli_adds_a_user_with_the_password_from_stdin(db: TestDb) {
             .expect("writes");
         child.wait_with_output().expect("finishes")
     };
-    let out = run(
-        &[
-            "user",
-            "add",
-            "hk-zhang",
-            "--name",
-            "张敏",
-            "--role",
-            "housekeeper",
-            "--area",
-            "A1",
-        ],
-        "correct horse\n",
-    );
+    let add = [
+        "user",
+        "add",
+        "hk-zhang",
+        "--name",
+        "张敏",
+        "--role",
+        "housekeeper",
+        "--area",
+        "A1",
+    ];
+    let out = run(&add, "correct horse\n");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = run(
-        &[
-            "user",
-            "add",
-            "hk-zhang",
-            "--name",
-            "张敏",
-            "--role",
-            "housekeeper",
-            "--area",
-            "A1",
-        ],
-        "correct horse\n",
-    );
-    assert!(!out.status.success());
+    let out = run(&add, "correct horse\n");
+    assert!(!out.status.success(), "the same user twice");
     assert!(String::from_utf8_lossy(&out.stderr).contains("已存在"));
 
     let session = accounts::login(
