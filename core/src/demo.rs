@@ -54,6 +54,19 @@ pub struct Estate {
     pub docs: Vec<(DocumentId, AutoCommit)>,
 }
 
+impl Estate {
+    /// Every document that is a record, read.
+    pub fn records(&self) -> Result<Vec<(DocumentId, AnyRecord)>, RecordError> {
+        let mut records = Vec::new();
+        for (id, doc) in &self.docs {
+            if let Some(record) = AnyRecord::from_doc(doc)? {
+                records.push((*id, record));
+            }
+        }
+        Ok(records)
+    }
+}
+
 /// A stable document ID derived from a name.
 pub fn stable_id(name: &str) -> DocumentId {
     let digest = Sha256::digest(name.as_bytes());

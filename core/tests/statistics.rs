@@ -2,9 +2,7 @@
 //! statistics must equal a fixture computed by hand (`fixtures/README.md` explains every
 //! figure). The browser test checks the same fixture against the WASM build.
 
-use estate_core::DocumentId;
 use estate_core::demo::{SAMPLE_AS_OF, SAMPLE_MONTH, demo_estate};
-use estate_core::records::any::AnyRecord;
 use estate_core::rules::{Portfolio, Scope, monthly_statistics};
 use estate_core::time::{Month, at_local, parse_date};
 use serde_json::Value;
@@ -26,16 +24,7 @@ fn october_statistics_match_the_hand_computed_fixture() {
     assert_eq!(fixture["month"], SAMPLE_MONTH);
     assert_eq!(fixture["asOf"], SAMPLE_AS_OF);
     let estate = demo_estate().expect("demo estate");
-    let records: Vec<(DocumentId, AnyRecord)> = estate
-        .docs
-        .iter()
-        .filter_map(|(id, doc)| {
-            Some((
-                *id,
-                AnyRecord::from_doc(doc).expect("every demo record reads")?,
-            ))
-        })
-        .collect();
+    let records = estate.records().expect("every demo record reads");
     let portfolio = Portfolio::new(records.iter().map(|(id, r)| (*id, r)));
     let month: Month = SAMPLE_MONTH.parse().expect("month");
     for (name, scope) in [

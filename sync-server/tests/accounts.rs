@@ -22,6 +22,24 @@ fn keeper(id: &str) -> NewUser {
     }
 }
 
+async fn post_login(
+    addr: std::net::SocketAddr,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    http(addr, "POST", "/api/login", &[], Some(body)).await
+}
+
+/// The database with the demo's areas and projects, no server running.
+async fn seeded_store(db: &TestDb) -> sync_server::store::Store {
+    let store = sync_server::store::Store::open(&db.database)
+        .await
+        .expect("store");
+    sync_server::demo::seed(&store, estate_core::demo::demo_estate().expect("demo"), 0)
+        .await
+        .expect("seeded");
+    store
+}
+
 on_both_databases!(a_user_signs_in_and_the_token_identifies_the_device);
 async fn a_user_signs_in_and_the_token_identifies_the_device(db: TestDb) {
     let server = db.demo_server().await;
@@ -33,12 +51,9 @@ async fn a_user_signs_in_and_the_token_identifies_the_device(db: TestDb) {
         .await
         .expect("added");
 
-    let (status, body) = http(
+    let (status, body) = post_login(
         server.addr,
-        "POST",
-        "/api/login",
-        &[],
-        Some(json!({"username": "hk-zhang", "password": "correct horse", "device_name": "张敏的手机"})),
+        json!({"username": "hk-zhang", "password": "correct horse", "device_name": "张敏的手机"}),
     )
     .await;
     assert_eq!(status, 200, "{body}");
@@ -100,22 +115,8 @@ async fn wrong_or_unknown_credentials_and_bad_requests_are_refused_clearly(db: T
     .await
     .expect("added");
     let login = |username: &str, password: &str| json!({"username": username, "password": password, "device_name": "phone"});
-    let (wrong, wrong_body) = http(
-        server.addr,
-        "POST",
-        "/api/login",
-        &[],
-        Some(login("hk-li", "wrong horse")),
-    )
-    .await;
-    let (unknown, unknown_body) = http(
-        server.addr,
-        "POST",
-        "/api/login",
-        &[],
-        Some(login("nobody", "correct horse")),
-    )
-    .await;
+    let (wrong, wrong_body) = post_login(server.addr, login("hk-li", "wrong horse")).await;
+    let (unknown, unknown_body) = post_login(server.addr, login("nobody", "correct horse")).await;
     assert_eq!((wrong, unknown), (401, 401));
     assert_eq!(
         wrong_body, unknown_body,
@@ -123,14 +124,7 @@ async fn wrong_or_unknown_credentials_and_bad_requests_are_refused_clearly(db: T
     );
     assert_eq!(wrong_body["error"], "用户名或密码错误");
 
-    let (status, body) = http(
-        server.addr,
-        "POST",
-        "/api/login",
-        &[],
-        Some(json!({"username": "hk-li"})),
-    )
-    .await;
+    let (status, body) = post_login(server.addr, json!({"username": "hk-li"})).await;
     assert_eq!(status, 400, "{body}");
     assert!(
         body["error"]
@@ -139,12 +133,9 @@ async fn wrong_or_unknown_credentials_and_bad_requests_are_refused_clearly(db: T
             .contains("device_name")
     );
 
-    let (status, body) = http(
+    let (status, body) = post_login(
         server.addr,
-        "POST",
-        "/api/login",
-        &[],
-        Some(json!({"username": "hk-li", "password": "correct horse", "device_name": "  "})),
+        json!({"username": "hk-li", "password": "correct horse", "device_name": "  "}),
     )
     .await;
     assert_eq!(status, 400, "{body}");
@@ -158,12 +149,7 @@ async fn wrong_or_unknown_credentials_and_bad_requests_are_refused_clearly(db: T
 
 on_both_databases!(tokens_expire_and_users_are_checked_before_they_are_stored);
 async fn tokens_expire_and_users_are_checked_before_they_are_stored(db: TestDb) {
-    let store = sync_server::store::Store::open(&db.database)
-        .await
-        .expect("store");
-    sync_server::demo::seed(&store, estate_core::demo::demo_estate().expect("demo"), 0)
-        .await
-        .expect("seeded");
+    let store = seeded_store(&db).await;
     let pool = store.pool();
     accounts::add_user(pool, &keeper("hk-zhang"), "correct horse", 0)
         .await
@@ -245,12 +231,7 @@ async fn tokens_expire_and_users_are_checked_before_they_are_stored(db: TestDb) 
 
 on_both_databases!(the_admin_cli_adds_a_user_with_the_password_from_stdin);
 async fn the_admin_cli_adds_a_user_with_the_password_from_stdin(db: TestDb) {
-    let store = sync_server::store::Store::open(&db.database)
-        .await
-        .expect("store");
-    sync_server::demo::seed(&store, estate_core::demo::demo_estate().expect("demo"), 0)
-        .await
-        .expect("seeded");
+    let store = seeded_store(&db).await;
     let run = |args: &[&str], stdin: &str| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_sync-server"));
         command.args(args).arg("--data").arg(db.dir.path());

@@ -4,7 +4,6 @@
 //! `estate-core`; nothing here decides anything.
 
 use estate_core::engine::{Config, ConnId, Effects, Event, Role};
-use estate_core::records::any::AnyRecord;
 use estate_core::records::inspection::InspectionForm;
 use estate_core::records::{Actor, StaffRole};
 use estate_core::replica::Replica;
@@ -341,12 +340,7 @@ impl FieldReplica {
 #[wasm_bindgen(js_name = sampleStatistics)]
 pub fn sample_statistics(scope: &str, now_ms: f64) -> Result<JsValue, JsError> {
     let estate = estate_core::demo::demo_estate().map_err(js_error)?;
-    let mut records = Vec::new();
-    for (id, doc) in &estate.docs {
-        if let Some(record) = AnyRecord::from_doc(doc).map_err(js_error)? {
-            records.push((*id, record));
-        }
-    }
+    let records = estate.records().map_err(js_error)?;
     let portfolio = Portfolio::new(records.iter().map(|(id, r)| (*id, r)));
     let areas: &[&str] = match scope {
         "P1" => &["A1", "A2"],

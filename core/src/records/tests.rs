@@ -142,44 +142,28 @@ fn renovation_files_follow_the_procedure() {
         "",
         false,
     );
-    check::<Renovation>(
-        &home,
-        &then(vec![
-            book.clone(),
-            (RefundDeposit { amount_yuan: 2000 }, HK, "", false),
-        ]),
-        "验收合格",
+    let minor_faults = (
+        Accept {
+            result: AcceptanceResult::MinorFaults,
+        },
+        HK,
+        "",
+        false,
     );
+    let refund = (RefundDeposit { amount_yuan: 2000 }, HK, "", false);
+    check::<Renovation>(&home, &then(vec![book.clone(), refund.clone()]), "验收合格");
     check::<Renovation>(
         &home,
-        &then(vec![
-            book.clone(),
-            (
-                Accept {
-                    result: AcceptanceResult::MinorFaults,
-                },
-                HK,
-                "",
-                false,
-            ),
-            (RefundDeposit { amount_yuan: 2000 }, HK, "", false),
-        ]),
+        &then(vec![book.clone(), minor_faults.clone(), refund.clone()]),
         "整改完成",
     );
     check::<Renovation>(
         &home,
         &then(vec![
             book.clone(),
-            (
-                Accept {
-                    result: AcceptanceResult::MinorFaults,
-                },
-                HK,
-                "",
-                false,
-            ),
+            minor_faults.clone(),
             (Rectified {}, HK, "", false),
-            (RefundDeposit { amount_yuan: 2000 }, HK, "", false),
+            refund.clone(),
         ]),
         "",
     );

@@ -192,12 +192,7 @@ fn tours(docs: &[(DocumentId, AutoCommit)]) -> Result<Vec<(&'static str, Value)>
 
 fn main() -> Result<()> {
     let estate = demo_estate()?;
-    let mut records = Vec::new();
-    for (id, doc) in &estate.docs {
-        if let Some(record) = AnyRecord::from_doc(doc)? {
-            records.push((*id, record));
-        }
-    }
+    let records = estate.records()?;
     // One array per kind: a single array of the whole union is too much for `tsc`.
     let mut views: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
     let mut entries = Vec::new();
