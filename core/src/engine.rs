@@ -76,10 +76,49 @@ struct Conn {
     remote_storage: Option<String>,
 }
 
+/// Who may see and change which document. The host supplies the rules (the server's
+/// are in `access.rs`); a client's engine lets everything through ([`Open`]).
+pub trait Gate {
+    /// Whether `conn` may see a document that has content. One it may not see is
+    /// answered exactly as one that does not exist.
+    fn may_read(&self, conn: ConnId, doc: &AutoCommit) -> bool;
+
+    /// Whether the changes `conn` just added to `doc` (everything since `before`) stand.
+    /// On refusal they are taken back before anything is written or sent.
+    fn may_write(
+        &mut self,
+        conn: ConnId,
+        document: DocumentId,
+        doc: &mut AutoCommit,
+        before: &[ChangeHash],
+    ) -> Result<(), String>;
+}
+
+/// The gate that lets everything through.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Open;
+
+impl Gate for Open {
+    fn may_read(&self, _: ConnId, _: &AutoCommit) -> bool {
+        true
+    }
+
+    fn may_write(
+        &mut self,
+        _: ConnId,
+        _: DocumentId,
+        _: &mut AutoCommit,
+        _: &[ChangeHash],
+    ) -> Result<(), String> {
+        Ok(())
+    }
+}
+
 /// The engine: all documents and connections of one replica.
 #[derive(Debug)]
-pub struct Engine {
+pub struct Engine<G: Gate = Open> {
     config: Config,
+    gate: G,
     conns: BTreeMap<ConnId, Conn>,
     docs: HashMap<DocumentId, Document>,
     /// Documents with something to write or send at the next flush.
@@ -92,8 +131,15 @@ pub struct Engine {
 
 impl Engine {
     pub fn new(config: Config) -> Self {
+        Self::with_gate(config, Open)
+    }
+}
+
+impl<G: Gate> Engine<G> {
+    pub fn with_gate(config: Config, gate: G) -> Self {
         Self {
             config,
+            gate,
             conns: BTreeMap::new(),
             docs: HashMap::new(),
             dirty: BTreeSet::new(),
@@ -105,6 +151,14 @@ impl Engine {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    pub fn gate(&self) -> &G {
+        &self.gate
+    }
+
+    pub fn gate_mut(&mut self) -> &mut G {
+        &mut self.gate
     }
 
     /// A connection opened. A client starts the handshake.
@@ -355,7 +409,8 @@ impl Engine {
             let Some(peer) = document.peers.get_mut(&conn) else {
                 continue;
             };
-            if role == Role::Server && empty && peer.they_requested {
+            let hidden = !empty && !self.gate.may_read(conn, &loaded.doc);
+            if role == Role::Server && (empty || hidden) && peer.they_requested {
                 if !peer.told_unavailable {
                     peer.told_unavailable = true;
                     let msg = Message::DocUnavailable {
@@ -365,6 +420,9 @@ impl Engine {
                     };
                     self.out.sends.push((conn, msg.encode()));
                 }
+                continue;
+            }
+            if hidden {
                 continue;
             }
             if let Some(sync) = loaded.doc.sync().generate_sync_message(&mut peer.state) {
@@ -459,8 +517,27 @@ impl Engine {
         };
         let peer = document.peers.entry(conn).or_insert_with(PeerSync::default);
         peer.they_requested |= is_request;
-        if let Err(e) = loaded.receive(&mut peer.state, &data) {
-            return self.fail(conn, format!("document {id}: {e}"));
+        if !loaded.is_empty() && !self.gate.may_read(conn, &loaded.doc) {
+            // Answered as if it did not exist: `doc-unavailable`, and nothing applied.
+            peer.they_requested = true;
+            self.dirty.insert(id);
+            return;
+        }
+        let before = loaded.doc.get_heads();
+        match loaded.receive(&mut peer.state, &data) {
+            Err(e) => return self.fail(conn, format!("document {id}: {e}")),
+            Ok(false) => {}
+            Ok(true) => {
+                if let Err(reason) = self.gate.may_write(conn, id, &mut loaded.doc, &before) {
+                    document.peers.remove(&conn);
+                    if loaded.take_back(&before, self.config.actor.as_ref()).is_err() {
+                        // Cannot happen (`before` are the document's own heads); if it
+                        // did, reading it again from storage drops the refused changes.
+                        self.docs.remove(&id);
+                    }
+                    return self.fail(conn, format!("document {id}: refused: {reason}"));
+                }
+            }
         }
         if self.config.role == Role::Client {
             Self::confirm(

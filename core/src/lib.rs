@@ -18,6 +18,7 @@
 //!
 //! Architecture invariant: nothing in this crate performs IO or reads the clock.
 
+pub mod access;
 pub mod demo;
 pub mod engine;
 pub mod ids;
@@ -28,5 +29,5 @@ pub mod rules;
 pub mod storage;
 pub mod time;
 
-pub use engine::{Config, ConnId, Effects, Engine, EngineError, Event, Role};
+pub use engine::{Config, ConnId, Effects, Engine, EngineError, Event, Gate, Open, Role};
 pub use ids::{DocumentId, PeerId};

@@ -127,6 +127,24 @@ impl Loaded {
         true
     }
 
+    /// Takes back every change after `before` (refused ones), keeping the actor.
+    pub fn take_back(
+        &mut self,
+        before: &[ChangeHash],
+        actor: Option<&automerge::ActorId>,
+    ) -> Result<(), automerge::AutomergeError> {
+        let mut doc = if before.is_empty() {
+            AutoCommit::new()
+        } else {
+            self.doc.fork_at(before)?
+        };
+        if let Some(actor) = actor {
+            doc.set_actor(actor.clone());
+        }
+        self.doc = doc;
+        Ok(())
+    }
+
     pub fn is_empty(&mut self) -> bool {
         self.doc.get_heads().is_empty()
     }

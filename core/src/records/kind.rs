@@ -291,7 +291,7 @@ fn action_name(action: &impl Serialize) -> String {
 
 /// The journal's events as stored. If phones made the list concurrently (a record
 /// written before journals existed), every copy is read, so no event is lost.
-fn journal(doc: &AutoCommit) -> Vec<Value> {
+pub(crate) fn journal(doc: &AutoCommit) -> Vec<Value> {
     let Ok(lists) = doc.get_all(ROOT, EVENTS) else {
         return Vec::new();
     };
