@@ -217,8 +217,7 @@ impl Grant {
         let Some(owner) = &delta.owner else {
             return Err("a document must name the area it belongs to (`areaId`)".into());
         };
-        if !delta.created && (delta.header_changed || delta.owner_before.as_ref() != Some(owner))
-        {
+        if !delta.created && (delta.header_changed || delta.owner_before.as_ref() != Some(owner)) {
             return Err("a record's header is fixed once it is made".into());
         }
         if let Some(id) = delta.rewritten.first() {
@@ -263,19 +262,25 @@ impl Grant {
                 "office staff may register tickets, add callbacks and comments and escalate; \
                  they never change a {kind} record"
             )),
-            (role, _) => Err(format!(
-                "a {} may not change this document",
-                role.as_str()
-            )),
+            (role, _) => Err(format!("a {} may not change this document", role.as_str())),
         }
     }
 }
 
-/// One connection's changes that were let in.
+/// Changes one connection sent that were let in, and who sent them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Admitted {
     pub conn: ConnId,
     pub document: DocumentId,
+    pub user: String,
+    pub device: String,
+    /// The document's kind and owner, and whether these changes made it.
+    pub kind: Option<String>,
+    pub owner: Option<Owner>,
+    pub created: bool,
+    /// The types of the journal events the changes added.
+    pub events: Vec<String>,
+    /// Each change's hash and actor (hex).
     pub changes: Vec<(ChangeHash, String)>,
 }
 
@@ -323,7 +328,8 @@ impl Gate for Grants {
             .by_conn
             .get(&conn)
             .ok_or_else(|| "this connection was not signed in".to_owned())?;
-        grant.may_write(&Delta::between(doc, before))?;
+        let delta = Delta::between(doc, before);
+        grant.may_write(&delta)?;
         let changes = doc
             .get_changes_meta(before)
             .iter()
@@ -332,6 +338,12 @@ impl Gate for Grants {
         self.admitted.push(Admitted {
             conn,
             document,
+            user: grant.user.clone(),
+            device: grant.device.clone(),
+            kind: delta.kind,
+            owner: delta.owner,
+            created: delta.created,
+            events: delta.added.into_iter().map(|(kind, _)| kind).collect(),
             changes,
         });
         Ok(())

@@ -530,7 +530,10 @@ impl<G: Gate> Engine<G> {
             Ok(true) => {
                 if let Err(reason) = self.gate.may_write(conn, id, &mut loaded.doc, &before) {
                     document.peers.remove(&conn);
-                    if loaded.take_back(&before, self.config.actor.as_ref()).is_err() {
+                    if loaded
+                        .take_back(&before, self.config.actor.as_ref())
+                        .is_err()
+                    {
                         // Cannot happen (`before` are the document's own heads); if it
                         // did, reading it again from storage drops the refused changes.
                         self.docs.remove(&id);

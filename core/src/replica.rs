@@ -12,7 +12,6 @@ use serde_json::Value;
 
 use crate::engine::{Config, Effects, Engine, EngineError};
 use crate::ids::DocumentId;
-use crate::records::RecordError;
 use crate::records::any::AnyRecord;
 use crate::records::index::{AreaIndex, Entry};
 use crate::records::inspection::{self, Inspection, InspectionForm, InspectionRecord};
@@ -21,6 +20,7 @@ use crate::records::kind::{Kind, Record};
 use crate::records::people::Actor;
 use crate::records::project;
 use crate::records::unit::{self, UnitStatus, natural_key};
+use crate::records::{RecordError, json};
 use crate::rules::{DueWork, MonthlyStatistics, Portfolio, Scope, due_work, monthly_statistics};
 use crate::time::Month;
 
@@ -217,6 +217,11 @@ impl Replica {
         }
         let id = DocumentId::random();
         let entry = record.entry();
+        // Written by a throwaway actor; every change this device sends carries its own.
+        let doc = match self.engine.config().actor.clone() {
+            Some(actor) => json::rewrite(&doc, actor)?,
+            None => doc,
+        };
         self.engine.create(id, doc)?;
         self.engine
             .change(self.index, |doc| AreaIndex::put_entry(doc, id, &entry))??;

@@ -47,6 +47,7 @@ pub struct Identity {
     pub user: String,
     pub name: String,
     pub role: StaffRole,
+    /// The device's ID: 16 hex digits that begin every Automerge actor it writes with.
     pub device: String,
     pub areas: Vec<String>,
     pub projects: Vec<String>,
@@ -205,12 +206,15 @@ pub async fn add_user(
     Ok(())
 }
 
-/// Signs `username` in on a new device named `device_name`; the token lives `ttl_ms`.
+/// Signs `username` in on a device named `device_name` — the same device again when
+/// `again` names one of theirs that was not revoked, else a new one. The token lives
+/// `ttl_ms`.
 pub async fn login(
     pool: &AnyPool,
     username: &str,
     password: &str,
     device_name: &str,
+    again: Option<&str>,
     now: i64,
     ttl_ms: i64,
 ) -> Result<Session, AccountError> {
@@ -237,20 +241,46 @@ pub async fn login(
         return Err(AccountError::BadCredentials);
     }
     let token = random_hex(32);
-    let device = random_hex(8);
     let expires_at = now + ttl_ms;
-    sqlx::query(
-        "INSERT INTO devices (id, user_id, name, token_hash, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(&device)
-    .bind(username)
-    .bind(device_name)
-    .bind(token_hash(&token))
-    .bind(now)
-    .bind(expires_at)
-    .execute(pool)
-    .await?;
+    // Signing in again on the same phone keeps its device, so the edits it made under
+    // that device's actors while signed out still count as its own.
+    let renewed = match again {
+        Some(device) => {
+            sqlx::query(
+                "UPDATE devices SET token_hash = $1, expires_at = $2, name = $3
+             WHERE id = $4 AND user_id = $5 AND revoked_at IS NULL",
+            )
+            .bind(token_hash(&token))
+            .bind(expires_at)
+            .bind(device_name)
+            .bind(device)
+            .bind(username)
+            .execute(pool)
+            .await?
+            .rows_affected()
+                > 0
+        }
+        None => false,
+    };
+    let device = match (renewed, again) {
+        (true, Some(device)) => device.to_owned(),
+        _ => {
+            let device = random_hex(8);
+            sqlx::query(
+                "INSERT INTO devices (id, user_id, name, token_hash, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&device)
+            .bind(username)
+            .bind(device_name)
+            .bind(token_hash(&token))
+            .bind(now)
+            .bind(expires_at)
+            .execute(pool)
+            .await?;
+            device
+        }
+    };
     let identity = identity_of(pool, username, device).await?;
     Ok(Session {
         token,
@@ -290,18 +320,33 @@ async fn identity_of(pool: &AnyPool, user: &str, device: String) -> sqlx::Result
 }
 
 /// Who holds `token` at `now`: `None` for an unknown, expired or revoked one.
-pub async fn identify(pool: &AnyPool, token: &str, now: i64) -> sqlx::Result<Option<Identity>> {
+/// What a bearer token is worth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenCheck {
+    Valid(Identity),
+    /// An admin revoked the device: its local data should go.
+    Revoked,
+    Expired,
+    Unknown,
+}
+
+/// Looks a token up; a valid one also marks its device as seen now.
+pub async fn check_token(pool: &AnyPool, token: &str, now: i64) -> sqlx::Result<TokenCheck> {
     let row = sqlx::query(
-        "SELECT id, user_id FROM devices
-         WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
+        "SELECT id, user_id, expires_at, revoked_at FROM devices WHERE token_hash = $1",
     )
     .bind(token_hash(token))
-    .bind(now)
     .fetch_optional(pool)
     .await?;
     let Some(row) = row else {
-        return Ok(None);
+        return Ok(TokenCheck::Unknown);
     };
+    if row.get::<Option<i64>, _>(3).is_some() {
+        return Ok(TokenCheck::Revoked);
+    }
+    if row.get::<i64, _>(2) <= now {
+        return Ok(TokenCheck::Expired);
+    }
     let device: String = row.get(0);
     let user: String = row.get(1);
     sqlx::query("UPDATE devices SET last_seen_at = $1 WHERE id = $2")
@@ -309,7 +354,17 @@ pub async fn identify(pool: &AnyPool, token: &str, now: i64) -> sqlx::Result<Opt
         .bind(&device)
         .execute(pool)
         .await?;
-    identity_of(pool, &user, device).await.map(Some)
+    identity_of(pool, &user, device)
+        .await
+        .map(TokenCheck::Valid)
+}
+
+/// The identity behind a valid token, if it is one.
+pub async fn identify(pool: &AnyPool, token: &str, now: i64) -> sqlx::Result<Option<Identity>> {
+    Ok(match check_token(pool, token, now).await? {
+        TokenCheck::Valid(identity) => Some(identity),
+        _ => None,
+    })
 }
 
 /// Revokes a device; false when there is no such device or it was revoked already.

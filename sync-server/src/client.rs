@@ -1,11 +1,21 @@
 //! A native client replica: the core's [`Replica`] over a real WebSocket, with storage in
 //! memory. It does exactly what the phone's JS does — carry out the engine's effects in
-//! order — so tests and benchmarks exercise the phone's path without a browser.
+//! order — so tests and benchmarks exercise the phone's path without a browser. It signs
+//! in like a phone: a bearer token, and Automerge actors that start with its device ID.
 
+mod http;
+
+pub use http::{Credentials, request, sign_in};
+
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use automerge::ActorId;
+use rand::RngCore;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
 use estate_core::DocumentId;
-use estate_core::engine::{Config, Effects, Role};
+use estate_core::engine::{Config, Effects, Event, Role};
 use estate_core::replica::Replica;
 use estate_core::storage::{MemoryStore as Memory, apply_in_memory, chunks_in_memory};
 use futures_util::{SinkExt, StreamExt};
@@ -21,6 +31,15 @@ pub struct NativeClient {
     /// Bumps after every batch of work, so waiters re-check their condition.
     progress: watch::Receiver<u64>,
     task: tokio::task::JoinHandle<()>,
+    heard: Arc<Mutex<Heard>>,
+}
+
+/// What the server said besides syncing: documents it does not have (or will not show),
+/// and protocol errors.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Heard {
+    pub unavailable: Vec<DocumentId>,
+    pub errors: Vec<String>,
 }
 
 /// Why the client stopped or an operation failed.
@@ -32,25 +51,57 @@ pub enum ClientError {
     Stopped,
     #[error("timed out after {0:?} waiting for {1}")]
     Timeout(Duration, String),
+    #[error("HTTP: {0}")]
+    Http(String),
 }
 
 impl NativeClient {
-    /// Connects to `ws_url` (`ws://host:port/sync`) as a replica of the area `index`.
+    /// Connects to `ws_url` (`ws://host:port/sync`) with `credentials` (sent as a bearer
+    /// header) as a replica of the area `index`.
     pub async fn connect(
         ws_url: &str,
+        credentials: &Credentials,
         peer_id: &str,
         index: DocumentId,
     ) -> Result<Self, ClientError> {
-        let (socket, _) = tokio_tungstenite::connect_async(ws_url).await?;
-        let replica = Replica::new(Config::new(Role::Client, peer_id), index);
+        let mut request = ws_url.into_client_request()?;
+        let bearer = format!("Bearer {}", credentials.token)
+            .parse()
+            .map_err(|_| ClientError::Http("a token must be plain text".into()))?;
+        request.headers_mut().insert("authorization", bearer);
+        let (socket, _) = tokio_tungstenite::connect_async(request).await?;
+        let mut config = Config::new(Role::Client, peer_id);
+        config.actor = Some(device_actor(&credentials.device));
+        let replica = Replica::new(config, index);
         let (jobs, job_rx) = mpsc::unbounded_channel();
         let (bump, progress) = watch::channel(0);
-        let task = tokio::spawn(run(socket, replica, job_rx, bump));
+        let heard = Arc::new(Mutex::new(Heard::default()));
+        let task = tokio::spawn(run(socket, replica, job_rx, bump, heard.clone()));
         Ok(Self {
             jobs,
             progress,
             task,
+            heard,
         })
+    }
+
+    /// What the server said so far besides syncing.
+    pub fn heard(&self) -> Heard {
+        self.heard.lock().map(|h| h.clone()).unwrap_or_default()
+    }
+
+    /// Waits until what the server said satisfies `condition`.
+    pub async fn wait_heard(
+        &self,
+        what: &str,
+        timeout: Duration,
+        condition: impl Fn(&Heard) -> bool + Send + Sync + Clone + 'static,
+    ) -> Result<(), ClientError> {
+        let heard = self.heard.clone();
+        self.wait_until(what, timeout, move |_| {
+            heard.lock().is_ok_and(|h| condition(&h))
+        })
+        .await
     }
 
     /// Runs `f` on the replica inside the client's task and returns its result.
@@ -104,13 +155,14 @@ async fn run(
     mut replica: Replica,
     mut jobs: mpsc::UnboundedReceiver<Job>,
     bump: watch::Sender<u64>,
+    heard: Arc<Mutex<Heard>>,
 ) {
     const CONN: u64 = 1;
     let (mut sink, mut stream) = socket.split();
     let mut memory = Memory::new();
     replica.engine().connect(CONN, crate::now_ms() as u64);
     loop {
-        if !settle(&mut replica, &mut memory, &mut sink).await {
+        if !settle(&mut replica, &mut memory, &mut sink, &heard).await {
             break;
         }
         tokio::select! {
@@ -122,7 +174,7 @@ async fn run(
                         replica.engine().receive(CONN, &more, crate::now_ms() as u64);
                     }
                     // Only the network moves a waiter's condition; local jobs answer directly.
-                    if !settle(&mut replica, &mut memory, &mut sink).await {
+                    if !settle(&mut replica, &mut memory, &mut sink, &heard).await {
                         break;
                     }
                     bump.send_modify(|n| *n += 1);
@@ -145,7 +197,12 @@ async fn run(
 }
 
 /// Flushes until quiet: storage first, then loads, then frames. False if the socket died.
-async fn settle<S>(replica: &mut Replica, memory: &mut Memory, sink: &mut S) -> bool
+async fn settle<S>(
+    replica: &mut Replica,
+    memory: &mut Memory,
+    sink: &mut S,
+    heard: &Mutex<Heard>,
+) -> bool
 where
     S: futures_util::Sink<Message> + Unpin,
 {
@@ -155,8 +212,17 @@ where
             loads,
             sends,
             closes,
-            ..
+            events,
         } = replica.flush();
+        if let Ok(mut heard) = heard.lock() {
+            for event in events {
+                match event {
+                    Event::DocUnavailable { document, .. } => heard.unavailable.push(document),
+                    Event::PeerError { message, .. } => heard.errors.push(message),
+                    _ => {}
+                }
+            }
+        }
         apply_in_memory(memory, storage);
         for id in &loads {
             let chunks = chunks_in_memory(memory, *id);
@@ -174,4 +240,14 @@ where
             return true;
         }
     }
+}
+
+/// A fresh actor for this replica: the device ID, then 8 random bytes so two replicas on
+/// one device never share an actor.
+pub fn device_actor(device: &str) -> ActorId {
+    let mut bytes = hex::decode(device).unwrap_or_default();
+    let mut tail = [0u8; 8];
+    rand::rng().fill_bytes(&mut tail);
+    bytes.extend_from_slice(&tail);
+    ActorId::from(bytes)
 }

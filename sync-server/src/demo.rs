@@ -1,12 +1,69 @@
 //! Loads a generated estate into an empty database: areas, housekeepers, every document
-//! as a snapshot, and the projections.
+//! as a snapshot, the projections, and demo accounts (password [`DEMO_PASSWORD`]).
 
 use estate_core::demo::Estate;
 
-use crate::projection;
-use crate::store::{self, Store};
+use estate_core::access::Owner;
+use estate_core::records::kind_of;
 
-/// Stores the estate unless its areas are already there. Returns whether it wrote.
+use estate_core::records::people::StaffRole;
+
+use crate::accounts::{self, NewUser};
+use crate::store::{self, Store};
+use crate::{audit, projection};
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "demo1234";
+
+/// The demo's accounts: each area's housekeeper, a supervisor of the project, one office
+/// clerk and an admin.
+pub fn demo_users(estate: &Estate) -> Vec<NewUser> {
+    let user = |id: &str, name: &str, role, areas: Vec<String>, projects: Vec<String>| NewUser {
+        id: id.into(),
+        name: name.into(),
+        role,
+        areas,
+        projects,
+    };
+    let project: Vec<String> = estate
+        .areas
+        .iter()
+        .map(|a| a.project_id.clone())
+        .take(1)
+        .collect();
+    let mut users: Vec<NewUser> = estate
+        .housekeepers
+        .iter()
+        .map(|k| {
+            user(
+                &k.id,
+                &k.name,
+                StaffRole::Housekeeper,
+                vec![k.area_id.clone()],
+                vec![],
+            )
+        })
+        .collect();
+    users.push(user(
+        "sup-wang",
+        "王主管",
+        StaffRole::Supervisor,
+        vec![],
+        project,
+    ));
+    users.push(user(
+        "office-chen",
+        "陈客服",
+        StaffRole::Office,
+        vec![],
+        vec![],
+    ));
+    users.push(user("admin", "管理员", StaffRole::Admin, vec![], vec![]));
+    users
+}
+
+/// Stores the estate and its accounts unless its areas are already there. Returns
+/// whether it wrote.
 pub async fn seed(store: &Store, mut estate: Estate, received_at: i64) -> anyhow::Result<bool> {
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM areas")
         .fetch_one(store.pool())
@@ -37,8 +94,22 @@ pub async fn seed(store: &Store, mut estate: Estate, received_at: i64) -> anyhow
     }
     for (id, doc) in &mut estate.docs {
         store::put_snapshot(&mut tx, *id, doc).await?;
+        let kind = kind_of(doc).unwrap_or_default();
+        let owner = Owner::of_doc(doc);
+        audit::first_seen(
+            &mut tx,
+            &id.to_string(),
+            &kind,
+            owner.as_ref(),
+            received_at,
+            None,
+        )
+        .await?;
         projection::project(&mut tx, *id, doc, received_at).await?;
     }
     tx.commit().await?;
+    for user in demo_users(&estate) {
+        accounts::add_user(store.pool(), &user, DEMO_PASSWORD, received_at).await?;
+    }
     Ok(true)
 }

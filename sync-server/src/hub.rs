@@ -6,11 +6,12 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use estate_core::access::{Grant, Grants};
 use estate_core::engine::{Config, ConnId, Effects, Engine, Event, Role};
 use tokio::sync::{mpsc, watch};
 
-use crate::projection;
 use crate::store::{self, Store};
+use crate::{audit, projection};
 
 /// Frames for one connection, handed over one flush at a time.
 pub type Outbox = mpsc::Sender<Outbound>;
@@ -25,9 +26,19 @@ pub enum Outbound {
 /// What connections tell the hub.
 #[derive(Debug)]
 pub enum Inbound {
-    Connect { conn: ConnId, outbox: Outbox },
-    Frame { conn: ConnId, frame: Vec<u8> },
-    Disconnect { conn: ConnId },
+    /// A signed-in connection and what it may reach.
+    Connect {
+        conn: ConnId,
+        outbox: Outbox,
+        grant: Grant,
+    },
+    Frame {
+        conn: ConnId,
+        frame: Vec<u8>,
+    },
+    Disconnect {
+        conn: ConnId,
+    },
 }
 
 /// The handle connections use to reach the hub.
@@ -72,7 +83,7 @@ pub fn spawn(
     };
     let task = tokio::spawn(async move {
         let mut hub = Hub {
-            engine: Engine::new(Config::new(Role::Server, peer_id)),
+            engine: Engine::with_gate(Config::new(Role::Server, peer_id), Grants::default()),
             store,
             outboxes: Default::default(),
         };
@@ -106,7 +117,7 @@ pub fn spawn(
 }
 
 struct Hub {
-    engine: Engine,
+    engine: Engine<Grants>,
     store: Store,
     outboxes: std::collections::HashMap<ConnId, Outbox>,
 }
@@ -115,13 +126,19 @@ impl Hub {
     fn accept(&mut self, input: Inbound) {
         let now = now_ms();
         match input {
-            Inbound::Connect { conn, outbox } => {
+            Inbound::Connect {
+                conn,
+                outbox,
+                grant,
+            } => {
                 self.outboxes.insert(conn, outbox);
+                self.engine.gate_mut().insert(conn, grant);
                 self.engine.connect(conn, now);
             }
             Inbound::Frame { conn, frame } => self.engine.receive(conn, &frame, now),
             Inbound::Disconnect { conn } => {
                 self.outboxes.remove(&conn);
+                self.engine.gate_mut().remove(conn);
                 self.engine.disconnect(conn);
             }
         }
@@ -148,8 +165,10 @@ impl Hub {
             return Ok(());
         }
         let received_at = now_ms() as i64;
+        let admitted = self.engine.gate_mut().take_admitted();
         let mut tx = self.store.begin().await?;
         store::apply(&mut tx, &effects.storage).await?;
+        audit::record(&mut tx, &admitted, received_at).await?;
         let changed = effects.events.iter().filter_map(|e| match e {
             Event::DocChanged { document } => Some(*document),
             _ => None,

@@ -3,6 +3,8 @@
 //! Layout:
 //! - [`config`] — command line and environment;
 //! - [`accounts`] — users, roles, scopes, devices and their tokens;
+//! - [`access`] — signing requests in and resolving what the caller may reach;
+//! - [`audit`] — each document's owner as first seen, and who sent every change;
 //! - [`store`] — the database: chunks in automerge-repo's layout, places, projections;
 //! - [`hub`] — the one task that owns the engine and orders commit-before-reply;
 //! - [`ws`] — the `/sync` WebSocket sessions;
@@ -11,8 +13,10 @@
 //! - [`demo`] — loads the demo estate;
 //! - [`client`] — a native client replica over a WebSocket (tests, benchmarks, tools).
 
+pub mod access;
 pub mod accounts;
 pub mod api;
+pub mod audit;
 pub mod client;
 pub mod config;
 pub mod demo;
@@ -88,7 +92,11 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
         Database::Url(url) => tracing::info!("database: {}", store::redact(url)),
     }
     if args.demo && demo::seed(&store, estate_core::demo::demo_estate()?, now_ms()).await? {
-        tracing::info!("demo estate loaded");
+        tracing::info!(
+            "demo estate loaded; accounts hk-zhang, hk-li (片区管家), sup-wang (客服主管), \
+             office-chen (客服组), admin — password {}",
+            demo::DEMO_PASSWORD
+        );
     }
     let (stop, shutdown) = watch::channel(false);
     let (hub, hub_task) = hub::spawn(

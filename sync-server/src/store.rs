@@ -108,10 +108,9 @@ impl Store {
         let mut found: std::collections::HashMap<DocumentId, Vec<(StorageKey, Vec<u8>)>> =
             docs.iter().map(|d| (*d, Vec::new())).collect();
         for batch in docs.chunks(LOAD_BATCH) {
-            let marks: Vec<String> = (1..=batch.len()).map(|n| format!("${n}")).collect();
             let sql = format!(
                 "SELECT doc_id, kind, name, data FROM chunks WHERE doc_id IN ({})",
-                marks.join(", ")
+                marks(1, batch.len())
             );
             // Only numbered markers are spliced in; the IDs travel as bound values.
             let mut query = sqlx::query(AssertSqlSafe(sql));
@@ -220,4 +219,13 @@ mod tests {
         assert!(text.contains("postgres://"), "{text}");
         assert!(!text.contains("pw"), "{text}");
     }
+}
+
+/// Numbered markers `$from, …` for `n` values bound in an `IN (…)` list. Only markers are
+/// ever spliced into SQL; the values travel bound.
+pub fn marks(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|k| format!("${k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

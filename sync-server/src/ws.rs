@@ -10,22 +10,34 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 
 use crate::AppState;
+use crate::access::Signed;
 use crate::hub::{Inbound, OUTBOX_DEPTH, Outbound};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/sync", get(upgrade))
 }
 
-async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Response {
+/// Signs the caller in before upgrading: no token, a wrong, expired or revoked one is
+/// answered 401 and nothing else happens.
+async fn upgrade(State(state): State<AppState>, signed: Signed, ws: WebSocketUpgrade) -> Response {
+    tracing::debug!(user = %signed.identity.user, device = %signed.identity.device, "sync connection");
     ws.max_message_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| session(state, socket))
+        .on_upgrade(move |socket| session(state, signed, socket))
 }
 
-async fn session(state: AppState, socket: WebSocket) {
+async fn session(state: AppState, signed: Signed, socket: WebSocket) {
     let hub = state.hub.clone();
     let conn = hub.next_conn();
     let (outbox, mut outbound) = mpsc::channel(OUTBOX_DEPTH);
-    if !hub.send(Inbound::Connect { conn, outbox }).await {
+    let grant = signed.grant;
+    if !hub
+        .send(Inbound::Connect {
+            conn,
+            outbox,
+            grant,
+        })
+        .await
+    {
         return;
     }
     let (mut sink, mut stream) = socket.split();

@@ -47,17 +47,17 @@ async fn a_user_signs_in_and_the_token_identifies_the_device(db: TestDb) {
         .await
         .expect("store");
     let now = sync_server::now_ms();
-    accounts::add_user(store.pool(), &keeper("hk-zhang"), "correct horse", now)
+    accounts::add_user(store.pool(), &keeper("hk-zhou"), "correct horse", now)
         .await
         .expect("added");
 
     let (status, body) = post_login(
         server.addr,
-        json!({"username": "hk-zhang", "password": "correct horse", "device_name": "张敏的手机"}),
+        json!({"username": "hk-zhou", "password": "correct horse", "device_name": "张敏的手机"}),
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["user"], "hk-zhang");
+    assert_eq!(body["user"], "hk-zhou");
     assert_eq!(body["role"], "housekeeper");
     assert_eq!(body["areas"], json!(["A1"]));
     let token = body["token"].as_str().expect("a token").to_owned();
@@ -76,7 +76,7 @@ async fn a_user_signs_in_and_the_token_identifies_the_device(db: TestDb) {
         .await
         .expect("query")
         .expect("the token is valid");
-    assert_eq!(who.user, "hk-zhang");
+    assert_eq!(who.user, "hk-zhou");
     assert_eq!(who.device, body["device"]);
 
     // Revoked: the token stops working.
@@ -108,14 +108,14 @@ async fn wrong_or_unknown_credentials_and_bad_requests_are_refused_clearly(db: T
         .expect("store");
     accounts::add_user(
         store.pool(),
-        &keeper("hk-li"),
+        &keeper("hk-lu"),
         "correct horse",
         sync_server::now_ms(),
     )
     .await
     .expect("added");
     let login = |username: &str, password: &str| json!({"username": username, "password": password, "device_name": "phone"});
-    let (wrong, wrong_body) = post_login(server.addr, login("hk-li", "wrong horse")).await;
+    let (wrong, wrong_body) = post_login(server.addr, login("hk-lu", "wrong horse")).await;
     let (unknown, unknown_body) = post_login(server.addr, login("nobody", "correct horse")).await;
     assert_eq!((wrong, unknown), (401, 401));
     assert_eq!(
@@ -124,7 +124,7 @@ async fn wrong_or_unknown_credentials_and_bad_requests_are_refused_clearly(db: T
     );
     assert_eq!(wrong_body["error"], "用户名或密码错误");
 
-    let (status, body) = post_login(server.addr, json!({"username": "hk-li"})).await;
+    let (status, body) = post_login(server.addr, json!({"username": "hk-lu"})).await;
     assert_eq!(status, 400, "{body}");
     assert!(
         body["error"]
@@ -135,7 +135,7 @@ async fn wrong_or_unknown_credentials_and_bad_requests_are_refused_clearly(db: T
 
     let (status, body) = post_login(
         server.addr,
-        json!({"username": "hk-li", "password": "correct horse", "device_name": "  "}),
+        json!({"username": "hk-lu", "password": "correct horse", "device_name": "  "}),
     )
     .await;
     assert_eq!(status, 400, "{body}");
@@ -151,12 +151,20 @@ on_both_databases!(tokens_expire_and_users_are_checked_before_they_are_stored);
 async fn tokens_expire_and_users_are_checked_before_they_are_stored(db: TestDb) {
     let store = seeded_store(&db).await;
     let pool = store.pool();
-    accounts::add_user(pool, &keeper("hk-zhang"), "correct horse", 0)
+    accounts::add_user(pool, &keeper("hk-zhou"), "correct horse", 0)
         .await
         .expect("added");
-    let session = accounts::login(pool, "hk-zhang", "correct horse", "phone", 1_000, 60_000)
-        .await
-        .expect("signs in");
+    let session = accounts::login(
+        pool,
+        "hk-zhou",
+        "correct horse",
+        "phone",
+        None,
+        1_000,
+        60_000,
+    )
+    .await
+    .expect("signs in");
     assert!(
         accounts::identify(pool, &session.token, 60_999)
             .await
@@ -179,7 +187,7 @@ async fn tokens_expire_and_users_are_checked_before_they_are_stored(db: TestDb) 
     );
 
     let refused = [
-        (keeper("hk-zhang"), "correct horse", "已存在"),
+        (keeper("hk-zhou"), "correct horse", "已存在"),
         (keeper("x"), "correct horse", "用户名"),
         (keeper("hk-wang"), "short", "密码至少"),
         (
@@ -202,7 +210,7 @@ async fn tokens_expire_and_users_are_checked_before_they_are_stored(db: TestDb) 
             NewUser {
                 role: StaffRole::Supervisor,
                 areas: Vec::new(),
-                ..keeper("sup-wang")
+                ..keeper("sup-liu")
             },
             "correct horse",
             "须指定项目",
@@ -222,7 +230,7 @@ async fn tokens_expire_and_users_are_checked_before_they_are_stored(db: TestDb) 
         role: StaffRole::Supervisor,
         areas: Vec::new(),
         projects: vec!["P1".into()],
-        ..keeper("sup-wang")
+        ..keeper("sup-liu")
     };
     accounts::add_user(pool, &supervisor, "correct horse", 0)
         .await
@@ -255,7 +263,7 @@ async fn the_admin_cli_adds_a_user_with_the_password_from_stdin(db: TestDb) {
     let add = [
         "user",
         "add",
-        "hk-zhang",
+        "hk-zhou",
         "--name",
         "张敏",
         "--role",
@@ -275,15 +283,16 @@ async fn the_admin_cli_adds_a_user_with_the_password_from_stdin(db: TestDb) {
 
     let session = accounts::login(
         store.pool(),
-        "hk-zhang",
+        "hk-zhou",
         "correct horse",
         "phone",
+        None,
         0,
         60_000,
     )
     .await
     .expect("the password from stdin works");
-    let out = run(&["device", "list", "--user", "hk-zhang"], "");
+    let out = run(&["device", "list", "--user", "hk-zhou"], "");
     assert!(String::from_utf8_lossy(&out.stdout).contains(&session.identity.device));
     let out = run(&["device", "revoke", &session.identity.device], "");
     assert!(

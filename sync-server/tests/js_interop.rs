@@ -6,11 +6,17 @@ mod common;
 use std::process::Command;
 
 use automerge::ReadDoc;
-use common::{WAIT, area_one, demo_server, full_replica, ws_url};
+use common::{WAIT, area_one, connect, demo_server, full_replica, sign_in, ws_url};
 use estate_core::DocumentId;
 use estate_core::records::inspection::InspectionForm;
 use estate_core::time::Month;
-use sync_server::client::NativeClient;
+
+/// The sync URL with a fresh device token of hk-zhang, as a browser or the JS client
+/// passes it.
+async fn signed_url(addr: std::net::SocketAddr) -> String {
+    let token = sign_in(addr, "hk-zhang").await.token;
+    format!("{}?token={token}", ws_url(addr))
+}
 
 fn node(script: &str, args: &[&str]) -> serde_json::Value {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/js");
@@ -31,8 +37,8 @@ fn node(script: &str, args: &[&str]) -> serde_json::Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_js_client_reads_an_inspection_made_by_our_client() {
     let (server, _dir) = demo_server().await;
-    let url = ws_url(server.addr);
-    let phone = full_replica(&url, "phone").await;
+    let phone = full_replica(server.addr, "phone").await;
+    let url = signed_url(server.addr).await;
     let id = phone
         .with(|r| {
             let now = sync_server::now_ms();
@@ -66,15 +72,16 @@ async fn the_js_client_reads_an_inspection_made_by_our_client() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn our_client_reads_a_document_made_by_the_js_client() {
     let (server, _dir) = demo_server().await;
-    let url = ws_url(server.addr);
+    let url = signed_url(server.addr).await;
     let made = node(
         "interop/create.mjs",
-        &[&url, r#"{"kind":"note","text":"电梯异响","floor":12}"#],
+        &[
+            &url,
+            r#"{"kind":"note","areaId":"A1","text":"电梯异响","floor":12}"#,
+        ],
     );
     let id = DocumentId::from_url(made["url"].as_str().expect("url")).expect("valid automerge URL");
-    let client = NativeClient::connect(&url, "reader", area_one())
-        .await
-        .expect("connects");
+    let client = connect(server.addr, "hk-zhang", "reader", area_one()).await;
     client
         .with(move |r| r.engine().want(id))
         .await

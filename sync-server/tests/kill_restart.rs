@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{TestDb, WAIT, area_one, full_replica};
+use common::{TestDb, WAIT, area_one, connect, full_replica};
 use estate_core::DocumentId;
 use estate_core::records::inspection::{Inspection, InspectionForm};
 use estate_core::time::Month;
@@ -15,7 +15,7 @@ use sync_server::client::NativeClient;
 use sync_server::config::Database;
 
 /// The real server binary on port 0 over `db`; returns the child and its WebSocket URL.
-fn spawn_server(db: &TestDb) -> (Child, String) {
+fn spawn_server(db: &TestDb) -> (Child, std::net::SocketAddr) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_sync-server"));
     command
         .args(["serve", "--listen", "127.0.0.1:0", "--demo", "--data"])
@@ -37,7 +37,7 @@ fn spawn_server(db: &TestDb) -> (Child, String) {
         .strip_prefix("listening on http://")
         .expect("listening line")
         .to_owned();
-    (child, format!("ws://{addr}/sync"))
+    (child, addr.parse().expect("an address"))
 }
 
 async fn record(client: &NativeClient, marker: String) -> DocumentId {
@@ -60,8 +60,8 @@ async fn record(client: &NativeClient, marker: String) -> DocumentId {
 
 on_both_databases!(nothing_acknowledged_is_lost_when_the_server_is_killed);
 async fn nothing_acknowledged_is_lost_when_the_server_is_killed(db: TestDb) {
-    let (mut server, url) = spawn_server(&db);
-    let phone = full_replica(&url, "phone-a").await;
+    let (mut server, addr) = spawn_server(&db);
+    let phone = full_replica(addr, "phone-a").await;
 
     let mut made = Vec::new();
     for n in 0..5 {
@@ -106,10 +106,8 @@ async fn nothing_acknowledged_is_lost_when_the_server_is_killed(db: TestDb) {
     );
     phone.close();
 
-    let (mut server, url) = spawn_server(&db);
-    let checker = NativeClient::connect(&url, "checker", area_one())
-        .await
-        .expect("connects");
+    let (mut server, addr) = spawn_server(&db);
+    let checker = connect(addr, "hk-zhang", "checker", area_one()).await;
     let expected = acknowledged.clone();
     checker
         .with(move |r| {

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{TestDb, WAIT, full_replica, ws_url};
+use common::{TestDb, WAIT, connect, full_replica, sign_in, ws_url};
 use estate_core::records::inspection::{Condition, InspectionForm};
 use estate_core::time::Month;
 use futures_util::{SinkExt, StreamExt};
@@ -12,9 +12,8 @@ use tokio_tungstenite::tungstenite::Message;
 on_both_databases!(an_inspection_on_one_phone_reaches_the_other_phone_and_the_office);
 async fn an_inspection_on_one_phone_reaches_the_other_phone_and_the_office(db: TestDb) {
     let server = db.demo_server().await;
-    let url = ws_url(server.addr);
-    let phone_a = full_replica(&url, "phone-a").await;
-    let phone_b = full_replica(&url, "phone-b").await;
+    let phone_a = full_replica(server.addr, "phone-a").await;
+    let phone_b = full_replica(server.addr, "phone-b").await;
     let now = sync_server::now_ms();
 
     let (unit, inspection) = phone_a
@@ -80,7 +79,8 @@ async fn an_inspection_on_one_phone_reaches_the_other_phone_and_the_office(db: T
 on_both_databases!(malformed_frames_close_only_the_offending_connection);
 async fn malformed_frames_close_only_the_offending_connection(db: TestDb) {
     let server = db.demo_server().await;
-    let url = ws_url(server.addr);
+    let token = sign_in(server.addr, "hk-zhang").await.token;
+    let url = format!("{}?token={token}", ws_url(server.addr));
     let (mut bad, _) = tokio_tungstenite::connect_async(&url)
         .await
         .expect("connects");
@@ -97,7 +97,7 @@ async fn malformed_frames_close_only_the_offending_connection(db: TestDb) {
     }
     assert!(got_error, "the server explains why it closes");
     // Everyone else is unaffected.
-    let phone = full_replica(&url, "phone-after-garbage").await;
+    let phone = full_replica(server.addr, "phone-after-garbage").await;
     assert!(
         phone
             .with(|r| r.index().map(|i| i.entries.len()))
@@ -112,29 +112,28 @@ async fn malformed_frames_close_only_the_offending_connection(db: TestDb) {
 on_both_databases!(a_request_for_an_unknown_document_is_answered_unavailable);
 async fn a_request_for_an_unknown_document_is_answered_unavailable(db: TestDb) {
     let server = db.demo_server().await;
-    let url = ws_url(server.addr);
     let unknown = estate_core::DocumentId::from_bytes([42; 16]);
-    let client = sync_server::client::NativeClient::connect(&url, "phone", unknown)
+    let client = connect(server.addr, "hk-zhang", "phone", unknown).await;
+    // The server says so, and the connection lives on.
+    client
+        .wait_until("the server's answer", WAIT, |r| {
+            r.engine().ready_conns().count() == 1
+        })
         .await
-        .expect("connects");
-    // Nothing arrives, nothing breaks: the index stays missing and the connection lives.
-    let err = client
-        .wait_until(
-            "an index that does not exist",
-            std::time::Duration::from_millis(500),
-            |r| r.index().is_ok(),
-        )
-        .await;
-    assert!(matches!(
-        err,
-        Err(sync_server::client::ClientError::Timeout(..))
-    ));
-    assert!(
+        .expect("connected");
+    client
+        .wait_heard("doc-unavailable", WAIT, move |h| {
+            h.unavailable.contains(&unknown)
+        })
+        .await
+        .expect("told the document is unavailable");
+    assert!(client.with(|r| r.index().is_err()).await.expect("alive"));
+    assert_eq!(
         client
             .with(|r| r.engine().ready_conns().count())
             .await
-            .expect("alive")
-            == 1
+            .expect("alive"),
+        1
     );
     server.stop().await.expect("stops cleanly");
 }

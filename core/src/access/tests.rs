@@ -148,7 +148,10 @@ fn office_staff_register_tickets_and_call_back_but_never_touch_field_records() {
     }
     let before = ticket.get_heads();
     append(&mut ticket, DESK, "d-9", "close", "desk");
-    assert!(judge(&desk, &mut ticket, &before).is_err(), "closing is the field's");
+    assert!(
+        judge(&desk, &mut ticket, &before).is_err(),
+        "closing is the field's"
+    );
 
     let mut inspection = record("vacant-inspection", "A", PHONE_A);
     let before = inspection.get_heads();
@@ -238,12 +241,24 @@ fn the_engine_hides_other_areas_and_takes_back_refused_changes() {
         .create(in_b, record("unit", "B", PHONE_B))
         .expect("create");
     assert!(net.settle().is_empty());
-    assert!(!net.server.doc_mut(in_b).expect("held").get_heads().is_empty());
+    assert!(
+        !net.server
+            .doc_mut(in_b)
+            .expect("held")
+            .get_heads()
+            .is_empty()
+    );
 
     // Phone A asks for B's document: told it is unavailable, given nothing.
     net.phones[0].want(in_b);
     assert!(net.settle().is_empty());
-    assert!(net.phones[0].doc_mut(in_b).expect("slot").get_heads().is_empty());
+    assert!(
+        net.phones[0]
+            .doc_mut(in_b)
+            .expect("slot")
+            .get_heads()
+            .is_empty()
+    );
 
     // Phone A makes a record in area B: refused with an error, and the server keeps nothing.
     let forged = DocumentId::from_bytes([3; 16]);

@@ -20,6 +20,18 @@ pub fn read_root(doc: &impl ReadDoc) -> Value {
     read_object(doc, &automerge::ROOT, ObjType::Map)
 }
 
+/// The same content written afresh by `actor`: a record made by a throwaway actor,
+/// before anyone has seen it, becomes this device's own.
+pub fn rewrite(doc: &AutoCommit, actor: automerge::ActorId) -> Result<AutoCommit, RecordError> {
+    let mut fresh = AutoCommit::new().with_actor(actor);
+    if let Value::Object(fields) = read_root(doc) {
+        for (key, value) in &fields {
+            put(&mut fresh, &automerge::ROOT, key, value)?;
+        }
+    }
+    Ok(fresh)
+}
+
 /// One property of the root, if present.
 pub fn read_prop(doc: &impl ReadDoc, key: &str) -> Option<Value> {
     match doc.get(automerge::ROOT, key).ok().flatten()? {

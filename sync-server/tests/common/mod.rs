@@ -1,14 +1,16 @@
 //! Helpers shared by the server's integration tests.
 #![allow(dead_code)]
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use estate_core::DocumentId;
 use estate_core::demo::demo_estate;
 use sqlx::postgres::PgConnection;
 use sqlx::{AssertSqlSafe, Connection};
-use sync_server::client::NativeClient;
+use sync_server::client::{self, Credentials, NativeClient};
 use sync_server::config::{Database, DbArgs, ServeArgs};
+use sync_server::demo::DEMO_PASSWORD;
 
 pub const WAIT: Duration = Duration::from_secs(30);
 
@@ -103,7 +105,7 @@ pub async fn demo_server() -> (sync_server::Running, TestDb) {
     (db.demo_server().await, db)
 }
 
-pub fn ws_url(addr: std::net::SocketAddr) -> String {
+pub fn ws_url(addr: SocketAddr) -> String {
     format!("ws://{addr}/sync")
 }
 
@@ -112,11 +114,24 @@ pub fn area_one() -> DocumentId {
     demo_estate().expect("demo").areas[0].index
 }
 
-/// A client that holds the whole of area A1.
-pub async fn full_replica(url: &str, name: &str) -> NativeClient {
-    let client = NativeClient::connect(url, name, area_one())
+/// Signs a demo user in as a new device.
+pub async fn sign_in(addr: SocketAddr, user: &str) -> Credentials {
+    client::sign_in(addr, user, DEMO_PASSWORD, "测试手机")
         .await
-        .expect("connects");
+        .expect("demo user signs in")
+}
+
+/// A client signed in as `user` replicating the area whose index is `index`.
+pub async fn connect(addr: SocketAddr, user: &str, name: &str, index: DocumentId) -> NativeClient {
+    let credentials = sign_in(addr, user).await;
+    NativeClient::connect(&ws_url(addr), &credentials, name, index)
+        .await
+        .expect("connects")
+}
+
+/// A client of area A1's housekeeper (hk-zhang) that holds the whole area.
+pub async fn full_replica(addr: SocketAddr, name: &str) -> NativeClient {
+    let client = connect(addr, "hk-zhang", name, area_one()).await;
     client
         .wait_until("the whole area to arrive", WAIT, |r| {
             r.index().is_ok() && r.missing() == 0
@@ -126,52 +141,15 @@ pub async fn full_replica(url: &str, name: &str) -> NativeClient {
     client
 }
 
-/// One HTTP request to the server over a real socket: `(status, JSON body)`; a body that
-/// is not JSON comes back as a JSON string.
+/// One HTTP request to the server over a real socket: `(status, JSON body)`.
 pub async fn http(
-    addr: std::net::SocketAddr,
+    addr: SocketAddr,
     method: &str,
     path: &str,
     headers: &[(&str, &str)],
     body: Option<serde_json::Value>,
 ) -> (u16, serde_json::Value) {
-    use http_body_util::{BodyExt, Full};
-    use hyper::body::Bytes;
-
-    let stream = tokio::net::TcpStream::connect(addr)
+    client::request(addr, method, path, headers, body)
         .await
-        .expect("connects");
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-            .await
-            .expect("handshake");
-    tokio::spawn(conn);
-    let mut request = hyper::Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", addr.to_string());
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let bytes = match body {
-        Some(json) => {
-            request = request.header("content-type", "application/json");
-            Bytes::from(json.to_string())
-        }
-        None => Bytes::new(),
-    };
-    let response = sender
-        .send_request(request.body(Full::new(bytes)).expect("request"))
-        .await
-        .expect("response");
-    let status = response.status().as_u16();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    let json = serde_json::from_slice(&body)
-        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&body).into()));
-    (status, json)
+        .expect("the server answers")
 }
