@@ -4,11 +4,11 @@
 
 mod common;
 
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ROOT};
 use common::{TestDb, WAIT, area_one, connect, full_replica, http, sign_in, ws_url};
 use estate_core::DocumentId;
 use estate_core::demo::demo_estate;
-use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ROOT};
 use estate_core::records::{Actor, StaffRole};
 use serde_json::{Value, json};
 use sync_server::accounts;
@@ -60,9 +60,17 @@ async fn the_websocket_needs_a_valid_token(db: TestDb) {
     let store = sync_server::store::Store::open(&db.database)
         .await
         .expect("store");
-    let old = accounts::login(store.pool(), "hk-zhang", DEMO_PASSWORD, "旧手机", None, 0, 1)
-        .await
-        .expect("signs in");
+    let old = accounts::login(
+        store.pool(),
+        "hk-zhang",
+        DEMO_PASSWORD,
+        "旧手机",
+        None,
+        0,
+        1,
+    )
+    .await
+    .expect("signs in");
     assert_eq!(
         upgrade_status(&format!("{url}?token={}", old.token)).await,
         401,
@@ -82,7 +90,11 @@ async fn the_websocket_needs_a_valid_token(db: TestDb) {
     let (status, body) = get(server.addr, "/api/session", &good.token).await;
     assert_eq!((status, &body["wipe"]), (401, &json!(true)), "{body}");
     let (status, body) = get(server.addr, "/api/session", &old.token).await;
-    assert_eq!((status, body.get("wipe")), (401, None), "expired is not wiped");
+    assert_eq!(
+        (status, body.get("wipe")),
+        (401, None),
+        "expired is not wiped"
+    );
     server.stop().await.expect("stops");
 }
 
@@ -121,7 +133,10 @@ async fn a_housekeeper_of_one_area_reaches_nothing_of_another(db: TestDb) {
         .await
         .expect("all three unavailable");
     let held = phone
-        .with(move |r| r.doc(other_inspection).is_ok_and(|d| !d.get_heads().is_empty()))
+        .with(move |r| {
+            r.doc(other_inspection)
+                .is_ok_and(|d| !d.get_heads().is_empty())
+        })
         .await
         .expect("alive");
     assert!(!held, "not one change of area A2 arrived");
@@ -147,7 +162,12 @@ async fn a_housekeeper_of_one_area_reaches_nothing_of_another(db: TestDb) {
             .iter()
             .all(|row| row["areaId"] == "A1")
     );
-    let hidden = get(addr, &format!("/api/records/{other_inspection}/history"), &token).await;
+    let hidden = get(
+        addr,
+        &format!("/api/records/{other_inspection}/history"),
+        &token,
+    )
+    .await;
     let missing = get(addr, &format!("/api/records/{nowhere}/history"), &token).await;
     assert_eq!(hidden.0, 404);
     assert_eq!(hidden, missing, "hidden and missing look alike");
@@ -202,7 +222,14 @@ async fn a_change_under_another_devices_actor_is_refused(db: TestDb) {
     let inspection = demo_record("vacant-inspection", "A1");
     let actor = Actor::new("hk-zhang", StaffRole::Housekeeper);
     phone
-        .with(move |r| r.act_json(inspection, json!({"type": "note", "note": "冒名"}), &actor, 0))
+        .with(move |r| {
+            r.act_json(
+                inspection,
+                json!({"type": "note", "note": "冒名"}),
+                &actor,
+                0,
+            )
+        })
         .await
         .expect("alive")
         .expect("the phone writes it");

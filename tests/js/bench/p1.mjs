@@ -21,7 +21,7 @@
 // On any failure — the server closing the connection, a timeout (default 540000 ms), or no
 // progress for --stall-ms (default 60000 ms) — it prints {"error": "..."} and exits 2.
 // Bad arguments: a message on stderr, exit 64.
-import { connect, connectionState, findWithRetry, onConnectionLost, onServerMessage, plain, waitFor } from "../lib/repo.mjs";
+import { connect, connectionState, createAs, deviceOf, findWithRetry, onConnectionLost, onServerMessage, plain, waitFor } from "../lib/repo.mjs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { finish, intOption, runCli } from "../lib/cli.mjs";
 
@@ -80,7 +80,8 @@ async function seed({ positional, options, deadline, stage, failWith }) {
 
   stage.now = "connecting the writer";
   const writer = await connected(wsUrl, "writer", deadline, failWith);
-  const index = writer.create({ kind: "area-index", areaId: "bench", name: "压测片区", entries: {} });
+  const device = await deviceOf(wsUrl);
+  const index = createAs(writer, { kind: "area-index", areaId: "bench", name: "压测片区", entries: {} }, device);
   const unanswered = new Set(); // created documents the server has not yet sent anything about
   onServerMessage(writer, (m) => unanswered.delete(m.documentId));
   let created = 0;
@@ -103,7 +104,7 @@ async function seed({ positional, options, deadline, stage, failWith }) {
     const added = [];
     for (let j = i; j < Math.min(count, i + batch); j++) {
       const code = unitCode(j);
-      last = writer.create({ kind: "unit", code, building: "B", areaId: "bench", status: "occupied" });
+      last = createAs(writer, { kind: "unit", code, building: "B", areaId: "bench", status: "occupied" }, device);
       added.push([last.documentId, code]);
       if (window > 0) unanswered.add(last.documentId);
     }

@@ -1,10 +1,11 @@
 // node interop/create.mjs <wsUrl> <jsonContent> [--timeout-ms N]
 // A JS client creates a document whose root is the given JSON object, then a second,
 // independent client (new Repo, new connection) finds it through the server until its
-// content equals the input. Prints {"url":"automerge:..."}.
+// content equals the input. Prints {"url":"automerge:..."}. A `?token=` in wsUrl signs
+// in; the document is then written under that device's actors.
 // Strings are written the Automerge 3 JS way, as collaborative Text; a Rust reader sees
 // them as text objects, not scalar strings.
-import { connect, findWithRetry, plain, sameJson, waitFor } from "../lib/repo.mjs";
+import { connect, createAs, deviceOf, findWithRetry, plain, sameJson, waitFor } from "../lib/repo.mjs";
 import { finish, runCli } from "../lib/cli.mjs";
 
 const USAGE = "node interop/create.mjs <wsUrl> <jsonContent> [--timeout-ms N]";
@@ -23,7 +24,7 @@ runCli(USAGE, [], 20_000, async ({ positional, deadline, stage }) => {
   }
   stage.now = "creating the document";
   const writer = connect(wsUrl);
-  const handle = writer.create(content);
+  const handle = createAs(writer, content, await deviceOf(wsUrl));
   stage.now = `finding ${handle.url} through a second connection`;
   const reader = connect(wsUrl);
   const found = await findWithRetry(reader, handle.url, deadline);

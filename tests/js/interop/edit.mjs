@@ -2,7 +2,7 @@
 // A fresh JS client finds the document, sets root[key] = value, then a second,
 // independent client (new Repo, new connection) finds it until it holds the new value.
 // Prints {"ok":true}.
-import { connect, findWithRetry, plain, sameJson, waitFor } from "../lib/repo.mjs";
+import { connect, deviceOf, findWithRetry, plain, sameJson, waitFor, writeAs } from "../lib/repo.mjs";
 import { finish, runCli } from "../lib/cli.mjs";
 
 const USAGE = "node interop/edit.mjs <wsUrl> <automergeUrl> <key> <jsonValue> [--timeout-ms N]";
@@ -18,7 +18,7 @@ runCli(USAGE, [], 20_000, async ({ positional, deadline, stage }) => {
   }
   stage.now = `finding ${url}`;
   const writer = connect(wsUrl);
-  const handle = await findWithRetry(writer, url, deadline);
+  const handle = writeAs(await findWithRetry(writer, url, deadline), await deviceOf(wsUrl));
   handle.change((d) => {
     d[key] = value;
   });

@@ -1,7 +1,7 @@
 // Independent automerge-repo clients (the JS reference implementation), used to check
 // that a sync server speaks the automerge-repo network protocol exactly as automerge-repo
 // itself does.
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import * as A from "@automerge/automerge";
 import { Repo } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
@@ -43,6 +43,40 @@ export function connect(wsUrl) {
   });
   connections.set(repo, { adapter, state });
   return repo;
+}
+
+/**
+ * The device a sync URL signs in as: `?token=…` is looked up at the server's
+ * `/api/session`. Null for a URL without a token (a server that needs none).
+ */
+export async function deviceOf(wsUrl) {
+  const url = new URL(wsUrl);
+  const token = url.searchParams.get("token");
+  if (!token) return null;
+  const session = new URL("/api/session", url);
+  session.protocol = url.protocol === "wss:" ? "https:" : "http:";
+  const response = await fetch(session, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`${session} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()).device;
+}
+
+/** A fresh actor for `device` (its ID, then 8 random bytes); Automerge's own without one. */
+export function actorFor(device) {
+  return device ? device + randomBytes(8).toString("hex") : undefined;
+}
+
+/** Creates a document whose every change carries `device`'s actor (any actor without one). */
+export function createAs(repo, content, device) {
+  if (!device) return repo.create(content);
+  const handle = repo.create();
+  handle.update(() => A.from(content, { actor: actorFor(device) }));
+  return handle;
+}
+
+/** Makes the changes made on `handle` from now on carry `device`'s actor. */
+export function writeAs(handle, device) {
+  if (device) handle.update((doc) => A.clone(doc, { actor: actorFor(device) }));
+  return handle;
 }
 
 /** `{connected, everConnected, disconnects, received}` (messages) of a Repo made by `connect`. */

@@ -50,3 +50,21 @@ export async function startServer({ command = serverCommand, demo = true, data }
     },
   };
 }
+
+/** The password of the demo accounts a server started with `demo` has. */
+export const DEMO_PASSWORD = "demo1234";
+
+/**
+ * Signs a demo user in on `server` as a new device: `{token, device, ws}`, where `ws` is
+ * the sync URL carrying the token as a browser would.
+ */
+export async function signIn(server, username = "hk-zhang") {
+  const response = await fetch(`${server.http}/api/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD, device_name: "测试客户端" }),
+  });
+  const session = await response.json();
+  if (!response.ok) throw new Error(`signing in as ${username} answered ${response.status}: ${JSON.stringify(session)}`);
+  return { token: session.token, device: session.device, ws: `${server.ws}?token=${session.token}` };
+}

@@ -15,8 +15,9 @@ use anyhow::{Context, bail};
 use automerge::{ROOT, ReadDoc, transaction::Transactable};
 use estate_core::DocumentId;
 use estate_core::demo::bench_area;
-use sync_server::client::NativeClient;
+use sync_server::client::{NativeClient, sign_in};
 use sync_server::config::{Database, DbArgs, ServeArgs};
+use sync_server::demo::DEMO_PASSWORD;
 
 const ROOT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
@@ -129,9 +130,10 @@ async fn seeded_server(
 /// Our server with a seeded area of `n` documents, fetched by an empty native client.
 async fn p1_ours(n: usize) -> anyhow::Result<Ours> {
     let (server, index, dir) = seeded_server(n).await?;
+    let credentials = sign_in(server.addr, "office-chen", DEMO_PASSWORD, "压测").await?;
     let ws = format!("ws://{}/sync", server.addr);
     let started = Instant::now();
-    let client = NativeClient::connect(&ws, "bench-p1", index).await?;
+    let client = NativeClient::connect(&ws, &credentials, "bench-p1", index).await?;
     client
         .wait_until("the whole area", Duration::from_secs(300), |r| {
             r.index().is_ok() && r.missing() == 0
@@ -145,7 +147,7 @@ async fn p1_ours(n: usize) -> anyhow::Result<Ours> {
     client.close();
     Ok(Ours {
         server,
-        ws,
+        ws: format!("{ws}?token={}", credentials.token),
         index_url: index.url(),
         elapsed,
         _dir: dir,
@@ -232,13 +234,15 @@ fn spawn_node_server(dir: &Path) -> anyhow::Result<(Child, String)> {
     Ok((child, format!("ws://{addr}/sync")))
 }
 
-/// Two clients of one area; A puts a value on the index, B waits for it.
+/// Two clients of one area (the project supervisor on two phones); A puts a value in the
+/// index entries, B waits for it.
 async fn p2_latency(rounds: usize) -> anyhow::Result<(f64, f64)> {
     let (server, index, _dir) = seeded_server(50).await?;
     let ws = format!("ws://{}/sync", server.addr);
     let mut clients = Vec::new();
     for name in ["bench-a", "bench-b"] {
-        let c = NativeClient::connect(&ws, name, index).await?;
+        let credentials = sign_in(server.addr, "sup-wang", DEMO_PASSWORD, name).await?;
+        let c = NativeClient::connect(&ws, &credentials, name, index).await?;
         c.wait_until("the area", Duration::from_secs(60), |r| {
             r.index().is_ok() && r.missing() == 0
         })
@@ -251,7 +255,10 @@ async fn p2_latency(rounds: usize) -> anyhow::Result<(f64, f64)> {
         clients[0]
             .with(move |r| {
                 r.engine()
-                    .change(index, |d| d.put(ROOT, "p2", round))
+                    .change(index, |d| {
+                        let entries = d.get(ROOT, "entries")?.map(|(_, obj)| obj);
+                        d.put(entries.unwrap_or(ROOT), "p2", round)
+                    })
                     .map(|_| ())
             })
             .await??;
@@ -259,7 +266,10 @@ async fn p2_latency(rounds: usize) -> anyhow::Result<(f64, f64)> {
             .wait_until("the edit", Duration::from_secs(10), move |r| {
                 r.doc(index)
                     .ok()
-                    .and_then(|d| d.get(ROOT, "p2").ok().flatten())
+                    .and_then(|d| {
+                        let (_, entries) = d.get(ROOT, "entries").ok().flatten()?;
+                        d.get(entries, "p2").ok().flatten()
+                    })
                     .and_then(|(v, _)| v.as_i64())
                     == Some(round)
             })
