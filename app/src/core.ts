@@ -55,9 +55,9 @@ function loaded(): Promise<unknown> {
   return ready;
 }
 
-export async function openReplica(peerId: string, indexUrl: string): Promise<Replica> {
+export async function openReplica(peerId: string, indexUrl: string, device: string): Promise<Replica> {
   await loaded();
-  return new FieldReplica(peerId, indexUrl) as unknown as Replica;
+  return new FieldReplica(peerId, indexUrl, device) as unknown as Replica;
 }
 
 /** The demo's sample month (October 2026) generated and computed in WASM, for checking

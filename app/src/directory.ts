@@ -1,4 +1,6 @@
-// Who works where: fetched from the server, remembered for offline starts.
+// Who works where (the areas the signed-in user may see): fetched from the server,
+// remembered for offline starts.
+import { authHeaders } from "./session";
 export interface Area { id: string; name: string; indexUrl: string }
 export interface Housekeeper { id: string; name: string; areaId: string }
 export interface Directory {
@@ -25,6 +27,7 @@ export function cachedDirectory(): Directory | null {
 export async function fetchDirectory(): Promise<Directory | null> {
   try {
     const response = await fetch("/api/directory", {
+      headers: authHeaders(),
       cache: "no-store",
       signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
     });

@@ -1,5 +1,5 @@
-// The housekeeper's phone app: pick who you are, see the area's vacant units, record
-// inspections with or without signal.
+// The housekeeper's phone app: sign in, see the area's vacant units, record inspections
+// with or without signal.
 import { registerSW } from "virtual:pwa-register";
 import { CHECKLIST, openReplica, sampleMonthSummary, type AreaInfo, type InspectionForm, type Replica, type VacantUnit } from "./core";
 import { cachedDirectory, fetchDirectory, type Directory, type Housekeeper } from "./directory";
@@ -7,13 +7,13 @@ import { el } from "./dom";
 import { renderDue } from "./due";
 import type { DueWork, StatisticsSummary } from "./rules";
 import { renderStatistics } from "./stats";
+import { checkSession, currentSession, loginForm, signOut, wipeDevice } from "./session";
 import { ChunkStore } from "./storage";
 import { Sync } from "./sync";
 
 const view = document.getElementById("view")!;
 const badge = document.getElementById("sync")!;
 const title = document.getElementById("title")!;
-const ME = "estate.me";
 const PEER = "estate.peer";
 
 interface Session { replica: Replica; sync: Sync; me: Housekeeper; indexId: string }
@@ -158,9 +158,9 @@ function renderList(): void {
   const { replica, me } = session;
   area = replica.areaInfo();
   title.textContent = area ? `${area.name} · ${me.name}` : me.name;
-  const change = el("button", { type: "button", class: "secondary" }, "切换身份");
+  const change = el("button", { type: "button", class: "secondary" }, "退出登录");
   change.onclick = () => {
-    localStorage.removeItem(ME);
+    signOut();
     location.reload();
   };
   if (!area) {
@@ -288,37 +288,46 @@ function renderForm(unit: VacantUnit): void {
 
 // ---- who am I ----------------------------------------------------------------------------
 
-function pickHousekeeper(directory: Directory): void {
-  title.textContent = `${directory.project} · 选择身份`;
+function showLogin(): void {
+  title.textContent = "片区管家 · 登录";
   badge.replaceChildren(el("span", { class: navigator.onLine ? "pill on" : "pill off" }, navigator.onLine ? "在线" : "离线"));
-  const list = el("ul", { class: "people" });
-  for (const person of directory.housekeepers) {
-    const area = directory.areas.find((a) => a.id === person.areaId);
-    const item = el("button", { type: "button", class: "person" },
-      el("strong", {}, person.name), el("span", { class: "hint" }, `片区管家 · ${area?.name ?? person.areaId}`));
-    item.onclick = () => {
-      localStorage.setItem(ME, person.id);
-      void start(directory);
-    };
-    list.append(el("li", {}, item));
+  // The directory is the signed-in user's view: fetch it before opening an area.
+  view.replaceChildren(loginForm(() => void fetchDirectory().then(launch)));
+}
+
+/** The server refused the sync connection: a revoked device wipes itself, an expired
+ * sign-in asks to sign in again (keeping the records, which may hold unsent work). */
+async function refused(): Promise<void> {
+  const state = await checkSession();
+  if (state === "revoked") {
+    await wipeDevice();
+    location.reload();
+  } else if (state === "signed-out") {
+    signOut();
+    location.reload();
   }
-  view.replaceChildren(el("h2", {}, "我是"), list);
 }
 
 let starting = false;
 
 async function start(directory: Directory): Promise<void> {
   if (starting) return;
-  const me = directory.housekeepers.find((p) => p.id === localStorage.getItem(ME));
-  const place = me && directory.areas.find((a) => a.id === me.areaId);
-  if (!me || !place) return pickHousekeeper(directory);
+  const signed = currentSession();
+  if (!signed) return showLogin();
+  const place = directory.areas.find((a) => signed.areas.includes(a.id)) ?? directory.areas[0];
+  if (!place) {
+    view.replaceChildren(el("p", { class: "hint" }, "您的账号还没有可查看的片区，请联系管理员。"));
+    return;
+  }
+  const me: Housekeeper = { id: signed.user, name: signed.name, areaId: place.id };
   starting = true;
   view.replaceChildren(el("p", { class: "hint" }, "正在打开本机资料…"));
 
-  const [replica, store] = await Promise.all([openReplica(peerId(), place.indexUrl), ChunkStore.open(place.indexUrl)]);
+  const [replica, store] = await Promise.all([openReplica(peerId(), place.indexUrl, signed.device), ChunkStore.open(place.indexUrl)]);
   for (const [docId, chunks] of await store.all()) replica.loadChunks(docId, chunks);
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const sync = new Sync(replica, store, `${scheme}://${location.host}/sync`, onSync);
+  const url = `${scheme}://${location.host}/sync?token=${encodeURIComponent(signed.token)}`;
+  const sync = new Sync(replica, store, url, onSync, () => void refused());
   session = { replica, sync, me, indexId: place.indexUrl.replace(/^automerge:/, "").split("#")[0] };
   window.__estate = {
     pendingCount: () => replica.pendingCount(),
@@ -354,10 +363,11 @@ function unreachable(): void {
 
 async function boot(): Promise<void> {
   if (starting) return;
+  if (!currentSession()) return showLogin();
   // Offline-first: a phone that has been here before starts from what it remembers and
   // refreshes the directory in the background.
   const cached = cachedDirectory();
-  if (cached?.housekeepers.some((p) => p.id === localStorage.getItem(ME))) {
+  if (cached) {
     await start(cached);
     void fetchDirectory();
     return;

@@ -1,6 +1,8 @@
-// The office list of synced inspections, read from the server's SQL projection.
-import { loadDirectory, shanghaiTime } from "./directory";
+// The office list of synced inspections, read from the server's SQL projection: only
+// the areas the signed-in user may see.
+import { fetchDirectory, loadDirectory, shanghaiTime } from "./directory";
 import { el } from "./dom";
+import { authHeaders, currentSession, loginForm } from "./session";
 
 interface Row {
   docId: string;
@@ -20,6 +22,12 @@ interface Row {
 
 const COLUMNS = 11;
 const REFRESH_MS = 3000;
+
+if (!currentSession()) {
+  // Sign in first, then load the page again as the signed-in user.
+  document.querySelector("main")!.replaceChildren(loginForm(() => void fetchDirectory().then(() => location.reload())));
+  await new Promise(() => {});
+}
 
 const select = document.getElementById("area") as HTMLSelectElement;
 const rows = document.getElementById("rows")!;
@@ -46,7 +54,11 @@ async function refresh(): Promise<void> {
   busy = true;
   try {
     const query = select.value ? `?area=${encodeURIComponent(select.value)}` : "";
-    const response = await fetch(`/api/inspections${query}`, { cache: "no-store", signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(`/api/inspections${query}`, {
+      headers: authHeaders(),
+      cache: "no-store",
+      signal: AbortSignal.timeout(10_000),
+    });
     if (!response.ok) {
       count.textContent = `读取失败（${response.status}）`;
       return;

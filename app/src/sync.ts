@@ -36,6 +36,8 @@ export class Sync {
     private store: ChunkStore,
     private url: string,
     private onChange: (changed: Set<string>) => void,
+    /** A socket closed without ever opening: the server may have refused the token. */
+    private onRefused: () => void = () => {},
   ) {
     addEventListener("online", () => this.connectNow());
     addEventListener("offline", () => this.drop());
@@ -150,7 +152,9 @@ export class Sync {
       void this.run(() => this.replica.receive(frame, Date.now()));
     };
     socket.onclose = () => {
-      if (this.socket === socket) this.drop();
+      if (this.socket !== socket) return;
+      if (!this.online) this.onRefused();
+      this.drop();
     };
   }
 

@@ -19,6 +19,16 @@ pub enum IdError {
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocumentId([u8; 16]);
 
+/// A fresh Automerge actor for a replica on `device` (its 16-hex-digit ID, given by the
+/// server at sign-in): the device's 8 bytes, then 8 random ones, so every change carries
+/// its device and two replicas on one device never share an actor. `None` if `device` is
+/// not 16 hex digits.
+pub fn device_actor(device: &str) -> Option<automerge::ActorId> {
+    let mut bytes = hex::decode(device).ok().filter(|b| b.len() == 8)?;
+    bytes.extend_from_slice(&uuid::Uuid::new_v4().as_bytes()[..8]);
+    Some(automerge::ActorId::from(bytes))
+}
+
 impl DocumentId {
     /// A fresh random ID (from the platform's randomness: getrandom on both hosts).
     pub fn random() -> Self {

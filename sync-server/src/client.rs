@@ -10,12 +10,11 @@ pub use http::{Credentials, request, sign_in};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use automerge::ActorId;
-use rand::RngCore;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use estate_core::DocumentId;
 use estate_core::engine::{Config, Effects, Event, Role};
+pub use estate_core::ids::device_actor;
 use estate_core::replica::Replica;
 use estate_core::storage::{MemoryStore as Memory, apply_in_memory, chunks_in_memory};
 use futures_util::{SinkExt, StreamExt};
@@ -71,7 +70,10 @@ impl NativeClient {
         request.headers_mut().insert("authorization", bearer);
         let (socket, _) = tokio_tungstenite::connect_async(request).await?;
         let mut config = Config::new(Role::Client, peer_id);
-        config.actor = Some(device_actor(&credentials.device));
+        config.actor = Some(
+            device_actor(&credentials.device)
+                .ok_or_else(|| ClientError::Http("a device ID is 16 hex digits".into()))?,
+        );
         let replica = Replica::new(config, index);
         let (jobs, job_rx) = mpsc::unbounded_channel();
         let (bump, progress) = watch::channel(0);
@@ -240,14 +242,4 @@ where
             return true;
         }
     }
-}
-
-/// A fresh actor for this replica: the device ID, then 8 random bytes so two replicas on
-/// one device never share an actor.
-pub fn device_actor(device: &str) -> ActorId {
-    let mut bytes = hex::decode(device).unwrap_or_default();
-    let mut tail = [0u8; 8];
-    rand::rng().fill_bytes(&mut tail);
-    bytes.extend_from_slice(&tail);
-    ActorId::from(bytes)
 }

@@ -12,7 +12,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { startServer } from "../js/lib/server.mjs";
+import { execFileSync } from "node:child_process";
+import { DEMO_PASSWORD, serverCommand, startServer } from "../js/lib/server.mjs";
 
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -73,10 +74,20 @@ function stepper(t) {
 
 const hook = (page, condition) => page.waitForFunction(condition, null, WAIT);
 
-/** Opens the app, picks the housekeeper and waits for a complete replica of the area. */
+/** The demo's accounts by name (password DEMO_PASSWORD). */
+const USERS = { 张敏: "hk-zhang", 李强: "hk-li", 陈客服: "office-chen" };
+
+/** Fills the sign-in form on `page` as the demo user called `name`. */
+async function fillLogin(page, name) {
+  await page.getByLabel("用户名").fill(USERS[name], WAIT);
+  await page.getByLabel("密码").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+}
+
+/** Opens the app, signs the housekeeper in and waits for a complete replica of the area. */
 async function signIn(page, name) {
   await page.goto(server.http);
-  await page.getByRole("button", { name: new RegExp(`^${name}`) }).click(WAIT);
+  await fillLogin(page, name);
   await hook(page, () => window.__estate?.online && window.__estate.missingCount() === 0 && document.querySelector("[data-unit]"));
 }
 
@@ -133,6 +144,7 @@ test("an inspection recorded offline reaches the office and another phone", asyn
     const office = await (await browser.newContext()).newPage();
     pages.set("office", office);
     await office.goto(`${server.http}/office.html`);
+    await fillLogin(office, "陈客服");
     const row = office.locator("#rows tr", { hasText: code });
     await row.first().waitFor(WAIT);
     const cells = await row.first().locator("td").allInnerTexts();
@@ -184,5 +196,31 @@ test("the phone computes the sample month's statistics exactly as the fixture co
     assert.equal(due.vacant.total, 50, "50 vacant units in area A1");
     step("the due-work screen opens");
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
+});
+
+test("a revoked phone is refused and wipes what it holds", async (t) => {
+  await withScreenshots(t, async () => {
+    const step = stepper(t);
+    const { context, page } = await phone("phone-revoked");
+    await signIn(page, "李强");
+    const device = await page.evaluate(() => JSON.parse(localStorage.getItem("estate.session")).device);
+    step("phone signed in with a full replica");
+
+    // The admin revokes it with the command line, on the server's own database.
+    const [binary] = serverCommand.split(" ");
+    execFileSync(binary, ["device", "revoke", device, "--data", server.data]);
+    step("device revoked");
+
+    // Its next connection is refused; the app asks why, wipes itself and says so.
+    await context.setOffline(true);
+    await context.setOffline(false);
+    await page.getByText("此设备已被管理员停用").waitFor(WAIT);
+    const left = await page.evaluate(async () => ({
+      databases: (await indexedDB.databases()).length,
+      settings: localStorage.length,
+    }));
+    assert.deepEqual(left, { databases: 0, settings: 0 }, "nothing of the area is left on the phone");
+    step("refused, wiped, and told");
   });
 });

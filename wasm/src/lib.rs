@@ -138,11 +138,23 @@ pub struct FieldReplica {
 
 #[wasm_bindgen]
 impl FieldReplica {
-    /// `peerId` names this device; `indexUrl` is the area index (`automerge:…`).
+    /// `peerId` names this device; `indexUrl` is the area index (`automerge:…`);
+    /// `device` is the device ID the server gave at sign-in: every change this replica
+    /// makes carries an actor that starts with it.
     #[wasm_bindgen(constructor)]
-    pub fn new(peer_id: String, index_url: &str) -> Result<FieldReplica, JsError> {
+    pub fn new(
+        peer_id: String,
+        index_url: &str,
+        device: Option<String>,
+    ) -> Result<FieldReplica, JsError> {
         let index = parse_id(index_url)?;
-        let config = Config::new(Role::Client, peer_id);
+        let mut config = Config::new(Role::Client, peer_id);
+        if let Some(device) = device {
+            config.actor = Some(
+                estate_core::ids::device_actor(&device)
+                    .ok_or_else(|| JsError::new("设备编号应为 16 位十六进制数字"))?,
+            );
+        }
         Ok(Self {
             inner: Replica::new(config, index),
             conn: None,
