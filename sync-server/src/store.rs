@@ -193,6 +193,15 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Numbered markers `$from, …` for `n` values bound in an `IN (…)` list. Only markers are
+/// ever spliced into SQL; the values travel bound.
+pub fn marks(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|k| format!("${k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,13 +228,4 @@ mod tests {
         assert!(text.contains("postgres://"), "{text}");
         assert!(!text.contains("pw"), "{text}");
     }
-}
-
-/// Numbered markers `$from, …` for `n` values bound in an `IN (…)` list. Only markers are
-/// ever spliced into SQL; the values travel bound.
-pub fn marks(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|k| format!("${k}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

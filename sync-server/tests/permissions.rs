@@ -176,7 +176,8 @@ async fn a_housekeeper_of_one_area_reaches_nothing_of_another(db: TestDb) {
 
     // Writing a record of area A2 is refused and nothing of it is kept.
     let forged = DocumentId::from_bytes([9; 16]);
-    let mut doc = AutoCommit::new().with_actor(device_actor(&credentials.device));
+    let actor = device_actor(&credentials.device).expect("a device ID");
+    let mut doc = AutoCommit::new().with_actor(actor);
     doc.put(ROOT, "kind", "vacant-inspection").expect("put");
     doc.put(ROOT, "areaId", "A2").expect("put");
     phone
