@@ -92,17 +92,17 @@ pub struct Delta {
     pub rewritten: Vec<String>,
     /// New events: their type and who they say wrote them.
     pub added: Vec<(String, String)>,
-    /// The actors (hex) of the new changes.
-    pub actors: BTreeSet<String>,
+    /// The new changes: hash and actor (hex).
+    pub changes: Vec<(ChangeHash, String)>,
 }
 
 impl Delta {
     /// Compares the document at `before` with the document now.
     pub fn between(doc: &mut AutoCommit, before: &[ChangeHash]) -> Delta {
-        let actors = doc
+        let changes = doc
             .get_changes_meta(before)
             .iter()
-            .map(|c| c.actor.to_hex_string())
+            .map(|c| (c.hash, c.actor.to_hex_string()))
             .collect();
         let after = Parts::read(doc);
         let old = if before.is_empty() {
@@ -119,7 +119,7 @@ impl Delta {
                 kind: after.kind(),
                 owner: Owner::of(&after.header),
                 added: after.events.values().map(event_summary).collect(),
-                actors,
+                changes,
                 ..Delta::default()
             };
         };
@@ -143,7 +143,7 @@ impl Delta {
             header_changed: old.header != after.header,
             rewritten,
             added,
-            actors,
+            changes,
         }
     }
 }
@@ -209,7 +209,8 @@ impl Grant {
 
     /// Whether the changes described by `delta` stand; the reason in plain words if not.
     pub fn may_write(&self, delta: &Delta) -> Result<(), String> {
-        if let Some(actor) = delta.actors.iter().find(|a| !a.starts_with(&self.device)) {
+        let mut actors = delta.changes.iter().map(|(_, actor)| actor);
+        if let Some(actor) = actors.find(|a| !a.starts_with(&self.device)) {
             return Err(format!(
                 "change by actor {actor}, which belongs to another device"
             ));
@@ -330,11 +331,6 @@ impl Gate for Grants {
             .ok_or_else(|| "this connection was not signed in".to_owned())?;
         let delta = Delta::between(doc, before);
         grant.may_write(&delta)?;
-        let changes = doc
-            .get_changes_meta(before)
-            .iter()
-            .map(|c| (c.hash, c.actor.to_hex_string()))
-            .collect();
         self.admitted.push(Admitted {
             conn,
             document,
@@ -344,7 +340,7 @@ impl Gate for Grants {
             owner: delta.owner,
             created: delta.created,
             events: delta.added.into_iter().map(|(kind, _)| kind).collect(),
-            changes,
+            changes: delta.changes,
         });
         Ok(())
     }

@@ -6,7 +6,9 @@ mod common;
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ROOT};
-use common::{TestDb, WAIT, area_one, connect, full_replica, http, sign_in, ws_url};
+use common::{
+    TestDb, WAIT, area_one, connect, full_replica, http, refused, sign_in, whole_area, ws_url,
+};
 use estate_core::DocumentId;
 use estate_core::demo::demo_estate;
 use estate_core::records::{Actor, StaffRole};
@@ -110,10 +112,7 @@ async fn a_housekeeper_of_one_area_reaches_nothing_of_another(db: TestDb) {
     let phone = NativeClient::connect(&ws_url(addr), &credentials, "phone-a1", area_one())
         .await
         .expect("connects");
-    phone
-        .wait_until("the area", WAIT, |r| r.index().is_ok() && r.missing() == 0)
-        .await
-        .expect("area arrives");
+    whole_area(&phone).await;
 
     // WebSocket: another area's documents answer exactly as a missing one.
     phone
@@ -185,12 +184,7 @@ async fn a_housekeeper_of_one_area_reaches_nothing_of_another(db: TestDb) {
         .await
         .expect("alive")
         .expect("the phone files it (bypassing its own checks)");
-    phone
-        .wait_heard("the refusal", WAIT, |h| {
-            h.errors.iter().any(|e| e.contains("area A2"))
-        })
-        .await
-        .expect("refused with a reason");
+    refused(&phone, "area A2").await;
     let store = sync_server::store::Store::open(&db.database)
         .await
         .expect("store");
@@ -216,10 +210,7 @@ async fn a_change_under_another_devices_actor_is_refused(db: TestDb) {
     let phone = NativeClient::connect(&ws_url(server.addr), &forged, "forger", area_one())
         .await
         .expect("connects");
-    phone
-        .wait_until("the area", WAIT, |r| r.index().is_ok() && r.missing() == 0)
-        .await
-        .expect("area arrives");
+    whole_area(&phone).await;
     let inspection = demo_record("vacant-inspection", "A1");
     let actor = Actor::new("hk-zhang", StaffRole::Housekeeper);
     phone
@@ -234,12 +225,7 @@ async fn a_change_under_another_devices_actor_is_refused(db: TestDb) {
         .await
         .expect("alive")
         .expect("the phone writes it");
-    phone
-        .wait_heard("the refusal", WAIT, |h| {
-            h.errors.iter().any(|e| e.contains("another device"))
-        })
-        .await
-        .expect("refused");
+    refused(&phone, "another device").await;
     // The note is nowhere on the server.
     let checker = full_replica(server.addr, "checker").await;
     let notes = checker
@@ -261,10 +247,7 @@ async fn office_staff_comment_on_tickets_but_never_change_an_inspection(db: Test
     let desk = Actor::new("office-chen", StaffRole::Office);
     let ticket = demo_record("ticket", "A1");
     let office = connect(addr, "office-chen", "desk", area_one()).await;
-    office
-        .wait_until("the area", WAIT, |r| r.index().is_ok() && r.missing() == 0)
-        .await
-        .expect("office reads area A1");
+    whole_area(&office).await;
     let input = json!({"type": "note", "note": "已电话联系业主"});
     let actor = desk.clone();
     office
@@ -295,11 +278,6 @@ async fn office_staff_comment_on_tickets_but_never_change_an_inspection(db: Test
         .await
         .expect("alive")
         .expect("the desk writes it locally");
-    office
-        .wait_heard("the refusal", WAIT, |h| {
-            h.errors.iter().any(|e| e.contains("vacant-inspection"))
-        })
-        .await
-        .expect("office staff never change an inspection");
+    refused(&office, "vacant-inspection").await;
     server.stop().await.expect("stops");
 }

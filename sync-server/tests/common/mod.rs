@@ -132,13 +132,26 @@ pub async fn connect(addr: SocketAddr, user: &str, name: &str, index: DocumentId
 /// A client of area A1's housekeeper (hk-zhang) that holds the whole area.
 pub async fn full_replica(addr: SocketAddr, name: &str) -> NativeClient {
     let client = connect(addr, "hk-zhang", name, area_one()).await;
+    whole_area(&client).await;
+    client
+}
+
+/// Waits until `client` holds its whole area.
+pub async fn whole_area(client: &NativeClient) {
     client
         .wait_until("the whole area to arrive", WAIT, |r| {
             r.index().is_ok() && r.missing() == 0
         })
         .await
         .expect("area arrives");
+}
+
+/// Waits until the server has refused something of `client`'s with an error saying `why`.
+pub async fn refused(client: &NativeClient, why: &'static str) {
     client
+        .wait_heard(why, WAIT, move |h| h.errors.iter().any(|e| e.contains(why)))
+        .await
+        .expect("refused with a reason");
 }
 
 /// One HTTP request to the server over a real socket: `(status, JSON body)`.
