@@ -248,6 +248,26 @@ impl<G: Gate> Engine<G> {
         }
     }
 
+    /// Another server sharing the database stored these chunks of a document (several
+    /// nodes on one PostgreSQL). A document in memory takes in the changes it lacks and
+    /// offers them to its peers at the next flush; they are stored already, so nothing
+    /// is written again. A document not in memory is left alone: its next load reads them.
+    /// True when the document gained changes.
+    pub fn stored_elsewhere(
+        &mut self,
+        document: DocumentId,
+        chunks: Vec<(StorageKey, Vec<u8>)>,
+    ) -> bool {
+        let Some(Slot::Ready(loaded)) = self.docs.get_mut(&document).map(|d| &mut d.slot) else {
+            return false;
+        };
+        let gained = loaded.absorb(chunks);
+        if gained {
+            self.dirty.insert(document);
+        }
+        gained
+    }
+
     /// Makes sure a document is in memory and, for a client, being synced with the server.
     pub fn want(&mut self, document: DocumentId) {
         if self.docs.contains_key(&document) {
@@ -613,89 +633,4 @@ impl<G: Gate> Engine<G> {
 }
 
 #[cfg(test)]
-mod tests {
-    use automerge::{ROOT, transaction::Transactable};
-
-    use super::*;
-    use crate::storage::ChunkKind;
-
-    fn kinds(ops: &[StorageOp]) -> Vec<(&'static str, ChunkKind)> {
-        ops.iter()
-            .map(|op| match op {
-                StorageOp::Put(k, _) => ("put", k.kind),
-                StorageOp::Delete(k) => ("delete", k.kind),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn small_edits_go_to_incremental_chunks_until_they_outgrow_the_snapshot() {
-        let mut engine = Engine::new(Config::new(Role::Client, "phone"));
-        let id = DocumentId::from_bytes([5; 16]);
-        let mut doc = AutoCommit::new();
-        doc.put(ROOT, "notes", "x".repeat(2_000)).expect("put");
-        engine.create(id, doc).expect("created");
-        // The first save is a snapshot (there is nothing to compare against).
-        assert_eq!(
-            kinds(&engine.flush().storage),
-            vec![("put", ChunkKind::Snapshot)]
-        );
-        engine
-            .change(id, |d| d.put(ROOT, "n", 1))
-            .expect("loaded")
-            .expect("put");
-        assert_eq!(
-            kinds(&engine.flush().storage),
-            vec![("put", ChunkKind::Incremental)]
-        );
-        // A large edit outgrows the snapshot: one new snapshot replaces every older chunk.
-        engine
-            .change(id, |d| d.put(ROOT, "notes", "y".repeat(5_000)))
-            .expect("loaded")
-            .expect("put");
-        assert_eq!(
-            kinds(&engine.flush().storage),
-            vec![
-                ("put", ChunkKind::Snapshot),
-                ("delete", ChunkKind::Snapshot),
-                ("delete", ChunkKind::Incremental)
-            ]
-        );
-        // Nothing changed, nothing written.
-        assert!(engine.flush().storage.is_empty());
-    }
-
-    #[test]
-    fn a_reloaded_document_is_saved_incrementally_not_rewritten() {
-        let mut engine = Engine::new(Config::new(Role::Client, "phone"));
-        let id = DocumentId::from_bytes([6; 16]);
-        let mut doc = AutoCommit::new();
-        doc.put(ROOT, "notes", "x".repeat(2_000)).expect("put");
-        engine.create(id, doc).expect("created");
-        let chunks: Vec<_> = engine
-            .flush()
-            .storage
-            .into_iter()
-            .filter_map(|op| match op {
-                StorageOp::Put(k, v) => Some((k, v)),
-                StorageOp::Delete(_) => None,
-            })
-            .collect();
-        let mut again = Engine::new(Config::new(Role::Client, "phone"));
-        again.loaded(id, chunks);
-        again
-            .change(id, |d| d.put(ROOT, "n", 1))
-            .expect("loaded")
-            .expect("put");
-        let ops = again.flush().storage;
-        assert_eq!(kinds(&ops), vec![("put", ChunkKind::Incremental)]);
-        let StorageOp::Put(_, bytes) = &ops[0] else {
-            unreachable!()
-        };
-        assert!(
-            bytes.len() < 500,
-            "only the new change is written, not the whole history ({} bytes)",
-            bytes.len()
-        );
-    }
-}
+mod tests;

@@ -67,6 +67,9 @@ pub struct ServeArgs {
     /// How long a device stays signed in, in days.
     #[arg(long, env = "SYNC_TOKEN_DAYS", default_value_t = 90)]
     pub token_days: u32,
+    /// Seconds a document nobody is syncing stays in memory.
+    #[arg(long, env = "SYNC_EVICT_AFTER_SECS", default_value_t = 30)]
+    pub evict_after_secs: u32,
 }
 
 impl ServeArgs {
@@ -78,6 +81,7 @@ impl ServeArgs {
             app_dir: None,
             demo: false,
             token_days: 90,
+            evict_after_secs: 30,
         }
     }
 

@@ -6,12 +6,15 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use std::collections::{BTreeSet, HashMap};
+
+use estate_core::DocumentId;
 use estate_core::access::{Grant, Grants};
 use estate_core::engine::{Config, ConnId, Effects, Engine, Event, Role};
 use tokio::sync::{mpsc, watch};
 
-use crate::store::{self, Store};
-use crate::{audit, projection};
+use crate::store::{self, Backend, Store};
+use crate::{audit, nodes, projection};
 
 /// Frames for one connection, handed over one flush at a time.
 pub type Outbox = mpsc::Sender<Outbound>;
@@ -39,6 +42,12 @@ pub enum Inbound {
     Disconnect {
         conn: ConnId,
     },
+    /// Another server sharing the database stored these documents.
+    StoredElsewhere {
+        documents: Vec<DocumentId>,
+    },
+    /// Announcements may have been missed: re-read every document held.
+    StoredElsewhereMissed,
 }
 
 /// The handle connections use to reach the hub.
@@ -71,9 +80,11 @@ fn now_ms() -> u64 {
 }
 
 /// Starts the hub task; it ends when `shutdown` flips or every handle is dropped.
+/// `node` names this server among those sharing the database.
 pub fn spawn(
     store: Store,
-    peer_id: String,
+    node: String,
+    evict_after: Duration,
     mut shutdown: watch::Receiver<bool>,
 ) -> (HubHandle, tokio::task::JoinHandle<()>) {
     let (tx, mut rx) = mpsc::channel::<Inbound>(BATCH * 4);
@@ -82,12 +93,17 @@ pub fn spawn(
         next: std::sync::Arc::new(AtomicU64::new(1)),
     };
     let task = tokio::spawn(async move {
+        let mut config = Config::new(Role::Server, node.clone());
+        config.evict_after_ms = evict_after.as_millis() as u64;
         let mut hub = Hub {
-            engine: Engine::with_gate(Config::new(Role::Server, peer_id), Grants::default()),
+            engine: Engine::with_gate(config, Grants::default()),
             store,
-            outboxes: Default::default(),
+            node,
+            outboxes: HashMap::new(),
+            elsewhere: BTreeSet::new(),
         };
-        let mut ticker = tokio::time::interval(Duration::from_secs(5));
+        // Idle documents leave memory between one and one and a half `evict_after`s.
+        let mut ticker = tokio::time::interval((evict_after / 2).max(Duration::from_millis(100)));
         loop {
             tokio::select! {
                 first = rx.recv() => {
@@ -119,7 +135,10 @@ pub fn spawn(
 struct Hub {
     engine: Engine<Grants>,
     store: Store,
-    outboxes: std::collections::HashMap<ConnId, Outbox>,
+    node: String,
+    outboxes: HashMap<ConnId, Outbox>,
+    /// Documents other servers stored since the last settle.
+    elsewhere: BTreeSet<DocumentId>,
 }
 
 impl Hub {
@@ -141,11 +160,30 @@ impl Hub {
                 self.engine.gate_mut().remove(conn);
                 self.engine.disconnect(conn);
             }
+            Inbound::StoredElsewhere { documents } => {
+                let held = documents.into_iter().filter(|d| self.engine.holds(*d));
+                self.elsewhere.extend(held);
+            }
+            Inbound::StoredElsewhereMissed => self.elsewhere.extend(self.engine.loaded_ids()),
         }
+    }
+
+    /// Reads what other servers stored of the documents held here, so the phones
+    /// syncing them here get those changes too.
+    async fn take_in_elsewhere(&mut self) -> anyhow::Result<()> {
+        let documents: Vec<_> = std::mem::take(&mut self.elsewhere).into_iter().collect();
+        if documents.is_empty() {
+            return Ok(());
+        }
+        for (doc, chunks) in self.store.load(&documents).await? {
+            self.engine.stored_elsewhere(doc, chunks);
+        }
+        Ok(())
     }
 
     /// Flushes until the engine has nothing left: commit, send, load, repeat.
     async fn settle(&mut self) -> anyhow::Result<()> {
+        self.take_in_elsewhere().await?;
         loop {
             let effects = self.engine.flush();
             let loads = effects.loads.clone();
@@ -169,11 +207,18 @@ impl Hub {
         let mut tx = self.store.begin().await?;
         store::apply(&mut tx, &effects.storage).await?;
         audit::record(&mut tx, &admitted, received_at).await?;
-        let changed = effects.events.iter().filter_map(|e| match e {
-            Event::DocChanged { document } => Some(*document),
-            _ => None,
-        });
-        for document in changed {
+        let changed: Vec<DocumentId> = effects
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::DocChanged { document } => Some(*document),
+                _ => None,
+            })
+            .collect();
+        if self.store.backend() == Backend::Postgres {
+            nodes::announce(&mut tx, &self.node, &changed).await?;
+        }
+        for &document in &changed {
             let Ok(doc) = self.engine.doc_mut(document) else {
                 continue;
             };
@@ -186,7 +231,7 @@ impl Hub {
     }
 
     fn dispatch(&mut self, effects: Effects) {
-        let mut batches: std::collections::HashMap<ConnId, Vec<Vec<u8>>> = Default::default();
+        let mut batches: HashMap<ConnId, Vec<Vec<u8>>> = HashMap::new();
         for (conn, frame) in effects.sends {
             batches.entry(conn).or_default().push(frame);
         }

@@ -7,6 +7,7 @@
 //! - [`audit`] — each document's owner as first seen, and who sent every change;
 //! - [`store`] — the database: chunks in automerge-repo's layout, places, projections;
 //! - [`hub`] — the one task that owns the engine and orders commit-before-reply;
+//! - [`nodes`] — several servers on one PostgreSQL telling each other what they stored;
 //! - [`ws`] — the `/sync` WebSocket sessions;
 //! - [`projection`] — records into SQL rows, in the same transaction as their chunks;
 //! - [`api`] — JSON for the app and the office;
@@ -21,12 +22,13 @@ pub mod client;
 pub mod config;
 pub mod demo;
 pub mod hub;
+pub mod nodes;
 pub mod projection;
 pub mod store;
 pub mod ws;
 
 use std::net::SocketAddr;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use tokio::sync::watch;
@@ -99,11 +101,18 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
         );
     }
     let (stop, shutdown) = watch::channel(false);
+    let node = nodes::node_id();
     let (hub, hub_task) = hub::spawn(
         store.clone(),
-        format!("sync-server-{}", std::process::id()),
+        node.clone(),
+        Duration::from_secs(args.evict_after_secs.into()),
         shutdown.clone(),
     );
+    if let Database::Url(url) = &database
+        && store.backend() == store::Backend::Postgres
+    {
+        nodes::listen(url, node, hub.clone(), shutdown.clone()).await?;
+    }
     let state = AppState {
         store,
         hub,

@@ -3,64 +3,16 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{TestDb, WAIT, area_one, connect, full_replica};
+use common::{TestDb, WAIT, area_one, connect, full_replica, record_inspection as record};
 use estate_core::DocumentId;
-use estate_core::records::inspection::{Inspection, InspectionForm};
-use estate_core::time::Month;
-use sync_server::client::NativeClient;
-use sync_server::config::Database;
-
-/// The real server binary on port 0 over `db`; returns the child and its WebSocket URL.
-fn spawn_server(db: &TestDb) -> (Child, std::net::SocketAddr) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_sync-server"));
-    command
-        .args(["serve", "--listen", "127.0.0.1:0", "--demo", "--data"])
-        .arg(db.dir.path());
-    if let Database::Url(url) = &db.database {
-        command.args(["--database", url]);
-    }
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("server starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("reads");
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .expect("listening line")
-        .to_owned();
-    (child, addr.parse().expect("an address"))
-}
-
-async fn record(client: &NativeClient, marker: String) -> DocumentId {
-    client
-        .with(move |r| {
-            let now = sync_server::now_ms();
-            let units = r.vacant_units(Month::at(now)).expect("units");
-            let unit = units[marker.len() % units.len()].id;
-            let form = InspectionForm {
-                notes: marker,
-                ventilated: true,
-                ..InspectionForm::default()
-            };
-            r.record_inspection(unit, form, "hk-zhang", now)
-                .expect("recorded")
-        })
-        .await
-        .expect("client alive")
-}
+use estate_core::records::inspection::Inspection;
 
 on_both_databases!(nothing_acknowledged_is_lost_when_the_server_is_killed);
 async fn nothing_acknowledged_is_lost_when_the_server_is_killed(db: TestDb) {
-    let (mut server, addr) = spawn_server(&db);
+    let mut server = db.spawn(true);
+    let addr = server.addr;
     let phone = full_replica(addr, "phone-a").await;
 
     let mut made = Vec::new();
@@ -89,8 +41,7 @@ async fn nothing_acknowledged_is_lost_when_the_server_is_killed(db: TestDb) {
         })
         .await
         .expect("some acked");
-    server.kill().expect("SIGKILL");
-    server.wait().expect("reaped");
+    server.kill();
 
     let unconfirmed = phone
         .with(|r| r.engine().unconfirmed())
@@ -106,7 +57,8 @@ async fn nothing_acknowledged_is_lost_when_the_server_is_killed(db: TestDb) {
     );
     phone.close();
 
-    let (mut server, addr) = spawn_server(&db);
+    let mut server = db.spawn(true);
+    let addr = server.addr;
     let checker = connect(addr, "hk-zhang", "checker", area_one()).await;
     let expected = acknowledged.clone();
     checker
@@ -132,6 +84,5 @@ async fn nothing_acknowledged_is_lost_when_the_server_is_killed(db: TestDb) {
         )
         .await
         .expect("nothing acknowledged was lost");
-    server.kill().expect("stops");
-    server.wait().expect("reaped");
+    server.kill();
 }

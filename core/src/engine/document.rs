@@ -127,6 +127,26 @@ impl Loaded {
         true
     }
 
+    /// Takes in chunks another writer stored. They count as stored here too, unless this
+    /// replica has unsaved changes of its own (then its next save covers both).
+    pub fn absorb(&mut self, chunks: Vec<(StorageKey, Vec<u8>)>) -> bool {
+        let before = self.doc.get_heads();
+        let saved = before == self.stored_heads;
+        for (key, bytes) in chunks {
+            if key.kind == ChunkKind::SyncState || self.chunks.iter().any(|(k, _)| *k == key) {
+                continue;
+            }
+            if self.doc.load_incremental(&bytes).is_ok() {
+                self.chunks.push((key, bytes.len()));
+            }
+        }
+        let after = self.doc.get_heads();
+        if saved {
+            self.stored_heads.clone_from(&after);
+        }
+        after != before
+    }
+
     /// Takes back every change after `before` (refused ones), keeping the actor.
     pub fn take_back(
         &mut self,

@@ -1,11 +1,15 @@
 //! Helpers shared by the server's integration tests.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use estate_core::DocumentId;
 use estate_core::demo::demo_estate;
+use estate_core::records::inspection::InspectionForm;
+use estate_core::time::Month;
 use sqlx::postgres::PgConnection;
 use sqlx::{AssertSqlSafe, Connection};
 use sync_server::client::{self, Credentials, NativeClient};
@@ -71,11 +75,62 @@ impl TestDb {
         }
     }
 
+    /// The real server binary on port 0 over this database, with or without the demo.
+    pub fn spawn(&self, demo: bool) -> ServerProcess {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_sync-server"));
+        command
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(self.dir.path());
+        if demo {
+            command.arg("--demo");
+        }
+        if let Database::Url(url) = &self.database {
+            command.args(["--database", url]);
+        }
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("server starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("reads");
+        let addr = line
+            .trim()
+            .strip_prefix("listening on http://")
+            .expect("listening line")
+            .parse()
+            .expect("an address");
+        ServerProcess { child, addr }
+    }
+
     /// A server on port 0 with the demo estate.
     pub async fn demo_server(&self) -> sync_server::Running {
         sync_server::start(&self.args(true))
             .await
             .expect("server starts")
+    }
+}
+
+/// A server process; killed (SIGKILL) when dropped, so a failed test leaves none behind.
+#[derive(Debug)]
+pub struct ServerProcess {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+impl ServerProcess {
+    /// SIGKILL, and waits for the process to be gone.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
     }
 }
 
@@ -165,4 +220,23 @@ pub async fn http(
     client::request(addr, method, path, headers, body)
         .await
         .expect("the server answers")
+}
+
+/// Records a vacant-unit inspection whose notes are `marker`, on one of the area's units.
+pub async fn record_inspection(client: &NativeClient, marker: String) -> DocumentId {
+    client
+        .with(move |r| {
+            let now = sync_server::now_ms();
+            let units = r.vacant_units(Month::at(now)).expect("units");
+            let unit = units[marker.len() % units.len()].id;
+            let form = InspectionForm {
+                notes: marker,
+                ventilated: true,
+                ..InspectionForm::default()
+            };
+            r.record_inspection(unit, form, "hk-zhang", now)
+                .expect("recorded")
+        })
+        .await
+        .expect("client alive")
 }

@@ -1,0 +1,145 @@
+//! Storage behaviour of the engine: chunking, reloads, shared storage, eviction.
+
+use automerge::{ROOT, ReadDoc, transaction::Transactable};
+
+use super::*;
+use crate::storage::ChunkKind;
+
+fn kinds(ops: &[StorageOp]) -> Vec<(&'static str, ChunkKind)> {
+    ops.iter()
+        .map(|op| match op {
+            StorageOp::Put(k, _) => ("put", k.kind),
+            StorageOp::Delete(k) => ("delete", k.kind),
+        })
+        .collect()
+}
+
+/// The chunks a flush wrote.
+fn puts(ops: Vec<StorageOp>) -> Vec<(StorageKey, Vec<u8>)> {
+    ops.into_iter()
+        .filter_map(|op| match op {
+            StorageOp::Put(k, v) => Some((k, v)),
+            StorageOp::Delete(_) => None,
+        })
+        .collect()
+}
+
+#[test]
+fn small_edits_go_to_incremental_chunks_until_they_outgrow_the_snapshot() {
+    let mut engine = Engine::new(Config::new(Role::Client, "phone"));
+    let id = DocumentId::from_bytes([5; 16]);
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "notes", "x".repeat(2_000)).expect("put");
+    engine.create(id, doc).expect("created");
+    // The first save is a snapshot (there is nothing to compare against).
+    assert_eq!(
+        kinds(&engine.flush().storage),
+        vec![("put", ChunkKind::Snapshot)]
+    );
+    engine
+        .change(id, |d| d.put(ROOT, "n", 1))
+        .expect("loaded")
+        .expect("put");
+    assert_eq!(
+        kinds(&engine.flush().storage),
+        vec![("put", ChunkKind::Incremental)]
+    );
+    // A large edit outgrows the snapshot: one new snapshot replaces every older chunk.
+    engine
+        .change(id, |d| d.put(ROOT, "notes", "y".repeat(5_000)))
+        .expect("loaded")
+        .expect("put");
+    assert_eq!(
+        kinds(&engine.flush().storage),
+        vec![
+            ("put", ChunkKind::Snapshot),
+            ("delete", ChunkKind::Snapshot),
+            ("delete", ChunkKind::Incremental)
+        ]
+    );
+    // Nothing changed, nothing written.
+    assert!(engine.flush().storage.is_empty());
+}
+
+#[test]
+fn a_reloaded_document_is_saved_incrementally_not_rewritten() {
+    let mut engine = Engine::new(Config::new(Role::Client, "phone"));
+    let id = DocumentId::from_bytes([6; 16]);
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "notes", "x".repeat(2_000)).expect("put");
+    engine.create(id, doc).expect("created");
+    let chunks = puts(engine.flush().storage);
+    let mut again = Engine::new(Config::new(Role::Client, "phone"));
+    again.loaded(id, chunks);
+    again
+        .change(id, |d| d.put(ROOT, "n", 1))
+        .expect("loaded")
+        .expect("put");
+    let ops = again.flush().storage;
+    assert_eq!(kinds(&ops), vec![("put", ChunkKind::Incremental)]);
+    let StorageOp::Put(_, bytes) = &ops[0] else {
+        unreachable!()
+    };
+    assert!(
+        bytes.len() < 500,
+        "only the new change is written, not the whole history ({} bytes)",
+        bytes.len()
+    );
+}
+
+#[test]
+fn changes_another_server_stored_are_taken_in_without_being_written_again() {
+    let id = DocumentId::from_bytes([7; 16]);
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "n", 1).expect("put");
+    let mut one = Engine::new(Config::new(Role::Server, "one"));
+    let mut two = Engine::new(Config::new(Role::Server, "two"));
+    one.create(id, doc).expect("created");
+    let first = puts(one.flush().storage);
+    two.loaded(id, first.clone());
+    two.flush();
+
+    one.change(id, |d| d.put(ROOT, "n", 2))
+        .expect("loaded")
+        .expect("put");
+    let second = puts(one.flush().storage);
+    // Node two reads every chunk of the document, old and new.
+    let all: Vec<_> = first.into_iter().chain(second).collect();
+    assert!(two.stored_elsewhere(id, all.clone()));
+    let value = two
+        .doc_mut(id)
+        .expect("loaded")
+        .get(ROOT, "n")
+        .expect("get");
+    assert_eq!(value.map(|(v, _)| v.as_i64()), Some(Some(2)));
+    let effects = two.flush();
+    assert!(
+        effects.storage.is_empty(),
+        "already stored: {:?}",
+        kinds(&effects.storage)
+    );
+    assert!(
+        effects.events.is_empty(),
+        "not a change of its own to project"
+    );
+    // The same chunks again change nothing; a document not in memory is left alone.
+    assert!(!two.stored_elsewhere(id, all.clone()));
+    assert!(!two.stored_elsewhere(DocumentId::from_bytes([8; 16]), all));
+    assert!(!two.holds(DocumentId::from_bytes([8; 16])));
+}
+
+#[test]
+fn documents_nobody_syncs_are_evicted_once_idle() {
+    let mut config = Config::new(Role::Server, "server");
+    config.evict_after_ms = 1_000;
+    let mut engine = Engine::new(config);
+    let id = DocumentId::from_bytes([9; 16]);
+    engine.tick(10_000);
+    engine.create(id, AutoCommit::new()).expect("created");
+    engine.flush();
+    engine.tick(10_500);
+    assert_eq!(engine.resident(), 1, "used half a second ago");
+    engine.tick(11_001);
+    assert_eq!(engine.resident(), 0, "idle past the limit");
+    assert!(!engine.holds(id));
+}
