@@ -229,6 +229,14 @@ impl<G: Gate> Engine<G> {
         }
     }
 
+    /// The host ends a connection for a reason of its own (a broken limit): the peer gets
+    /// a protocol `error` saying why, and the connection is closed.
+    pub fn refuse(&mut self, conn: ConnId, message: String) {
+        if self.conns.contains_key(&conn) {
+            self.fail(conn, message);
+        }
+    }
+
     /// The host read a document's chunks (empty if storage has none).
     pub fn loaded(&mut self, document: DocumentId, chunks: Vec<(StorageKey, Vec<u8>)>) {
         self.loads.remove(&document);

@@ -11,7 +11,6 @@ mod session;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::{Json, Router};
 
 use crate::AppState;
@@ -22,7 +21,6 @@ pub fn router() -> Router<AppState> {
         .merge(office::router())
         .merge(session::router())
         .merge(history::router())
-        .route("/api/health", get(|| async { "ok" }))
 }
 
 /// The one error type of the HTTP API: 4xx say what was wrong, 5xx say nothing internal.

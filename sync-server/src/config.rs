@@ -1,10 +1,13 @@
 //! Command line and environment, in one place.
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use estate_core::records::people::StaffRole;
+
+use crate::ws::Limits;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -15,6 +18,15 @@ use estate_core::records::people::StaffRole;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Log lines as text for people or as JSON for a log collector.
+    #[arg(long, global = true, env = "SYNC_LOG_FORMAT", default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -27,6 +39,14 @@ pub enum Command {
     /// List and revoke the devices users signed in on.
     #[command(subcommand)]
     Device(DeviceCommand),
+    /// Copies a SQLite database to a file while the server runs (PostgreSQL: `pg_dump`).
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        to: PathBuf,
+    },
 }
 
 /// Where the data lives: shared by every command.
@@ -70,6 +90,18 @@ pub struct ServeArgs {
     /// Seconds a document nobody is syncing stays in memory.
     #[arg(long, env = "SYNC_EVICT_AFTER_SECS", default_value_t = 30)]
     pub evict_after_secs: u32,
+    /// Largest WebSocket frame a phone may send, in bytes.
+    #[arg(long, env = "SYNC_MAX_FRAME_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_frame_bytes: usize,
+    /// Messages per second one connection may send, sustained.
+    #[arg(long, env = "SYNC_MESSAGES_PER_SEC", default_value_t = NonZeroU32::new(2_000).expect("non-zero"))]
+    pub messages_per_sec: NonZeroU32,
+    /// Messages one connection may send at once (a first sync sends one per document).
+    #[arg(long, env = "SYNC_MESSAGE_BURST", default_value_t = NonZeroU32::new(50_000).expect("non-zero"))]
+    pub message_burst: NonZeroU32,
+    /// Seconds a stopping server lets connected phones finish their exchange.
+    #[arg(long, env = "SYNC_DRAIN_SECS", default_value_t = 10)]
+    pub drain_secs: u32,
 }
 
 impl ServeArgs {
@@ -82,6 +114,18 @@ impl ServeArgs {
             demo: false,
             token_days: 90,
             evict_after_secs: 30,
+            max_frame_bytes: 16 * 1024 * 1024,
+            messages_per_sec: NonZeroU32::new(2_000).expect("non-zero"),
+            message_burst: NonZeroU32::new(50_000).expect("non-zero"),
+            drain_secs: 10,
+        }
+    }
+
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_frame_bytes: self.max_frame_bytes,
+            messages_per_sec: self.messages_per_sec,
+            burst: self.message_burst,
         }
     }
 

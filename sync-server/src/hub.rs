@@ -3,6 +3,7 @@
 //! transaction, and only then hands the replies to the connections — so no reply ever
 //! reflects a change the database could still lose.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -12,7 +13,9 @@ use estate_core::DocumentId;
 use estate_core::access::{Grant, Grants};
 use estate_core::engine::{Config, ConnId, Effects, Engine, Event, Role};
 use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
 
+use crate::metrics::Metrics;
 use crate::store::{self, Backend, Store};
 use crate::{audit, nodes, projection};
 
@@ -48,18 +51,28 @@ pub enum Inbound {
     },
     /// Announcements may have been missed: re-read every document held.
     StoredElsewhereMissed,
+    /// The session ends the connection for a reason of its own (a broken limit).
+    Refuse {
+        conn: ConnId,
+        message: String,
+    },
 }
 
 /// The handle connections use to reach the hub.
 #[derive(Debug, Clone)]
 pub struct HubHandle {
     tx: mpsc::Sender<Inbound>,
-    next: std::sync::Arc<AtomicU64>,
+    next: Arc<AtomicU64>,
 }
 
 impl HubHandle {
     pub fn next_conn(&self) -> ConnId {
         self.next.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Whether the hub still takes messages.
+    pub fn is_running(&self) -> bool {
+        !self.tx.is_closed()
     }
 
     pub async fn send(&self, message: Inbound) -> bool {
@@ -69,6 +82,8 @@ impl HubHandle {
 
 /// Inputs taken per batch: big enough to amortize a commit, small enough to stay fair.
 const BATCH: usize = 4096;
+/// How long phones must be silent, once the server is stopping, before they are let go.
+const QUIET: Duration = Duration::from_millis(300);
 /// Flushes queued per connection before it counts as too slow and is closed.
 pub const OUTBOX_DEPTH: usize = 256;
 
@@ -79,32 +94,60 @@ fn now_ms() -> u64 {
         .unwrap_or_default()
 }
 
-/// Starts the hub task; it ends when `shutdown` flips or every handle is dropped.
-/// `node` names this server among those sharing the database.
+/// How the hub runs.
+#[derive(Debug, Clone)]
+pub struct HubConfig {
+    /// This server's name among those sharing the database.
+    pub node: String,
+    /// A document nobody is syncing leaves memory after this long.
+    pub evict_after: Duration,
+    /// How long a stopping server lets its phones finish their exchange.
+    pub drain: Duration,
+    pub metrics: Arc<Metrics>,
+}
+
+/// Starts the hub task. Once `shutdown` flips it keeps serving the connections still
+/// draining, and ends when the last is gone (or the drain time is up), after its last
+/// commit; it also ends when every handle is dropped.
 pub fn spawn(
     store: Store,
-    node: String,
-    evict_after: Duration,
+    config: HubConfig,
     mut shutdown: watch::Receiver<bool>,
 ) -> (HubHandle, tokio::task::JoinHandle<()>) {
     let (tx, mut rx) = mpsc::channel::<Inbound>(BATCH * 4);
     let handle = HubHandle {
         tx,
-        next: std::sync::Arc::new(AtomicU64::new(1)),
+        next: Arc::new(AtomicU64::new(1)),
     };
     let task = tokio::spawn(async move {
-        let mut config = Config::new(Role::Server, node.clone());
-        config.evict_after_ms = evict_after.as_millis() as u64;
+        let mut engine_config = Config::new(Role::Server, config.node.clone());
+        engine_config.evict_after_ms = config.evict_after.as_millis() as u64;
+        // Idle documents leave memory between one and one and a half `evict_after`s.
+        let mut ticker =
+            tokio::time::interval((config.evict_after / 2).max(Duration::from_millis(100)));
+        let drain = config.drain;
         let mut hub = Hub {
-            engine: Engine::with_gate(config, Grants::default()),
+            engine: Engine::with_gate(engine_config, Grants::default()),
             store,
-            node,
+            config,
             outboxes: HashMap::new(),
             elsewhere: BTreeSet::new(),
+            closing: false,
         };
-        // Idle documents leave memory between one and one and a half `evict_after`s.
-        let mut ticker = tokio::time::interval((evict_after / 2).max(Duration::from_millis(100)));
+        // Once stopping: the hard deadline, and when to close if the phones fall quiet.
+        let mut stop_by: Option<Instant> = None;
+        let mut quiet_at: Option<Instant> = None;
         loop {
+            if stop_by.is_some() && hub.outboxes.is_empty() {
+                break;
+            }
+            let wake = quiet_at.into_iter().chain(stop_by).min();
+            let deadline = async {
+                match wake {
+                    Some(t) => tokio::time::sleep_until(t).await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
                 first = rx.recv() => {
                     let Some(first) = first else { break };
@@ -118,13 +161,32 @@ pub fn spawn(
                     }
                 }
                 _ = ticker.tick() => hub.engine.tick(now_ms()),
-                _ = shutdown.changed() => break,
+                () = crate::stopping(&mut shutdown), if stop_by.is_none() => {
+                    stop_by = Some(Instant::now() + drain);
+                }
+                () = deadline => {
+                    if stop_by.is_some_and(|t| Instant::now() >= t) {
+                        break;
+                    }
+                    // Everyone is quiet: close the sessions, then wait for them to go.
+                    hub.close_all();
+                    quiet_at = None;
+                    continue;
+                }
             }
             if let Err(e) = hub.settle().await {
                 tracing::error!(
                     "storage failed, stopping the hub so nothing unsaved is acknowledged: {e:#}"
                 );
                 break;
+            }
+            hub.config
+                .metrics
+                .resident
+                .set(hub.engine.resident() as i64);
+            if stop_by.is_some() && !hub.closing {
+                // The phones get a moment to answer what was just sent.
+                quiet_at = Some(Instant::now() + QUIET);
             }
         }
         hub.outboxes.clear();
@@ -135,10 +197,12 @@ pub fn spawn(
 struct Hub {
     engine: Engine<Grants>,
     store: Store,
-    node: String,
+    config: HubConfig,
     outboxes: HashMap<ConnId, Outbox>,
     /// Documents other servers stored since the last settle.
     elsewhere: BTreeSet<DocumentId>,
+    /// Every session has been told to close (the server is stopping).
+    closing: bool,
 }
 
 impl Hub {
@@ -165,6 +229,15 @@ impl Hub {
                 self.elsewhere.extend(held);
             }
             Inbound::StoredElsewhereMissed => self.elsewhere.extend(self.engine.loaded_ids()),
+            Inbound::Refuse { conn, message } => self.engine.refuse(conn, message),
+        }
+    }
+
+    /// Tells every session to close once it has written what it was sent.
+    fn close_all(&mut self) {
+        self.closing = true;
+        for outbox in self.outboxes.values() {
+            let _ = outbox.try_send(Outbound::Close);
         }
     }
 
@@ -176,7 +249,9 @@ impl Hub {
             return Ok(());
         }
         for (doc, chunks) in self.store.load(&documents).await? {
-            self.engine.stored_elsewhere(doc, chunks);
+            if self.engine.stored_elsewhere(doc, chunks) {
+                self.config.metrics.taken_in.inc();
+            }
         }
         Ok(())
     }
@@ -202,8 +277,10 @@ impl Hub {
         if effects.storage.is_empty() {
             return Ok(());
         }
+        let started = Instant::now();
         let received_at = now_ms() as i64;
         let admitted = self.engine.gate_mut().take_admitted();
+        let changes: usize = admitted.iter().map(|a| a.changes.len()).sum();
         let mut tx = self.store.begin().await?;
         store::apply(&mut tx, &effects.storage).await?;
         audit::record(&mut tx, &admitted, received_at).await?;
@@ -216,7 +293,7 @@ impl Hub {
             })
             .collect();
         if self.store.backend() == Backend::Postgres {
-            nodes::announce(&mut tx, &self.node, &changed).await?;
+            nodes::announce(&mut tx, &self.config.node, &changed).await?;
         }
         for &document in &changed {
             let Ok(doc) = self.engine.doc_mut(document) else {
@@ -227,6 +304,11 @@ impl Hub {
             }
         }
         tx.commit().await?;
+        let metrics = &self.config.metrics;
+        metrics.changes.inc_by(changes as u64);
+        metrics
+            .commit_seconds
+            .observe(started.elapsed().as_secs_f64());
         Ok(())
     }
 
@@ -245,6 +327,10 @@ impl Hub {
                 self.engine.disconnect(conn);
             }
         }
+        self.config
+            .metrics
+            .refused
+            .inc_by(effects.closes.len() as u64);
         for conn in effects.closes {
             if let Some(outbox) = self.outboxes.remove(&conn) {
                 let _ = outbox.try_send(Outbound::Close);

@@ -11,6 +11,7 @@
 //! - [`ws`] — the `/sync` WebSocket sessions;
 //! - [`projection`] — records into SQL rows, in the same transaction as their chunks;
 //! - [`api`] — JSON for the app and the office;
+//! - [`probes`], [`metrics`] — `/healthz`, `/readyz`, `/metrics`;
 //! - [`demo`] — loads the demo estate;
 //! - [`client`] — a native client replica over a WebSocket (tests, benchmarks, tools).
 
@@ -22,12 +23,15 @@ pub mod client;
 pub mod config;
 pub mod demo;
 pub mod hub;
+pub mod metrics;
 pub mod nodes;
+pub mod probes;
 pub mod projection;
 pub mod store;
 pub mod ws;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
@@ -35,8 +39,10 @@ use tokio::sync::watch;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::config::{Database, ServeArgs};
-use crate::hub::HubHandle;
+use crate::hub::{HubConfig, HubHandle};
+use crate::metrics::Metrics;
 use crate::store::Store;
+use crate::ws::Limits;
 
 /// Shared by every handler.
 #[derive(Debug, Clone)]
@@ -45,6 +51,9 @@ pub struct AppState {
     pub hub: HubHandle,
     /// How long a device stays signed in.
     pub token_ttl_ms: i64,
+    /// What one `/sync` connection may send.
+    pub limits: Limits,
+    pub metrics: Arc<Metrics>,
     /// Flips to true once, when the server is stopping.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -55,8 +64,14 @@ pub fn app(state: AppState, app_dir: &std::path::Path) -> Router {
     Router::new()
         .merge(ws::router())
         .merge(api::router())
+        .merge(probes::router())
         .fallback_service(files)
         .with_state(state)
+}
+
+/// Resolves once the server is stopping (or whoever could stop it is gone).
+pub async fn stopping(shutdown: &mut watch::Receiver<bool>) {
+    let _ = shutdown.wait_for(|stopping| *stopping).await;
 }
 
 /// Milliseconds since the Unix epoch, from the server's clock.
@@ -76,7 +91,8 @@ pub struct Running {
 }
 
 impl Running {
-    /// Stops accepting, closes every session and waits for the hub's last commit.
+    /// Stops accepting, lets connected phones finish their exchange (up to the drain
+    /// time), and waits for the hub's last commit.
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.stop.send(true);
         self.task.await?
@@ -101,13 +117,15 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
         );
     }
     let (stop, shutdown) = watch::channel(false);
-    let node = nodes::node_id();
-    let (hub, hub_task) = hub::spawn(
-        store.clone(),
-        node.clone(),
-        Duration::from_secs(args.evict_after_secs.into()),
-        shutdown.clone(),
-    );
+    let metrics = Arc::new(Metrics::default());
+    let config = HubConfig {
+        node: nodes::node_id(),
+        evict_after: Duration::from_secs(args.evict_after_secs.into()),
+        drain: Duration::from_secs(args.drain_secs.into()),
+        metrics: metrics.clone(),
+    };
+    let node = config.node.clone();
+    let (hub, hub_task) = hub::spawn(store.clone(), config, shutdown.clone());
     if let Database::Url(url) = &database
         && store.backend() == store::Backend::Postgres
     {
@@ -117,6 +135,8 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
         store,
         hub,
         token_ttl_ms: i64::from(args.token_days) * 24 * 3_600_000,
+        limits: args.limits(),
+        metrics,
         shutdown: shutdown.clone(),
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
@@ -125,9 +145,7 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
     let mut wait = shutdown;
     let task = tokio::spawn(async move {
         axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = wait.wait_for(|stopping| *stopping).await;
-            })
+            .with_graceful_shutdown(async move { stopping(&mut wait).await })
             .await?;
         hub_task.await?;
         Ok(())

@@ -2,21 +2,31 @@ use std::io::BufRead;
 
 use clap::Parser;
 use sync_server::accounts::{self, NewUser};
-use sync_server::config::{Cli, Command, DbArgs, DeviceCommand, ServeArgs, UserCommand};
+use sync_server::config::{Cli, Command, DbArgs, DeviceCommand, LogFormat, ServeArgs, UserCommand};
 use sync_server::store::Store;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
+    let cli = Cli::parse();
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
-        .with_writer(std::io::stderr)
-        .init();
-    match Cli::parse().command {
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
+    match cli.command {
         Command::Serve(args) => serve(&args).await,
         Command::User(command) => user(command).await,
         Command::Device(command) => device(command).await,
+        Command::Backup { db, to } => {
+            let store = open(&db).await?;
+            store.backup(&to).await?;
+            println!("backed up to {}", to.display());
+            Ok(())
+        }
     }
 }
 

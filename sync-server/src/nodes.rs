@@ -64,7 +64,7 @@ pub async fn listen(
         loop {
             let next = tokio::select! {
                 next = listener.try_recv() => next,
-                _ = shutdown.wait_for(|stopping| *stopping) => return,
+                () = crate::stopping(&mut shutdown) => return,
             };
             let message = match next {
                 Ok(Some(notice)) => {

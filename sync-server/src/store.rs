@@ -131,12 +131,46 @@ impl Store {
         Ok(found.into_iter().collect())
     }
 
+    /// Writes a consistent copy of a SQLite database to `to` while the server keeps
+    /// running (`VACUUM INTO`). PostgreSQL has `pg_dump` for this.
+    pub async fn backup(&self, to: &std::path::Path) -> Result<(), BackupError> {
+        if self.backend != Backend::Sqlite {
+            return Err(BackupError::Postgres);
+        }
+        if to.exists() {
+            return Err(BackupError::Exists(to.to_owned()));
+        }
+        let path = to
+            .to_str()
+            .ok_or_else(|| BackupError::Path(to.to_owned()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Document IDs that have any chunk, for tests and tools.
     pub async fn document_count(&self) -> sqlx::Result<i64> {
         sqlx::query_scalar("SELECT COUNT(DISTINCT doc_id) FROM chunks")
             .fetch_one(&self.pool)
             .await
     }
+}
+
+/// Why a backup was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error(
+        "the backup command copies SQLite databases; back PostgreSQL up with pg_dump (see the README)"
+    )]
+    Postgres,
+    #[error("{0} exists already; name a new file")]
+    Exists(std::path::PathBuf),
+    #[error("{0} is not a UTF-8 path")]
+    Path(std::path::PathBuf),
+    #[error("backup failed: {0}")]
+    Sql(#[from] sqlx::Error),
 }
 
 /// Applies storage writes inside a transaction, in order.

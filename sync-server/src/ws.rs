@@ -1,4 +1,8 @@
-//! The `/sync` WebSocket: a reader and a writer per connection, joined to the hub.
+//! The `/sync` WebSocket: one session per connection, joined to the hub. A session
+//! enforces the frame-size and rate limits, and lasts until the phone leaves or the hub
+//! closes it (when the server stops, only once the phone's exchange is finished).
+
+use std::num::NonZeroU32;
 
 use axum::Router;
 use axum::extract::State;
@@ -7,11 +11,44 @@ use axum::response::Response;
 use axum::routing::get;
 use estate_core::protocol::MAX_FRAME_BYTES;
 use futures_util::{SinkExt, StreamExt};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::mpsc;
 
 use crate::AppState;
 use crate::access::Signed;
 use crate::hub::{Inbound, OUTBOX_DEPTH, Outbound};
+
+/// What one connection may send.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_frame_bytes: usize,
+    /// Sustained messages per second.
+    pub messages_per_sec: NonZeroU32,
+    /// Messages that may arrive at once (a phone's first sync sends one per document).
+    pub burst: NonZeroU32,
+}
+
+impl Limits {
+    fn rate(&self) -> DefaultDirectRateLimiter {
+        RateLimiter::direct(Quota::per_second(self.messages_per_sec).allow_burst(self.burst))
+    }
+
+    /// Why a frame of `len` bytes breaks the limits, if it does.
+    fn check(&self, len: usize, rate: &DefaultDirectRateLimiter) -> Option<String> {
+        if len > self.max_frame_bytes {
+            return Some(format!(
+                "frame of {len} bytes exceeds the server's limit of {} bytes",
+                self.max_frame_bytes
+            ));
+        }
+        rate.check().err().map(|_| {
+            format!(
+                "too many messages: the limit is {} per second (bursts of {})",
+                self.messages_per_sec, self.burst
+            )
+        })
+    }
+}
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/sync", get(upgrade))
@@ -21,7 +58,9 @@ pub fn router() -> Router<AppState> {
 /// answered 401 and nothing else happens.
 async fn upgrade(State(state): State<AppState>, signed: Signed, ws: WebSocketUpgrade) -> Response {
     tracing::debug!(user = %signed.identity.user, device = %signed.identity.device, "sync connection");
-    ws.max_message_size(MAX_FRAME_BYTES)
+    // Frames between our limit and the protocol's hard cap are read, so the phone can be
+    // told why it is refused.
+    ws.max_message_size(MAX_FRAME_BYTES.max(state.limits.max_frame_bytes))
         .on_upgrade(move |socket| session(state, signed, socket))
 }
 
@@ -40,52 +79,49 @@ async fn session(state: AppState, signed: Signed, socket: WebSocket) {
     {
         return;
     }
+    state.metrics.connections.inc();
+    let limits = state.limits;
+    let rate = limits.rate();
     let (mut sink, mut stream) = socket.split();
-    let mut shutdown = state.shutdown.clone();
-    let writer = async {
-        while let Some(out) = outbound.recv().await {
-            match out {
-                Outbound::Frames(frames) => {
+    let mut refused = false;
+    loop {
+        tokio::select! {
+            out = outbound.recv() => match out {
+                Some(Outbound::Frames(frames)) => {
+                    let mut sent = true;
                     for frame in frames {
-                        if sink.feed(Message::Binary(frame.into())).await.is_err() {
-                            return;
-                        }
+                        sent = sent && sink.feed(Message::Binary(frame.into())).await.is_ok();
                     }
-                    if sink.flush().await.is_err() {
-                        return;
+                    if !sent || sink.flush().await.is_err() {
+                        break;
                     }
                 }
-                Outbound::Close => {
+                Some(Outbound::Close) | None => {
                     let _ = sink.close().await;
-                    return;
+                    break;
                 }
-            }
-        }
-    };
-    let reader = async {
-        while let Some(Ok(message)) = stream.next().await {
-            match message {
-                Message::Binary(bytes) => {
-                    if !hub
-                        .send(Inbound::Frame {
-                            conn,
-                            frame: bytes.to_vec(),
-                        })
-                        .await
-                    {
-                        return;
+            },
+            message = stream.next() => match message {
+                Some(Ok(Message::Binary(bytes))) if !refused => {
+                    state.metrics.frames.inc();
+                    let inbound = match limits.check(bytes.len(), &rate) {
+                        Some(why) => {
+                            state.metrics.limited.inc();
+                            refused = true;
+                            Inbound::Refuse { conn, message: why }
+                        }
+                        None => Inbound::Frame { conn, frame: bytes.to_vec() },
+                    };
+                    if !hub.send(inbound).await {
+                        break;
                     }
                 }
-                Message::Close(_) => return,
+                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
                 // The protocol is binary CBOR; text frames carry nothing we understand.
-                Message::Text(_) | Message::Ping(_) | Message::Pong(_) => {}
-            }
+                Some(Ok(_)) => {}
+            },
         }
-    };
-    tokio::select! {
-        () = writer => {}
-        () = reader => {}
-        _ = shutdown.changed() => {}
     }
+    state.metrics.connections.dec();
     hub.send(Inbound::Disconnect { conn }).await;
 }

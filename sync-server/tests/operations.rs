@@ -1,0 +1,176 @@
+//! Running the server: probes and metrics, limits per connection, eviction of idle
+//! documents, draining on shutdown, and the SQLite backup.
+
+mod common;
+
+use std::num::NonZeroU32;
+use std::time::{Duration, Instant};
+
+use common::{TestDb, WAIT, area_one, connect, full_replica, http, record_inspection, refused};
+use sync_server::config::{Database, ServeArgs};
+use sync_server::store::{BackupError, Store};
+
+async fn start(args: &ServeArgs) -> sync_server::Running {
+    sync_server::start(args).await.expect("server starts")
+}
+
+/// One metric's value from `/metrics`.
+async fn metric(addr: std::net::SocketAddr, name: &str) -> f64 {
+    let (status, body) = http(addr, "GET", "/metrics", &[], None).await;
+    assert_eq!(status, 200);
+    let text = body.as_str().expect("text").to_owned();
+    text.lines()
+        .find_map(|line| line.strip_prefix(&format!("{name} ")))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{name} in /metrics:\n{text}"))
+}
+
+/// Polls a metric until it satisfies `ok`, or fails after `WAIT`.
+async fn metric_until(addr: std::net::SocketAddr, name: &str, ok: impl Fn(f64) -> bool) -> f64 {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let value = metric(addr, name).await;
+        if ok(value) {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "{name} stayed at {value}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn probes_answer_and_metrics_count_connections() {
+    let db = TestDb::sqlite();
+    let server = db.demo_server().await;
+    assert_eq!(http(server.addr, "GET", "/healthz", &[], None).await.0, 200);
+    assert_eq!(http(server.addr, "GET", "/readyz", &[], None).await.0, 200);
+    assert_eq!(metric(server.addr, "estate_sync_connections").await, 0.0);
+    let phone = full_replica(server.addr, "phone").await;
+    assert_eq!(metric(server.addr, "estate_sync_connections").await, 1.0);
+    assert!(metric(server.addr, "estate_sync_resident_documents").await > 0.0);
+    record_inspection(&phone, "counted".into()).await;
+    metric_until(server.addr, "estate_sync_changes_total", |n| n >= 1.0).await;
+    phone.close();
+    metric_until(server.addr, "estate_sync_connections", |n| n == 0.0).await;
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_nobody_syncs_leave_memory() {
+    let db = TestDb::sqlite();
+    let server = start(&ServeArgs {
+        evict_after_secs: 1,
+        ..db.args(true)
+    })
+    .await;
+    let phone = full_replica(server.addr, "phone").await;
+    let held = metric(server.addr, "estate_sync_resident_documents").await;
+    assert!(held > 100.0, "the area is in memory while synced ({held})");
+    // Still synced: nothing leaves, however long it stays.
+    tokio::time::sleep(Duration::from_millis(1_600)).await;
+    assert_eq!(
+        metric(server.addr, "estate_sync_resident_documents").await,
+        held
+    );
+    phone.close();
+    metric_until(server.addr, "estate_sync_resident_documents", |n| n == 0.0).await;
+    // And they come back from the database when asked again.
+    full_replica(server.addr, "phone-again").await;
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_frame_is_refused_with_a_clear_error() {
+    let db = TestDb::sqlite();
+    let server = start(&ServeArgs {
+        max_frame_bytes: 4_000,
+        ..db.args(true)
+    })
+    .await;
+    // Syncing sends small frames; a record with 10 KB of notes does not fit in one.
+    let phone = full_replica(server.addr, "phone").await;
+    record_inspection(&phone, "很长的备注".repeat(700)).await;
+    refused(&phone, "exceeds the server's limit of 4000 bytes").await;
+    assert_eq!(metric(server.addr, "estate_sync_limited_total").await, 1.0);
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_messages_is_refused_with_a_clear_error() {
+    let db = TestDb::sqlite();
+    let one = NonZeroU32::new(1).expect("non-zero");
+    let server = start(&ServeArgs {
+        messages_per_sec: one,
+        message_burst: NonZeroU32::new(3).expect("non-zero"),
+        ..db.args(true)
+    })
+    .await;
+    // Syncing a whole area takes hundreds of messages.
+    let phone = connect(server.addr, "hk-zhang", "phone", area_one()).await;
+    refused(&phone, "too many messages: the limit is 1 per second").await;
+    server.stop().await.expect("stops");
+}
+
+on_both_databases!(stopping_lets_phones_finish_their_exchange);
+async fn stopping_lets_phones_finish_their_exchange(db: TestDb) {
+    let server = db.demo_server().await;
+    let phone = full_replica(server.addr, "phone").await;
+    for n in 0..20 {
+        record_inspection(&phone, format!("last words {n}")).await;
+    }
+    assert_eq!(http(server.addr, "GET", "/readyz", &[], None).await.0, 200);
+    // Stop at once: what the phone sent is still stored and acknowledged.
+    server.stop().await.expect("stops");
+    let unconfirmed = phone
+        .with(|r| r.engine().unconfirmed())
+        .await
+        .expect("client alive");
+    assert!(
+        unconfirmed.is_empty(),
+        "{} records were cut off",
+        unconfirmed.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_sqlite_server_is_backed_up_to_a_file() {
+    let db = TestDb::sqlite();
+    let server = db.demo_server().await;
+    let phone = full_replica(server.addr, "phone").await;
+    record_inspection(&phone, "in the backup".into()).await;
+    phone
+        .wait_until("acknowledged", WAIT, |r| {
+            r.engine().unconfirmed().is_empty()
+        })
+        .await
+        .expect("acked");
+    let live = Store::open(&db.database).await.expect("opens");
+    let copy = tempfile::tempdir().expect("temp dir");
+    let file = copy.path().join("estate.sqlite3");
+    live.backup(&file).await.expect("backed up while serving");
+    assert!(matches!(
+        live.backup(&file).await,
+        Err(BackupError::Exists(_))
+    ));
+    let restored = Store::open(&Database::SqliteIn(copy.path().to_owned()))
+        .await
+        .expect("the copy opens");
+    assert_eq!(
+        restored.document_count().await.expect("counts"),
+        live.document_count().await.expect("counts")
+    );
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backing_up_postgres_points_to_pg_dump() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let store = Store::open(&db.database).await.expect("opens");
+    let err = store
+        .backup(&db.dir.path().join("x"))
+        .await
+        .expect_err("refused");
+    assert!(err.to_string().contains("pg_dump"), "{err}");
+}
