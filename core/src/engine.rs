@@ -453,6 +453,12 @@ impl<G: Gate> Engine<G> {
             if hidden {
                 continue;
             }
+            if std::mem::take(&mut peer.owes_ack) {
+                // Automerge skips the reply when the phone's last message already named
+                // our heads (it sent changes, then a bare message before our answer); the
+                // phone would then never hear that its changes are stored.
+                peer.state.last_sent_heads.clear();
+            }
             if let Some(sync) = loaded.doc.sync().generate_sync_message(&mut peer.state) {
                 let data = sync.encode();
                 let msg = if empty && !peer.announced {
@@ -556,6 +562,7 @@ impl<G: Gate> Engine<G> {
             Err(e) => return self.fail(conn, format!("document {id}: {e}")),
             Ok(false) => {}
             Ok(true) => {
+                peer.owes_ack = self.config.role == Role::Server;
                 if let Err(reason) = self.gate.may_write(conn, id, &mut loaded.doc, &before) {
                     document.peers.remove(&conn);
                     if loaded

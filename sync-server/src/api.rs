@@ -3,9 +3,11 @@
 //!
 //! - [`session`] — `POST /api/login`, `GET /api/session`;
 //! - [`office`] — who works where, the synced inspections;
-//! - [`history`] — a record's trusted history.
+//! - [`history`] — a record's trusted history;
+//! - [`lists`] — office lists of every record kind, filtered and paged.
 
 mod history;
+mod lists;
 mod office;
 mod session;
 
@@ -21,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(office::router())
         .merge(session::router())
         .merge(history::router())
+        .merge(lists::router())
 }
 
 /// The one error type of the HTTP API: 4xx say what was wrong, 5xx say nothing internal.

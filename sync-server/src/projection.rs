@@ -1,11 +1,23 @@
 //! Projects typed records into SQL tables in the same transaction as their chunks, so
 //! office lists and statistics are plain indexed queries that never lag the sync.
+//!
+//! Every record gets a row in `records` (what lists filter, page and sort on, with the
+//! earliest deadline still open); units, tickets, vacant inspections, renovations,
+//! visits and key ledgers also get rows in their own tables.
+
+mod row;
 
 use automerge::AutoCommit;
 use estate_core::DocumentId;
-use estate_core::records::inspection::{self, Inspection};
-use estate_core::records::unit::{self, UnitRecord};
-use estate_core::records::{RecordError, kind_of};
+use estate_core::records::any::AnyRecord;
+use estate_core::records::inspection::Inspection;
+use estate_core::records::keys::{KeyLedgerState, KeyStatus};
+use estate_core::records::renovation::RenovationStatus;
+use estate_core::records::ticket::TicketRecord;
+use estate_core::records::{RecordError, kind_of, project};
+use estate_core::rules::deadlines::{DeadlineRules, ticket_deadlines, working_days_due};
+use row::Row;
+use serde::Serialize;
 
 use crate::store::Tx;
 
@@ -19,61 +31,197 @@ pub enum ProjectionError {
     Sql(#[from] sqlx::Error),
 }
 
-/// Upserts the SQL row(s) of one document, by its kind. Unknown kinds are not projected.
+/// Upserts the SQL rows of one document, by its kind. Documents that are not records of
+/// an area (area indexes, project calendars, foreign documents) are not projected.
 pub async fn project(
     tx: &mut Tx<'_>,
     id: DocumentId,
     doc: &AutoCommit,
     received_at: i64,
 ) -> Result<(), ProjectionError> {
-    match kind_of(doc).as_deref() {
-        Some(unit::KIND) => {
-            let u = UnitRecord::from_doc(doc)?;
-            sqlx::query(
-                "INSERT INTO units (doc_id, area_id, code, building, status, received_at) VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (doc_id) DO UPDATE SET area_id = excluded.area_id, code = excluded.code,
-                   building = excluded.building, status = excluded.status, received_at = excluded.received_at",
-            )
-            .bind(id.to_string())
-            .bind(&u.header.area_id)
-            .bind(u.header.code.as_str())
-            .bind(u.header.code.building())
-            .bind(u.state.status.as_str())
-            .bind(received_at)
-            .execute(&mut **tx)
-            .await?;
+    if kind_of(doc).as_deref() == Some(project::KIND) {
+        return Ok(());
+    }
+    let Some(record) = AnyRecord::from_doc(doc)? else {
+        return Ok(());
+    };
+    let id = id.to_string();
+    let entry = record.entry();
+    Row::new("records", &["doc_id"])
+        .text("doc_id", id.clone())
+        .text("kind", entry.kind)
+        .text("area_id", record.area().to_owned())
+        .text("code", entry.code)
+        .text("status", entry.status)
+        .text("unit_doc", entry.unit)
+        .text("month", entry.month)
+        .text("date", entry.date)
+        .text("category", entry.category)
+        .text("title", title(&record))
+        .int("due_at", earliest_open_due(&record))
+        .first_int("created_at", received_at)
+        .int("received_at", received_at)
+        .upsert(tx)
+        .await?;
+    let table = match &record {
+        AnyRecord::Unit(u) => Row::new("units", &["doc_id"])
+            .text("area_id", u.header.area_id.clone())
+            .text("code", u.header.code.as_str().to_owned())
+            .text("building", u.header.code.building().to_owned())
+            .text("status", u.state.status.as_str().to_owned()),
+        AnyRecord::Ticket(t) => ticket(t),
+        AnyRecord::Inspection(_) => vacant_inspection(&Inspection::from_doc(doc)?),
+        AnyRecord::Renovation(r) => Row::new("renovations", &["doc_id"])
+            .text("area_id", r.header.area_id.clone())
+            .text("unit_doc", r.header.unit.to_string())
+            .text("unit_code", r.header.unit_code.as_str().to_owned())
+            .text("applicant", r.header.applicant.clone())
+            .text("contractor", r.header.contractor.clone())
+            .text("status", r.state.status.as_str().to_owned())
+            .int("applied_at", r.header.applied_at)
+            .text("permit_number", r.state.permit_number.clone())
+            .int("permitted_at", r.state.permitted_at)
+            .int("accepted_at", r.state.accepted_at)
+            .int("patrol_days", r.state.patrol_days.len() as i64),
+        AnyRecord::Visit(v) => Row::new("visits", &["doc_id"])
+            .text("area_id", v.header.area_id.clone())
+            .text("unit_doc", v.header.unit.to_string())
+            .text("unit_code", v.header.unit_code.as_str().to_owned())
+            .text("method", tag(&v.header.method))
+            .int("visited_at", v.header.visited_at)
+            .text("visited_by", v.header.by.clone())
+            .text("satisfaction", v.header.satisfaction.as_ref().map(tag))
+            .int("tickets", v.state.tickets.len() as i64),
+        AnyRecord::KeyLedger(l) => {
+            keys(tx, &id, &l.header.area_id, &l.state, received_at).await?;
+            return Ok(());
         }
-        Some(inspection::KIND) => {
-            let i = Inspection::from_doc(doc)?;
-            sqlx::query(
-                "INSERT INTO vacant_inspections (doc_id, unit_doc, unit_code, area_id, month, occasion, ventilated,
-                   cleaning_arranged, abnormal, findings, notes, inspector, inspected_at, received_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-                 ON CONFLICT (doc_id) DO UPDATE SET unit_doc = excluded.unit_doc, unit_code = excluded.unit_code,
-                   area_id = excluded.area_id, month = excluded.month, occasion = excluded.occasion,
-                   ventilated = excluded.ventilated, cleaning_arranged = excluded.cleaning_arranged,
-                   abnormal = excluded.abnormal, findings = excluded.findings, notes = excluded.notes,
-                   inspector = excluded.inspector, inspected_at = excluded.inspected_at,
-                   received_at = excluded.received_at",
-            )
-            .bind(id.to_string())
-            .bind(i.unit.to_string())
-            .bind(i.unit_code.as_str())
-            .bind(&i.area_id)
-            .bind(i.month.to_string())
-            .bind(i.occasion.as_str())
-            .bind(i64::from(i.ventilated))
-            .bind(i64::from(i.cleaning_arranged))
-            .bind(i64::from(i.checklist.any_abnormal()))
-            .bind(&i.findings)
-            .bind(&i.notes)
-            .bind(&i.inspector)
-            .bind(i.inspected_at)
-            .bind(received_at)
-            .execute(&mut **tx)
+        _ => return Ok(()),
+    };
+    table
+        .text("doc_id", id)
+        .int("received_at", received_at)
+        .upsert(tx)
+        .await?;
+    Ok(())
+}
+
+fn ticket(t: &TicketRecord) -> Row {
+    let (h, s) = (&t.header, &t.state);
+    Row::new("tickets", &["doc_id"])
+        .text("area_id", h.area_id.clone())
+        .text("category", h.category.as_str().to_owned())
+        .text("channel", h.channel.as_str().to_owned())
+        .text("status", s.status.as_str().to_owned())
+        .text("unit_doc", h.location.unit().map(|u| u.to_string()))
+        .text("place", h.location.label().to_owned())
+        .text("description", h.description.clone())
+        .int("registered_at", h.registered_at)
+        .text("registered_by", h.registered_by.clone())
+        .text("assignee", s.assignee.clone())
+        .int("completed_at", s.completed_at)
+        .int("closed_at", s.closed_at)
+        .int("reopened", i64::from(s.reopened))
+        .text("satisfaction", s.satisfaction().as_ref().map(tag))
+}
+
+fn vacant_inspection(i: &Inspection) -> Row {
+    Row::new("vacant_inspections", &["doc_id"])
+        .text("unit_doc", i.unit.to_string())
+        .text("unit_code", i.unit_code.as_str().to_owned())
+        .text("area_id", i.area_id.clone())
+        .text("month", i.month.to_string())
+        .text("occasion", i.occasion.as_str().to_owned())
+        .int("ventilated", i64::from(i.ventilated))
+        .int("cleaning_arranged", i64::from(i.cleaning_arranged))
+        .int("abnormal", i64::from(i.checklist.any_abnormal()))
+        .text("findings", i.findings.clone())
+        .text("notes", i.notes.clone())
+        .text("inspector", i.inspector.clone())
+        .int("inspected_at", i.inspected_at)
+}
+
+/// Replaces a key ledger's rows: one per key, with where it is now.
+async fn keys(
+    tx: &mut Tx<'_>,
+    ledger: &str,
+    area: &str,
+    state: &KeyLedgerState,
+    received_at: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM keys WHERE ledger_doc = $1")
+        .bind(ledger)
+        .execute(&mut **tx)
+        .await?;
+    for (label, key) in &state.keys {
+        let (status, borrower) = match &key.status {
+            KeyStatus::InCustody => ("in_custody", None),
+            KeyStatus::Lent { borrower, .. } => ("lent", Some(borrower.clone())),
+            KeyStatus::LossReported => ("loss_reported", None),
+            KeyStatus::Lost { .. } => ("lost", None),
+            KeyStatus::HandedBack => ("handed_back", None),
+        };
+        Row::new("keys", &["ledger_doc", "label"])
+            .text("ledger_doc", ledger.to_owned())
+            .text("label", label.clone())
+            .text("area_id", area.to_owned())
+            .text("unit_doc", key.unit.map(|u| u.to_string()))
+            .text("unit_code", key.unit_code.clone())
+            .text("status", status.to_owned())
+            .text("borrower", borrower)
+            .int("received_at", received_at)
+            .upsert(tx)
             .await?;
-        }
-        _ => {}
     }
     Ok(())
+}
+
+/// An enum's serialized name (`snake_case` in every record).
+fn tag<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        other => other.map(|v| v.to_string()).unwrap_or_default(),
+    }
+}
+
+/// A short line for lists.
+fn title(record: &AnyRecord) -> String {
+    match record {
+        AnyRecord::Ticket(t) => t.header.description.clone(),
+        AnyRecord::Renovation(r) => format!("{} {}", r.header.unit_code, r.header.plan),
+        AnyRecord::Visit(v) => format!("{} {}", v.header.unit_code, v.header.notes),
+        AnyRecord::KeyLedger(l) => format!("钥匙台账（{} 把）", l.state.keys.len()),
+        other => other
+            .entry()
+            .code
+            .unwrap_or_else(|| other.kind().to_owned()),
+    }
+}
+
+/// The earliest deadline a record has still to meet. Computed with the default working
+/// calendar: the project's own holidays and rain days are on the phones' due lists.
+fn earliest_open_due(record: &AnyRecord) -> Option<i64> {
+    let rules = DeadlineRules::default();
+    match record {
+        AnyRecord::Ticket(t) => ticket_deadlines(t, None, &rules, 0)
+            .into_iter()
+            .filter(|d| d.met_at.is_none())
+            .filter_map(|d| d.due_at)
+            .min(),
+        AnyRecord::Renovation(r) if r.state.status == RenovationStatus::Applied => {
+            Some(working_days_due(&rules.calendar, r.header.applied_at, 3))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_tags_are_their_serialized_names() {
+        use estate_core::records::ticket::Channel;
+        assert_eq!(tag(&Channel::Hotline), Channel::Hotline.as_str());
+    }
 }

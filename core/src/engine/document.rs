@@ -20,6 +20,10 @@ pub(super) struct PeerSync {
     pub told_unavailable: bool,
     /// We sent at least one message about this document.
     pub announced: bool,
+    /// They sent changes we have not yet answered (server role): the next flush answers
+    /// with our heads even when automerge sees nothing to say, so the phone learns its
+    /// changes are stored.
+    pub owes_ack: bool,
 }
 
 /// A document whose chunks are in memory.

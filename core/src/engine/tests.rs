@@ -143,3 +143,67 @@ fn documents_nobody_syncs_are_evicted_once_idle() {
     assert_eq!(engine.resident(), 0, "idle past the limit");
     assert!(!engine.holds(id));
 }
+
+/// Frames one engine sent, to hand to the other.
+fn frames(effects: Effects) -> Vec<Vec<u8>> {
+    effects.sends.into_iter().map(|(_, f)| f).collect()
+}
+
+#[test]
+fn the_server_acknowledges_changes_even_after_a_bare_message_names_its_heads() {
+    let (phone_conn, server_conn) = (1, 1);
+    let mut phone = Engine::new(Config::new(Role::Client, "phone"));
+    let mut server = Engine::new(Config::new(Role::Server, "server"));
+    let id = DocumentId::from_bytes([10; 16]);
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "n", 0).expect("put");
+    phone.create(id, doc).expect("created");
+    phone.connect(phone_conn, 0);
+    server.connect(server_conn, 0);
+    // Handshake and first sync, until nothing moves.
+    let mut to_server = frames(phone.flush());
+    for _ in 0..10 {
+        for f in std::mem::take(&mut to_server) {
+            server.receive(server_conn, &f, 0);
+        }
+        let effects = server.flush();
+        for (doc, _) in effects.loads.iter().map(|d| (*d, ())) {
+            server.loaded(doc, Vec::new());
+        }
+        for f in frames(effects).into_iter().chain(frames(server.flush())) {
+            phone.receive(phone_conn, &f, 0);
+        }
+        to_server = frames(phone.flush());
+    }
+    assert!(phone.unconfirmed().is_empty(), "first sync done");
+    phone
+        .change(id, |d| d.put(ROOT, "n", 1))
+        .expect("loaded")
+        .expect("put");
+    let first = frames(phone.flush());
+    for f in first {
+        server.receive(server_conn, &f, 0);
+    }
+    let answer = frames(server.flush());
+    // A second change leaves before the answer to the first arrives.
+    phone
+        .change(id, |d| d.put(ROOT, "n", 2))
+        .expect("loaded")
+        .expect("put");
+    let second = frames(phone.flush());
+    for f in answer {
+        phone.receive(phone_conn, &f, 0);
+    }
+    // Automerge's reply to the answer names the phone's heads and carries no changes.
+    let bare = frames(phone.flush());
+    for f in second.into_iter().chain(bare) {
+        server.receive(server_conn, &f, 0);
+    }
+    for f in frames(server.flush()) {
+        phone.receive(phone_conn, &f, 0);
+    }
+    assert!(
+        phone.unconfirmed().is_empty(),
+        "the phone heard that both changes are stored"
+    );
+}
