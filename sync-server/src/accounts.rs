@@ -140,35 +140,7 @@ pub async fn add_user(
             "密码至少 {MIN_PASSWORD_CHARS} 个字符"
         )));
     }
-    match user.role {
-        StaffRole::Housekeeper if user.areas.is_empty() => {
-            return Err(AccountError::Invalid("片区管家须指定片区（--area）".into()));
-        }
-        StaffRole::Supervisor if user.projects.is_empty() => {
-            return Err(AccountError::Invalid(
-                "客服主管须指定项目（--project）".into(),
-            ));
-        }
-        _ => {}
-    }
-    for area in &user.areas {
-        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM areas WHERE id = $1")
-            .bind(area)
-            .fetch_one(pool)
-            .await?;
-        if known == 0 {
-            return Err(AccountError::Invalid(format!("没有片区 {area}")));
-        }
-    }
-    for project in &user.projects {
-        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM areas WHERE project_id = $1")
-            .bind(project)
-            .fetch_one(pool)
-            .await?;
-        if known == 0 {
-            return Err(AccountError::Invalid(format!("没有项目 {project}")));
-        }
-    }
+    check_scopes(pool, user.role, &user.areas, &user.projects).await?;
     let password = password.to_owned();
     let hash = blocking(move || hash_password(&password)).await?;
     let mut tx = pool.begin().await?;
@@ -186,24 +158,142 @@ pub async fn add_user(
     if inserted.rows_affected() == 0 {
         return Err(AccountError::Exists(user.id.clone()));
     }
-    let scopes = user
-        .areas
+    put_scopes(&mut tx, &user.id, &user.areas, &user.projects).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A role's scopes must be given and known: a housekeeper's areas, a supervisor's projects.
+async fn check_scopes(
+    pool: &AnyPool,
+    role: StaffRole,
+    areas: &[String],
+    projects: &[String],
+) -> Result<(), AccountError> {
+    match role {
+        StaffRole::Housekeeper if areas.is_empty() => {
+            return Err(AccountError::Invalid("片区管家须指定片区（--area）".into()));
+        }
+        StaffRole::Supervisor if projects.is_empty() => {
+            return Err(AccountError::Invalid(
+                "客服主管须指定项目（--project）".into(),
+            ));
+        }
+        _ => {}
+    }
+    for area in areas {
+        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM areas WHERE id = $1")
+            .bind(area)
+            .fetch_one(pool)
+            .await?;
+        if known == 0 {
+            return Err(AccountError::Invalid(format!("没有片区 {area}")));
+        }
+    }
+    for project in projects {
+        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM areas WHERE project_id = $1")
+            .bind(project)
+            .fetch_one(pool)
+            .await?;
+        if known == 0 {
+            return Err(AccountError::Invalid(format!("没有项目 {project}")));
+        }
+    }
+    Ok(())
+}
+
+async fn put_scopes(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user: &str,
+    areas: &[String],
+    projects: &[String],
+) -> sqlx::Result<()> {
+    let scopes = areas
         .iter()
         .map(|a| ("area", a))
-        .chain(user.projects.iter().map(|p| ("project", p)));
+        .chain(projects.iter().map(|p| ("project", p)));
     for (kind, scope) in scopes {
         sqlx::query(
             "INSERT INTO user_scopes (user_id, kind, scope_id) VALUES ($1, $2, $3)
              ON CONFLICT (user_id, kind, scope_id) DO NOTHING",
         )
-        .bind(&user.id)
+        .bind(user)
         .bind(kind)
         .bind(scope)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
+    Ok(())
+}
+
+/// Gives a user a role and the areas and projects it works in, replacing what they had.
+/// Takes effect at the user's next connection (a live one keeps its grant until then).
+pub async fn assign(pool: &AnyPool, user: &NewScopes) -> Result<(), AccountError> {
+    check_scopes(pool, user.role, &user.areas, &user.projects).await?;
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+        .bind(user.role.as_str())
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AccountError::Invalid(format!("没有用户 {}", user.id)));
+    }
+    sqlx::query("DELETE FROM user_scopes WHERE user_id = $1")
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+    put_scopes(&mut tx, &user.id, &user.areas, &user.projects).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A user's new role and scopes.
+#[derive(Debug, Clone)]
+pub struct NewScopes {
+    pub id: String,
+    pub role: StaffRole,
+    pub areas: Vec<String>,
+    pub projects: Vec<String>,
+}
+
+/// A user as the admin lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserView {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub areas: Vec<String>,
+    pub projects: Vec<String>,
+}
+
+/// Every user with their scopes.
+pub async fn users(pool: &AnyPool) -> sqlx::Result<Vec<UserView>> {
+    let mut users: Vec<UserView> = sqlx::query("SELECT id, name, role FROM users ORDER BY id")
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|r| UserView {
+            id: r.get(0),
+            name: r.get(1),
+            role: r.get(2),
+            areas: Vec::new(),
+            projects: Vec::new(),
+        })
+        .collect();
+    let scopes = sqlx::query("SELECT user_id, kind, scope_id FROM user_scopes ORDER BY scope_id")
+        .fetch_all(pool)
+        .await?;
+    for r in scopes {
+        let (user, kind, scope): (String, String, String) = (r.get(0), r.get(1), r.get(2));
+        if let Some(u) = users.iter_mut().find(|u| u.id == user) {
+            match kind.as_str() {
+                "area" => u.areas.push(scope),
+                _ => u.projects.push(scope),
+            }
+        }
+    }
+    Ok(users)
 }
 
 /// Signs `username` in on a device named `device_name` — the same device again when

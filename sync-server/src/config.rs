@@ -39,6 +39,17 @@ pub enum Command {
     /// List and revoke the devices users signed in on.
     #[command(subcommand)]
     Device(DeviceCommand),
+    /// Imports units and their owners from a spreadsheet (CSV, XLSX, XLS or ODS).
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The file; its first row names the columns: 房号 (code), 片区 (area), and
+        /// optionally 状态 (status), 业主 (owner), 电话 (phone).
+        file: PathBuf,
+        /// Check every row and report, without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Copies a SQLite database to a file while the server runs (PostgreSQL: `pg_dump`).
     Backup {
         #[command(flatten)]
@@ -156,6 +167,23 @@ pub enum UserCommand {
         /// A project the user oversees (supervisors); repeat for several.
         #[arg(long = "project")]
         projects: Vec<String>,
+    },
+    /// Sets a user's role and the areas and projects they work in (replacing the old).
+    Assign {
+        #[command(flatten)]
+        db: DbArgs,
+        username: String,
+        #[arg(long)]
+        role: StaffRole,
+        #[arg(long = "area")]
+        areas: Vec<String>,
+        #[arg(long = "project")]
+        projects: Vec<String>,
+    },
+    /// Lists users with their roles, areas and projects.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 

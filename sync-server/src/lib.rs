@@ -13,6 +13,7 @@
 //! - [`api`] — JSON for the app and the office;
 //! - [`probes`], [`metrics`] — `/healthz`, `/readyz`, `/metrics`;
 //! - [`demo`] — loads the demo estate;
+//! - [`import`] — units and owners from a spreadsheet;
 //! - [`client`] — a native client replica over a WebSocket (tests, benchmarks, tools).
 
 pub mod access;
@@ -23,6 +24,7 @@ pub mod client;
 pub mod config;
 pub mod demo;
 pub mod hub;
+pub mod import;
 pub mod metrics;
 pub mod nodes;
 pub mod probes;

@@ -1,8 +1,9 @@
 use std::io::BufRead;
 
 use clap::Parser;
-use sync_server::accounts::{self, NewUser};
+use sync_server::accounts::{self, NewScopes, NewUser};
 use sync_server::config::{Cli, Command, DbArgs, DeviceCommand, LogFormat, ServeArgs, UserCommand};
+use sync_server::import;
 use sync_server::store::Store;
 
 #[tokio::main]
@@ -21,6 +22,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve(&args).await,
         Command::User(command) => user(command).await,
         Command::Device(command) => device(command).await,
+        Command::Import { db, file, dry_run } => import(&db, &file, dry_run).await,
         Command::Backup { db, to } => {
             let store = open(&db).await?;
             store.backup(&to).await?;
@@ -67,7 +69,52 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
             accounts::add_user(store.pool(), &user, password, sync_server::now_ms()).await?;
             println!("added {} ({})", user.id, role.label_zh());
         }
+        UserCommand::Assign {
+            db,
+            username,
+            role,
+            areas,
+            projects,
+        } => {
+            let store = open(&db).await?;
+            let scopes = NewScopes {
+                id: username,
+                role,
+                areas,
+                projects,
+            };
+            accounts::assign(store.pool(), &scopes).await?;
+            println!(
+                "{} is now {}; takes effect at their next connection",
+                scopes.id,
+                role.label_zh()
+            );
+        }
+        UserCommand::List { db } => {
+            let store = open(&db).await?;
+            for user in accounts::users(store.pool()).await? {
+                println!("{}", serde_json::to_string(&user)?);
+            }
+        }
     }
+    Ok(())
+}
+
+async fn import(db: &DbArgs, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
+    let store = open(db).await?;
+    let report = import::import_units(&store, file, dry_run, sync_server::now_ms()).await?;
+    for rejected in &report.rejected {
+        println!("第 {} 行未导入：{}", rejected.line, rejected.reason);
+    }
+    if !report.skipped.is_empty() {
+        println!("已在档、跳过 {} 行", report.skipped.len());
+    }
+    let verb = if dry_run { "可导入" } else { "已导入" };
+    println!(
+        "{verb} {} 户，未导入 {} 行",
+        report.imported,
+        report.rejected.len()
+    );
     Ok(())
 }
 

@@ -7,10 +7,10 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::{TestDb, http};
+use common::{TestDb, http, seeded_store};
 use estate_core::records::people::StaffRole;
 use serde_json::json;
-use sync_server::accounts::{self, AccountError, NewUser};
+use sync_server::accounts::{self, AccountError, NewScopes, NewUser};
 
 fn keeper(id: &str) -> NewUser {
     NewUser {
@@ -27,17 +27,6 @@ async fn post_login(
     body: serde_json::Value,
 ) -> (u16, serde_json::Value) {
     http(addr, "POST", "/api/login", &[], Some(body)).await
-}
-
-/// The database with the demo's areas and projects, no server running.
-async fn seeded_store(db: &TestDb) -> sync_server::store::Store {
-    let store = sync_server::store::Store::open(&db.database)
-        .await
-        .expect("store");
-    sync_server::demo::seed(&store, estate_core::demo::demo_estate().expect("demo"), 0)
-        .await
-        .expect("seeded");
-    store
 }
 
 on_both_databases!(a_user_signs_in_and_the_token_identifies_the_device);
@@ -311,4 +300,45 @@ async fn the_admin_cli_adds_a_user_with_the_password_from_stdin(db: TestDb) {
         !out.status.success(),
         "a second revoke says there is nothing to revoke"
     );
+}
+
+on_both_databases!(an_admin_moves_a_user_to_other_areas);
+async fn an_admin_moves_a_user_to_other_areas(db: TestDb) {
+    let store = seeded_store(&db).await;
+    let pool = store.pool();
+    let moved = NewScopes {
+        id: "hk-li".into(),
+        role: StaffRole::Housekeeper,
+        areas: vec!["A1".into(), "A2".into()],
+        projects: Vec::new(),
+    };
+    accounts::assign(pool, &moved).await.expect("assigned");
+    let users = accounts::users(pool).await.expect("listed");
+    let li = users.iter().find(|u| u.id == "hk-li").expect("hk-li");
+    assert_eq!(li.areas, vec!["A1", "A2"]);
+    for bad in [
+        NewScopes {
+            areas: vec!["Z9".into()],
+            ..moved.clone()
+        },
+        NewScopes {
+            areas: Vec::new(),
+            ..moved.clone()
+        },
+        NewScopes {
+            id: "nobody".into(),
+            ..moved.clone()
+        },
+        NewScopes {
+            role: StaffRole::Supervisor,
+            ..moved.clone()
+        },
+    ] {
+        let err = accounts::assign(pool, &bad).await.expect_err("refused");
+        assert!(matches!(err, AccountError::Invalid(_)), "{err}");
+    }
+    // A refused change leaves the user as they were.
+    let users = accounts::users(pool).await.expect("listed");
+    let li = users.iter().find(|u| u.id == "hk-li").expect("hk-li");
+    assert_eq!((li.role.as_str(), li.areas.len()), ("housekeeper", 2));
 }

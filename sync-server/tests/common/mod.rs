@@ -154,6 +154,17 @@ macro_rules! on_both_databases {
     };
 }
 
+/// The database with the demo's areas, projects and accounts, no server running.
+pub async fn seeded_store(db: &TestDb) -> sync_server::store::Store {
+    let store = sync_server::store::Store::open(&db.database)
+        .await
+        .expect("store");
+    sync_server::demo::seed(&store, demo_estate().expect("demo"), 0)
+        .await
+        .expect("seeded");
+    store
+}
+
 /// A server on port 0 with the demo estate in a fresh SQLite data directory.
 pub async fn demo_server() -> (sync_server::Running, TestDb) {
     let db = TestDb::sqlite();
