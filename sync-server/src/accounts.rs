@@ -94,6 +94,9 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
     })
 }
 
+/// How stale `last_seen_at` may get before a request refreshes it.
+const LAST_SEEN_EVERY_MS: i64 = 60_000;
+
 /// Runs Argon2 off the async threads: it takes tens of milliseconds on purpose.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     match tokio::task::spawn_blocking(f).await {
@@ -439,11 +442,16 @@ pub async fn check_token(pool: &AnyPool, token: &str, now: i64) -> sqlx::Result<
     }
     let device: String = row.get(0);
     let user: String = row.get(1);
-    sqlx::query("UPDATE devices SET last_seen_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(&device)
-        .execute(pool)
-        .await?;
+    // At most one write a minute per device: the office page asks every few seconds.
+    sqlx::query(
+        "UPDATE devices SET last_seen_at = $1
+         WHERE id = $2 AND (last_seen_at IS NULL OR last_seen_at < $3)",
+    )
+    .bind(now)
+    .bind(&device)
+    .bind(now - LAST_SEEN_EVERY_MS)
+    .execute(pool)
+    .await?;
     identity_of(pool, &user, device)
         .await
         .map(TokenCheck::Valid)
