@@ -305,6 +305,11 @@ impl Grants {
         self.by_conn.get(&conn)
     }
 
+    /// Every connection with its grant.
+    pub fn iter(&self) -> impl Iterator<Item = (ConnId, &Grant)> {
+        self.by_conn.iter().map(|(c, g)| (*c, g))
+    }
+
     /// The changes let in since the last call, oldest first.
     pub fn take_admitted(&mut self) -> Vec<Admitted> {
         std::mem::take(&mut self.admitted)

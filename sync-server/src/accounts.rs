@@ -476,6 +476,27 @@ pub async fn revoke_device(pool: &AnyPool, device: &str, now: i64) -> sqlx::Resu
     Ok(done.rows_affected() == 1)
 }
 
+/// Which of `devices` have been revoked.
+pub async fn revoked_among(
+    pool: &AnyPool,
+    devices: &std::collections::BTreeSet<&str>,
+) -> sqlx::Result<std::collections::BTreeSet<String>> {
+    let mut revoked = std::collections::BTreeSet::new();
+    let devices: Vec<&str> = devices.iter().copied().collect();
+    for batch in devices.chunks(500) {
+        let sql = format!(
+            "SELECT id FROM devices WHERE revoked_at IS NOT NULL AND id IN ({})",
+            crate::store::marks(1, batch.len())
+        );
+        let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+        for device in batch {
+            query = query.bind(*device);
+        }
+        revoked.extend(query.fetch_all(pool).await?);
+    }
+    Ok(revoked)
+}
+
 /// Every device, or one user's, newest first.
 pub async fn devices(pool: &AnyPool, user: Option<&str>) -> sqlx::Result<Vec<Device>> {
     let rows = sqlx::query(

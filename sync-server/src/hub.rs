@@ -17,7 +17,7 @@ use tokio::time::Instant;
 
 use crate::metrics::Metrics;
 use crate::store::{self, Backend, Store};
-use crate::{audit, nodes, projection};
+use crate::{accounts, audit, nodes, projection};
 
 /// Frames for one connection, handed over one flush at a time.
 pub type Outbox = mpsc::Sender<Outbound>;
@@ -82,6 +82,9 @@ impl HubHandle {
 
 /// Inputs taken per batch: big enough to amortize a commit, small enough to stay fair.
 const BATCH: usize = 4096;
+/// How often connected devices are checked against revocations made meanwhile (by the
+/// admin CLI, or on another server).
+const REVOCATION_CHECK: Duration = Duration::from_secs(10);
 /// How long phones must be silent, once the server is stopping, before they are let go.
 const QUIET: Duration = Duration::from_millis(300);
 /// Flushes queued per connection before it counts as too slow and is closed.
@@ -134,6 +137,7 @@ pub fn spawn(
             elsewhere: BTreeSet::new(),
             closing: false,
         };
+        let mut revocations = tokio::time::interval(REVOCATION_CHECK);
         // Once stopping: the hard deadline, and when to close if the phones fall quiet.
         let mut stop_by: Option<Instant> = None;
         let mut quiet_at: Option<Instant> = None;
@@ -161,6 +165,11 @@ pub fn spawn(
                     }
                 }
                 _ = ticker.tick() => hub.engine.tick(now_ms()),
+                _ = revocations.tick() => {
+                    if let Err(e) = hub.cut_revoked().await {
+                        tracing::warn!("could not check for revoked devices: {e}");
+                    }
+                }
                 () = crate::stopping(&mut shutdown), if stop_by.is_none() => {
                     stop_by = Some(Instant::now() + drain);
                 }
@@ -231,6 +240,29 @@ impl Hub {
             Inbound::StoredElsewhereMissed => self.elsewhere.extend(self.engine.loaded_ids()),
             Inbound::Refuse { conn, message } => self.engine.refuse(conn, message),
         }
+    }
+
+    /// Ends the connections of devices revoked since they connected: the phone gets an
+    /// `error`, asks for its session, learns it was revoked and wipes itself.
+    async fn cut_revoked(&mut self) -> sqlx::Result<()> {
+        let connected: Vec<(ConnId, String)> = self
+            .engine
+            .gate()
+            .iter()
+            .map(|(conn, grant)| (conn, grant.device.clone()))
+            .collect();
+        if connected.is_empty() {
+            return Ok(());
+        }
+        let devices: BTreeSet<&str> = connected.iter().map(|(_, d)| d.as_str()).collect();
+        let revoked = accounts::revoked_among(self.store.pool(), &devices).await?;
+        for (conn, device) in connected {
+            if revoked.contains(&device) {
+                tracing::info!(conn, %device, "closing the connection of a revoked device");
+                self.engine.refuse(conn, "device revoked".into());
+            }
+        }
+        Ok(())
     }
 
     /// Tells every session to close once it has written what it was sent.

@@ -174,3 +174,30 @@ async fn backing_up_postgres_points_to_pg_dump() {
         .expect_err("refused");
     assert!(err.to_string().contains("pg_dump"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_revoked_while_connected_is_cut_off() {
+    let db = TestDb::sqlite();
+    let server = db.demo_server().await;
+    let credentials = common::sign_in(server.addr, "hk-zhang").await;
+    let phone = sync_server::client::NativeClient::connect(
+        &common::ws_url(server.addr),
+        &credentials,
+        "phone",
+        area_one(),
+    )
+    .await
+    .expect("connects");
+    common::whole_area(&phone).await;
+    let store = Store::open(&db.database).await.expect("opens");
+    let revoked = sync_server::accounts::revoke_device(
+        store.pool(),
+        &credentials.device,
+        sync_server::now_ms(),
+    )
+    .await
+    .expect("revokes");
+    assert!(revoked);
+    refused(&phone, "device revoked").await;
+    server.stop().await.expect("stops");
+}

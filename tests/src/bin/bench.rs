@@ -3,7 +3,8 @@
 //! P1: an empty client gets a full replica of one area (about 9,000 documents), native
 //! client against our server, and the JS automerge-repo client against the stock Node
 //! server on the same data shape; also both at 500 documents. P2: edit-to-arrival latency
-//! between two connected clients. P5: the gzipped size of the WASM the app ships.
+//! between two connected clients, on one server and across two servers sharing
+//! PostgreSQL (when `TEST_DATABASE_URL` names one). P5: the gzipped size of the WASM the app ships.
 //! Writes BENCHMARKS.md at the repository root.
 
 use std::io::{BufRead, BufReader, Write};
@@ -79,14 +80,7 @@ async fn main() -> anyhow::Result<()> {
     if ours_only {
         return Ok(());
     }
-    let (p50, p99) = p2_latency(if quick { 50 } else { 300 }).await?;
-    rows.push(Row {
-        id: "P2",
-        what: "edit on client A → visible on client B (2 clients, loopback)".into(),
-        ours: format!("p50 {p50:.1} ms, p99 {p99:.1} ms"),
-        baseline: "—".into(),
-        ratio: "—".into(),
-    });
+    p2_rows(if quick { 50 } else { 300 }, &mut rows).await?;
     let (raw, gz) = wasm_size()?;
     rows.push(Row {
         id: "P5",
@@ -234,14 +228,18 @@ fn spawn_node_server(dir: &Path) -> anyhow::Result<(Child, String)> {
     Ok((child, format!("ws://{addr}/sync")))
 }
 
-/// Two clients of one area (the project supervisor on two phones); A puts a value in the
-/// index entries, B waits for it.
-async fn p2_latency(rounds: usize) -> anyhow::Result<(f64, f64)> {
-    let (server, index, _dir) = seeded_server(50).await?;
-    let ws = format!("ws://{}/sync", server.addr);
+/// Edit-to-arrival latency between two clients of one area (the project supervisor on
+/// two phones), one on each of `servers` (the same server twice, or two servers sharing
+/// a database): A puts a value in the index entries, B waits for it. p50 and p99 in ms.
+async fn p2_latency(
+    rounds: usize,
+    servers: [std::net::SocketAddr; 2],
+    index: DocumentId,
+) -> anyhow::Result<(f64, f64)> {
     let mut clients = Vec::new();
-    for name in ["bench-a", "bench-b"] {
-        let credentials = sign_in(server.addr, "sup-wang", DEMO_PASSWORD, name).await?;
+    for (addr, name) in servers.into_iter().zip(["bench-a", "bench-b"]) {
+        let ws = format!("ws://{addr}/sync");
+        let credentials = sign_in(addr, "sup-wang", DEMO_PASSWORD, name).await?;
         let c = NativeClient::connect(&ws, &credentials, name, index).await?;
         c.wait_until("the area", Duration::from_secs(60), |r| {
             r.index().is_ok() && r.missing() == 0
@@ -276,10 +274,71 @@ async fn p2_latency(rounds: usize) -> anyhow::Result<(f64, f64)> {
             .await?;
         samples.push(started.elapsed().as_secs_f64() * 1000.0);
     }
-    server.stop().await?;
     samples.sort_by(f64::total_cmp);
     let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
     Ok((at(0.5), at(0.99)))
+}
+
+/// A fresh database on the PostgreSQL server `TEST_DATABASE_URL` names, if it names one.
+async fn fresh_postgres() -> anyhow::Result<Option<String>> {
+    use sqlx::Connection;
+    let Ok(admin) = std::env::var("TEST_DATABASE_URL") else {
+        return Ok(None);
+    };
+    let name = format!("estate_bench_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::postgres::PgConnection::connect(&admin).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await?;
+    let (base, _) = admin
+        .rsplit_once('/')
+        .context("a URL with a database name")?;
+    Ok(Some(format!("{base}/{name}")))
+}
+
+/// P2 on one server, and across two servers sharing PostgreSQL (skipped without one).
+async fn p2_rows(rounds: usize, rows: &mut Vec<Row>) -> anyhow::Result<()> {
+    let (server, index, _dir) = seeded_server(50).await?;
+    let (p50, p99) = p2_latency(rounds, [server.addr, server.addr], index).await?;
+    server.stop().await?;
+    rows.push(Row {
+        id: "P2",
+        what: "edit on client A → visible on client B (2 clients, one server, loopback)".into(),
+        ours: format!("p50 {p50:.1} ms, p99 {p99:.1} ms"),
+        baseline: "—".into(),
+        ratio: "—".into(),
+    });
+    let Some(url) = fresh_postgres().await? else {
+        eprintln!("P2 across servers skipped: set TEST_DATABASE_URL (bash scripts/postgres.sh)");
+        return Ok(());
+    };
+    let estate = bench_area(50)?;
+    let index = estate.areas[0].index;
+    let store = sync_server::store::Store::open(&Database::Url(url.clone())).await?;
+    sync_server::demo::seed(&store, estate, sync_server::now_ms()).await?;
+    let dir = tempfile::tempdir()?;
+    let args = ServeArgs::new(
+        "127.0.0.1:0".parse()?,
+        DbArgs {
+            data: dir.path().to_owned(),
+            database: Some(url),
+        },
+    );
+    let one = sync_server::start(&args).await?;
+    let two = sync_server::start(&args).await?;
+    let (x50, x99) = p2_latency(rounds, [one.addr, two.addr], index).await?;
+    one.stop().await?;
+    two.stop().await?;
+    rows.push(Row {
+        id: "P2",
+        what:
+            "the same, A and B on two servers sharing PostgreSQL (LISTEN/NOTIFY; target under 1 s)"
+                .into(),
+        ours: format!("p50 {x50:.1} ms, p99 {x99:.1} ms"),
+        baseline: "one server (row above)".into(),
+        ratio: format!("{:.1}× the one-server p50", x50 / p50),
+    });
+    Ok(())
 }
 
 fn wasm_size() -> anyhow::Result<(usize, usize)> {
