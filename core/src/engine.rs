@@ -323,6 +323,14 @@ impl<G: Gate> Engine<G> {
         Ok(result)
     }
 
+    /// A loaded document, for reading without changing anything.
+    pub fn doc(&self, document: DocumentId) -> Result<&AutoCommit, EngineError> {
+        match self.docs.get(&document).map(|d| &d.slot) {
+            Some(Slot::Ready(loaded)) => Ok(&loaded.doc),
+            _ => Err(EngineError::NotLoaded(document)),
+        }
+    }
+
     /// A loaded document, for reading.
     pub fn doc_mut(&mut self, document: DocumentId) -> Result<&mut AutoCommit, EngineError> {
         match self.docs.get_mut(&document).map(|d| &mut d.slot) {

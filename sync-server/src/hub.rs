@@ -327,14 +327,11 @@ impl Hub {
         if self.store.backend() == Backend::Postgres {
             nodes::announce(&mut tx, &self.config.node, &changed).await?;
         }
-        for &document in &changed {
-            let Ok(doc) = self.engine.doc_mut(document) else {
-                continue;
-            };
-            if let Err(e) = projection::project(&mut tx, document, doc, received_at).await {
-                tracing::warn!(%document, "stored but not projected: {e}");
-            }
-        }
+        let docs: Vec<_> = changed
+            .iter()
+            .filter_map(|&id| Some((id, self.engine.doc(id).ok()?)))
+            .collect();
+        projection::project_all(&mut tx, &docs, received_at).await?;
         tx.commit().await?;
         let metrics = &self.config.metrics;
         metrics.changes.inc_by(changes as u64);

@@ -18,6 +18,7 @@ use estate_core::records::{RecordError, kind_of, project};
 use estate_core::rules::deadlines::{DeadlineRules, ticket_deadlines, working_days_due};
 use row::Row;
 use serde::Serialize;
+use sqlx::Acquire;
 
 use crate::store::Tx;
 
@@ -29,6 +30,46 @@ pub enum ProjectionError {
     Record(#[from] RecordError),
     #[error(transparent)]
     Sql(#[from] sqlx::Error),
+}
+
+/// Projects a batch of documents under one savepoint. Should writing a row fail (a
+/// record the tables cannot hold), the batch's rows are taken back and written again
+/// one document at a time, so a bad record loses only its own rows — never its chunks,
+/// and never the rest of the commit (PostgreSQL aborts a whole transaction on an error).
+pub async fn project_all(
+    tx: &mut Tx<'_>,
+    docs: &[(DocumentId, &AutoCommit)],
+    received_at: i64,
+) -> sqlx::Result<()> {
+    let mut batch = tx.begin().await?;
+    let mut failed = false;
+    for &(id, doc) in docs {
+        match project(&mut batch, id, doc, received_at).await {
+            Ok(()) => {}
+            Err(ProjectionError::Record(e)) => {
+                tracing::warn!(document = %id, "stored but not projected: {e}");
+            }
+            Err(ProjectionError::Sql(_)) => {
+                failed = true;
+                break;
+            }
+        }
+    }
+    if !failed {
+        return batch.commit().await;
+    }
+    batch.rollback().await?;
+    for &(id, doc) in docs {
+        let mut one = tx.begin().await?;
+        match project(&mut one, id, doc, received_at).await {
+            Ok(()) => one.commit().await?,
+            Err(e) => {
+                tracing::warn!(document = %id, "stored but not projected: {e}");
+                one.rollback().await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Upserts the SQL rows of one document, by its kind. Documents that are not records of

@@ -175,3 +175,34 @@ async fn office_lists_filter_page_and_keep_areas_apart(db: TestDb) {
     assert_eq!(channel, "hotline");
     server.stop().await.expect("stops");
 }
+
+on_both_databases!(a_record_that_cannot_be_projected_costs_only_its_own_rows);
+async fn a_record_that_cannot_be_projected_costs_only_its_own_rows(db: TestDb) {
+    let server = db.demo_server().await;
+    let store = sync_server::store::Store::open(&db.database)
+        .await
+        .expect("opens");
+    // A table the projection needs is gone: every ticket's rows fail to write.
+    sqlx::query("DROP TABLE tickets")
+        .execute(store.pool())
+        .await
+        .expect("dropped");
+    let zhang = full_replica(server.addr, "zhang").await;
+    let broken = ticket(&zhang, "A1", "complaint", 0).await;
+    let fine = common::record_inspection(&zhang, "still projected".into()).await;
+    acknowledged(&zhang).await;
+    let chunks = store.load(&[broken]).await.expect("loads");
+    assert!(!chunks[0].1.is_empty(), "the ticket is stored all the same");
+    let projected: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM vacant_inspections WHERE doc_id = $1")
+            .bind(fine.to_string())
+            .fetch_one(store.pool())
+            .await
+            .expect("counts");
+    assert_eq!(projected, 1, "the rest of the commit is projected");
+    // And the server keeps serving.
+    let later = common::record_inspection(&zhang, "after".into()).await;
+    acknowledged(&zhang).await;
+    assert_ne!(later, fine);
+    server.stop().await.expect("stops");
+}
