@@ -25,7 +25,7 @@ use estate_core::storage::{StorageKey, StorageOp};
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::store::{self, Backend, Store};
+use crate::store::{self, Store};
 use crate::{audit, nodes, projection};
 
 /// Who the import's events are signed by.
@@ -308,10 +308,8 @@ async fn write(
         store::apply(&mut tx, &[StorageOp::Put(key, change)]).await?;
         touched.push(index);
     }
-    if store.backend() == Backend::Postgres {
-        // Running servers holding an index take the new entries in at once.
-        nodes::announce(&mut tx, IMPORTER, &touched).await?;
-    }
+    // Running servers holding an index take the new entries in at once.
+    nodes::announce_from_outside(&mut tx, store.backend(), &touched, now).await?;
     tx.commit().await?;
     Ok(())
 }

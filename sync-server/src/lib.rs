@@ -128,10 +128,13 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
     };
     let node = config.node.clone();
     let (hub, hub_task) = hub::spawn(store.clone(), config, shutdown.clone());
-    if let Database::Url(url) = &database
-        && store.backend() == store::Backend::Postgres
-    {
-        nodes::listen(url, node, hub.clone(), shutdown.clone()).await?;
+    match (&database, store.backend()) {
+        (Database::Url(url), store::Backend::Postgres) => {
+            nodes::listen(url, node, hub.clone(), shutdown.clone()).await?;
+        }
+        _ => {
+            nodes::poll(store.clone(), hub.clone(), shutdown.clone()).await?;
+        }
     }
     let state = AppState {
         store,

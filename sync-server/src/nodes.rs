@@ -1,7 +1,8 @@
 //! Several servers on one PostgreSQL. Each commit that stores documents announces their
 //! IDs with `NOTIFY` (delivered only once the commit lands); every other server listens,
 //! and the ones holding those documents in memory read the new chunks and pass the
-//! changes on to their phones. SQLite has one server, so nothing is announced there.
+//! changes on to their phones. SQLite has one server; what another process (an import)
+//! stores there is announced in the `announcements` table, which the server polls.
 
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use sqlx::postgres::PgListener;
 use tokio::sync::watch;
 
 use crate::hub::{HubHandle, Inbound};
-use crate::store::Tx;
+use crate::store::{Backend, Store, Tx};
 
 /// The PostgreSQL channel the announcements travel on.
 pub const CHANNEL: &str = "estate_stored";
@@ -38,6 +39,80 @@ pub async fn announce(tx: &mut Tx<'_>, node: &str, documents: &[DocumentId]) -> 
             .await?;
     }
     Ok(())
+}
+
+/// Announces documents a process other than a server stored (an import), so running
+/// servers take them in: `NOTIFY` on PostgreSQL, a row the server polls on SQLite.
+pub async fn announce_from_outside(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    documents: &[DocumentId],
+    now: i64,
+) -> sqlx::Result<()> {
+    match backend {
+        Backend::Postgres => announce(tx, "outside", documents).await,
+        Backend::Sqlite => {
+            let ids: Vec<String> = documents.iter().map(ToString::to_string).collect();
+            sqlx::query(
+                "INSERT INTO announcements (id, documents, at)
+                 SELECT COALESCE(MAX(id), 0) + 1, $1, $2 FROM announcements",
+            )
+            .bind(ids.join(" "))
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+    }
+}
+
+/// SQLite: polls `announcements` once a second and hands new rows to the hub. Rows a day
+/// old are cleared at start.
+pub async fn poll(
+    store: Store,
+    hub: HubHandle,
+    mut shutdown: watch::Receiver<bool>,
+) -> sqlx::Result<tokio::task::JoinHandle<()>> {
+    let pool = store.pool().clone();
+    sqlx::query("DELETE FROM announcements WHERE at < $1")
+        .bind(crate::now_ms() - 24 * 3_600_000)
+        .execute(&pool)
+        .await?;
+    let mut last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM announcements")
+        .fetch_one(&pool)
+        .await?;
+    Ok(tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tokio::select! {
+                _ = every.tick() => {}
+                () = crate::stopping(&mut shutdown) => return,
+            }
+            let rows: Vec<(i64, String)> = match sqlx::query_as(
+                "SELECT id, documents FROM announcements WHERE id > $1 ORDER BY id",
+            )
+            .bind(last)
+            .fetch_all(&pool)
+            .await
+            {
+                Ok(rows) => rows,
+                Err(e) => {
+                    tracing::warn!("cannot read announcements: {e}");
+                    continue;
+                }
+            };
+            for (id, documents) in rows {
+                last = id;
+                let documents = documents
+                    .split(' ')
+                    .filter_map(|w| w.parse().ok())
+                    .collect();
+                if !hub.send(Inbound::StoredElsewhere { documents }).await {
+                    return;
+                }
+            }
+        }
+    }))
 }
 
 /// The documents another node stored, from one notification; none for our own.

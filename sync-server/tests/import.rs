@@ -188,3 +188,33 @@ async fn a_sheet_without_the_required_columns_is_refused() {
     let missing = import_units(&store, &dir.path().join("none.xlsx"), false, 1).await;
     assert!(missing.is_err());
 }
+
+on_both_databases!(units_imported_while_the_server_runs_reach_connected_phones);
+async fn units_imported_while_the_server_runs_reach_connected_phones(db: TestDb) {
+    let server = db.demo_server().await;
+    let phone = full_replica(server.addr, "phone").await;
+    let store = Store::open(&db.database).await.expect("opens");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("units.csv");
+    write_csv(&file, &rows(&a1_unit(&store).await));
+    let report = import_units(&store, &file, false, 1)
+        .await
+        .expect("imported");
+    assert_eq!(report.imported, 2);
+    phone
+        .wait_until(
+            "the imported units in the phone's index",
+            common::WAIT,
+            |r| {
+                r.index().is_ok_and(|index| {
+                    index
+                        .entries
+                        .values()
+                        .any(|e| e.code.as_deref() == Some("9-1-102"))
+                }) && r.missing() == 0
+            },
+        )
+        .await
+        .expect("the running server passes the import on");
+    server.stop().await.expect("stops");
+}
