@@ -223,6 +223,10 @@ impl Hub {
                 outbox,
                 grant,
             } => {
+                if self.closing {
+                    // Too late: the server is stopping. Dropping the outbox ends it.
+                    return;
+                }
                 self.outboxes.insert(conn, outbox);
                 self.engine.gate_mut().insert(conn, grant);
                 self.engine.connect(conn, now);
@@ -268,8 +272,16 @@ impl Hub {
     /// Tells every session to close once it has written what it was sent.
     fn close_all(&mut self) {
         self.closing = true;
-        for outbox in self.outboxes.values() {
-            let _ = outbox.try_send(Outbound::Close);
+        let mut full = Vec::new();
+        for (conn, outbox) in &self.outboxes {
+            if outbox.try_send(Outbound::Close).is_err() {
+                full.push(*conn);
+            }
+        }
+        // A session whose queue is full ends once it has written what is queued.
+        for conn in full {
+            self.outboxes.remove(&conn);
+            self.engine.disconnect(conn);
         }
     }
 
@@ -280,11 +292,25 @@ impl Hub {
         if documents.is_empty() {
             return Ok(());
         }
+        let mut gained = Vec::new();
         for (doc, chunks) in self.store.load(&documents).await? {
             if self.engine.stored_elsewhere(doc, chunks) {
                 self.config.metrics.taken_in.inc();
+                gained.push(doc);
             }
         }
+        if gained.is_empty() {
+            return Ok(());
+        }
+        // The merged document may differ from what either server projected (two phones
+        // on two servers edited it at once): project the merge, so the rows converge.
+        let docs: Vec<_> = gained
+            .iter()
+            .filter_map(|&id| Some((id, self.engine.doc(id).ok()?)))
+            .collect();
+        let mut tx = self.store.begin().await?;
+        projection::project_all(&mut tx, &docs, now_ms() as i64).await?;
+        tx.commit().await?;
         Ok(())
     }
 

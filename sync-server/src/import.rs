@@ -28,6 +28,9 @@ use sqlx::Row;
 use crate::store::{self, Store};
 use crate::{audit, nodes, projection};
 
+/// Units written per transaction.
+const UNITS_PER_COMMIT: usize = 200;
+
 /// Who the import's events are signed by.
 const IMPORTER: &str = "import";
 
@@ -72,8 +75,8 @@ struct Good {
     owner: Option<(String, Option<Phone>)>,
 }
 
-/// The sheet's rows as text, header first.
-fn read_rows(path: &Path) -> Result<Vec<Vec<String>>, ImportError> {
+/// The sheet's rows as text with their line numbers in the sheet, header first.
+fn read_rows(path: &Path) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
     let shown = path.display().to_string();
     let is_csv = path
         .extension()
@@ -87,8 +90,9 @@ fn read_rows(path: &Path) -> Result<Vec<Vec<String>>, ImportError> {
         return reader
             .records()
             .map(|r| {
-                r.map(|r| r.iter().map(str::to_owned).collect())
-                    .map_err(|e| ImportError::Read(shown.clone(), e.to_string()))
+                let r = r.map_err(|e| ImportError::Read(shown.clone(), e.to_string()))?;
+                let line = r.position().map_or(0, |p| p.line() as usize);
+                Ok((line, r.iter().map(str::to_owned).collect()))
             })
             .collect();
     }
@@ -98,9 +102,12 @@ fn read_rows(path: &Path) -> Result<Vec<Vec<String>>, ImportError> {
         .worksheet_range_at(0)
         .ok_or(ImportError::Empty)?
         .map_err(|e| ImportError::Read(shown, e.to_string()))?;
+    // The range starts at the first cell in use; sheet rows count from 1.
+    let first = sheet.start().map_or(0, |(row, _)| row as usize) + 1;
     Ok(sheet
         .rows()
-        .map(|row| row.iter().map(ToString::to_string).collect())
+        .enumerate()
+        .map(|(n, row)| (first + n, row.iter().map(ToString::to_string).collect()))
         .collect())
 }
 
@@ -200,7 +207,7 @@ pub async fn import_units(
     now: i64,
 ) -> Result<Report, ImportError> {
     let rows = read_rows(path)?;
-    let (header, rows) = rows.split_first().ok_or(ImportError::Empty)?;
+    let ((_, header), rows) = rows.split_first().ok_or(ImportError::Empty)?;
     let columns = Columns::find(header)?;
     let pool = store.pool();
     let index_of: HashMap<String, String> = sqlx::query("SELECT id, index_doc FROM areas")
@@ -219,8 +226,8 @@ pub async fn import_units(
     let mut report = Report::default();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     let mut good = Vec::new();
-    for (n, row) in rows.iter().enumerate() {
-        let line = n + 2;
+    for (line, row) in rows {
+        let line = *line;
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -246,11 +253,15 @@ pub async fn import_units(
     if dry_run || good.is_empty() {
         return Ok(report);
     }
-    write(store, &good, &index_of, now).await?;
+    // Batches keep each write transaction short: a running SQLite server waits for
+    // them, and must never wait long.
+    for batch in good.chunks(UNITS_PER_COMMIT) {
+        write(store, batch, &index_of, now).await?;
+    }
     Ok(report)
 }
 
-/// Stores the new units and their index entries in one transaction.
+/// Stores a batch of new units and their index entries in one transaction.
 async fn write(
     store: &Store,
     good: &[Good],
@@ -282,15 +293,12 @@ async fn write(
     let mut tx = store.begin().await?;
     let mut touched = Vec::new();
     for (area, units) in &mut by_area {
-        let Some(index) = index_of
+        let broken = || ImportError::Read(format!("area {area}"), "its index is missing".into());
+        let index = index_of
             .get(*area)
             .and_then(|i| i.parse::<DocumentId>().ok())
-        else {
-            continue;
-        };
-        let Some(index_doc) = index_docs.get_mut(&index) else {
-            continue;
-        };
+            .ok_or_else(broken)?;
+        let index_doc = index_docs.get_mut(&index).ok_or_else(broken)?;
         let before = index_doc.get_heads();
         for (id, doc) in units.iter_mut() {
             let entry = Record::<Unit>::from_doc(doc).map(|u| Unit::entry(&u.header, &u.state))?;

@@ -118,6 +118,7 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
             demo::DEMO_PASSWORD
         );
     }
+    projection::backfill(&store, now_ms()).await?;
     let (stop, shutdown) = watch::channel(false);
     let metrics = Arc::new(Metrics::default());
     let config = HubConfig {

@@ -2,7 +2,9 @@ use std::io::BufRead;
 
 use clap::Parser;
 use sync_server::accounts::{self, NewScopes, NewUser};
-use sync_server::config::{Cli, Command, DbArgs, DeviceCommand, LogFormat, ServeArgs, UserCommand};
+use sync_server::config::{
+    Cli, Command, Database, DbArgs, DeviceCommand, LogFormat, ServeArgs, UserCommand,
+};
 use sync_server::import;
 use sync_server::store::Store;
 
@@ -24,6 +26,14 @@ async fn main() -> anyhow::Result<()> {
         Command::Device(command) => device(command).await,
         Command::Import { db, file, dry_run } => import(&db, &file, dry_run).await,
         Command::Backup { db, to } => {
+            if let Database::SqliteIn(dir) = db.database() {
+                let file = dir.join("estate.sqlite3");
+                anyhow::ensure!(
+                    file.exists(),
+                    "no database at {}; check --data",
+                    file.display()
+                );
+            }
             let store = open(&db).await?;
             store.backup(&to).await?;
             println!("backed up to {}", to.display());

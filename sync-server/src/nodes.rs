@@ -124,6 +124,12 @@ fn parse(payload: &str, node: &str) -> Vec<DocumentId> {
     words.filter_map(|w| w.parse().ok()).collect()
 }
 
+async fn subscribe(url: &str) -> sqlx::Result<PgListener> {
+    let mut listener = PgListener::connect(url).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}
+
 /// Listens for the other nodes' announcements and hands them to the hub. Subscribes
 /// before returning, so nothing stored after the server starts serving is missed; a
 /// lost connection is re-established, and the hub then re-reads everything it holds.
@@ -133,8 +139,8 @@ pub async fn listen(
     hub: HubHandle,
     mut shutdown: watch::Receiver<bool>,
 ) -> sqlx::Result<tokio::task::JoinHandle<()>> {
-    let mut listener = PgListener::connect(url).await?;
-    listener.listen(CHANNEL).await?;
+    let mut listener = subscribe(url).await?;
+    let url = url.to_owned();
     Ok(tokio::spawn(async move {
         loop {
             let next = tokio::select! {
@@ -154,9 +160,14 @@ pub async fn listen(
                     Inbound::StoredElsewhereMissed
                 }
                 Err(e) => {
-                    tracing::warn!("announcements connection failed, retrying: {e}");
+                    // Reconnected afresh; whatever was announced meanwhile is re-read.
+                    tracing::warn!("announcements connection failed, reconnecting: {e}");
                     tokio::time::sleep(Duration::from_secs(1)).await;
-                    continue;
+                    match subscribe(&url).await {
+                        Ok(fresh) => listener = fresh,
+                        Err(_) => continue,
+                    }
+                    Inbound::StoredElsewhereMissed
                 }
             };
             if !hub.send(message).await {

@@ -5,7 +5,10 @@
 //! earliest deadline still open); units, tickets, vacant inspections, renovations,
 //! visits and key ledgers also get rows in their own tables.
 
+mod backfill;
 mod row;
+
+pub use backfill::backfill;
 
 use automerge::AutoCommit;
 use estate_core::DocumentId;
@@ -80,6 +83,18 @@ pub async fn project(
     doc: &AutoCommit,
     received_at: i64,
 ) -> Result<(), ProjectionError> {
+    project_since(tx, id, doc, received_at, received_at).await
+}
+
+/// [`project`] for a record first stored at `created_at` (rows written afresh for
+/// records stored before their tables existed).
+pub async fn project_since(
+    tx: &mut Tx<'_>,
+    id: DocumentId,
+    doc: &AutoCommit,
+    received_at: i64,
+    created_at: i64,
+) -> Result<(), ProjectionError> {
     if kind_of(doc).as_deref() == Some(project::KIND) {
         return Ok(());
     }
@@ -100,7 +115,7 @@ pub async fn project(
         .text("category", entry.category)
         .text("title", title(&record))
         .int("due_at", earliest_open_due(&record))
-        .first_int("created_at", received_at)
+        .first_int("created_at", created_at)
         .int("received_at", received_at)
         .upsert(tx)
         .await?;

@@ -206,3 +206,35 @@ async fn a_record_that_cannot_be_projected_costs_only_its_own_rows(db: TestDb) {
     assert_ne!(later, fine);
     server.stop().await.expect("stops");
 }
+
+on_both_databases!(records_stored_before_the_tables_existed_are_projected_at_start);
+async fn records_stored_before_the_tables_existed_are_projected_at_start(db: TestDb) {
+    let store = common::seeded_store(&db).await;
+    let count = |sql: &'static str| {
+        let pool = store.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .expect("counts")
+        }
+    };
+    let projected = count("SELECT COUNT(*) FROM records").await;
+    assert!(projected > 600);
+    // A database from before the office tables: records stored, nothing projected.
+    for table in ["records", "tickets", "units"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
+            .execute(store.pool())
+            .await
+            .expect("emptied");
+    }
+    let server = db.demo_server().await;
+    assert_eq!(count("SELECT COUNT(*) FROM records").await, projected);
+    assert!(count("SELECT COUNT(*) FROM units").await >= 600);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM records r JOIN documents d ON d.id = r.doc_id WHERE r.created_at <> d.first_seen_at").await,
+        0,
+        "listed by when they were first stored, not by the upgrade"
+    );
+    server.stop().await.expect("stops");
+}
