@@ -382,7 +382,8 @@ pub async fn login(
     })
 }
 
-async fn identity_of(pool: &AnyPool, user: &str, device: String) -> sqlx::Result<Identity> {
+/// Who `user` is now, on `device`.
+pub async fn identity_of(pool: &AnyPool, user: &str, device: String) -> sqlx::Result<Identity> {
     let row = sqlx::query("SELECT name, role FROM users WHERE id = $1")
         .bind(user)
         .fetch_one(pool)

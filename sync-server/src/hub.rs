@@ -17,7 +17,7 @@ use tokio::time::Instant;
 
 use crate::metrics::Metrics;
 use crate::store::{self, Backend, Store};
-use crate::{accounts, audit, nodes, projection};
+use crate::{access, accounts, audit, nodes, projection};
 
 /// Frames for one connection, handed over one flush at a time.
 pub type Outbox = mpsc::Sender<Outbound>;
@@ -246,24 +246,41 @@ impl Hub {
         }
     }
 
-    /// Ends the connections of devices revoked since they connected: the phone gets an
-    /// `error`, asks for its session, learns it was revoked and wipes itself.
+    /// Ends the connections of devices revoked since they connected (the phone gets an
+    /// `error`, asks for its session, learns it was revoked and wipes itself), and of
+    /// users whose role, areas or projects changed (the phone reconnects under the new
+    /// ones).
     async fn cut_revoked(&mut self) -> sqlx::Result<()> {
-        let connected: Vec<(ConnId, String)> = self
+        let connected: Vec<(ConnId, Grant)> = self
             .engine
             .gate()
             .iter()
-            .map(|(conn, grant)| (conn, grant.device.clone()))
+            .map(|(conn, grant)| (conn, grant.clone()))
             .collect();
         if connected.is_empty() {
             return Ok(());
         }
-        let devices: BTreeSet<&str> = connected.iter().map(|(_, d)| d.as_str()).collect();
-        let revoked = accounts::revoked_among(self.store.pool(), &devices).await?;
-        for (conn, device) in connected {
-            if revoked.contains(&device) {
-                tracing::info!(conn, %device, "closing the connection of a revoked device");
+        let pool = self.store.pool().clone();
+        let devices: BTreeSet<&str> = connected.iter().map(|(_, g)| g.device.as_str()).collect();
+        let revoked = accounts::revoked_among(&pool, &devices).await?;
+        let mut current: HashMap<(String, String), Grant> = HashMap::new();
+        for (conn, grant) in connected {
+            if revoked.contains(&grant.device) {
+                tracing::info!(conn, device = %grant.device, "closing the connection of a revoked device");
                 self.engine.refuse(conn, "device revoked".into());
+                continue;
+            }
+            let key = (grant.user.clone(), grant.device.clone());
+            if !current.contains_key(&key) {
+                let identity = accounts::identity_of(&pool, &key.0, key.1.clone()).await?;
+                current.insert(key.clone(), access::grant(&pool, &identity).await?);
+            }
+            if current.get(&key) != Some(&grant) {
+                tracing::info!(conn, user = %grant.user, "access changed; closing so the phone reconnects");
+                self.engine.refuse(
+                    conn,
+                    "access changed: reconnect to sync under the new areas".into(),
+                );
             }
         }
         Ok(())

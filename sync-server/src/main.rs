@@ -95,7 +95,7 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
             };
             accounts::assign(store.pool(), &scopes).await?;
             println!(
-                "{} is now {}; takes effect at their next connection",
+                "{} is now {}; open connections resume under it within 10 s",
                 scopes.id,
                 role.label_zh()
             );

@@ -201,3 +201,27 @@ async fn a_phone_revoked_while_connected_is_cut_off() {
     refused(&phone, "device revoked").await;
     server.stop().await.expect("stops");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_moved_to_other_areas_is_reconnected_under_them() {
+    let db = TestDb::sqlite();
+    let server = db.demo_server().await;
+    let estate = estate_core::demo::demo_estate().expect("demo");
+    let li = connect(server.addr, "hk-li", "li", estate.areas[1].index).await;
+    let zhang = full_replica(server.addr, "zhang").await;
+    common::whole_area(&li).await;
+    let store = Store::open(&db.database).await.expect("opens");
+    let moved = sync_server::accounts::NewScopes {
+        id: "hk-li".into(),
+        role: estate_core::records::people::StaffRole::Housekeeper,
+        areas: vec!["A1".into()],
+        projects: Vec::new(),
+    };
+    sync_server::accounts::assign(store.pool(), &moved)
+        .await
+        .expect("assigned");
+    refused(&li, "access changed").await;
+    // Nobody else is disturbed.
+    assert!(zhang.heard().errors.is_empty(), "{:?}", zhang.heard());
+    server.stop().await.expect("stops");
+}
