@@ -230,7 +230,7 @@ async fn put_scopes(
 }
 
 /// Gives a user a role and the areas and projects it works in, replacing what they had.
-/// Takes effect at the user's next connection (a live one keeps its grant until then).
+/// Open connections pick it up within 10 s (the hub closes them; they reconnect).
 pub async fn assign(pool: &AnyPool, user: &NewScopes) -> Result<(), AccountError> {
     check_scopes(pool, user.role, &user.areas, &user.projects).await?;
     let mut tx = pool.begin().await?;
