@@ -10,7 +10,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use estate_core::access::{Grant, Owner};
 use estate_core::records::people::StaffRole;
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 
 use crate::AppState;
 use crate::accounts::{self, Identity, TokenCheck};
@@ -90,29 +90,35 @@ impl FromRequestParts<AppState> for Signed {
 /// What an identity reaches: a housekeeper their areas (and the calendars of those
 /// areas' projects), a supervisor every area of their projects.
 pub async fn grant(pool: &AnyPool, identity: &Identity) -> sqlx::Result<Grant> {
-    let places: Vec<(String, String)> = sqlx::query("SELECT id, project_id FROM areas")
+    Ok(grant_among(&places(pool).await?, identity))
+}
+
+/// Every area with its project.
+pub async fn places(pool: &AnyPool) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("SELECT id, project_id FROM areas")
         .fetch_all(pool)
-        .await?
-        .into_iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
+        .await
+}
+
+/// [`grant`] with the areas and their projects already read.
+pub fn grant_among(places: &[(String, String)], identity: &Identity) -> Grant {
     let mut areas: BTreeSet<String> = identity.areas.iter().cloned().collect();
     let mut projects: BTreeSet<String> = identity.projects.iter().cloned().collect();
-    for (area, project) in &places {
+    for (area, project) in places {
         if identity.role == StaffRole::Supervisor && projects.contains(project) {
             areas.insert(area.clone());
         }
     }
-    for (area, project) in &places {
+    for (area, project) in places {
         if areas.contains(area) {
             projects.insert(project.clone());
         }
     }
-    Ok(Grant {
+    Grant {
         user: identity.user.clone(),
         role: identity.role,
         areas,
         projects,
         device: identity.device.clone(),
-    })
+    }
 }

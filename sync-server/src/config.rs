@@ -82,6 +82,10 @@ impl DbArgs {
     }
 }
 
+const DEFAULT_MAX_FRAME_BYTES: usize = 16 * 1024 * 1024;
+const DEFAULT_MESSAGES_PER_SEC: NonZeroU32 = NonZeroU32::new(2_000).expect("non-zero");
+const DEFAULT_MESSAGE_BURST: NonZeroU32 = NonZeroU32::new(50_000).expect("non-zero");
+
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free port (the chosen one is printed).
@@ -102,13 +106,13 @@ pub struct ServeArgs {
     #[arg(long, env = "SYNC_EVICT_AFTER_SECS", default_value_t = 30)]
     pub evict_after_secs: u32,
     /// Largest WebSocket frame a phone may send, in bytes.
-    #[arg(long, env = "SYNC_MAX_FRAME_BYTES", default_value_t = 16 * 1024 * 1024)]
+    #[arg(long, env = "SYNC_MAX_FRAME_BYTES", default_value_t = DEFAULT_MAX_FRAME_BYTES)]
     pub max_frame_bytes: usize,
     /// Messages per second one connection may send, sustained.
-    #[arg(long, env = "SYNC_MESSAGES_PER_SEC", default_value_t = NonZeroU32::new(2_000).expect("non-zero"))]
+    #[arg(long, env = "SYNC_MESSAGES_PER_SEC", default_value_t = DEFAULT_MESSAGES_PER_SEC)]
     pub messages_per_sec: NonZeroU32,
     /// Messages one connection may send at once (a first sync sends one per document).
-    #[arg(long, env = "SYNC_MESSAGE_BURST", default_value_t = NonZeroU32::new(50_000).expect("non-zero"))]
+    #[arg(long, env = "SYNC_MESSAGE_BURST", default_value_t = DEFAULT_MESSAGE_BURST)]
     pub message_burst: NonZeroU32,
     /// Seconds a stopping server lets connected phones finish their exchange.
     #[arg(long, env = "SYNC_DRAIN_SECS", default_value_t = 10)]
@@ -125,9 +129,9 @@ impl ServeArgs {
             demo: false,
             token_days: 90,
             evict_after_secs: 30,
-            max_frame_bytes: 16 * 1024 * 1024,
-            messages_per_sec: NonZeroU32::new(2_000).expect("non-zero"),
-            message_burst: NonZeroU32::new(50_000).expect("non-zero"),
+            max_frame_bytes: DEFAULT_MAX_FRAME_BYTES,
+            messages_per_sec: DEFAULT_MESSAGES_PER_SEC,
+            message_burst: DEFAULT_MESSAGE_BURST,
             drain_secs: 10,
         }
     }
@@ -147,6 +151,20 @@ impl ServeArgs {
     }
 }
 
+/// A user's role and where they work: shared by `user add` and `user assign`.
+#[derive(Debug, Clone, Args)]
+pub struct ScopeArgs {
+    /// housekeeper, supervisor, office or admin.
+    #[arg(long)]
+    pub role: StaffRole,
+    /// An area the user works in (housekeepers); repeat for several.
+    #[arg(long = "area")]
+    pub areas: Vec<String>,
+    /// A project the user oversees (supervisors); repeat for several.
+    #[arg(long = "project")]
+    pub projects: Vec<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Adds a user; the password is read from stdin (one line).
@@ -158,27 +176,16 @@ pub enum UserCommand {
         /// The name shown to colleagues, e.g. 张敏.
         #[arg(long)]
         name: String,
-        /// housekeeper, supervisor, office or admin.
-        #[arg(long)]
-        role: StaffRole,
-        /// An area the user works in (housekeepers); repeat for several.
-        #[arg(long = "area")]
-        areas: Vec<String>,
-        /// A project the user oversees (supervisors); repeat for several.
-        #[arg(long = "project")]
-        projects: Vec<String>,
+        #[command(flatten)]
+        scopes: ScopeArgs,
     },
     /// Sets a user's role and the areas and projects they work in (replacing the old).
     Assign {
         #[command(flatten)]
         db: DbArgs,
         username: String,
-        #[arg(long)]
-        role: StaffRole,
-        #[arg(long = "area")]
-        areas: Vec<String>,
-        #[arg(long = "project")]
-        projects: Vec<String>,
+        #[command(flatten)]
+        scopes: ScopeArgs,
     },
     /// Lists users with their roles, areas and projects.
     List {

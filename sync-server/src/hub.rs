@@ -164,7 +164,10 @@ pub fn spawn(
                         }
                     }
                 }
-                _ = ticker.tick() => hub.engine.tick(now_ms()),
+                _ = ticker.tick() => {
+                    hub.engine.tick(now_ms());
+                    hub.config.metrics.sweeps.inc();
+                }
                 _ = revocations.tick() => {
                     if let Err(e) = hub.cut_revoked().await {
                         tracing::warn!("could not check for revoked devices: {e}");
@@ -263,6 +266,7 @@ impl Hub {
         let pool = self.store.pool().clone();
         let devices: BTreeSet<&str> = connected.iter().map(|(_, g)| g.device.as_str()).collect();
         let revoked = accounts::revoked_among(&pool, &devices).await?;
+        let places = access::places(&pool).await?;
         let mut current: HashMap<(String, String), Grant> = HashMap::new();
         for (conn, grant) in connected {
             if revoked.contains(&grant.device) {
@@ -273,7 +277,7 @@ impl Hub {
             let key = (grant.user.clone(), grant.device.clone());
             if !current.contains_key(&key) {
                 let identity = accounts::identity_of(&pool, &key.0, key.1.clone()).await?;
-                current.insert(key.clone(), access::grant(&pool, &identity).await?);
+                current.insert(key.clone(), access::grant_among(&places, &identity));
             }
             if current.get(&key) != Some(&grant) {
                 tracing::info!(conn, user = %grant.user, "access changed; closing so the phone reconnects");

@@ -23,7 +23,6 @@ use estate_core::records::unit::{
 };
 use estate_core::storage::{StorageKey, StorageOp};
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::store::{self, Store};
 use crate::{audit, nodes, projection};
@@ -210,19 +209,19 @@ pub async fn import_units(
     let ((_, header), rows) = rows.split_first().ok_or(ImportError::Empty)?;
     let columns = Columns::find(header)?;
     let pool = store.pool();
-    let index_of: HashMap<String, String> = sqlx::query("SELECT id, index_doc FROM areas")
-        .fetch_all(pool)
-        .await?
-        .into_iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
+    let index_of: HashMap<String, String> =
+        sqlx::query_as::<_, (String, String)>("SELECT id, index_doc FROM areas")
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .collect();
     let areas: BTreeSet<String> = index_of.keys().cloned().collect();
-    let on_file: BTreeSet<(String, String)> = sqlx::query("SELECT area_id, code FROM units")
-        .fetch_all(pool)
-        .await?
-        .into_iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
+    let on_file: BTreeSet<(String, String)> =
+        sqlx::query_as::<_, (String, String)>("SELECT area_id, code FROM units")
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .collect();
     let mut report = Report::default();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     let mut good = Vec::new();
@@ -281,14 +280,7 @@ async fn write(
         .collect();
     let mut index_docs: HashMap<DocumentId, AutoCommit> = HashMap::new();
     for (id, chunks) in store.load(&indexes).await? {
-        let mut doc = AutoCommit::new();
-        for (key, bytes) in chunks {
-            if key.kind != estate_core::storage::ChunkKind::SyncState {
-                doc.load_incremental(&bytes)
-                    .map_err(|e| ImportError::Read(format!("area index {id}"), e.to_string()))?;
-            }
-        }
-        index_docs.insert(id, doc);
+        index_docs.insert(id, store::assemble(id, chunks));
     }
     let mut tx = store.begin().await?;
     let mut touched = Vec::new();

@@ -61,9 +61,7 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
             db,
             username,
             name,
-            role,
-            areas,
-            projects,
+            scopes,
         } => {
             let mut password = String::new();
             std::io::stdin().lock().read_line(&mut password)?;
@@ -72,32 +70,30 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
             let user = NewUser {
                 id: username,
                 name,
-                role,
-                areas,
-                projects,
+                role: scopes.role,
+                areas: scopes.areas,
+                projects: scopes.projects,
             };
             accounts::add_user(store.pool(), &user, password, sync_server::now_ms()).await?;
-            println!("added {} ({})", user.id, role.label_zh());
+            println!("added {} ({})", user.id, user.role.label_zh());
         }
         UserCommand::Assign {
             db,
             username,
-            role,
-            areas,
-            projects,
+            scopes,
         } => {
             let store = open(&db).await?;
             let scopes = NewScopes {
                 id: username,
-                role,
-                areas,
-                projects,
+                role: scopes.role,
+                areas: scopes.areas,
+                projects: scopes.projects,
             };
             accounts::assign(store.pool(), &scopes).await?;
             println!(
                 "{} is now {}; open connections resume under it within 10 s",
                 scopes.id,
-                role.label_zh()
+                scopes.role.label_zh()
             );
         }
         UserCommand::List { db } => {

@@ -4,7 +4,7 @@ use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
-use prometheus_client::registry::Registry;
+use prometheus_client::registry::{Metric, Registry};
 
 /// The server's counters, shared by the hub, the sessions and the `/metrics` route.
 #[derive(Debug)]
@@ -14,11 +14,14 @@ pub struct Metrics {
     pub connections: Gauge,
     /// Documents held in memory.
     pub resident: Gauge,
+    /// Passes over memory for idle documents.
+    pub sweeps: Counter,
     /// Frames received from phones.
     pub frames: Counter,
     /// Connections closed for breaking the frame-size or rate limits.
     pub limited: Counter,
-    /// Connections closed for a refused change or a protocol error.
+    /// Connections the server closed: a refused change, a protocol error, a broken limit,
+    /// a revoked device, or a stopping server.
     pub refused: Counter,
     /// Changes stored (the ones phones sent, after the access rules).
     pub changes: Counter,
@@ -28,54 +31,69 @@ pub struct Metrics {
     pub commit_seconds: Histogram,
 }
 
+/// Registers `metric` under `name` and hands it back, so each metric is named once.
+fn add<M: Metric + Clone>(registry: &mut Registry, name: &str, help: &str, metric: M) -> M {
+    registry.register(name, help, metric.clone());
+    metric
+}
+
 impl Default for Metrics {
     fn default() -> Self {
-        let mut m = Self {
-            registry: Registry::with_prefix("estate_sync"),
-            connections: Gauge::default(),
-            resident: Gauge::default(),
-            frames: Counter::default(),
-            limited: Counter::default(),
-            refused: Counter::default(),
-            changes: Counter::default(),
-            taken_in: Counter::default(),
+        let mut r = Registry::with_prefix("estate_sync");
+        let reg = &mut r;
+        Self {
+            connections: add(
+                reg,
+                "connections",
+                "Open /sync connections",
+                Gauge::default(),
+            ),
+            resident: add(
+                reg,
+                "resident_documents",
+                "Documents held in memory",
+                Gauge::default(),
+            ),
+            sweeps: add(
+                reg,
+                "eviction_sweeps",
+                "Passes over memory for idle documents",
+                Counter::default(),
+            ),
+            frames: add(
+                reg,
+                "frames",
+                "Frames received from phones",
+                Counter::default(),
+            ),
+            limited: add(
+                reg,
+                "limited",
+                "Connections closed for breaking the frame-size or rate limits",
+                Counter::default(),
+            ),
+            refused: add(
+                reg,
+                "refused",
+                "Connections the server closed with a protocol error or a close",
+                Counter::default(),
+            ),
+            changes: add(reg, "changes", "Changes stored", Counter::default()),
+            taken_in: add(
+                reg,
+                "taken_in",
+                "Documents another server stored that this one took in",
+                Counter::default(),
+            ),
             // 0.5 ms … about 4 s.
-            commit_seconds: Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
-        };
-        let registry = &mut m.registry;
-        registry.register(
-            "connections",
-            "Open /sync connections",
-            m.connections.clone(),
-        );
-        registry.register(
-            "resident_documents",
-            "Documents held in memory",
-            m.resident.clone(),
-        );
-        registry.register("frames", "Frames received from phones", m.frames.clone());
-        registry.register(
-            "limited",
-            "Connections closed for breaking the frame-size or rate limits",
-            m.limited.clone(),
-        );
-        registry.register(
-            "refused",
-            "Connections closed for a refused change or a protocol error",
-            m.refused.clone(),
-        );
-        registry.register("changes", "Changes stored", m.changes.clone());
-        registry.register(
-            "taken_in",
-            "Documents another server stored that this one took in",
-            m.taken_in.clone(),
-        );
-        registry.register(
-            "commit_seconds",
-            "Time to commit one batch to the database",
-            m.commit_seconds.clone(),
-        );
-        m
+            commit_seconds: add(
+                reg,
+                "commit_seconds",
+                "Time to commit one batch to the database",
+                Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
+            ),
+            registry: r,
+        }
     }
 }
 

@@ -204,6 +204,20 @@ pub async fn apply(tx: &mut Tx<'_>, ops: &[StorageOp]) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// A document from its stored chunks, read outside the engine (imports, rebuilding the
+/// office tables). A chunk that does not load is skipped, as the engine does.
+pub fn assemble(id: DocumentId, chunks: Vec<(StorageKey, Vec<u8>)>) -> automerge::AutoCommit {
+    let mut doc = automerge::AutoCommit::new();
+    for (key, bytes) in chunks {
+        if key.kind != ChunkKind::SyncState
+            && let Err(e) = doc.load_incremental(&bytes)
+        {
+            tracing::warn!(document = %id, "skipping a chunk that does not load: {e}");
+        }
+    }
+    doc
+}
+
 /// Writes a whole document as one snapshot (demo data and imports).
 pub async fn put_snapshot(
     tx: &mut Tx<'_>,

@@ -66,8 +66,12 @@ async fn documents_nobody_syncs_leave_memory() {
     let phone = full_replica(server.addr, "phone").await;
     let held = metric(server.addr, "estate_sync_resident_documents").await;
     assert!(held > 100.0, "the area is in memory while synced ({held})");
-    // Still synced: nothing leaves, however long it stays.
-    tokio::time::sleep(Duration::from_millis(1_600)).await;
+    // Still synced: nothing leaves, however many sweeps pass over it.
+    let sweeps = metric(server.addr, "estate_sync_eviction_sweeps_total").await;
+    metric_until(server.addr, "estate_sync_eviction_sweeps_total", |n| {
+        n >= sweeps + 3.0
+    })
+    .await;
     assert_eq!(
         metric(server.addr, "estate_sync_resident_documents").await,
         held

@@ -2,13 +2,10 @@
 //! version): written once, at start, when the `records` table is empty but documents
 //! are not.
 
-use automerge::AutoCommit;
 use estate_core::DocumentId;
-use estate_core::storage::ChunkKind;
-use sqlx::Row;
 
 use super::project_since;
-use crate::store::Store;
+use crate::store::{self, Store};
 
 /// Documents read and projected per transaction.
 const BATCH: usize = 500;
@@ -22,15 +19,12 @@ pub async fn backfill(store: &Store, now: i64) -> anyhow::Result<usize> {
     if projected > 0 {
         return Ok(0);
     }
-    let documents: Vec<(String, Option<i64>)> = sqlx::query(
+    let documents: Vec<(String, Option<i64>)> = sqlx::query_as(
         "SELECT DISTINCT c.doc_id, d.first_seen_at FROM chunks c
          LEFT JOIN documents d ON d.id = c.doc_id ORDER BY c.doc_id",
     )
     .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|r| (r.get(0), r.get(1)))
-    .collect();
+    .await?;
     if documents.is_empty() {
         return Ok(0);
     }
@@ -40,21 +34,16 @@ pub async fn backfill(store: &Store, now: i64) -> anyhow::Result<usize> {
     );
     let mut done = 0;
     for batch in documents.chunks(BATCH) {
-        let ids: Vec<(DocumentId, i64)> = batch
+        let first_seen: std::collections::HashMap<DocumentId, i64> = batch
             .iter()
             .filter_map(|(id, first)| Some((id.parse().ok()?, first.unwrap_or(now))))
             .collect();
-        let only: Vec<DocumentId> = ids.iter().map(|(id, _)| *id).collect();
+        let only: Vec<DocumentId> = first_seen.keys().copied().collect();
         let loaded = store.load(&only).await?;
         let mut tx = store.begin().await?;
         for (id, chunks) in loaded {
-            let mut doc = AutoCommit::new();
-            for (key, bytes) in chunks {
-                if key.kind != ChunkKind::SyncState {
-                    let _ = doc.load_incremental(&bytes);
-                }
-            }
-            let created = ids.iter().find(|(d, _)| *d == id).map_or(now, |(_, c)| *c);
+            let doc = store::assemble(id, chunks);
+            let created = first_seen.get(&id).copied().unwrap_or(now);
             let mut one = sqlx::Acquire::begin(&mut tx).await?;
             match project_since(&mut one, id, &doc, now, created).await {
                 Ok(()) => one.commit().await?,
