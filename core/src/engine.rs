@@ -649,7 +649,7 @@ impl<G: Gate> Engine<G> {
             message: message.clone(),
         };
         self.send(conn, &error);
-        self.out.events.push(Event::PeerError { conn, message });
+        self.out.events.push(Event::Refused { conn, message });
         self.out.closes.push(conn);
         self.disconnect(conn);
     }

@@ -220,7 +220,9 @@ where
             for event in events {
                 match event {
                     Event::DocUnavailable { document, .. } => heard.unavailable.push(document),
-                    Event::PeerError { message, .. } => heard.errors.push(message),
+                    Event::PeerError { message, .. } | Event::Refused { message, .. } => {
+                        heard.errors.push(message);
+                    }
                     _ => {}
                 }
             }

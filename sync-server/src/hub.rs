@@ -9,13 +9,16 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use std::collections::{BTreeSet, HashMap};
 
+use automerge::AutoCommit;
 use estate_core::DocumentId;
-use estate_core::access::{Grant, Grants};
+use estate_core::access::{Admitted, Grant, Grants};
 use estate_core::engine::{Config, ConnId, Effects, Engine, Event, Role};
+use estate_core::storage::StorageOp;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use crate::metrics::Metrics;
+use crate::retry::Retry;
 use crate::store::{self, Backend, Store};
 use crate::{access, accounts, audit, nodes, projection};
 
@@ -111,12 +114,13 @@ pub struct HubConfig {
 
 /// Starts the hub task. Once `shutdown` flips it keeps serving the connections still
 /// draining, and ends when the last is gone (or the drain time is up), after its last
-/// commit; it also ends when every handle is dropped.
+/// commit; it also ends when every handle is dropped. It fails, ending every
+/// connection, on a storage error that trying again cannot cure.
 pub fn spawn(
     store: Store,
     config: HubConfig,
     mut shutdown: watch::Receiver<bool>,
-) -> (HubHandle, tokio::task::JoinHandle<()>) {
+) -> (HubHandle, tokio::task::JoinHandle<anyhow::Result<()>>) {
     let (tx, mut rx) = mpsc::channel::<Inbound>(BATCH * 4);
     let handle = HubHandle {
         tx,
@@ -132,6 +136,11 @@ pub fn spawn(
         let mut hub = Hub {
             engine: Engine::with_gate(engine_config, Grants::default()),
             store,
+            retry: Retry {
+                metrics: config.metrics.clone(),
+                shutdown: shutdown.clone(),
+                drain: config.drain,
+            },
             config,
             outboxes: HashMap::new(),
             elsewhere: BTreeSet::new(),
@@ -190,7 +199,8 @@ pub fn spawn(
                 tracing::error!(
                     "storage failed, stopping the hub so nothing unsaved is acknowledged: {e:#}"
                 );
-                break;
+                hub.outboxes.clear();
+                return Err(e);
             }
             hub.config
                 .metrics
@@ -202,6 +212,7 @@ pub fn spawn(
             }
         }
         hub.outboxes.clear();
+        Ok(())
     });
     (handle, task)
 }
@@ -210,6 +221,7 @@ struct Hub {
     engine: Engine<Grants>,
     store: Store,
     config: HubConfig,
+    retry: Retry,
     outboxes: HashMap<ConnId, Outbox>,
     /// Documents other servers stored since the last settle.
     elsewhere: BTreeSet<DocumentId>,
@@ -263,26 +275,27 @@ impl Hub {
         if connected.is_empty() {
             return Ok(());
         }
-        let pool = self.store.pool().clone();
+        let pool = self.store.pool();
         let devices: BTreeSet<&str> = connected.iter().map(|(_, g)| g.device.as_str()).collect();
-        let revoked = accounts::revoked_among(&pool, &devices).await?;
-        let places = access::places(&pool).await?;
-        let mut current: HashMap<(String, String), Grant> = HashMap::new();
-        for (conn, grant) in connected {
+        let users: BTreeSet<&str> = connected.iter().map(|(_, g)| g.user.as_str()).collect();
+        let revoked = accounts::revoked_among(pool, &devices).await?;
+        let identities = accounts::identities(pool, &users).await?;
+        let places = access::places(pool).await?;
+        for (conn, grant) in &connected {
             if revoked.contains(&grant.device) {
                 tracing::info!(conn, device = %grant.device, "closing the connection of a revoked device");
-                self.engine.refuse(conn, "device revoked".into());
+                self.engine.refuse(*conn, "device revoked".into());
                 continue;
             }
-            let key = (grant.user.clone(), grant.device.clone());
-            if !current.contains_key(&key) {
-                let identity = accounts::identity_of(&pool, &key.0, key.1.clone()).await?;
-                current.insert(key.clone(), access::grant_among(&places, &identity));
-            }
-            if current.get(&key) != Some(&grant) {
+            let now = identities.get(&grant.user).map(|identity| {
+                let mut now = access::grant_among(&places, identity);
+                now.device.clone_from(&grant.device);
+                now
+            });
+            if now.as_ref() != Some(grant) {
                 tracing::info!(conn, user = %grant.user, "access changed; closing so the phone reconnects");
                 self.engine.refuse(
-                    conn,
+                    *conn,
                     "access changed: reconnect to sync under the new areas".into(),
                 );
             }
@@ -313,8 +326,16 @@ impl Hub {
         if documents.is_empty() {
             return Ok(());
         }
+        let store = &self.store;
+        let documents = &documents;
+        let read = self
+            .retry
+            .run("reading what another server stored", move || {
+                store.load(documents)
+            })
+            .await?;
         let mut gained = Vec::new();
-        for (doc, chunks) in self.store.load(&documents).await? {
+        for (doc, chunks) in read {
             if self.engine.stored_elsewhere(doc, chunks) {
                 self.config.metrics.taken_in.inc();
                 gained.push(doc);
@@ -329,10 +350,17 @@ impl Hub {
             .iter()
             .filter_map(|&id| Some((id, self.engine.doc(id).ok()?)))
             .collect();
-        let mut tx = self.store.begin().await?;
-        projection::project_all(&mut tx, &docs, now_ms() as i64).await?;
-        tx.commit().await?;
-        Ok(())
+        let (store, docs, at) = (&self.store, &docs, now_ms() as i64);
+        self.retry
+            .run(
+                "projecting what another server stored",
+                move || async move {
+                    let mut tx = store.begin().await?;
+                    projection::project_all(&mut tx, docs, at).await?;
+                    tx.commit().await
+                },
+            )
+            .await
     }
 
     /// Flushes until the engine has nothing left: commit, send, load, repeat.
@@ -346,7 +374,12 @@ impl Hub {
             if loads.is_empty() {
                 return Ok(());
             }
-            for (doc, chunks) in self.store.load(&loads).await? {
+            let (store, loads) = (&self.store, &loads);
+            let read = self
+                .retry
+                .run("loading documents", move || store.load(loads))
+                .await?;
+            for (doc, chunks) in read {
                 self.engine.loaded(doc, chunks);
             }
         }
@@ -357,12 +390,8 @@ impl Hub {
             return Ok(());
         }
         let started = Instant::now();
-        let received_at = now_ms() as i64;
         let admitted = self.engine.gate_mut().take_admitted();
         let changes: usize = admitted.iter().map(|a| a.changes.len()).sum();
-        let mut tx = self.store.begin().await?;
-        store::apply(&mut tx, &effects.storage).await?;
-        audit::record(&mut tx, &admitted, received_at).await?;
         let changed: Vec<DocumentId> = effects
             .events
             .iter()
@@ -371,15 +400,21 @@ impl Hub {
                 _ => None,
             })
             .collect();
-        if self.store.backend() == Backend::Postgres {
-            nodes::announce(&mut tx, &self.config.node, &changed).await?;
-        }
-        let docs: Vec<_> = changed
-            .iter()
-            .filter_map(|&id| Some((id, self.engine.doc(id).ok()?)))
-            .collect();
-        projection::project_all(&mut tx, &docs, received_at).await?;
-        tx.commit().await?;
+        let batch = Batch {
+            storage: &effects.storage,
+            admitted: &admitted,
+            docs: changed
+                .iter()
+                .filter_map(|&id| Some((id, self.engine.doc(id).ok()?)))
+                .collect(),
+            changed: &changed,
+            received_at: now_ms() as i64,
+        };
+        let (store, node) = (&self.store, self.config.node.as_str());
+        let batch = &batch;
+        self.retry
+            .run("storing a batch", move || batch.write(store, node))
+            .await?;
         let metrics = &self.config.metrics;
         metrics.changes.inc_by(changes as u64);
         metrics
@@ -403,19 +438,45 @@ impl Hub {
                 self.engine.disconnect(conn);
             }
         }
-        self.config
-            .metrics
-            .refused
-            .inc_by(effects.closes.len() as u64);
         for conn in effects.closes {
             if let Some(outbox) = self.outboxes.remove(&conn) {
                 let _ = outbox.try_send(Outbound::Close);
             }
         }
         for event in effects.events {
-            if let Event::PeerError { conn, message } = event {
-                tracing::info!(conn, "protocol error: {message}");
+            match event {
+                Event::PeerError { conn, message } => {
+                    tracing::info!(conn, "the phone reported an error: {message}");
+                }
+                Event::Refused { conn, message } => {
+                    self.config.metrics.refused.inc();
+                    tracing::info!(conn, "ending the connection: {message}");
+                }
+                _ => {}
             }
         }
+    }
+}
+
+/// One batch's writes: chunks, who sent which change, the announcement to other servers
+/// and the projection, all in one transaction.
+struct Batch<'a> {
+    storage: &'a [StorageOp],
+    admitted: &'a [Admitted],
+    changed: &'a [DocumentId],
+    docs: Vec<(DocumentId, &'a AutoCommit)>,
+    received_at: i64,
+}
+
+impl Batch<'_> {
+    async fn write(&self, store: &Store, node: &str) -> sqlx::Result<()> {
+        let mut tx = store.begin().await?;
+        store::apply(&mut tx, self.storage).await?;
+        audit::record(&mut tx, self.admitted, self.received_at).await?;
+        if store.backend() == Backend::Postgres {
+            nodes::announce(&mut tx, node, self.changed).await?;
+        }
+        projection::project_all(&mut tx, &self.docs, self.received_at).await?;
+        tx.commit().await
     }
 }

@@ -10,6 +10,7 @@
 //! - [`nodes`] — several servers on one PostgreSQL telling each other what they stored;
 //! - [`ws`] — the `/sync` WebSocket sessions;
 //! - [`projection`] — records into SQL rows, in the same transaction as their chunks;
+//! - [`retry`] — writing again when the database is busy or briefly out of reach;
 //! - [`api`] — JSON for the app and the office;
 //! - [`probes`], [`metrics`] — `/healthz`, `/readyz`, `/metrics`;
 //! - [`demo`] — loads the demo estate;
@@ -29,6 +30,7 @@ pub mod metrics;
 pub mod nodes;
 pub mod probes;
 pub mod projection;
+pub mod retry;
 pub mod store;
 pub mod ws;
 
@@ -99,6 +101,16 @@ impl Running {
         let _ = self.stop.send(true);
         self.task.await?
     }
+
+    /// Resolves only if the server stops by itself: its storage failed in a way that
+    /// trying again cannot cure.
+    pub async fn failed(&mut self) -> anyhow::Error {
+        match (&mut self.task).await {
+            Ok(Err(e)) => e,
+            Ok(Ok(())) => anyhow::anyhow!("the server stopped unasked"),
+            Err(e) => e.into(),
+        }
+    }
 }
 
 /// Opens the store, seeds the demo if asked, binds, and serves in the background.
@@ -150,11 +162,22 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
     let router = app(state, &args.app_dir());
     let mut wait = shutdown;
     let task = tokio::spawn(async move {
-        axum::serve(listener, router)
+        let serve = axum::serve(listener, router)
             .with_graceful_shutdown(async move { stopping(&mut wait).await })
-            .await?;
-        hub_task.await?;
-        Ok(())
+            .into_future();
+        tokio::pin!(serve, hub_task);
+        tokio::select! {
+            served = &mut serve => {
+                served?;
+                hub_task.await?
+            }
+            // The hub fails only on storage it cannot recover: the server stops with it
+            // rather than keep taking connections it cannot serve.
+            hub = &mut hub_task => {
+                hub??;
+                Ok(serve.await?)
+            }
+        }
     });
     Ok(Running { addr, stop, task })
 }

@@ -43,12 +43,16 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
-    let running = sync_server::start(args).await?;
+    let mut running = sync_server::start(args).await?;
     // Tests and scripts wait for this exact line.
     println!("listening on http://{}", running.addr);
-    wait_for_signal().await;
-    tracing::info!("stopping");
-    running.stop().await
+    tokio::select! {
+        () = wait_for_signal() => {
+            tracing::info!("stopping");
+            running.stop().await
+        }
+        failure = running.failed() => Err(failure),
+    }
 }
 
 async fn open(db: &DbArgs) -> anyhow::Result<Store> {

@@ -20,8 +20,8 @@ pub struct Metrics {
     pub frames: Counter,
     /// Connections closed for breaking the frame-size or rate limits.
     pub limited: Counter,
-    /// Connections the server closed: a refused change, a protocol error, a broken limit,
-    /// a revoked device, or a stopping server.
+    /// Connections the server ended with a protocol `error`: a refused change, a broken
+    /// protocol or limit, a revoked device or changed access.
     pub refused: Counter,
     /// Changes stored (the ones phones sent, after the access rules).
     pub changes: Counter,
@@ -29,6 +29,10 @@ pub struct Metrics {
     pub taken_in: Counter,
     /// Time to commit one batch to the database.
     pub commit_seconds: Histogram,
+    /// Storage attempts that failed for a transient reason and were made again.
+    pub storage_retries: Counter,
+    /// 1 while the hub waits for the database to answer again, else 0.
+    pub storage_waiting: Gauge,
 }
 
 /// Registers `metric` under `name` and hands it back, so each metric is named once.
@@ -75,7 +79,7 @@ impl Default for Metrics {
             refused: add(
                 reg,
                 "refused",
-                "Connections the server closed with a protocol error or a close",
+                "Connections the server ended with a protocol error",
                 Counter::default(),
             ),
             changes: add(reg, "changes", "Changes stored", Counter::default()),
@@ -91,6 +95,18 @@ impl Default for Metrics {
                 "commit_seconds",
                 "Time to commit one batch to the database",
                 Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
+            ),
+            storage_retries: add(
+                reg,
+                "storage_retries",
+                "Storage attempts made again after the database was busy or unreachable",
+                Counter::default(),
+            ),
+            storage_waiting: add(
+                reg,
+                "storage_waiting",
+                "1 while the hub waits for the database to answer again",
+                Gauge::default(),
             ),
             registry: r,
         }

@@ -1,5 +1,6 @@
 //! What load balancers and monitoring ask: `/healthz` (the process answers), `/readyz`
-//! (the database answers and the server is not stopping) and `/metrics` (Prometheus).
+//! (the database answers, the hub is not waiting for it, the server is not stopping)
+//! and `/metrics` (Prometheus).
 
 use axum::Router;
 use axum::extract::State;
@@ -22,6 +23,9 @@ async fn ready(State(state): State<AppState>) -> impl IntoResponse {
     }
     if !state.hub.is_running() {
         return (StatusCode::SERVICE_UNAVAILABLE, "sync hub stopped");
+    }
+    if state.metrics.storage_waiting.get() > 0 {
+        return (StatusCode::SERVICE_UNAVAILABLE, "waiting for the database");
     }
     match sqlx::query("SELECT 1").execute(state.store.pool()).await {
         Ok(_) => (StatusCode::OK, "ready"),

@@ -4,38 +4,16 @@
 mod common;
 
 use std::num::NonZeroU32;
-use std::time::{Duration, Instant};
 
-use common::{TestDb, WAIT, area_one, connect, full_replica, http, record_inspection, refused};
+use common::{
+    TestDb, WAIT, area_one, connect, full_replica, http, metric, metric_until, record_inspection,
+    refused,
+};
 use sync_server::config::{Database, ServeArgs};
 use sync_server::store::{BackupError, Store};
 
 async fn start(args: &ServeArgs) -> sync_server::Running {
     sync_server::start(args).await.expect("server starts")
-}
-
-/// One metric's value from `/metrics`.
-async fn metric(addr: std::net::SocketAddr, name: &str) -> f64 {
-    let (status, body) = http(addr, "GET", "/metrics", &[], None).await;
-    assert_eq!(status, 200);
-    let text = body.as_str().expect("text").to_owned();
-    text.lines()
-        .find_map(|line| line.strip_prefix(&format!("{name} ")))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_else(|| panic!("{name} in /metrics:\n{text}"))
-}
-
-/// Polls a metric until it satisfies `ok`, or fails after `WAIT`.
-async fn metric_until(addr: std::net::SocketAddr, name: &str, ok: impl Fn(f64) -> bool) -> f64 {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let value = metric(addr, name).await;
-        if ok(value) {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "{name} stayed at {value}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -52,6 +30,8 @@ async fn probes_answer_and_metrics_count_connections() {
     metric_until(server.addr, "estate_sync_changes_total", |n| n >= 1.0).await;
     phone.close();
     metric_until(server.addr, "estate_sync_connections", |n| n == 0.0).await;
+    // Leaving is not being refused.
+    assert_eq!(metric(server.addr, "estate_sync_refused_total").await, 0.0);
     server.stop().await.expect("stops");
 }
 
@@ -112,6 +92,7 @@ async fn a_flood_of_messages_is_refused_with_a_clear_error() {
     // Syncing a whole area takes hundreds of messages.
     let phone = connect(server.addr, "hk-zhang", "phone", area_one()).await;
     refused(&phone, "too many messages: the limit is 1 per second").await;
+    metric_until(server.addr, "estate_sync_refused_total", |n| n == 1.0).await;
     server.stop().await.expect("stops");
 }
 

@@ -107,7 +107,9 @@ impl From<Effects> for JsEffects {
         for event in effects.events {
             match event {
                 Event::DocChanged { document } => changed.push(document.to_string()),
-                Event::PeerError { message, .. } => errors.push(message),
+                Event::PeerError { message, .. } | Event::Refused { message, .. } => {
+                    errors.push(message);
+                }
                 Event::DocUnavailable { .. } | Event::PeerReady { .. } => {}
             }
         }

@@ -216,7 +216,7 @@ impl Net {
                 moved = true;
             }
             for event in effects.events {
-                if let crate::engine::Event::PeerError { message, .. } = event {
+                if let crate::engine::Event::Refused { message, .. } = event {
                     errors.push(message);
                 }
             }

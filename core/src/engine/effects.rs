@@ -19,8 +19,11 @@ pub enum Event {
     DocUnavailable { conn: ConnId, document: DocumentId },
     /// The handshake with this connection completed.
     PeerReady { conn: ConnId },
-    /// The connection broke the protocol or reported an error; it is being closed.
+    /// The peer reported an error.
     PeerError { conn: ConnId, message: String },
+    /// This side ends the connection with an `error` (a broken protocol, a refused
+    /// change, or the host's own reason); it is in this batch's closes.
+    Refused { conn: ConnId, message: String },
 }
 
 /// One batch of work for the host.

@@ -121,6 +121,18 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
+    /// How the process ended, if it ends by itself within `WAIT`.
+    pub async fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + WAIT;
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        None
+    }
+
     /// SIGKILL, and waits for the process to be gone.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
@@ -250,4 +262,31 @@ pub async fn record_inspection(client: &NativeClient, marker: String) -> Documen
         })
         .await
         .expect("client alive")
+}
+
+/// One metric's value from `/metrics`.
+pub async fn metric(addr: SocketAddr, name: &str) -> f64 {
+    let (status, body) = http(addr, "GET", "/metrics", &[], None).await;
+    assert_eq!(status, 200);
+    let text = body.as_str().expect("text").to_owned();
+    text.lines()
+        .find_map(|line| line.strip_prefix(&format!("{name} ")))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{name} in /metrics:\n{text}"))
+}
+
+/// Polls a metric until it satisfies `ok`, or fails after `WAIT`.
+pub async fn metric_until(addr: SocketAddr, name: &str, ok: impl Fn(f64) -> bool) -> f64 {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let value = metric(addr, name).await;
+        if ok(value) {
+            return value;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{name} stayed at {value}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
