@@ -8,7 +8,13 @@ use std::time::Instant;
 use common::{TestDb, WAIT, full_replica, record_inspection};
 use estate_core::DocumentId;
 use estate_core::records::inspection::Inspection;
+use estate_core::records::journal::Input;
+use estate_core::records::people::{Actor, StaffRole};
+use estate_core::records::visit::{Visit, VisitAction, VisitHeader, VisitMethod};
+use estate_core::time::Month;
+use sqlx::{Connection, PgConnection};
 use sync_server::client::NativeClient;
+use sync_server::config::Database;
 
 /// Waits until `phone` holds the inspection `id` with notes `marker`; the time it took.
 async fn sees(phone: &NativeClient, id: DocumentId, marker: &str) -> u128 {
@@ -46,5 +52,114 @@ async fn phones_on_two_servers_sharing_postgres_see_each_others_edits() {
         let id = record_inspection(&on_two, marker.clone()).await;
         let ms = sees(&on_one, id, &marker).await;
         eprintln!("two → one: {ms} ms");
+    }
+}
+
+/// Links a new ticket to `visit` on `phone`.
+async fn link_ticket(phone: &NativeClient, visit: DocumentId) {
+    phone
+        .with(move |r| {
+            let link = Input::act(VisitAction::Ticket {
+                ticket: DocumentId::random(),
+            });
+            let by = Actor::new("hk-zhang", StaffRole::Housekeeper);
+            r.act::<Visit>(visit, link, &by, sync_server::now_ms())
+                .expect("linked");
+        })
+        .await
+        .expect("client alive");
+}
+
+/// Two phones on two servers edit the same visit at once. The visits table is held
+/// locked until both servers wait inside their commits, so each projects only its own
+/// phone's edit; once each takes in the other's, the merged visit is projected and the
+/// row counts both tickets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_edited_on_two_servers_at_once_is_projected_merged() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let Database::Url(url) = &db.database else {
+        unreachable!("a PostgreSQL test database has a URL");
+    };
+    let one = db.spawn(true);
+    let two = db.spawn(false);
+    let on_one = full_replica(one.addr, "phone-on-one").await;
+    let on_two = full_replica(two.addr, "phone-on-two").await;
+    let visit = on_one
+        .with(|r| {
+            let area_id = r.index().expect("index").area_id;
+            let unit = r
+                .vacant_units(Month::at(sync_server::now_ms()))
+                .expect("units")[0]
+                .clone();
+            let header = VisitHeader {
+                area_id,
+                unit: unit.id,
+                unit_code: unit.code.parse().expect("a unit code"),
+                method: VisitMethod::Door,
+                visited_at: sync_server::now_ms(),
+                by: "hk-zhang".into(),
+                person: "业主".into(),
+                notes: String::new(),
+                satisfaction: None,
+            };
+            r.create::<Visit>(&header).expect("created")
+        })
+        .await
+        .expect("client alive");
+    on_two
+        .wait_until(
+            "the visit to reach the other server's phone",
+            WAIT,
+            move |r| r.record(visit).is_ok(),
+        )
+        .await
+        .expect("the visit arrives");
+
+    let mut office = PgConnection::connect(url).await.expect("connects");
+    let mut lock = office.begin().await.expect("begins");
+    sqlx::query("LOCK TABLE visits IN EXCLUSIVE MODE")
+        .execute(&mut *lock)
+        .await
+        .expect("locks the visits table");
+    link_ticket(&on_one, visit).await;
+    link_ticket(&on_two, visit).await;
+    let mut watcher = PgConnection::connect(url).await.expect("connects");
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            // The first waits on the table, the second on the first's row in `records`.
+            "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted",
+        )
+        .fetch_one(&mut watcher)
+        .await
+        .expect("reads the locks");
+        if waiting == 2 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "both servers wait on the table ({waiting})"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    lock.commit().await.expect("lets go");
+
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let tickets: i64 = sqlx::query_scalar("SELECT tickets FROM visits WHERE doc_id = $1")
+            .bind(visit.to_string())
+            .fetch_one(&mut watcher)
+            .await
+            .expect("the visit's row");
+        if tickets == 2 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the row still counts {tickets} ticket(s), one server's side only"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
