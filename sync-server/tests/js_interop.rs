@@ -53,12 +53,7 @@ async fn the_js_client_reads_an_inspection_made_by_our_client() {
         })
         .await
         .expect("alive");
-    phone
-        .wait_until("the server to confirm", WAIT, |r| {
-            r.engine().unconfirmed().is_empty()
-        })
-        .await
-        .expect("confirmed");
+    common::acknowledged(&phone, "the server to confirm").await;
 
     let read = node("interop/read.mjs", &[&url, &id.url(), "notes"]);
     let doc = &read["doc"];

@@ -22,12 +22,7 @@ async fn nothing_acknowledged_is_lost_when_the_server_is_killed(db: TestDb) {
             format!("before-{n}"),
         ));
     }
-    phone
-        .wait_until("the first edits to be acknowledged", WAIT, |r| {
-            r.engine().unconfirmed().is_empty()
-        })
-        .await
-        .expect("acked");
+    common::acknowledged(&phone, "the first edits to be acknowledged").await;
     // A burst, and the kill lands while it is being acknowledged.
     for n in 0..40 {
         made.push((
@@ -43,10 +38,7 @@ async fn nothing_acknowledged_is_lost_when_the_server_is_killed(db: TestDb) {
         .expect("some acked");
     server.kill();
 
-    let unconfirmed = phone
-        .with(|r| r.engine().unconfirmed())
-        .await
-        .expect("client alive");
+    let unconfirmed = common::unacknowledged(&phone).await;
     let acknowledged: Vec<(DocumentId, String)> = made
         .into_iter()
         .filter(|(id, _)| !unconfirmed.contains(id))

@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 
-use common::{TestDb, WAIT, full_replica, http, sign_in, whole_area};
+use common::{TestDb, full_replica, http, sign_in, whole_area};
 use estate_core::DocumentId;
 use estate_core::demo::demo_estate;
 use serde_json::{Value, json};
@@ -32,12 +32,7 @@ async fn ticket(phone: &NativeClient, area: &str, category: &str, age_ms: i64) -
 }
 
 async fn acknowledged(phone: &NativeClient) {
-    phone
-        .wait_until("acknowledged", WAIT, |r| {
-            r.engine().unconfirmed().is_empty()
-        })
-        .await
-        .expect("acked");
+    common::acknowledged(phone, "acknowledged").await;
 }
 
 /// `GET /api/records?{query}` as `token`: the status and the body.

@@ -6,8 +6,7 @@ mod common;
 use std::num::NonZeroU32;
 
 use common::{
-    TestDb, WAIT, area_one, connect, full_replica, http, metric, metric_until, record_inspection,
-    refused,
+    TestDb, area_one, connect, full_replica, http, metric, metric_until, record_inspection, refused,
 };
 use sync_server::config::{Database, ServeArgs};
 use sync_server::store::{BackupError, Store};
@@ -106,10 +105,7 @@ async fn stopping_lets_phones_finish_their_exchange(db: TestDb) {
     assert_eq!(http(server.addr, "GET", "/readyz", &[], None).await.0, 200);
     // Stop at once: what the phone sent is still stored and acknowledged.
     server.stop().await.expect("stops");
-    let unconfirmed = phone
-        .with(|r| r.engine().unconfirmed())
-        .await
-        .expect("client alive");
+    let unconfirmed = common::unacknowledged(&phone).await;
     assert!(
         unconfirmed.is_empty(),
         "{} records were cut off",
@@ -123,12 +119,7 @@ async fn a_running_sqlite_server_is_backed_up_to_a_file() {
     let server = db.demo_server().await;
     let phone = full_replica(server.addr, "phone").await;
     record_inspection(&phone, "in the backup".into()).await;
-    phone
-        .wait_until("acknowledged", WAIT, |r| {
-            r.engine().unconfirmed().is_empty()
-        })
-        .await
-        .expect("acked");
+    common::acknowledged(&phone, "acknowledged").await;
     let live = Store::open(&db.database).await.expect("opens");
     let copy = tempfile::tempdir().expect("temp dir");
     let file = copy.path().join("estate.sqlite3");

@@ -20,18 +20,24 @@ async fn sqlite_writer(db: &TestDb, patience: Duration) -> SqliteConnection {
         .expect("opens the server's file")
 }
 
+/// A connection to the server's SQLite file that holds its write lock until rolled back.
+async fn holding_the_write_lock(db: &TestDb) -> SqliteConnection {
+    let mut holder = sqlite_writer(db, WAIT).await;
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut holder)
+        .await
+        .expect("takes the write lock");
+    holder
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_locked_sqlite_file_is_transient_and_a_missing_table_is_not() {
     let db = TestDb::sqlite();
     sync_server::store::Store::open(&db.database)
         .await
         .expect("creates the file");
-    let mut holder = sqlite_writer(&db, WAIT).await;
+    let _holder = holding_the_write_lock(&db).await;
     let mut other = sqlite_writer(&db, Duration::ZERO).await;
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut holder)
-        .await
-        .expect("takes the write lock");
     let busy = sqlx::query("BEGIN IMMEDIATE")
         .execute(&mut other)
         .await
@@ -71,11 +77,7 @@ async fn an_edit_made_while_sqlite_is_locked_is_stored_once_the_lock_goes() {
     let db = TestDb::sqlite();
     let server = db.demo_server().await;
     let phone = full_replica(server.addr, "phone").await;
-    let mut holder = sqlite_writer(&db, WAIT).await;
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut holder)
-        .await
-        .expect("takes the write lock");
+    let mut holder = holding_the_write_lock(&db).await;
 
     let made = record_inspection(&phone, "made while locked".into()).await;
     metric_until(server.addr, "estate_sync_storage_retries_total", |n| {
@@ -87,10 +89,7 @@ async fn an_edit_made_while_sqlite_is_locked_is_stored_once_the_lock_goes() {
         503,
         "not ready while waiting for the database"
     );
-    let unconfirmed = phone
-        .with(|r| r.engine().unconfirmed())
-        .await
-        .expect("alive");
+    let unconfirmed = common::unacknowledged(&phone).await;
     assert!(
         unconfirmed.contains(&made),
         "nothing is acknowledged before it is stored"
@@ -100,12 +99,7 @@ async fn an_edit_made_while_sqlite_is_locked_is_stored_once_the_lock_goes() {
         .execute(&mut holder)
         .await
         .expect("lets go");
-    phone
-        .wait_until("the edit to be acknowledged", WAIT, |r| {
-            r.engine().unconfirmed().is_empty()
-        })
-        .await
-        .expect("stored after the lock");
+    common::acknowledged(&phone, "the edit to be acknowledged").await;
     assert_eq!(
         metric(server.addr, "estate_sync_storage_waiting").await,
         0.0
@@ -113,12 +107,7 @@ async fn an_edit_made_while_sqlite_is_locked_is_stored_once_the_lock_goes() {
     assert_eq!(http(server.addr, "GET", "/readyz", &[], None).await.0, 200);
     // The hub still serves.
     record_inspection(&phone, "made afterwards".into()).await;
-    phone
-        .wait_until("the next edit to be acknowledged", WAIT, |r| {
-            r.engine().unconfirmed().is_empty()
-        })
-        .await
-        .expect("stored");
+    common::acknowledged(&phone, "the next edit to be acknowledged").await;
     phone.close();
     server.stop().await.expect("stops cleanly");
 }
@@ -136,12 +125,7 @@ async fn connections_cut_by_postgres_are_made_again() {
     let server = db.demo_server().await;
     let phone = full_replica(server.addr, "phone").await;
     record_inspection(&phone, "before".into()).await;
-    phone
-        .wait_until("the first edit to be acknowledged", WAIT, |r| {
-            r.engine().unconfirmed().is_empty()
-        })
-        .await
-        .expect("stored");
+    common::acknowledged(&phone, "the first edit to be acknowledged").await;
 
     let mut admin = PgConnection::connect(url).await.expect("connects");
     let cut: Vec<(bool,)> = sqlx::query_as(
@@ -156,12 +140,7 @@ async fn connections_cut_by_postgres_are_made_again() {
     for n in 0..3 {
         record_inspection(&phone, format!("after {n}")).await;
     }
-    phone
-        .wait_until("the edits after the cut to be acknowledged", WAIT, |r| {
-            r.engine().unconfirmed().is_empty()
-        })
-        .await
-        .expect("stored after the cut");
+    common::acknowledged(&phone, "the edits after the cut to be acknowledged").await;
     assert_eq!(http(server.addr, "GET", "/readyz", &[], None).await.0, 200);
     phone.close();
     server.stop().await.expect("stops cleanly");
@@ -183,10 +162,7 @@ async fn a_storage_failure_that_retrying_cannot_cure_stops_the_server() {
     let made = record_inspection(&phone, "nowhere to go".into()).await;
     let status = server.exited().await.expect("the server stops by itself");
     assert!(!status.success(), "it stops with an error: {status}");
-    let unconfirmed = phone
-        .with(|r| r.engine().unconfirmed())
-        .await
-        .expect("alive");
+    let unconfirmed = common::unacknowledged(&phone).await;
     assert!(
         unconfirmed.contains(&made),
         "the edit was never acknowledged"

@@ -255,12 +255,7 @@ async fn office_staff_comment_on_tickets_but_never_change_an_inspection(db: Test
         .await
         .expect("alive")
         .expect("a comment on a ticket");
-    office
-        .wait_until("the comment to be acknowledged", WAIT, |r| {
-            r.engine().unconfirmed().is_empty()
-        })
-        .await
-        .expect("accepted");
+    common::acknowledged(&office, "the comment to be acknowledged").await;
     assert!(office.heard().errors.is_empty(), "{:?}", office.heard());
 
     let token = sign_in(addr, "office-chen").await.token;

@@ -40,12 +40,7 @@ async fn an_inspection_on_one_phone_reaches_the_other_phone_and_the_office(db: T
         .await
         .expect("client alive");
 
-    phone_a
-        .wait_until("the server to confirm the edit", WAIT, |r| {
-            r.engine().unconfirmed().is_empty()
-        })
-        .await
-        .expect("confirmed");
+    common::acknowledged(&phone_a, "the server to confirm the edit").await;
     phone_b
         .wait_until("the inspection to reach phone B", WAIT, move |r| {
             r.vacant_units(Month::at(now))

@@ -224,6 +224,22 @@ pub async fn whole_area(client: &NativeClient) {
         .expect("area arrives");
 }
 
+/// Waits until the server has acknowledged everything `client` made: it is stored.
+pub async fn acknowledged(client: &NativeClient, what: &'static str) {
+    client
+        .wait_until(what, WAIT, |r| r.engine().unconfirmed().is_empty())
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+}
+
+/// What `client` made that the server has not yet acknowledged.
+pub async fn unacknowledged(client: &NativeClient) -> Vec<DocumentId> {
+    client
+        .with(|r| r.engine().unconfirmed())
+        .await
+        .expect("client alive")
+}
+
 /// Waits until the server has refused something of `client`'s with an error saying `why`.
 pub async fn refused(client: &NativeClient, why: &'static str) {
     client
