@@ -2,7 +2,9 @@
 //! briefly unreachable (PostgreSQL restarting, a dropped connection) must not stop the
 //! hub: nothing unsaved has been acknowledged, so the same batch is simply written again
 //! once the database answers. Any other error still ends the hub, because writing the
-//! same thing again would fail the same way.
+//! same thing again would fail the same way. Writing a batch twice is harmless (chunks and
+//! rows are upserts, history rows are keyed by change hash), which matters when a commit
+//! landed but its answer was lost with the connection.
 
 use std::future::Future;
 use std::sync::Arc;
