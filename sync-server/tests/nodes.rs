@@ -55,6 +55,30 @@ async fn phones_on_two_servers_sharing_postgres_see_each_others_edits() {
     }
 }
 
+/// Polls a count (`sql`, with `$1` bound to `param` if given) until it is `want`, or
+/// fails after `WAIT` saying what it waited for.
+async fn count_until(
+    conn: &mut PgConnection,
+    sql: &'static str,
+    param: Option<String>,
+    want: i64,
+    what: &str,
+) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let mut query = sqlx::query_scalar::<_, i64>(sql);
+        if let Some(param) = &param {
+            query = query.bind(param.clone());
+        }
+        let got = query.fetch_one(&mut *conn).await.expect("reads the count");
+        if got == want {
+            return;
+        }
+        assert!(Instant::now() < deadline, "waited for {what}; still {got}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 /// Links a new ticket to `visit` on `phone`.
 async fn link_ticket(phone: &NativeClient, visit: DocumentId) {
     phone
@@ -126,40 +150,26 @@ async fn a_record_edited_on_two_servers_at_once_is_projected_merged() {
     link_ticket(&on_one, visit).await;
     link_ticket(&on_two, visit).await;
     let mut watcher = PgConnection::connect(url).await.expect("connects");
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let waiting: i64 = sqlx::query_scalar(
-            // The first waits on the table, the second on the first's row in `records`.
-            "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted",
-        )
-        .fetch_one(&mut watcher)
-        .await
-        .expect("reads the locks");
-        if waiting == 2 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "both servers wait on the table ({waiting})"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    // The first waits on the table, the second on the first's row in `records`.
+    let waiting = "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted";
+    count_until(
+        &mut watcher,
+        waiting,
+        None,
+        2,
+        "both servers wait on the table",
+    )
+    .await;
     lock.commit().await.expect("lets go");
 
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let tickets: i64 = sqlx::query_scalar("SELECT tickets FROM visits WHERE doc_id = $1")
-            .bind(visit.to_string())
-            .fetch_one(&mut watcher)
-            .await
-            .expect("the visit's row");
-        if tickets == 2 {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the row still counts {tickets} ticket(s), one server's side only"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let tickets = "SELECT tickets FROM visits WHERE doc_id = $1";
+    let row = Some(visit.to_string());
+    count_until(
+        &mut watcher,
+        tickets,
+        row,
+        2,
+        "the row to count both tickets, not one server's side only",
+    )
+    .await;
 }
