@@ -10,15 +10,19 @@
 //! two behind the engine's [`Gate`], one grant per connection, and keeps a list of the
 //! changes it let in and who sent them, for the audit trail.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+mod delta;
+
+use std::collections::{BTreeSet, HashMap};
 
 use automerge::{AutoCommit, ChangeHash};
 use serde_json::Value;
 
+pub use delta::{AddedEvent, Delta, EntryEdit};
+
 use crate::engine::{ConnId, Gate};
 use crate::ids::DocumentId;
 use crate::records::people::StaffRole;
-use crate::records::{index, json, kind, project, ticket};
+use crate::records::{index, json, project, ticket};
 
 /// The root key of a record's journal, and of an area index's entries.
 const EVENTS: &str = "events";
@@ -77,123 +81,6 @@ pub struct Grant {
     pub device: String,
 }
 
-/// What a batch of changes did to one document.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Delta {
-    /// The document had no content before.
-    pub created: bool,
-    pub kind: Option<String>,
-    /// The owner before (none for a new document) and after.
-    pub owner_before: Option<Owner>,
-    pub owner: Option<Owner>,
-    /// A root field other than the journal or the index entries changed.
-    pub header_changed: bool,
-    /// Events that were there before and were changed or removed.
-    pub rewritten: Vec<String>,
-    /// New events: their type and who they say wrote them.
-    pub added: Vec<(String, String)>,
-    /// The new changes: hash and actor (hex).
-    pub changes: Vec<(ChangeHash, String)>,
-}
-
-impl Delta {
-    /// Compares the document at `before` with the document now.
-    pub fn between(doc: &mut AutoCommit, before: &[ChangeHash]) -> Delta {
-        let changes = doc
-            .get_changes_meta(before)
-            .iter()
-            .map(|c| (c.hash, c.actor.to_hex_string()))
-            .collect();
-        let after = Parts::read(doc);
-        let old = if before.is_empty() {
-            None
-        } else {
-            doc.isolate(before);
-            let old = Parts::read(doc);
-            doc.integrate();
-            Some(old)
-        };
-        let Some(old) = old else {
-            return Delta {
-                created: true,
-                kind: after.kind(),
-                owner: Owner::of(&after.header),
-                added: after.events.values().map(event_summary).collect(),
-                changes,
-                ..Delta::default()
-            };
-        };
-        let rewritten = old
-            .events
-            .iter()
-            .filter(|(id, event)| after.events.get(*id) != Some(event))
-            .map(|(id, _)| id.clone())
-            .collect();
-        let added = after
-            .events
-            .iter()
-            .filter(|(id, _)| !old.events.contains_key(*id))
-            .map(|(_, event)| event_summary(event))
-            .collect();
-        Delta {
-            created: false,
-            kind: after.kind(),
-            owner_before: Owner::of(&old.header),
-            owner: Owner::of(&after.header),
-            header_changed: old.header != after.header,
-            rewritten,
-            added,
-            changes,
-        }
-    }
-}
-
-/// A document split into its header and its journal's events by ID.
-struct Parts {
-    header: Value,
-    events: BTreeMap<String, Value>,
-}
-
-impl Parts {
-    fn read(doc: &AutoCommit) -> Parts {
-        let mut header = json::read_root(doc);
-        if let Some(fields) = header.as_object_mut() {
-            fields.remove(EVENTS);
-            fields.remove(ENTRIES);
-        }
-        let events = kind::journal(doc)
-            .into_iter()
-            .enumerate()
-            .map(|(i, event)| {
-                let id = event
-                    .get("id")
-                    .and_then(Value::as_str)
-                    .map_or_else(|| format!("#{i}"), str::to_owned);
-                (id, event)
-            })
-            .collect();
-        Parts { header, events }
-    }
-
-    fn kind(&self) -> Option<String> {
-        self.header
-            .get("kind")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    }
-}
-
-fn event_summary(event: &Value) -> (String, String) {
-    let text = |key| {
-        event
-            .get(key)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    (text("type"), text("by"))
-}
-
 impl Grant {
     /// Whether the user may see a document with this owner.
     pub fn may_read(&self, owner: Option<&Owner>) -> bool {
@@ -218,20 +105,10 @@ impl Grant {
         let Some(owner) = &delta.owner else {
             return Err("a document must name the area it belongs to (`areaId`)".into());
         };
-        if !delta.created && (delta.header_changed || delta.owner_before.as_ref() != Some(owner)) {
-            return Err("a record's header is fixed once it is made".into());
+        if let Some(broken) = &delta.broken {
+            return Err(broken.clone());
         }
-        if let Some(id) = delta.rewritten.first() {
-            return Err(format!(
-                "journal events are never changed or removed (event {id})"
-            ));
-        }
-        if let Some((_, by)) = delta.added.iter().find(|(_, by)| *by != self.user) {
-            return Err(format!(
-                "an event must be signed by the user who sends it ({by:?} is not {:?})",
-                self.user
-            ));
-        }
+        self.signed(&delta.added)?;
         let kind = delta.kind.as_deref().unwrap_or_default();
         match (self.role, owner) {
             (StaffRole::Housekeeper, Owner::Area(area))
@@ -246,18 +123,9 @@ impl Grant {
                 Ok(())
             }
             (StaffRole::Admin, Owner::Project(_)) => Ok(()),
-            (StaffRole::Office, Owner::Area(_)) if kind == ticket::KIND || kind == index::KIND => {
-                match delta
-                    .added
-                    .iter()
-                    .find(|(t, _)| !OFFICE_TICKET_EVENTS.contains(&t.as_str()))
-                {
-                    Some((t, _)) => Err(format!(
-                        "office staff may register tickets, add callbacks and comments and \
-                         escalate, not `{t}`"
-                    )),
-                    None => Ok(()),
-                }
+            (StaffRole::Office, Owner::Area(_)) if kind == ticket::KIND => office_events(delta),
+            (StaffRole::Office, Owner::Area(_)) if kind == index::KIND && !delta.created => {
+                office_entries(delta)
             }
             (StaffRole::Office, _) => Err(format!(
                 "office staff may register tickets, add callbacks and comments and escalate; \
@@ -265,6 +133,55 @@ impl Grant {
             )),
             (role, _) => Err(format!("a {} may not change this document", role.as_str())),
         }
+    }
+
+    /// Every added event is signed by this user on this device.
+    fn signed(&self, added: &[AddedEvent]) -> Result<(), String> {
+        if let Some(event) = added.iter().find(|e| e.by != self.user) {
+            return Err(format!(
+                "an event must be signed by the user who sends it ({:?} is not {:?})",
+                event.by, self.user
+            ));
+        }
+        match added
+            .iter()
+            .find(|e| e.device.as_ref().is_some_and(|d| *d != self.device))
+        {
+            Some(event) => Err(format!(
+                "event {} names device {:?}, not the one that sends it",
+                event.id,
+                event.device.as_deref().unwrap_or_default()
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Office staff add only callbacks, comments and escalations to a ticket.
+fn office_events(delta: &Delta) -> Result<(), String> {
+    match delta
+        .added
+        .iter()
+        .find(|e| !OFFICE_TICKET_EVENTS.contains(&e.kind.as_str()))
+    {
+        Some(event) => Err(format!(
+            "office staff may register tickets, add callbacks and comments and escalate, \
+             not `{}`",
+            event.kind
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Office staff file the tickets they register in an area's index and keep those entries
+/// current; no other entry is theirs to add or change.
+fn office_entries(delta: &Delta) -> Result<(), String> {
+    match delta.entries.iter().find(|e| e.kind != ticket::KIND) {
+        Some(entry) => Err(format!(
+            "office staff keep only tickets' index entries, not the {} entry {}",
+            entry.kind, entry.key
+        )),
+        None => Ok(()),
     }
 }
 
@@ -344,7 +261,7 @@ impl Gate for Grants {
             kind: delta.kind,
             owner: delta.owner,
             created: delta.created,
-            events: delta.added.into_iter().map(|(kind, _)| kind).collect(),
+            events: delta.added.into_iter().map(|event| event.kind).collect(),
             changes: delta.changes,
         });
         Ok(())

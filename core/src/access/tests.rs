@@ -1,5 +1,5 @@
 use automerge::transaction::Transactable;
-use automerge::{ActorId, ObjType, ROOT, ReadDoc};
+use automerge::{ActorId, ObjId, ObjType, ROOT, ReadDoc};
 use serde_json::json;
 
 use super::*;
@@ -273,4 +273,349 @@ fn the_engine_hides_other_areas_and_takes_back_refused_changes() {
     let admitted: Vec<_> = net.server.gate_mut().take_admitted();
     assert_eq!(admitted.len(), 1, "only phone B's record was let in");
     assert_eq!(admitted[0].document, in_b);
+}
+
+/// A unit record with one event (`e1`, by hk-a on phone A) and an area index with a unit
+/// entry and a ticket entry, as the server holds them before a hostile batch.
+fn journal_and_index() -> (AutoCommit, AutoCommit) {
+    let mut record = record("ticket", "A", PHONE_A);
+    append(&mut record, PHONE_A, "e1", "note", "hk-a");
+    let mut index = index::AreaIndex::new_doc("A", "一区", Some("P1")).expect("index");
+    index.set_actor(actor(PHONE_A));
+    for (key, kind) in [(unit_entry(), "unit"), (ticket_entry(), "ticket")] {
+        let entry = index::Entry {
+            kind: kind.into(),
+            status: Some("open".into()),
+            ..index::Entry::default()
+        };
+        index::AreaIndex::put_entry(&mut index, key, &entry).expect("entry");
+    }
+    index.commit();
+    (record, index)
+}
+
+fn unit_entry() -> DocumentId {
+    DocumentId::from_bytes([7; 16])
+}
+
+fn ticket_entry() -> DocumentId {
+    DocumentId::from_bytes([8; 16])
+}
+
+/// One hostile or honest batch: what it does to the record or the index, who sends it,
+/// and what the gate must answer (`None`: let in; `Some(words)`: refused, saying them).
+struct Case {
+    name: &'static str,
+    grant: Grant,
+    on_index: bool,
+    edit: fn(&mut AutoCommit),
+    refused: Option<&'static str>,
+}
+
+fn events_of(doc: &AutoCommit) -> ObjId {
+    doc.get(ROOT, EVENTS).expect("read").expect("events").1
+}
+
+fn entry_of(doc: &AutoCommit, key: &str) -> ObjId {
+    let (_, entries) = doc.get(ROOT, "entries").expect("read").expect("entries");
+    doc.get(&entries, key).expect("read").expect("entry").1
+}
+
+fn event(doc: &mut AutoCommit, fields: Value) {
+    let events = events_of(doc);
+    let end = doc.length(&events);
+    json::insert(doc, &events, end, &fields).expect("insert");
+}
+
+fn new_entry(doc: &mut AutoCommit, kind: &str) {
+    let (_, entries) = doc.get(ROOT, "entries").expect("read").expect("entries");
+    let key = DocumentId::from_bytes([9; 16]).to_string();
+    json::put(doc, &entries, &key, &json!({"kind": kind})).expect("entry");
+}
+
+fn check(case: &Case) {
+    let (record, index) = journal_and_index();
+    let mut doc = if case.on_index { index } else { record };
+    let before = doc.get_heads();
+    doc.set_actor(actor(&case.grant.device));
+    (case.edit)(&mut doc);
+    doc.commit();
+    let answer = judge(&case.grant, &mut doc, &before);
+    match (case.refused, answer) {
+        (None, Ok(())) => {}
+        (Some(words), Err(why)) => assert!(why.contains(words), "{}: {why}", case.name),
+        (expected, got) => panic!("{}: expected {expected:?}, got {got:?}", case.name),
+    }
+}
+
+fn supervisor() -> Grant {
+    grant("sup", StaffRole::Supervisor, &["A"], PHONE_B)
+}
+
+#[test]
+fn journals_and_indexes_only_grow_by_new_signed_events_and_entries() {
+    let cases = [
+        Case {
+            name: "a new event appended",
+            grant: housekeeper_a(),
+            on_index: false,
+            edit: |d| event(d, json!({"id": "e2", "type": "note", "by": "hk-a"})),
+            refused: None,
+        },
+        Case {
+            name: "an event repeating an existing ID, signed by someone else",
+            grant: housekeeper_a(),
+            on_index: false,
+            edit: |d| event(d, json!({"id": "e1", "type": "note", "by": "sup"})),
+            refused: Some("\"e1\" is already in the journal"),
+        },
+        Case {
+            name: "an event repeating an existing ID, own signature",
+            grant: office(),
+            on_index: false,
+            edit: |d| event(d, json!({"id": "e1", "type": "close", "by": "desk"})),
+            refused: Some("\"e1\" is already in the journal"),
+        },
+        Case {
+            name: "two new events with one ID",
+            grant: housekeeper_a(),
+            on_index: false,
+            edit: |d| {
+                event(d, json!({"id": "e2", "type": "note", "by": "hk-a"}));
+                event(d, json!({"id": "e2", "type": "note", "by": "hk-a"}));
+            },
+            refused: Some("\"e2\" is already in the journal"),
+        },
+        Case {
+            name: "an event without an ID",
+            grant: housekeeper_a(),
+            on_index: false,
+            edit: |d| event(d, json!({"type": "note", "by": "hk-a"})),
+            refused: Some("needs an `id`"),
+        },
+        Case {
+            name: "an event naming another device",
+            grant: housekeeper_a(),
+            on_index: false,
+            edit: |d| {
+                event(
+                    d,
+                    json!({"id": "e2", "type": "note", "by": "hk-a", "device": PHONE_B}),
+                )
+            },
+            refused: Some("names device"),
+        },
+        Case {
+            name: "a scalar in the journal",
+            grant: housekeeper_a(),
+            on_index: false,
+            edit: |d| {
+                let events = events_of(d);
+                d.insert(&events, 1, "e2").expect("insert");
+            },
+            refused: Some("must be a map"),
+        },
+        Case {
+            name: "the journal replaced by an equal copy",
+            grant: office(),
+            on_index: false,
+            edit: |d| {
+                let copy = json::read_root(d)[EVENTS].clone();
+                json::put(d, &ROOT, EVENTS, &copy).expect("replace");
+            },
+            refused: Some("journal is never replaced"),
+        },
+        Case {
+            name: "the journal deleted",
+            grant: housekeeper_a(),
+            on_index: false,
+            edit: |d| d.delete(ROOT, EVENTS).expect("delete"),
+            refused: Some("journal is never replaced or removed"),
+        },
+        Case {
+            name: "an event removed",
+            grant: housekeeper_a(),
+            on_index: false,
+            edit: |d| {
+                let events = events_of(d);
+                d.delete(&events, 0).expect("delete");
+            },
+            refused: Some("(event e1)"),
+        },
+        Case {
+            name: "a field of an event rewritten",
+            grant: supervisor(),
+            on_index: false,
+            edit: |d| {
+                let events = events_of(d);
+                let (_, first) = d.get(&events, 0).expect("read").expect("e1");
+                d.put(&first, "by", "sup").expect("put");
+            },
+            refused: Some("never changed or removed"),
+        },
+        Case {
+            name: "a header field rewritten",
+            grant: housekeeper_a(),
+            on_index: false,
+            edit: |d| d.put(ROOT, "unitCode", "9-909").expect("put"),
+            refused: Some("header is fixed"),
+        },
+        Case {
+            name: "a header field added",
+            grant: housekeeper_a(),
+            on_index: false,
+            edit: |d| d.put(ROOT, "extra", true).expect("put"),
+            refused: Some("header is fixed"),
+        },
+        Case {
+            name: "a counter in the header",
+            grant: housekeeper_a(),
+            on_index: false,
+            edit: |d| {
+                d.put(ROOT, "n", automerge::ScalarValue::counter(1))
+                    .expect("put");
+            },
+            refused: Some("header is fixed"),
+        },
+        Case {
+            name: "a new entry filed by the area's housekeeper",
+            grant: housekeeper_a(),
+            on_index: true,
+            edit: |d| new_entry(d, "unit"),
+            refused: None,
+        },
+        Case {
+            name: "an entry's status kept current",
+            grant: housekeeper_a(),
+            on_index: true,
+            edit: |d| {
+                let entry = entry_of(d, &unit_entry().to_string());
+                d.put(&entry, "status", "vacant").expect("put");
+            },
+            refused: None,
+        },
+        Case {
+            name: "an entry removed",
+            grant: office(),
+            on_index: true,
+            edit: |d| {
+                let (_, entries) = d.get(ROOT, "entries").expect("read").expect("entries");
+                d.delete(&entries, ticket_entry().to_string())
+                    .expect("delete");
+            },
+            refused: Some("never removed or replaced"),
+        },
+        Case {
+            name: "an entry replaced by a new map",
+            grant: housekeeper_a(),
+            on_index: true,
+            edit: |d| {
+                let (_, entries) = d.get(ROOT, "entries").expect("read").expect("entries");
+                d.put_object(&entries, unit_entry().to_string(), ObjType::Map)
+                    .expect("replace");
+            },
+            refused: Some("never removed or replaced"),
+        },
+        Case {
+            name: "an entry's kind changed",
+            grant: housekeeper_a(),
+            on_index: true,
+            edit: |d| {
+                let entry = entry_of(d, &unit_entry().to_string());
+                d.put(&entry, "kind", "ticket").expect("put");
+            },
+            refused: Some("kind never changes"),
+        },
+        Case {
+            name: "an entry's field deleted",
+            grant: housekeeper_a(),
+            on_index: true,
+            edit: |d| {
+                let entry = entry_of(d, &unit_entry().to_string());
+                d.delete(&entry, "status").expect("delete");
+            },
+            refused: Some("only set"),
+        },
+        Case {
+            name: "the entries replaced",
+            grant: housekeeper_a(),
+            on_index: true,
+            edit: |d| {
+                d.put_object(ROOT, "entries", ObjType::Map)
+                    .expect("replace");
+            },
+            refused: Some("entries are never replaced"),
+        },
+        Case {
+            name: "office staff file a ticket they registered",
+            grant: office(),
+            on_index: true,
+            edit: |d| new_entry(d, "ticket"),
+            refused: None,
+        },
+        Case {
+            name: "office staff keep a ticket's entry current",
+            grant: office(),
+            on_index: true,
+            edit: |d| {
+                let entry = entry_of(d, &ticket_entry().to_string());
+                d.put(&entry, "status", "closed").expect("put");
+            },
+            refused: None,
+        },
+        Case {
+            name: "office staff file a unit",
+            grant: office(),
+            on_index: true,
+            edit: |d| new_entry(d, "unit"),
+            refused: Some("only tickets' index entries"),
+        },
+        Case {
+            name: "office staff change a unit's entry",
+            grant: office(),
+            on_index: true,
+            edit: |d| {
+                let entry = entry_of(d, &unit_entry().to_string());
+                d.put(&entry, "status", "vacant").expect("put");
+            },
+            refused: Some("only tickets' index entries"),
+        },
+    ];
+    for case in &cases {
+        check(case);
+    }
+}
+
+#[test]
+fn a_value_written_concurrently_with_an_older_one_cannot_win_its_place() {
+    let hk = housekeeper_a();
+    let mut index = index::AreaIndex::new_doc("A", "一区", Some("P1")).expect("index");
+    index.set_actor(actor(PHONE_A));
+    index.commit();
+    let empty = index.get_heads();
+    let unit = index::Entry {
+        kind: "unit".into(),
+        ..index::Entry::default()
+    };
+    index::AreaIndex::put_entry(&mut index, unit_entry(), &unit).expect("entry");
+    index.commit();
+    // A batch built on the index as it was before the unit entry existed: its own map at
+    // the same key carries no predecessor, so it would win the conflict and hide the
+    // entry every phone has.
+    let mut stale = index.fork_at(&empty).expect("fork");
+    let second = hex::decode(format!("{PHONE_A}fedcba9876543210")).expect("hex");
+    stale.set_actor(ActorId::from(second));
+    let (_, entries) = stale.get(ROOT, "entries").expect("read").expect("entries");
+    json::put(
+        &mut stale,
+        &entries,
+        &unit_entry().to_string(),
+        &json!({"kind": "unit", "code": "x"}),
+    )
+    .expect("put");
+    stale.commit();
+    let before = index.get_heads();
+    index.merge(&mut stale).expect("merge");
+    let refused = judge(&hk, &mut index, &before).expect_err("hidden entry");
+    assert!(refused.contains("never removed or replaced"), "{refused}");
 }
