@@ -321,10 +321,10 @@ fn entry_of(doc: &AutoCommit, key: &str) -> ObjId {
     doc.get(&entries, key).expect("read").expect("entry").1
 }
 
-fn event(doc: &mut AutoCommit, fields: Value) {
+fn event(doc: &mut AutoCommit, fields: &Value) {
     let events = events_of(doc);
     let end = doc.length(&events);
-    json::insert(doc, &events, end, &fields).expect("insert");
+    json::insert(doc, &events, end, fields).expect("insert");
 }
 
 fn new_entry(doc: &mut AutoCommit, kind: &str) {
@@ -359,21 +359,21 @@ fn journals_and_indexes_only_grow_by_new_signed_events_and_entries() {
             name: "a new event appended",
             grant: housekeeper_a(),
             on_index: false,
-            edit: |d| event(d, json!({"id": "e2", "type": "note", "by": "hk-a"})),
+            edit: |d| event(d, &json!({"id": "e2", "type": "note", "by": "hk-a"})),
             refused: None,
         },
         Case {
             name: "an event repeating an existing ID, signed by someone else",
             grant: housekeeper_a(),
             on_index: false,
-            edit: |d| event(d, json!({"id": "e1", "type": "note", "by": "sup"})),
+            edit: |d| event(d, &json!({"id": "e1", "type": "note", "by": "sup"})),
             refused: Some("\"e1\" is already in the journal"),
         },
         Case {
             name: "an event repeating an existing ID, own signature",
             grant: office(),
             on_index: false,
-            edit: |d| event(d, json!({"id": "e1", "type": "close", "by": "desk"})),
+            edit: |d| event(d, &json!({"id": "e1", "type": "close", "by": "desk"})),
             refused: Some("\"e1\" is already in the journal"),
         },
         Case {
@@ -381,8 +381,8 @@ fn journals_and_indexes_only_grow_by_new_signed_events_and_entries() {
             grant: housekeeper_a(),
             on_index: false,
             edit: |d| {
-                event(d, json!({"id": "e2", "type": "note", "by": "hk-a"}));
-                event(d, json!({"id": "e2", "type": "note", "by": "hk-a"}));
+                event(d, &json!({"id": "e2", "type": "note", "by": "hk-a"}));
+                event(d, &json!({"id": "e2", "type": "note", "by": "hk-a"}));
             },
             refused: Some("\"e2\" is already in the journal"),
         },
@@ -390,7 +390,7 @@ fn journals_and_indexes_only_grow_by_new_signed_events_and_entries() {
             name: "an event without an ID",
             grant: housekeeper_a(),
             on_index: false,
-            edit: |d| event(d, json!({"type": "note", "by": "hk-a"})),
+            edit: |d| event(d, &json!({"type": "note", "by": "hk-a"})),
             refused: Some("needs an `id`"),
         },
         Case {
@@ -400,8 +400,8 @@ fn journals_and_indexes_only_grow_by_new_signed_events_and_entries() {
             edit: |d| {
                 event(
                     d,
-                    json!({"id": "e2", "type": "note", "by": "hk-a", "device": PHONE_B}),
-                )
+                    &json!({"id": "e2", "type": "note", "by": "hk-a", "device": PHONE_B}),
+                );
             },
             refused: Some("names device"),
         },
