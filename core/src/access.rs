@@ -266,6 +266,16 @@ impl Gate for Grants {
         });
         Ok(())
     }
+
+    fn not_kept(&mut self, conn: ConnId, document: DocumentId) {
+        if let Some(at) = self
+            .admitted
+            .iter()
+            .rposition(|a| a.conn == conn && a.document == document)
+        {
+            self.admitted.remove(at);
+        }
+    }
 }
 
 #[cfg(test)]

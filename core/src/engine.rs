@@ -92,6 +92,10 @@ pub trait Gate {
         doc: &mut AutoCommit,
         before: &[ChangeHash],
     ) -> Result<(), String>;
+
+    /// Changes `may_write` let in were not kept after all (they went into a document the
+    /// peer may not see, which stays as it was): forget them.
+    fn not_kept(&mut self, _conn: ConnId, _document: DocumentId) {}
 }
 
 /// The gate that lets everything through.
@@ -440,25 +444,25 @@ impl<G: Gate> Engine<G> {
                 document.peers.entry(*conn).or_default();
             }
         }
-        let empty = loaded.is_empty();
+        let has_content = !loaded.is_empty();
         for (conn, remote) in ready {
             let Some(peer) = document.peers.get_mut(&conn) else {
                 continue;
             };
-            let hidden = !empty && !self.gate.may_read(conn, &loaded.doc);
-            if role == Role::Server && (empty || hidden) && peer.they_requested {
-                if !peer.told_unavailable {
-                    peer.told_unavailable = true;
-                    let msg = Message::DocUnavailable {
-                        sender: me.clone(),
-                        target: remote,
-                        document: id,
-                    };
-                    self.out.sends.push((conn, msg.encode()));
+            let hidden = has_content && !self.gate.may_read(conn, &loaded.doc);
+            // A peer that may not see the document is answered from its empty shadow,
+            // exactly as if the server did not have it.
+            let view: &mut Loaded = match (hidden, &mut peer.shadow) {
+                (false, _) => loaded,
+                (true, Some(shadow)) => shadow,
+                (true, None) => {
+                    Self::unavailable(&mut self.out, &me, conn, remote, id, peer);
+                    continue;
                 }
-                continue;
-            }
-            if hidden {
+            };
+            let empty = view.is_empty();
+            if role == Role::Server && empty && peer.they_requested {
+                Self::unavailable(&mut self.out, &me, conn, remote, id, peer);
                 continue;
             }
             if std::mem::take(&mut peer.owes_ack) {
@@ -467,7 +471,7 @@ impl<G: Gate> Engine<G> {
                 // phone would then never hear that its changes are stored.
                 peer.state.last_sent_heads.clear();
             }
-            if let Some(sync) = loaded.doc.sync().generate_sync_message(&mut peer.state) {
+            if let Some(sync) = view.doc.sync().generate_sync_message(&mut peer.state) {
                 let data = sync.encode();
                 let msg = if empty && !peer.announced {
                     Message::Request {
@@ -487,6 +491,27 @@ impl<G: Gate> Engine<G> {
                 peer.announced = true;
                 self.out.sends.push((conn, msg.encode()));
             }
+        }
+    }
+
+    /// Tells a peer, once, that the server does not have a document (or that it may not
+    /// see it: the two answers are the same).
+    fn unavailable(
+        out: &mut Effects,
+        me: &PeerId,
+        conn: ConnId,
+        remote: PeerId,
+        document: DocumentId,
+        peer: &mut PeerSync,
+    ) {
+        if peer.they_requested && !peer.told_unavailable {
+            peer.told_unavailable = true;
+            let msg = Message::DocUnavailable {
+                sender: me.clone(),
+                target: remote,
+                document,
+            };
+            out.sends.push((conn, msg.encode()));
         }
     }
 
@@ -559,32 +584,53 @@ impl<G: Gate> Engine<G> {
         };
         let peer = document.peers.entry(conn).or_insert_with(PeerSync::default);
         peer.they_requested |= is_request;
-        if !loaded.is_empty() && !self.gate.may_read(conn, &loaded.doc) {
-            // Answered as if it did not exist: `doc-unavailable`, and nothing applied.
-            peer.they_requested = true;
-            self.dirty.insert(id);
-            return;
-        }
-        let before = loaded.doc.get_heads();
-        match loaded.receive(&mut peer.state, &data) {
+        let hidden = !loaded.is_empty() && !self.gate.may_read(conn, &loaded.doc);
+        let PeerSync {
+            state,
+            shadow,
+            owes_ack,
+            ..
+        } = peer;
+        // A document the peer may not see is, for that peer, an empty one of its own:
+        // every message about it is answered as for a document the server lacks, and
+        // nothing written into it is ever stored or shown to anyone else.
+        let target: &mut Loaded = if hidden {
+            shadow.get_or_insert_with(|| Box::new(Loaded::empty()))
+        } else {
+            loaded
+        };
+        let before = target.doc.get_heads();
+        match target.receive(state, &data) {
             Err(e) => return self.fail(conn, format!("document {id}: {e}")),
             Ok(false) => {}
             Ok(true) => {
-                peer.owes_ack = self.config.role == Role::Server;
-                if let Err(reason) = self.gate.may_write(conn, id, &mut loaded.doc, &before) {
+                *owes_ack = self.config.role == Role::Server;
+                if let Err(reason) = self.gate.may_write(conn, id, &mut target.doc, &before) {
+                    let refused_own = !hidden
+                        && target
+                            .take_back(&before, self.config.actor.as_ref())
+                            .is_err();
                     document.peers.remove(&conn);
-                    if loaded
-                        .take_back(&before, self.config.actor.as_ref())
-                        .is_err()
-                    {
+                    if refused_own {
                         // Cannot happen (`before` are the document's own heads); if it
                         // did, reading it again from storage drops the refused changes.
                         self.docs.remove(&id);
                     }
                     return self.fail(conn, format!("document {id}: refused: {reason}"));
                 }
+                if hidden {
+                    // Let in as a new document would be, but this ID is another area's:
+                    // what was written stays in the shadow, and the gate forgets it.
+                    self.gate.not_kept(conn, id);
+                }
             }
         }
+        let Slot::Ready(loaded) = &mut document.slot else {
+            return;
+        };
+        let Some(peer) = document.peers.get_mut(&conn) else {
+            return;
+        };
         if self.config.role == Role::Client {
             Self::confirm(
                 id,

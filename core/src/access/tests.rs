@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::*;
 use crate::engine::{Config, Engine, Role};
+use crate::protocol::Message;
 
 /// Device prefixes (16 hex digits) and full actors built from them.
 const PHONE_A: &str = "aaaaaaaaaaaaaaaa";
@@ -618,4 +619,146 @@ fn a_value_written_concurrently_with_an_older_one_cannot_win_its_place() {
     index.merge(&mut stale).expect("merge");
     let refused = judge(&hk, &mut index, &before).expect_err("hidden entry");
     assert!(refused.contains("never removed or replaced"), "{refused}");
+}
+
+/// A message about one document, built for whichever ID is probed.
+type Probe = fn(DocumentId) -> Message;
+
+/// What a server answers on a fresh connection of `grant` to `messages` about document
+/// `id` (each built for that ID), with the ID masked, so two documents' answers compare.
+fn answers(
+    server: &mut Engine<Grants>,
+    conn: ConnId,
+    grant: Grant,
+    id: DocumentId,
+    messages: &[Probe],
+) -> Vec<String> {
+    server.gate_mut().insert(conn, grant);
+    server.connect(conn, 0);
+    let join = Message::Join {
+        sender: crate::ids::PeerId::new("probe"),
+        metadata: crate::protocol::PeerMetadata::default(),
+        versions: vec![crate::protocol::PROTOCOL_VERSION.to_owned()],
+    };
+    server.receive(conn, &join.encode(), 0);
+    server.flush();
+    let mut seen = Vec::new();
+    for message in messages {
+        server.receive(conn, &message(id).encode(), 0);
+        for _ in 0..3 {
+            let effects = server.flush();
+            for doc in effects.loads {
+                server.loaded(doc, Vec::new());
+            }
+            for (_, frame) in effects.sends {
+                let text = format!("{:?}", Message::decode(&frame).expect("decodes"));
+                seen.push(text.replace(&id.to_string(), "<doc>"));
+            }
+            for event in effects.events {
+                if let crate::engine::Event::Refused { message, .. } = event {
+                    seen.push(message.replace(&id.to_string(), "<doc>"));
+                }
+            }
+        }
+    }
+    seen
+}
+
+fn probe(document: DocumentId, data: Vec<u8>, request: bool) -> Message {
+    let (sender, target) = (
+        crate::ids::PeerId::new("probe"),
+        crate::ids::PeerId::new("server"),
+    );
+    if request {
+        Message::Request {
+            sender,
+            target,
+            document,
+            data,
+        }
+    } else {
+        Message::Sync {
+            sender,
+            target,
+            document,
+            data,
+        }
+    }
+}
+
+/// The first sync message a peer holding `doc` sends.
+fn first_message(doc: &mut AutoCommit) -> Vec<u8> {
+    use automerge::sync::SyncDoc;
+    let mut state = automerge::sync::State::new();
+    doc.sync()
+        .generate_sync_message(&mut state)
+        .expect("a message")
+        .encode()
+}
+
+/// A message carrying the whole of `doc`, as a peer sends once it knows the other side
+/// has nothing.
+fn carrying(doc: &mut AutoCommit) -> Vec<u8> {
+    automerge::sync::Message {
+        heads: doc.get_heads(),
+        need: Vec::new(),
+        have: Vec::new(),
+        changes: doc.save().into(),
+        flags: None,
+        version: automerge::sync::MessageVersion::V2,
+    }
+    .encode()
+}
+
+#[test]
+fn a_document_another_area_holds_answers_every_message_as_a_missing_one() {
+    let cases: [(&str, Vec<Probe>); 5] = [
+        (
+            "request",
+            vec![|id| probe(id, first_message(&mut AutoCommit::new()), true)],
+        ),
+        (
+            "sync from nothing",
+            vec![|id| probe(id, first_message(&mut AutoCommit::new()), false)],
+        ),
+        (
+            "sync naming heads the probe knows",
+            vec![|id| probe(id, first_message(&mut record("unit", "B", PHONE_A)), false)],
+        ),
+        (
+            "a new record of the probe's own area written into the ID",
+            vec![|id| probe(id, carrying(&mut record("unit", "A", PHONE_A)), false)],
+        ),
+        (
+            "a record of another area written into the ID",
+            vec![|id| probe(id, carrying(&mut record("unit", "B", PHONE_A)), false)],
+        ),
+    ];
+    for (name, messages) in cases {
+        let mut server = Engine::with_gate(Config::new(Role::Server, "server"), Grants::default());
+        let hidden = DocumentId::from_bytes([2; 16]);
+        let missing = DocumentId::from_bytes([4; 16]);
+        // Area B's record, held by the server.
+        let owner = grant("hk-b", StaffRole::Housekeeper, &["B"], PHONE_B);
+        let mut made = record("unit", "B", PHONE_B);
+        answers(&mut server, 9, owner, hidden, &[]);
+        server.receive(9, &probe(hidden, carrying(&mut made), false).encode(), 0);
+        for _ in 0..2 {
+            for doc in server.flush().loads {
+                server.loaded(doc, Vec::new());
+            }
+        }
+        assert!(!server.doc_mut(hidden).expect("held").get_heads().is_empty());
+
+        let to_hidden = answers(&mut server, 1, housekeeper_a(), hidden, &messages);
+        let to_missing = answers(&mut server, 2, housekeeper_a(), missing, &messages);
+        assert_eq!(to_hidden, to_missing, "{name}");
+        assert!(!to_hidden.is_empty(), "{name}: answered at all");
+        let stored = server.doc_mut(hidden).expect("held").get_heads();
+        assert_eq!(
+            stored,
+            made.get_heads(),
+            "{name}: area B's record untouched"
+        );
+    }
 }

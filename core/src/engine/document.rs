@@ -24,6 +24,9 @@ pub(super) struct PeerSync {
     /// with our heads even when automerge sees nothing to say, so the phone learns its
     /// changes are stored.
     pub owes_ack: bool,
+    /// Server role, for a document this peer may not see: the empty document it is
+    /// answered from instead, exactly as if the server did not have it. Never stored.
+    pub shadow: Option<Box<Loaded>>,
 }
 
 /// A document whose chunks are in memory.
@@ -56,6 +59,16 @@ pub(super) struct Document {
 }
 
 impl Loaded {
+    /// A document with no content, as one the server does not have.
+    pub fn empty() -> Self {
+        Self {
+            doc: AutoCommit::new(),
+            stored_heads: Vec::new(),
+            chunks: Vec::new(),
+            confirmed: Vec::new(),
+        }
+    }
+
     /// Builds a document from its stored chunks. Corrupt chunks are skipped one by one
     /// rather than losing the whole document.
     pub fn from_chunks(
