@@ -4,6 +4,8 @@
 //! compatibility promise to every automerge-repo peer. Unknown message types decode to
 //! [`Message::Unknown`] so newer peers never break older ones.
 
+pub mod inflation;
+
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{DocumentId, IdError, PeerId};

@@ -44,13 +44,23 @@ pub fn token_of(parts: &Parts) -> Option<String> {
         .headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_owned());
+        .and_then(bearer)
+        .map(str::to_owned);
     header.or_else(|| {
         Query::<TokenQuery>::try_from_uri(&parts.uri)
             .ok()
             .and_then(|Query(q)| q.token)
     })
+}
+
+/// The credentials of an `Authorization` value in the Bearer scheme, whose name is
+/// case-insensitive (RFC 9110 §11.1).
+fn bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
 }
 
 #[derive(serde::Deserialize)]

@@ -83,6 +83,8 @@ impl DbArgs {
 }
 
 const DEFAULT_MAX_FRAME_BYTES: usize = 16 * 1024 * 1024;
+/// A phone's documents are small; a whole-document message of one record inflates to far less.
+const DEFAULT_MAX_INFLATED_BYTES: usize = 16 * 1024 * 1024;
 const DEFAULT_MESSAGES_PER_SEC: NonZeroU32 = NonZeroU32::new(2_000).expect("non-zero");
 const DEFAULT_MESSAGE_BURST: NonZeroU32 = NonZeroU32::new(50_000).expect("non-zero");
 
@@ -108,6 +110,9 @@ pub struct ServeArgs {
     /// Largest WebSocket frame a phone may send, in bytes.
     #[arg(long, env = "SYNC_MAX_FRAME_BYTES", default_value_t = DEFAULT_MAX_FRAME_BYTES)]
     pub max_frame_bytes: usize,
+    /// Most bytes a phone's compressed data in one message may inflate to.
+    #[arg(long, env = "SYNC_MAX_INFLATED_BYTES", default_value_t = DEFAULT_MAX_INFLATED_BYTES)]
+    pub max_inflated_bytes: usize,
     /// Messages per second one connection may send, sustained.
     #[arg(long, env = "SYNC_MESSAGES_PER_SEC", default_value_t = DEFAULT_MESSAGES_PER_SEC)]
     pub messages_per_sec: NonZeroU32,
@@ -130,6 +135,7 @@ impl ServeArgs {
             token_days: 90,
             evict_after_secs: 30,
             max_frame_bytes: DEFAULT_MAX_FRAME_BYTES,
+            max_inflated_bytes: DEFAULT_MAX_INFLATED_BYTES,
             messages_per_sec: DEFAULT_MESSAGES_PER_SEC,
             message_burst: DEFAULT_MESSAGE_BURST,
             drain_secs: 10,
@@ -139,6 +145,7 @@ impl ServeArgs {
     pub fn limits(&self) -> Limits {
         Limits {
             max_frame_bytes: self.max_frame_bytes,
+            max_inflated_bytes: self.max_inflated_bytes,
             messages_per_sec: self.messages_per_sec,
             burst: self.message_burst,
         }

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use axum::routing::get;
-use estate_core::protocol::MAX_FRAME_BYTES;
+use estate_core::protocol::{Message as ProtocolMessage, inflation};
 use futures_util::{SinkExt, StreamExt};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::mpsc;
@@ -22,6 +22,8 @@ use crate::hub::{Inbound, OUTBOX_DEPTH, Outbound};
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_frame_bytes: usize,
+    /// What the compressed parts of one message may inflate to, in all.
+    pub max_inflated_bytes: usize,
     /// Sustained messages per second.
     pub messages_per_sec: NonZeroU32,
     /// Messages that may arrive at once (a phone's first sync sends one per document).
@@ -33,20 +35,30 @@ impl Limits {
         RateLimiter::direct(Quota::per_second(self.messages_per_sec).allow_burst(self.burst))
     }
 
-    /// Why a frame of `len` bytes breaks the limits, if it does.
-    fn check(&self, len: usize, rate: &DefaultDirectRateLimiter) -> Option<String> {
-        if len > self.max_frame_bytes {
+    /// Why a frame breaks the limits, if it does. Its compressed parts are inflated
+    /// here, in the connection's own task, so a bomb never reaches the hub.
+    fn check(&self, frame: &[u8], rate: &DefaultDirectRateLimiter) -> Option<String> {
+        if frame.len() > self.max_frame_bytes {
             return Some(format!(
-                "frame of {len} bytes exceeds the server's limit of {} bytes",
+                "frame of {} bytes exceeds the server's limit of {} bytes",
+                frame.len(),
                 self.max_frame_bytes
             ));
         }
-        rate.check().err().map(|_| {
-            format!(
+        if rate.check().is_err() {
+            return Some(format!(
                 "too many messages: the limit is {} per second (bursts of {})",
                 self.messages_per_sec, self.burst
-            )
-        })
+            ));
+        }
+        match ProtocolMessage::decode(frame) {
+            Ok(ProtocolMessage::Sync { data, .. } | ProtocolMessage::Request { data, .. }) => {
+                inflation::check(&data, self.max_inflated_bytes)
+                    .err()
+                    .map(|e| e.to_string())
+            }
+            _ => None,
+        }
     }
 }
 
@@ -58,9 +70,11 @@ pub fn router() -> Router<AppState> {
 /// answered 401 and nothing else happens.
 async fn upgrade(State(state): State<AppState>, signed: Signed, ws: WebSocketUpgrade) -> Response {
     tracing::debug!(user = %signed.identity.user, device = %signed.identity.device, "sync connection");
-    // Frames between our limit and the protocol's hard cap are read, so the phone can be
-    // told why it is refused.
-    ws.max_message_size(MAX_FRAME_BYTES.max(state.limits.max_frame_bytes))
+    // The socket's own limits are ours: a larger frame is refused by the library before
+    // it is read, and the session then tells the phone why (see `session`).
+    let limit = state.limits.max_frame_bytes;
+    ws.max_message_size(limit)
+        .max_frame_size(limit)
         .on_upgrade(move |socket| session(state, signed, socket))
 }
 
@@ -84,6 +98,7 @@ async fn session(state: AppState, signed: Signed, socket: WebSocket) {
     let rate = limits.rate();
     let (mut sink, mut stream) = socket.split();
     let mut refused = false;
+    let mut reading = true;
     loop {
         tokio::select! {
             out = outbound.recv() => match out {
@@ -101,10 +116,10 @@ async fn session(state: AppState, signed: Signed, socket: WebSocket) {
                     break;
                 }
             },
-            message = stream.next() => match message {
+            message = stream.next(), if reading => match message {
                 Some(Ok(Message::Binary(bytes))) if !refused => {
                     state.metrics.frames.inc();
-                    let inbound = match limits.check(bytes.len(), &rate) {
+                    let inbound = match limits.check(&bytes, &rate) {
                         Some(why) => {
                             state.metrics.limited.inc();
                             refused = true;
@@ -113,6 +128,22 @@ async fn session(state: AppState, signed: Signed, socket: WebSocket) {
                         None => Inbound::Frame { conn, frame: bytes.to_vec() },
                     };
                     if !hub.send(inbound).await {
+                        break;
+                    }
+                }
+                Some(Err(e)) if !refused => {
+                    // The socket refused what the phone sent (a frame past the limit,
+                    // broken framing); nothing more is read, but the phone still hears
+                    // why before the connection closes.
+                    tracing::info!(%conn, error = %e, "frame refused by the socket");
+                    state.metrics.limited.inc();
+                    refused = true;
+                    reading = false;
+                    let message = format!(
+                        "frame refused: {e} (the server's limit is {} bytes per frame)",
+                        limits.max_frame_bytes
+                    );
+                    if !hub.send(Inbound::Refuse { conn, message }).await {
                         break;
                     }
                 }
