@@ -140,7 +140,7 @@ async fn session(state: AppState, signed: Signed, socket: WebSocket) {
                     refused = true;
                     reading = false;
                     let message = format!(
-                        "frame refused: {e} (the server's limit is {} bytes per frame)",
+                        "frame refused: {e} (the server's limit of {} bytes per frame)",
                         limits.max_frame_bytes
                     );
                     if !hub.send(Inbound::Refuse { conn, message }).await {

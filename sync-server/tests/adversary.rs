@@ -208,7 +208,8 @@ async fn forged_and_replaced_journal_events_are_refused_and_change_nothing(db: T
 fn rewrite_first(doc: &mut AutoCommit) {
     let (_, events) = doc.get(ROOT, "events").expect("read").expect("journal");
     let (_, first) = doc.get(&events, 0).expect("read").expect("an event");
-    doc.put(&first, "note", "被改写的记录 · rewritten").expect("put");
+    doc.put(&first, "note", "被改写的记录 · rewritten")
+        .expect("put");
 }
 
 fn change_header(doc: &mut AutoCommit) {
