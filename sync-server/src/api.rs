@@ -11,8 +11,9 @@ mod lists;
 mod office;
 mod session;
 
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use axum::routing::any;
 use axum::{Json, Router};
 
 use crate::AppState;
@@ -24,6 +25,13 @@ pub fn router() -> Router<AppState> {
         .merge(session::router())
         .merge(history::router())
         .merge(lists::router())
+        .route("/api", any(no_such_route))
+        .route("/api/{*rest}", any(no_such_route))
+}
+
+/// Anything under `/api` that is not a route is a JSON 404, never the app's page.
+async fn no_such_route(uri: Uri) -> ApiError {
+    ApiError::NotFound(format!("no such API route: {}", uri.path()))
 }
 
 /// The one error type of the HTTP API: 4xx say what was wrong, 5xx say nothing internal.

@@ -404,3 +404,30 @@ async fn another_areas_document_answers_like_a_missing_one_over_the_wire(db: Tes
     assert!(answers[0].contains("Request"), "{answers:?}");
     server.stop().await.expect("stops");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_reads_any_case_of_bearer_and_answers_unknown_routes_in_json() {
+    let (server, _db) = common::demo_server().await;
+    let token = sign_in(server.addr, "hk-zhang").await.token;
+    for scheme in ["Bearer", "bearer", "BEARER"] {
+        let auth = format!("{scheme} {token}");
+        let (status, _) = http(
+            server.addr,
+            "GET",
+            "/api/session",
+            &[("authorization", &auth)],
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{scheme}");
+    }
+    for path in ["/api/nothing", "/api/records/x/y/z", "/api"] {
+        let (status, body) = http(server.addr, "GET", path, &[], None).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            body["error"].as_str().is_some_and(|e| e.contains(path)),
+            "{path}: {body}"
+        );
+    }
+    server.stop().await.expect("stops");
+}
