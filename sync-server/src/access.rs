@@ -55,7 +55,7 @@ pub fn token_of(parts: &Parts) -> Option<String> {
 
 /// The credentials of an `Authorization` value in the Bearer scheme, whose name is
 /// case-insensitive (RFC 9110 §11.1).
-fn bearer(value: &str) -> Option<&str> {
+pub fn bearer(value: &str) -> Option<&str> {
     let (scheme, token) = value.trim().split_once(' ')?;
     scheme
         .eq_ignore_ascii_case("bearer")

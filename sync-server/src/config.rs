@@ -122,6 +122,10 @@ pub struct ServeArgs {
     /// Seconds a stopping server lets connected phones finish their exchange.
     #[arg(long, env = "SYNC_DRAIN_SECS", default_value_t = 10)]
     pub drain_secs: u32,
+    /// Token a monitoring system presents (`Authorization: Bearer …`) to read `/metrics`
+    /// from another machine; without one, `/metrics` answers loopback callers only.
+    #[arg(long, env = "SYNC_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 impl ServeArgs {
@@ -139,6 +143,7 @@ impl ServeArgs {
             messages_per_sec: DEFAULT_MESSAGES_PER_SEC,
             message_burst: DEFAULT_MESSAGE_BURST,
             drain_secs: 10,
+            metrics_token: None,
         }
     }
 

@@ -58,6 +58,8 @@ pub struct AppState {
     /// What one `/sync` connection may send.
     pub limits: Limits,
     pub metrics: Arc<Metrics>,
+    /// Who may read `/metrics` from elsewhere than this machine.
+    pub metrics_token: Option<Arc<str>>,
     /// Flips to true once, when the server is stopping.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -155,6 +157,7 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
         token_ttl_ms: i64::from(args.token_days) * 24 * 3_600_000,
         limits: args.limits(),
         metrics,
+        metrics_token: args.metrics_token.as_deref().map(Arc::from),
         shutdown: shutdown.clone(),
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
@@ -162,9 +165,12 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
     let router = app(state, &args.app_dir());
     let mut wait = shutdown;
     let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, router)
-            .with_graceful_shutdown(async move { stopping(&mut wait).await })
-            .into_future();
+        let serve = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move { stopping(&mut wait).await })
+        .into_future();
         tokio::pin!(serve, hub_task);
         tokio::select! {
             served = &mut serve => {

@@ -2,10 +2,12 @@
 //! (the database answers, the hub is not waiting for it, the server is not stopping)
 //! and `/metrics` (Prometheus).
 
+use std::net::SocketAddr;
+
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::AppState;
@@ -36,7 +38,32 @@ async fn ready(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+/// The counters, for a monitoring system on this machine or one that holds the
+/// `--metrics-token`: they say how busy the server is and who is connected.
+async fn metrics(State(state): State<AppState>, request: Request) -> Response {
+    let local = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(peer)| peer.ip().is_loopback());
+    let presented = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::access::bearer);
+    let allowed = match (&state.metrics_token, presented) {
+        (Some(token), Some(presented)) => presented.as_bytes() == token.as_bytes(),
+        (Some(_), None) => false,
+        (None, _) => local,
+    };
+    if !allowed {
+        let why = match state.metrics_token {
+            Some(_) => "metrics need the bearer token set with --metrics-token",
+            None => {
+                "metrics are served to this machine only; set --metrics-token to read them from elsewhere"
+            }
+        };
+        return (StatusCode::UNAUTHORIZED, why).into_response();
+    }
     (
         [(
             header::CONTENT_TYPE,
@@ -44,4 +71,5 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         )],
         state.metrics.encode(),
     )
+        .into_response()
 }

@@ -62,6 +62,13 @@ impl Limits {
     }
 }
 
+/// Whether the socket refused a frame or message for its size.
+fn too_large(error: &axum::Error) -> bool {
+    std::error::Error::source(error)
+        .and_then(|e| e.downcast_ref::<tungstenite::Error>())
+        .is_some_and(|e| matches!(e, tungstenite::Error::Capacity(_)))
+}
+
 pub fn router() -> Router<AppState> {
     Router::new().route("/sync", get(upgrade))
 }
@@ -131,10 +138,10 @@ async fn session(state: AppState, signed: Signed, socket: WebSocket) {
                         break;
                     }
                 }
-                Some(Err(e)) if !refused => {
-                    // The socket refused what the phone sent (a frame past the limit,
-                    // broken framing); nothing more is read, but the phone still hears
-                    // why before the connection closes.
+                Some(Err(e)) if !refused && too_large(&e) => {
+                    // The socket refused a frame past the limit before reading it;
+                    // nothing more is read, but the phone still hears why before the
+                    // connection closes.
                     tracing::info!(%conn, error = %e, "frame refused by the socket");
                     state.metrics.limited.inc();
                     refused = true;

@@ -431,3 +431,27 @@ async fn the_api_reads_any_case_of_bearer_and_answers_unknown_routes_in_json() {
     }
     server.stop().await.expect("stops");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_need_the_token_once_one_is_set() {
+    let db = TestDb::sqlite();
+    let server = sync_server::start(&ServeArgs {
+        metrics_token: Some("metrics-token-1".into()),
+        ..db.args(true)
+    })
+    .await
+    .expect("starts");
+    let ask = |auth: Option<&'static str>| {
+        let headers: Vec<(&str, &str)> = auth.map(|a| ("authorization", a)).into_iter().collect();
+        async move { http(server.addr, "GET", "/metrics", &headers, None).await }
+    };
+    assert_eq!(ask(None).await.0, 401, "even from this machine");
+    assert_eq!(ask(Some("Bearer wrong")).await.0, 401);
+    let (status, body) = ask(Some("bearer metrics-token-1")).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.as_str()
+            .is_some_and(|b| b.contains("estate_sync_connections"))
+    );
+    server.stop().await.expect("stops");
+}
