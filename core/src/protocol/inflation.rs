@@ -222,7 +222,7 @@ mod tests {
         const CAP: usize = 16 << 20;
         let mut doc = large_document();
         let whole = doc.save();
-        let mut change = doc.get_last_local_change().expect("change").clone();
+        let mut change = doc.get_last_local_change().expect("change");
         let compressed = change.bytes().to_vec();
         assert_ne!(
             compressed,
