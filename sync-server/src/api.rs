@@ -43,6 +43,9 @@ pub enum ApiError {
     Unauthorized(String),
     #[error("{0}")]
     NotFound(String),
+    /// Too many wrong passwords: try again after this many seconds.
+    #[error("登录失败次数过多，请 {retry_after_secs} 秒后再试")]
+    TooManyAttempts { retry_after_secs: i64 },
     /// The device was revoked: the app should wipe what it holds.
     #[error("此设备已被管理员停用，本机数据将被清除")]
     Revoked,
@@ -81,6 +84,18 @@ impl IntoResponse for ApiError {
             ApiError::NotFound(why) => (
                 StatusCode::NOT_FOUND,
                 Json(serde_json::json!({ "error": why })),
+            )
+                .into_response(),
+            ApiError::TooManyAttempts { retry_after_secs } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(
+                    axum::http::header::RETRY_AFTER,
+                    retry_after_secs.to_string(),
+                )],
+                Json(serde_json::json!({
+                    "error": self.to_string(),
+                    "retryAfterSecs": retry_after_secs,
+                })),
             )
                 .into_response(),
             ApiError::Revoked => (

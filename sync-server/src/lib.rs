@@ -4,6 +4,7 @@
 //! - [`config`] — command line and environment;
 //! - [`accounts`] — users, roles, scopes, devices and their tokens;
 //! - [`access`] — signing requests in and resolving what the caller may reach;
+//! - [`throttle`] — back-off after wrong passwords, per account and per address;
 //! - [`audit`] — each document's owner as first seen, and who sent every change;
 //! - [`store`] — the database: chunks in automerge-repo's layout, places, projections;
 //! - [`hub`] — the one task that owns the engine and orders commit-before-reply;
@@ -32,6 +33,7 @@ pub mod probes;
 pub mod projection;
 pub mod retry;
 pub mod store;
+pub mod throttle;
 pub mod ws;
 
 use std::net::SocketAddr;
@@ -58,6 +60,8 @@ pub struct AppState {
     /// What one `/sync` connection may send.
     pub limits: Limits,
     pub metrics: Arc<Metrics>,
+    /// Wrong passwords per account and address, for back-off.
+    pub sign_ins: Arc<throttle::SignInThrottle>,
     /// Who may read `/metrics` from elsewhere than this machine.
     pub metrics_token: Option<Arc<str>>,
     /// Flips to true once, when the server is stopping.
@@ -157,6 +161,7 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
         token_ttl_ms: i64::from(args.token_days) * 24 * 3_600_000,
         limits: args.limits(),
         metrics,
+        sign_ins: Arc::default(),
         metrics_token: args.metrics_token.as_deref().map(Arc::from),
         shutdown: shutdown.clone(),
     };

@@ -455,3 +455,47 @@ async fn metrics_need_the_token_once_one_is_set() {
     );
     server.stop().await.expect("stops");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guessed_password_is_locked_out_while_a_typo_is_not() {
+    let (server, _db) = common::demo_server().await;
+    let login = |password: &'static str| async move {
+        let body = json!({"username": "hk-zhang", "password": password, "device_name": "试"});
+        http(server.addr, "POST", "/api/login", &[], Some(body)).await
+    };
+    // A typo, then the right password: nothing noticed.
+    assert_eq!(login("demo1235").await.0, 401);
+    assert_eq!(login(sync_server::demo::DEMO_PASSWORD).await.0, 200);
+    // A guesser: after a few wrong ones, every answer is "wait", even for the right one.
+    let mut answers = Vec::new();
+    for n in 0..40 {
+        answers.push(
+            login(if n % 2 == 0 { "123456" } else { "password" })
+                .await
+                .0,
+        );
+    }
+    assert_eq!(&answers[..5], [401; 5]);
+    assert!(answers[6..].iter().all(|s| *s == 429), "{answers:?}");
+    let (status, body) = login(sync_server::demo::DEMO_PASSWORD).await;
+    assert_eq!(status, 429, "{body}");
+    assert!(
+        body["retryAfterSecs"].as_i64().is_some_and(|s| s >= 1),
+        "{body}"
+    );
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("秒后再试")),
+        "{body}"
+    );
+    // Another account is not affected.
+    let other = json!({"username": "hk-li", "password": sync_server::demo::DEMO_PASSWORD, "device_name": "试"});
+    assert_eq!(
+        http(server.addr, "POST", "/api/login", &[], Some(other))
+            .await
+            .0,
+        200
+    );
+    server.stop().await.expect("stops");
+}

@@ -1,15 +1,17 @@
 //! Signing a device in, and asking whether it still is.
 
-use axum::extract::State;
+use std::net::SocketAddr;
+
 use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, State};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde::Deserialize;
 
 use super::ApiError;
 use crate::AppState;
 use crate::access::Signed;
-use crate::accounts::{self, Identity, Session};
+use crate::accounts::{self, AccountError, Identity, Session};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -27,9 +29,11 @@ struct LoginRequest {
     device: Option<String>,
 }
 
-/// `POST /api/login`: a new device session for a user with the right password.
+/// `POST /api/login`: a new device session for a user with the right password. Repeated
+/// wrong passwords lock the account and the address for a while (`throttle.rs`).
 async fn login(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     body: Result<Json<LoginRequest>, JsonRejection>,
 ) -> Result<Json<Session>, ApiError> {
     let Json(request) = body.map_err(|e| {
@@ -38,16 +42,33 @@ async fn login(
             e.body_text()
         ))
     })?;
-    let session = accounts::login(
+    let address = peer.map(|Extension(ConnectInfo(peer))| peer.ip());
+    let username = request.username.trim();
+    let now = crate::now_ms();
+    if let Some(wait_ms) = state.sign_ins.wait_ms(username, address, now) {
+        return Err(ApiError::TooManyAttempts {
+            retry_after_secs: (wait_ms + 999) / 1_000,
+        });
+    }
+    let session = match accounts::login(
         state.store.pool(),
-        request.username.trim(),
+        username,
         &request.password,
         &request.device_name,
         request.device.as_deref(),
-        crate::now_ms(),
+        now,
         state.token_ttl_ms,
     )
-    .await?;
+    .await
+    {
+        Err(AccountError::BadCredentials) => {
+            state.sign_ins.failed(username, address, now);
+            tracing::info!(user = %username, ?address, "wrong password");
+            return Err(AccountError::BadCredentials.into());
+        }
+        result => result?,
+    };
+    state.sign_ins.succeeded(username);
     tracing::info!(user = %session.identity.user, device = %session.identity.device, "signed in");
     Ok(Json(session))
 }
