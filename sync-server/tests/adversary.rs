@@ -499,3 +499,74 @@ async fn a_guessed_password_is_locked_out_while_a_typo_is_not() {
     );
     server.stop().await.expect("stops");
 }
+
+on_both_databases!(the_js_automerge_library_cannot_forge_replace_or_delete_either);
+async fn the_js_automerge_library_cannot_forge_replace_or_delete_either(db: TestDb) {
+    let server = db.demo_server().await;
+    let addr = server.addr;
+    let office_token = sign_in(addr, "office-chen").await.token;
+    let phone = replica(addr, "hk-zhang").await;
+    let (ticket, _) = ticket_with_events(&phone).await;
+    phone.close();
+    let before = seen(addr, &office_token, ticket).await;
+    let journal_before = journal(addr, ticket).await;
+    let cases = [
+        ("hk-zhang", ticket, "repeat-id", "is already in the journal"),
+        (
+            "office-chen",
+            ticket,
+            "repeat-id",
+            "is already in the journal",
+        ),
+        (
+            "office-chen",
+            ticket,
+            "replace-journal",
+            "journal is never replaced",
+        ),
+        (
+            "hk-zhang",
+            ticket,
+            "rewrite-event",
+            "never changed or removed",
+        ),
+        ("sup-wang", ticket, "header", "header is fixed"),
+        (
+            "office-chen",
+            area_one(),
+            "delete-entry",
+            "never removed or replaced",
+        ),
+        (
+            "hk-zhang",
+            area_one(),
+            "delete-entry",
+            "never removed or replaced",
+        ),
+    ];
+    for (user, document, mode, rule) in cases {
+        let token = sign_in(addr, user).await.token;
+        let url = format!("{}?token={token}", common::ws_url(addr));
+        let answer = common::node("interop/forge.mjs", &[&url, &document.url(), mode]);
+        let error = answer["error"].as_str().unwrap_or_default();
+        assert!(error.contains(rule), "{user} {mode}: {answer}");
+    }
+    assert_eq!(
+        journal(addr, ticket).await,
+        journal_before,
+        "the stored journal"
+    );
+    assert_eq!(
+        seen(addr, &office_token, ticket).await,
+        before,
+        "office row and history"
+    );
+    let phone = replica(addr, "hk-zhang").await;
+    let listed = phone
+        .with(move |r| r.index().map(|i| i.entries.contains_key(&ticket)))
+        .await
+        .expect("alive")
+        .expect("index");
+    assert!(listed, "the ticket is still in the area's index");
+    server.stop().await.expect("stops");
+}

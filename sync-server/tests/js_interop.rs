@@ -3,10 +3,8 @@
 
 mod common;
 
-use std::process::Command;
-
 use automerge::ReadDoc;
-use common::{WAIT, area_one, connect, demo_server, full_replica, sign_in, ws_url};
+use common::{WAIT, area_one, connect, demo_server, full_replica, node, sign_in, ws_url};
 use estate_core::DocumentId;
 use estate_core::records::inspection::InspectionForm;
 use estate_core::time::Month;
@@ -16,22 +14,6 @@ use estate_core::time::Month;
 async fn signed_url(addr: std::net::SocketAddr) -> String {
     let token = sign_in(addr, "hk-zhang").await.token;
     format!("{}?token={token}", ws_url(addr))
-}
-
-fn node(script: &str, args: &[&str]) -> serde_json::Value {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/js");
-    let out = Command::new("node")
-        .current_dir(dir)
-        .arg(script)
-        .args(args)
-        .output()
-        .expect("node runs");
-    assert!(
-        out.status.success(),
-        "{script} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("one JSON line")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

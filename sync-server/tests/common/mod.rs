@@ -306,3 +306,21 @@ pub async fn metric_until(addr: SocketAddr, name: &str, ok: impl Fn(f64) -> bool
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Runs a script of `tests/js` (its npm packages installed by `scripts/setup.sh`) and
+/// reads the one JSON line it prints.
+pub fn node(script: &str, args: &[&str]) -> serde_json::Value {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/js");
+    let out = Command::new("node")
+        .current_dir(dir)
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "{script} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON line")
+}
