@@ -47,6 +47,43 @@ async fn seen(addr: SocketAddr, token: &str, id: DocumentId) -> (Value, Value) {
     (row, history)
 }
 
+/// A ticket of area A1 as everyone sees it before the hostile attempts: its stored
+/// journal, its office row and its history.
+struct Witness {
+    ticket: DocumentId,
+    /// The ID of its journal's first event.
+    first: String,
+    office_token: String,
+    journal: Value,
+    seen: (Value, Value),
+}
+
+impl Witness {
+    async fn take(addr: SocketAddr) -> Witness {
+        let office_token = sign_in(addr, "office-chen").await.token;
+        let phone = replica(addr, "hk-zhang").await;
+        let (ticket, first) = ticket_with_events(&phone).await;
+        phone.close();
+        let seen = seen(addr, &office_token, ticket).await;
+        assert!(seen.0.is_object(), "the ticket has an office row");
+        Witness {
+            ticket,
+            first,
+            journal: journal(addr, ticket).await,
+            seen,
+            office_token,
+        }
+    }
+
+    /// Nothing of the ticket changed: not what is stored, not what the office reads.
+    async fn unchanged(&self, addr: SocketAddr) {
+        let journal = journal(addr, self.ticket).await;
+        assert_eq!(journal, self.journal, "the stored journal");
+        let seen = seen(addr, &self.office_token, self.ticket).await;
+        assert_eq!(seen, self.seen, "office row and history");
+    }
+}
+
 /// A replica of area A1 as `user`, holding the whole area.
 async fn replica(addr: SocketAddr, user: &str) -> NativeClient {
     let client = connect(addr, user, user, area_one()).await;
@@ -94,13 +131,8 @@ on_both_databases!(forged_and_replaced_journal_events_are_refused_and_change_not
 async fn forged_and_replaced_journal_events_are_refused_and_change_nothing(db: TestDb) {
     let server = db.demo_server().await;
     let addr = server.addr;
-    let office_token = sign_in(addr, "office-chen").await.token;
-    let phone = replica(addr, "hk-zhang").await;
-    let (ticket, first) = ticket_with_events(&phone).await;
-    phone.close();
-    let before = seen(addr, &office_token, ticket).await;
-    let journal_before = journal(addr, ticket).await;
-    assert!(before.0.is_object(), "the ticket has an office row");
+    let witness = Witness::take(addr).await;
+    let (ticket, first) = (witness.ticket, witness.first.clone());
 
     // A repeated event ID hides a forged event from every reader that keeps the first.
     let forger = replica(addr, "hk-zhang").await;
@@ -173,16 +205,7 @@ async fn forged_and_replaced_journal_events_are_refused_and_change_nothing(db: T
         client.close();
     }
 
-    assert_eq!(
-        journal(addr, ticket).await,
-        journal_before,
-        "the stored journal"
-    );
-    assert_eq!(
-        seen(addr, &office_token, ticket).await,
-        before,
-        "office row and history"
-    );
+    witness.unchanged(addr).await;
 
     // The honest append after all that lands in the one journal everyone reads.
     let phone = replica(addr, "hk-zhang").await;
@@ -196,7 +219,7 @@ async fn forged_and_replaced_journal_events_are_refused_and_change_nothing(db: T
     let events = journal(addr, ticket).await;
     assert_eq!(
         events.as_array().map(Vec::len),
-        journal_before.as_array().map(|e| e.len() + 1)
+        witness.journal.as_array().map(|e| e.len() + 1)
     );
     assert_eq!(
         events.as_array().and_then(|e| e.last()).map(|e| &e["id"]),
@@ -504,12 +527,8 @@ on_both_databases!(the_js_automerge_library_cannot_forge_replace_or_delete_eithe
 async fn the_js_automerge_library_cannot_forge_replace_or_delete_either(db: TestDb) {
     let server = db.demo_server().await;
     let addr = server.addr;
-    let office_token = sign_in(addr, "office-chen").await.token;
-    let phone = replica(addr, "hk-zhang").await;
-    let (ticket, _) = ticket_with_events(&phone).await;
-    phone.close();
-    let before = seen(addr, &office_token, ticket).await;
-    let journal_before = journal(addr, ticket).await;
+    let witness = Witness::take(addr).await;
+    let ticket = witness.ticket;
     let cases = [
         ("hk-zhang", ticket, "repeat-id", "is already in the journal"),
         (
@@ -551,16 +570,7 @@ async fn the_js_automerge_library_cannot_forge_replace_or_delete_either(db: Test
         let error = answer["error"].as_str().unwrap_or_default();
         assert!(error.contains(rule), "{user} {mode}: {answer}");
     }
-    assert_eq!(
-        journal(addr, ticket).await,
-        journal_before,
-        "the stored journal"
-    );
-    assert_eq!(
-        seen(addr, &office_token, ticket).await,
-        before,
-        "office row and history"
-    );
+    witness.unchanged(addr).await;
     let phone = replica(addr, "hk-zhang").await;
     let listed = phone
         .with(move |r| r.index().map(|i| i.entries.contains_key(&ticket)))

@@ -762,3 +762,84 @@ fn a_document_another_area_holds_answers_every_message_as_a_missing_one() {
         );
     }
 }
+
+/// An edit of a document, by name.
+type Edit = (&'static str, fn(&mut AutoCommit));
+
+/// Each hostile edit of a record.
+const HOSTILE: [Edit; 5] = [
+    ("header rewritten", |d| {
+        d.put(ROOT, "areaId", "B").expect("put");
+    }),
+    ("header field added", |d| {
+        d.put(ROOT, "note", "x").expect("put");
+    }),
+    ("journal replaced", |d| {
+        let copy = json::read_root(d)[EVENTS].clone();
+        json::put(d, &ROOT, EVENTS, &copy).expect("replace");
+    }),
+    ("event removed", |d| {
+        let events = events_of(d);
+        d.delete(&events, 0).expect("delete");
+    }),
+    ("event ID repeated", |d| {
+        let by = json::read_root(d)[EVENTS][0]["by"].clone();
+        event(d, &json!({"id": "e1", "type": "note", "by": by}));
+    }),
+];
+
+#[test]
+fn every_kind_refuses_every_rewrite_from_every_role() {
+    let kinds = [
+        "unit",
+        "ticket",
+        "vacant-inspection",
+        "public-patrol",
+        "renovation",
+        "visit",
+        "visit-plan",
+        "key-ledger",
+        "fee-account",
+        "rectification",
+    ];
+    let roles = [
+        housekeeper_a(),
+        supervisor(),
+        office(),
+        grant("root", StaffRole::Admin, &[], DESK),
+    ];
+    for kind in kinds {
+        for who in &roles {
+            for (name, edit) in HOSTILE {
+                let mut doc = record(kind, "A", PHONE_A);
+                append(&mut doc, PHONE_A, "e1", "note", &who.user);
+                let before = doc.get_heads();
+                doc.set_actor(actor(&who.device));
+                edit(&mut doc);
+                doc.commit();
+                assert!(
+                    judge(who, &mut doc, &before).is_err(),
+                    "{kind}, {name}, by {:?}",
+                    who.role
+                );
+            }
+        }
+    }
+    // A project's calendar, whose owner is the project: its supervisor and admins alike.
+    for who in [supervisor(), grant("root", StaffRole::Admin, &[], DESK)] {
+        for (name, edit) in HOSTILE {
+            let mut doc = AutoCommit::new().with_actor(actor(PHONE_A));
+            let header = json!({"kind": "project", "projectId": "P1", "events": []});
+            for (key, value) in header.as_object().expect("map") {
+                json::put(&mut doc, &ROOT, key, value).expect("put");
+            }
+            doc.commit();
+            append(&mut doc, PHONE_A, "e1", "note", &who.user);
+            let before = doc.get_heads();
+            doc.set_actor(actor(&who.device));
+            edit(&mut doc);
+            doc.commit();
+            assert!(judge(&who, &mut doc, &before).is_err(), "calendar, {name}");
+        }
+    }
+}
