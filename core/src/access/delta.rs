@@ -75,11 +75,12 @@ impl Delta {
             .iter()
             .map(|c| (c.hash(), c.actor_id().to_hex_string()))
             .collect();
-        let root = json::read_root(doc);
+        // Only the fields that say what the document is: an index holds thousands of
+        // entries, and reading them all would cost every batch tens of milliseconds.
         let mut delta = Delta {
             created: before.is_empty(),
-            kind: root.get("kind").and_then(Value::as_str).map(str::to_owned),
-            owner: Owner::of(&root),
+            kind: json::read_prop(doc, "kind").and_then(|k| k.as_str().map(str::to_owned)),
+            owner: Owner::of_doc(doc),
             changes,
             ..Delta::default()
         };
@@ -127,8 +128,6 @@ struct Walk<'a> {
     entries: Vec<EntryEdit>,
     /// Existing objects already placed: an index entry's key and kind, or none.
     placed: HashMap<ObjKey, Option<(String, String)>>,
-    /// Every index entry as it was before, once an operation touches one.
-    existing_entries: Option<HashMap<ObjKey, (String, ObjId)>>,
 }
 
 impl<'a> Walk<'a> {
@@ -150,7 +149,6 @@ impl<'a> Walk<'a> {
             events: Vec::new(),
             entries: Vec::new(),
             placed: HashMap::new(),
-            existing_entries: None,
         }
     }
 
@@ -245,27 +243,34 @@ impl<'a> Walk<'a> {
         Ok(())
     }
 
-    /// The key and kind of an existing index entry, if `obj` is one. The entries are
-    /// listed once per batch, and only when an operation touches one.
-    fn entry_of(&mut self, obj: &ObjKey) -> Option<(String, String)> {
-        if self.existing_entries.is_none() {
-            let mut found = HashMap::new();
-            for map in self.entry_maps.iter().filter_map(|k| self.object(k)) {
-                for item in self.doc.map_range_at(&map, .., self.before) {
-                    if let Some(key) = key_of(&item.id()) {
-                        found.insert(key, (item.key.to_string(), item.id()));
-                    }
-                }
-            }
-            self.existing_entries = Some(found);
+    /// The key and kind of an existing index entry, if `obj` is one: a map whose parent
+    /// is an index's entries and that was there before this batch.
+    fn entry_of(&self, obj: &ObjKey) -> Option<(String, String)> {
+        let exid = self.object(obj)?;
+        // Only a real object is asked for its parent (Automerge expects one).
+        if self.doc.object_type(&exid).ok()? != ObjType::Map {
+            return None;
         }
-        let (key, entry) = self.existing_entries.as_ref()?.get(obj)?;
-        let kind = json::read_object_at(self.doc, entry)
+        let parent = self.doc.parents(&exid).ok()?.next()?;
+        let (Some(owner), automerge::Prop::Map(key)) = (key_of(&parent.obj), parent.prop) else {
+            return None;
+        };
+        let existed = self.entry_maps.contains(&owner)
+            && self
+                .doc
+                .get_all_at(&parent.obj, key.as_str(), self.before)
+                .ok()?
+                .iter()
+                .any(|(_, at)| *at == exid);
+        if !existed {
+            return None;
+        }
+        let kind = json::read_object_at(self.doc, &exid)
             .get("kind")
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        Some((key.clone(), kind))
+        Some((key, kind))
     }
 
     /// The refusal of an operation that changes or removes an element of a journal.

@@ -4,8 +4,11 @@
 //! client against our server, and the JS automerge-repo client against the stock Node
 //! server on the same data shape; also both at 500 documents. P2: edit-to-arrival latency
 //! between two connected clients, on one server and across two servers sharing
-//! PostgreSQL (when `TEST_DATABASE_URL` names one). P5: the gzipped size of the WASM the app ships.
+//! PostgreSQL (when `TEST_DATABASE_URL` names one). The gate's cost per batch on a large
+//! area index. P5: the gzipped size of the WASM the app ships.
 //! Writes BENCHMARKS.md at the repository root.
+
+mod gate;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -81,6 +84,7 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     p2_rows(if quick { 50 } else { 300 }, &mut rows).await?;
+    gate::rows(if quick { 11 } else { 51 }, &mut rows)?;
     let (raw, gz) = wasm_size()?;
     rows.push(Row {
         id: "P5",
