@@ -4,8 +4,10 @@
 //! - [`session`] — `POST /api/login`, `GET /api/session`;
 //! - [`office`] — who works where, the synced inspections;
 //! - [`history`] — a record's trusted history;
-//! - [`lists`] — office lists of every record kind, filtered and paged.
+//! - [`lists`] — office lists of every record kind, filtered and paged;
+//! - [`attachments`] — photos and signatures by content hash.
 
+mod attachments;
 mod history;
 mod lists;
 mod office;
@@ -25,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(session::router())
         .merge(history::router())
         .merge(lists::router())
+        .merge(attachments::router())
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
 }
@@ -43,6 +46,10 @@ pub enum ApiError {
     Unauthorized(String),
     #[error("{0}")]
     NotFound(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// Too many wrong passwords: try again after this many seconds.
     #[error("登录失败次数过多，请 {retry_after_secs} 秒后再试")]
     TooManyAttempts { retry_after_secs: i64 },
@@ -83,6 +90,16 @@ impl IntoResponse for ApiError {
                 .into_response(),
             ApiError::NotFound(why) => (
                 StatusCode::NOT_FOUND,
+                Json(serde_json::json!({ "error": why })),
+            )
+                .into_response(),
+            ApiError::PayloadTooLarge(why) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Json(serde_json::json!({ "error": why })),
+            )
+                .into_response(),
+            ApiError::UnsupportedMediaType(why) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 Json(serde_json::json!({ "error": why })),
             )
                 .into_response(),

@@ -85,6 +85,8 @@ impl DbArgs {
 const DEFAULT_MAX_FRAME_BYTES: usize = 16 * 1024 * 1024;
 /// A phone's documents are small; a whole-document message of one record inflates to far less.
 const DEFAULT_MAX_INFLATED_BYTES: usize = 16 * 1024 * 1024;
+/// A compressed phone photo is about 400 KB; a signature far less.
+const DEFAULT_MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
 const DEFAULT_MESSAGES_PER_SEC: NonZeroU32 = NonZeroU32::new(2_000).expect("non-zero");
 const DEFAULT_MESSAGE_BURST: NonZeroU32 = NonZeroU32::new(50_000).expect("non-zero");
 
@@ -113,6 +115,9 @@ pub struct ServeArgs {
     /// Most bytes a phone's compressed data in one message may inflate to.
     #[arg(long, env = "SYNC_MAX_INFLATED_BYTES", default_value_t = DEFAULT_MAX_INFLATED_BYTES)]
     pub max_inflated_bytes: usize,
+    /// The largest photo or signature a phone may upload, in bytes.
+    #[arg(long, env = "SYNC_MAX_ATTACHMENT_BYTES", default_value_t = DEFAULT_MAX_ATTACHMENT_BYTES)]
+    pub max_attachment_bytes: usize,
     /// Messages per second one connection may send, sustained.
     #[arg(long, env = "SYNC_MESSAGES_PER_SEC", default_value_t = DEFAULT_MESSAGES_PER_SEC)]
     pub messages_per_sec: NonZeroU32,
@@ -140,6 +145,7 @@ impl ServeArgs {
             evict_after_secs: 30,
             max_frame_bytes: DEFAULT_MAX_FRAME_BYTES,
             max_inflated_bytes: DEFAULT_MAX_INFLATED_BYTES,
+            max_attachment_bytes: DEFAULT_MAX_ATTACHMENT_BYTES,
             messages_per_sec: DEFAULT_MESSAGES_PER_SEC,
             message_burst: DEFAULT_MESSAGE_BURST,
             drain_secs: 10,

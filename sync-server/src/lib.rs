@@ -5,6 +5,7 @@
 //! - [`accounts`] — users, roles, scopes, devices and their tokens;
 //! - [`access`] — signing requests in and resolving what the caller may reach;
 //! - [`throttle`] — back-off after wrong passwords, per account and per address;
+//! - [`attachments`] — photos and signatures by content hash, and who may read them;
 //! - [`audit`] — each document's owner as first seen, and who sent every change;
 //! - [`store`] — the database: chunks in automerge-repo's layout, places, projections;
 //! - [`hub`] — the one task that owns the engine and orders commit-before-reply;
@@ -21,6 +22,7 @@
 pub mod access;
 pub mod accounts;
 pub mod api;
+pub mod attachments;
 pub mod audit;
 pub mod client;
 pub mod config;
@@ -60,6 +62,10 @@ pub struct AppState {
     /// What one `/sync` connection may send.
     pub limits: Limits,
     pub metrics: Arc<Metrics>,
+    /// Where photos and signatures are kept.
+    pub blobs: Arc<dyn attachments::Blobs>,
+    /// The largest photo or signature a phone may upload.
+    pub max_attachment_bytes: usize,
     /// Wrong passwords per account and address, for back-off.
     pub sign_ins: Arc<throttle::SignInThrottle>,
     /// Who may read `/metrics` from elsewhere than this machine.
@@ -155,12 +161,15 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
             nodes::poll(store.clone(), hub.clone(), shutdown.clone()).await?;
         }
     }
+    let blobs = Arc::new(attachments::DatabaseBlobs::new(store.clone()));
     let state = AppState {
         store,
         hub,
         token_ttl_ms: i64::from(args.token_days) * 24 * 3_600_000,
         limits: args.limits(),
         metrics,
+        blobs,
+        max_attachment_bytes: args.max_attachment_bytes,
         sign_ins: Arc::default(),
         metrics_token: args.metrics_token.as_deref().map(Arc::from),
         shutdown: shutdown.clone(),

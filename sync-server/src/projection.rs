@@ -3,7 +3,8 @@
 //!
 //! Every record gets a row in `records` (what lists filter, page and sort on, with the
 //! earliest deadline still open); units, tickets, vacant inspections, renovations,
-//! visits and key ledgers also get rows in their own tables.
+//! visits and key ledgers also get rows in their own tables; every photo and signature
+//! a record refers to, a row in `attachment_refs`.
 
 mod backfill;
 mod row;
@@ -119,6 +120,16 @@ pub async fn project_since(
         .int("received_at", received_at)
         .upsert(tx)
         .await?;
+    // Who may read a photo or signature follows the records that refer to it; a journal
+    // only grows, so references are only ever added.
+    for hash in record.content() {
+        Row::new("attachment_refs", &["hash", "doc_id"])
+            .text("hash", hash.to_string())
+            .text("doc_id", id.clone())
+            .text("area_id", record.area().to_owned())
+            .upsert(tx)
+            .await?;
+    }
     let table = match &record {
         AnyRecord::Unit(u) => Row::new("units", &["doc_id"])
             .text("area_id", u.header.area_id.clone())

@@ -6,6 +6,7 @@ use automerge::AutoCommit;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::content::ContentHash;
 use super::fees::FeeAccount;
 use super::index::Entry;
 use super::inspection::VacantInspection;
@@ -91,6 +92,13 @@ macro_rules! any_record {
             pub fn entry(&self) -> Entry {
                 match self {
                     $(Self::$variant(r) => r.entry(),)+
+                }
+            }
+
+            /// Every photo and signature the record refers to.
+            pub fn content(&self) -> Vec<&ContentHash> {
+                match self {
+                    $(Self::$variant(r) => r.content(),)+
                 }
             }
 
