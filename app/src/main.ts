@@ -7,7 +7,7 @@ import { el } from "./dom";
 import { renderDue } from "./due";
 import type { DueWork, StatisticsSummary } from "./rules";
 import { renderStatistics } from "./stats";
-import { checkSession, currentSession, loginForm, signOut, wipeDevice } from "./session";
+import { checkSession, currentSession, loginForm, signOut, syncUrl, wipeDevice } from "./session";
 import { ChunkStore } from "./storage";
 import { Sync } from "./sync";
 
@@ -325,9 +325,7 @@ async function start(directory: Directory): Promise<void> {
 
   const [replica, store] = await Promise.all([openReplica(peerId(), place.indexUrl, signed.device), ChunkStore.open(place.indexUrl)]);
   for (const [docId, chunks] of await store.all()) replica.loadChunks(docId, chunks);
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const url = `${scheme}://${location.host}/sync?token=${encodeURIComponent(signed.token)}`;
-  const sync = new Sync(replica, store, url, onSync, () => void refused());
+  const sync = new Sync(replica, store, syncUrl, onSync, () => void refused());
   session = { replica, sync, me, indexId: place.indexUrl.replace(/^automerge:/, "").split("#")[0] };
   window.__estate = {
     pendingCount: () => replica.pendingCount(),

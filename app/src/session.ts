@@ -65,6 +65,31 @@ export async function signIn(username: string, password: string, deviceName: str
   return session;
 }
 
+/**
+ * The address that opens the sync WebSocket: a one-time ticket, asked for with the token
+ * in a header, so the long-lived token never appears in a URL (consoles and proxies log
+ * those). `refused` when the server no longer takes the token, `null` when it cannot be
+ * reached.
+ */
+export async function syncUrl(): Promise<string | "refused" | null> {
+  let response: Response;
+  try {
+    response = await fetch("/api/sync-ticket", {
+      method: "POST",
+      headers: authHeaders(),
+      cache: "no-store",
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
+  } catch {
+    return null;
+  }
+  if (response.status === 401) return "refused";
+  if (!response.ok) return null;
+  const { ticket } = (await response.json()) as { ticket: string };
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  return `${scheme}://${location.host}/sync?ticket=${encodeURIComponent(ticket)}`;
+}
+
 /** Whether the stored session still holds: `offline` when the server cannot be asked. */
 export async function checkSession(): Promise<"ok" | "signed-out" | "revoked" | "offline"> {
   if (!currentSession()) return "signed-out";

@@ -18,6 +18,8 @@ const MAX_RETRY_MS = 10_000;
 export class Sync {
   /** The socket being opened or open. */
   private socket: WebSocket | null = null;
+  /** Asking the server for the address to open (a one-time ticket). */
+  private opening = false;
   /** The socket the replica currently knows as connected; changes only inside the queue, so frames
    * produced for one connection never go out on the next. */
   private linked: WebSocket | null = null;
@@ -34,9 +36,11 @@ export class Sync {
   constructor(
     private replica: Replica,
     private store: ChunkStore,
-    private url: string,
+    /** The address to open, asked afresh for every connection; `refused` when the server
+     * no longer takes the device's sign-in, `null` when it cannot be reached. */
+    private openUrl: () => Promise<string | "refused" | null>,
     private onChange: (changed: Set<string>) => void,
-    /** A socket closed without ever opening: the server may have refused the token. */
+    /** The server refused the device's sign-in (or a socket closed without ever opening). */
     private onRefused: () => void = () => {},
   ) {
     addEventListener("online", () => this.connectNow());
@@ -124,13 +128,27 @@ export class Sync {
 
   /** Opens the socket unless one is open or opening. */
   connect(): void {
-    if (this.socket) return;
+    if (this.socket || this.opening) return;
     this.clearRetry();
+    this.opening = true;
+    void this.openUrl()
+      .catch(() => null)
+      .then((url) => {
+        this.opening = false;
+        if (this.socket) return;
+        if (url === "refused") this.onRefused();
+        if (url === "refused" || url === null) return this.scheduleRetry();
+        this.open(url);
+      });
+  }
+
+  private open(url: string): void {
     let socket: WebSocket;
     try {
-      socket = new WebSocket(this.url);
-    } catch (e) {
-      console.error("无法连接", e);
+      socket = new WebSocket(url);
+    } catch {
+      // The address carries a ticket: never print it.
+      console.error("无法连接同步服务");
       this.scheduleRetry();
       return;
     }
@@ -160,7 +178,7 @@ export class Sync {
 
   /** The network is back or the page is in front again: try now rather than at the next retry. */
   private connectNow(): void {
-    if (this.socket) return;
+    if (this.socket || this.opening) return;
     this.retryMs = FIRST_RETRY_MS;
     this.connect();
   }

@@ -1,7 +1,8 @@
 //! Signing requests in: the bearer token of a WebSocket or API call, checked against the
 //! devices table, turned into the [`Grant`] the access rules in `estate_core::access`
-//! judge by. Tokens are read from `Authorization: Bearer …` or, where a browser cannot
-//! set headers (the WebSocket), from `?token=…`; neither is ever logged.
+//! judge by. Tokens are read from `Authorization: Bearer …` or `?token=…`; a browser,
+//! which cannot set headers on a WebSocket, opens `/sync?ticket=…` with a one-time ticket
+//! instead, so its long-lived token never appears in a URL. None is ever logged.
 
 use std::collections::BTreeSet;
 
@@ -38,18 +39,33 @@ impl Signed {
     }
 }
 
-/// The token a request carries, header first.
-pub fn token_of(parts: &Parts) -> Option<String> {
+/// How a request signs in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// A device's bearer token.
+    Token(String),
+    /// A one-time ticket for the sync WebSocket (`accounts::tickets`).
+    Ticket(String),
+}
+
+/// The credential a request carries: the `Authorization` header first, then `?token=`,
+/// then `?ticket=`.
+pub fn credential_of(parts: &Parts) -> Option<Credential> {
     let header = parts
         .headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(bearer)
-        .map(str::to_owned);
+        .map(|t| Credential::Token(t.to_owned()));
     header.or_else(|| {
-        Query::<TokenQuery>::try_from_uri(&parts.uri)
-            .ok()
-            .and_then(|Query(q)| q.token)
+        let Query(query) = Query::<CredentialQuery>::try_from_uri(&parts.uri).ok()?;
+        let token = query.token.filter(|t| !t.is_empty()).map(Credential::Token);
+        token.or_else(|| {
+            query
+                .ticket
+                .filter(|t| !t.is_empty())
+                .map(Credential::Ticket)
+        })
     })
 }
 
@@ -64,16 +80,23 @@ pub fn bearer(value: &str) -> Option<&str> {
 }
 
 #[derive(serde::Deserialize)]
-struct TokenQuery {
+struct CredentialQuery {
     token: Option<String>,
+    ticket: Option<String>,
 }
 
-/// Checks a token and resolves the caller's grant.
-pub async fn sign_in(pool: &AnyPool, token: Option<&str>, now: i64) -> Result<Signed, ApiError> {
-    let Some(token) = token.filter(|t| !t.is_empty()) else {
-        return Err(ApiError::Unauthorized("请先登录".into()));
+/// Checks a credential and resolves the caller's grant.
+pub async fn sign_in(
+    pool: &AnyPool,
+    credential: Option<Credential>,
+    now: i64,
+) -> Result<Signed, ApiError> {
+    let check = match credential {
+        None => return Err(ApiError::Unauthorized("请先登录".into())),
+        Some(Credential::Token(token)) => accounts::check_token(pool, &token, now).await?,
+        Some(Credential::Ticket(ticket)) => accounts::tickets::redeem(pool, &ticket, now).await?,
     };
-    match accounts::check_token(pool, token, now).await? {
+    match check {
         TokenCheck::Valid(identity) => {
             let grant = grant(pool, &identity).await?;
             Ok(Signed { identity, grant })
@@ -88,12 +111,7 @@ impl FromRequestParts<AppState> for Signed {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        sign_in(
-            state.store.pool(),
-            token_of(parts).as_deref(),
-            crate::now_ms(),
-        )
-        .await
+        sign_in(state.store.pool(), credential_of(parts), crate::now_ms()).await
     }
 }
 

@@ -2,6 +2,8 @@
 //! in on. Passwords are hashed with Argon2id; a device's bearer token is 32 random bytes
 //! that the server keeps only as their SHA-256, so a stolen database signs no one in.
 
+pub mod tickets;
+
 use std::collections::{BTreeSet, HashMap};
 
 use argon2::Argon2;
@@ -458,6 +460,15 @@ pub async fn check_token(pool: &AnyPool, token: &str, now: i64) -> sqlx::Result<
     .bind(token_hash(token))
     .fetch_optional(pool)
     .await?;
+    check_device(pool, row, now).await
+}
+
+/// What a device's sign-in is worth now (`row`: its id, user, expiry and revocation).
+async fn check_device(
+    pool: &AnyPool,
+    row: Option<sqlx::any::AnyRow>,
+    now: i64,
+) -> sqlx::Result<TokenCheck> {
     let Some(row) = row else {
         return Ok(TokenCheck::Unknown);
     };

@@ -342,3 +342,59 @@ async fn an_admin_moves_a_user_to_other_areas(db: TestDb) {
     let li = users.iter().find(|u| u.id == "hk-li").expect("hk-li");
     assert_eq!((li.role.as_str(), li.areas.len()), ("housekeeper", 2));
 }
+
+on_both_databases!(a_sync_ticket_opens_one_connection_once_and_expires);
+async fn a_sync_ticket_opens_one_connection_once_and_expires(db: TestDb) {
+    let server = db.demo_server().await;
+    let addr = server.addr;
+    let signed = common::sign_in(addr, "hk-zhang").await;
+    let auth = format!("Bearer {}", signed.token);
+    let ticket = || async {
+        let (status, body) = http(
+            addr,
+            "POST",
+            "/api/sync-ticket",
+            &[("authorization", &auth)],
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["expiresInSecs"], 30);
+        body["ticket"].as_str().expect("a ticket").to_owned()
+    };
+    let open = |ticket: String| async move {
+        let url = format!("{}?ticket={ticket}", common::ws_url(addr));
+        match tokio_tungstenite::connect_async(&url).await {
+            Ok(_) => 101,
+            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+                response.status().as_u16()
+            }
+            Err(e) => panic!("neither opened nor refused: {e}"),
+        }
+    };
+    let first = ticket().await;
+    assert_ne!(first, signed.token, "a ticket is not the token");
+    assert_eq!(open(first.clone()).await, 101, "opens the sync connection");
+    assert_eq!(open(first).await, 401, "but only once");
+    assert_eq!(open("0".repeat(64)).await, 401, "a ticket never issued");
+    let (status, _) = http(addr, "POST", "/api/sync-ticket", &[], None).await;
+    assert_eq!(status, 401, "no ticket without signing in");
+
+    // Past its 30 seconds a ticket is refused.
+    let store = sync_server::store::Store::open(&db.database)
+        .await
+        .expect("store");
+    let late = ticket().await;
+    let later = sync_server::now_ms() + accounts::tickets::TICKET_TTL_MS + 1;
+    let check = accounts::tickets::redeem(store.pool(), &late, later)
+        .await
+        .expect("redeem");
+    assert_eq!(check, accounts::TokenCheck::Expired);
+    // A revoked device's ticket opens nothing.
+    let revoked = ticket().await;
+    accounts::revoke_device(store.pool(), &signed.device, sync_server::now_ms())
+        .await
+        .expect("revoke");
+    assert_eq!(open(revoked).await, 401);
+    server.stop().await.expect("stops");
+}

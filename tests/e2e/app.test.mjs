@@ -37,6 +37,8 @@ const pages = new Map();
 const pageErrors = [];
 /** Console errors (offline fetches and sockets log some): shown when the test fails. */
 const consoleErrors = [];
+/** Every URL a page asked for (WebSockets included) and every console line, per phone. */
+const seen = new Map();
 
 /** A fresh phone: its own storage, service workers on. */
 async function phone(name) {
@@ -45,6 +47,11 @@ async function phone(name) {
   pages.set(name, page);
   page.on("pageerror", (e) => pageErrors.push(`${name}: ${e.message}`));
   page.on("console", (m) => m.type() === "error" && consoleErrors.push(`${name}: ${m.text()}`));
+  const lines = [];
+  seen.set(name, lines);
+  page.on("request", (r) => lines.push(r.url()));
+  page.on("websocket", (ws) => lines.push(ws.url()));
+  page.on("console", (m) => lines.push(m.text()));
   return { context, page };
 }
 
@@ -60,6 +67,26 @@ async function withScreenshots(t, body) {
       for (const line of list) t.diagnostic(`${what} ${line}`);
     throw error;
   }
+}
+
+/** The device's long-lived token never travels in a URL nor shows in the console. */
+async function tokenNeverInUrls(page, name) {
+  const token = await page.evaluate(() =>
+    Object.values(localStorage)
+      .map((v) => {
+        try {
+          return JSON.parse(v).token;
+        } catch {
+          return undefined;
+        }
+      })
+      .find(Boolean),
+  );
+  assert.ok(token, "the phone holds a token");
+  const lines = seen.get(name);
+  assert.ok(lines.some((l) => l.includes("/sync?ticket=")), "the sync socket opened with a ticket");
+  const leaks = lines.filter((l) => l.includes(token));
+  assert.deepEqual(leaks, [], "the token appears in a URL or the console");
 }
 
 /** Logs each step with the time it took, so a slow step shows in the output. */
@@ -140,6 +167,8 @@ test("an inspection recorded offline reaches the office and another phone", asyn
     await page.locator("#sync", { hasText: "在线" }).waitFor(WAIT);
     await page.locator("#sync", { hasText: "待上传" }).waitFor({ state: "detached", ...WAIT });
     step("back online, the server confirmed the edit");
+    await tokenNeverInUrls(page, "phone-a");
+    step("the token never appeared in a URL or the console, offline or online");
 
     const office = await (await browser.newContext()).newPage();
     pages.set("office", office);

@@ -17,6 +17,7 @@ pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/login", post(login))
         .route("/api/session", get(current))
+        .route("/api/sync-ticket", post(ticket))
 }
 
 #[derive(Deserialize)]
@@ -77,4 +78,24 @@ async fn login(
 /// revoked device).
 async fn current(signed: Signed) -> Json<Identity> {
     Json(signed.identity)
+}
+
+/// A one-time ticket for opening the sync WebSocket.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Ticket {
+    ticket: String,
+    expires_in_secs: i64,
+}
+
+/// `POST /api/sync-ticket`: a ticket that opens `/sync?ticket=…` once, within 30 s, so
+/// the device's token never travels in a URL.
+async fn ticket(State(state): State<AppState>, signed: Signed) -> Result<Json<Ticket>, ApiError> {
+    let ticket =
+        accounts::tickets::issue(state.store.pool(), &signed.identity.device, crate::now_ms())
+            .await?;
+    Ok(Json(Ticket {
+        ticket,
+        expires_in_secs: accounts::tickets::TICKET_TTL_MS / 1_000,
+    }))
 }
