@@ -7,6 +7,7 @@ import { el } from "./dom";
 import { renderDue } from "./due";
 import type { DueWork, StatisticsSummary } from "./rules";
 import { renderStatistics } from "./stats";
+import { problemOf, problemText } from "./problems";
 import { checkSession, currentSession, loginForm, signOut, syncUrl, wipeDevice } from "./session";
 import { ChunkStore } from "./storage";
 import { Sync } from "./sync";
@@ -203,16 +204,6 @@ function renderList(): void {
   view.replaceChildren(...children);
 }
 
-/** The core's refusals, said in Chinese (the domain's own refusals already are). */
-function explain(message: string): string {
-  const refused = / refused: (.*)$/.exec(message);
-  if (refused) return refused[1];
-  if (message.includes("findings")) return "有异常项时，请在“发现问题”中写明情况。";
-  if (message.includes("index has not arrived")) return "片区资料还没有下载完成，请联网后再试。";
-  if (message.includes("not in this area")) return "该房号不在本片区。";
-  return `保存失败：${message}`;
-}
-
 function renderForm(unit: VacantUnit): void {
   if (!session) return;
   const { replica, sync, me } = session;
@@ -265,9 +256,11 @@ function renderForm(unit: VacantUnit): void {
     try {
       replica.recordInspection(unit.id, input, me.id, Date.now());
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      error.textContent = explain(message);
-      if (message.includes("findings")) findings.focus();
+      const problem = problemOf(e);
+      error.textContent = problemText(problem);
+      error.dataset.code = problem.code;
+      error.dataset.field = problem.field ?? "";
+      if (problem.field === "findings") findings.focus();
       error.scrollIntoView({ block: "center" });
       return;
     }

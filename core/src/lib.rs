@@ -14,6 +14,7 @@
 //! - [`time`] — Asia/Shanghai days and months, half-year rounds, the working-day calendar;
 //! - [`replica`] — one area's replica: the engine, the area index that says which
 //!   documents to hold, and the records parsed at their current heads;
+//! - [`problem`] — refusals as data: a stable code, the field, a message in Chinese;
 //! - [`demo`] — a generated estate for demos, tests and benchmarks;
 //!
 //! Architecture invariant: nothing in this crate performs IO or reads the clock.
@@ -22,6 +23,7 @@ pub mod access;
 pub mod demo;
 pub mod engine;
 pub mod ids;
+pub mod problem;
 pub mod protocol;
 pub mod records;
 pub mod replica;

@@ -145,6 +145,11 @@ test("an inspection recorded offline reaches the office and another phone", asyn
     await page.locator("fieldset", { hasText: "渗漏" }).getByText("异常").click();
     await page.getByRole("button", { name: "保存" }).click();
     await page.locator("#error", { hasText: "发现问题" }).waitFor(WAIT);
+    // The screen keys on the refusal's code and field, not on its words.
+    assert.deepEqual(
+      await page.locator("#error").evaluate((e) => [e.dataset.code, e.dataset.field]),
+      ["invalid", "findings"],
+    );
     await page.locator("textarea[name=findings]").fill("厨房窗台渗水，已通知施工单位");
     await page.getByText("已开窗通风").click();
     await page.getByText("已安排保洁").click();

@@ -4,6 +4,7 @@
 //! `estate-core`; nothing here decides anything.
 
 use estate_core::engine::{Config, ConnId, Effects, Event, Role};
+use estate_core::problem::Problem;
 use estate_core::records::inspection::InspectionForm;
 use estate_core::records::{Actor, StaffRole};
 use estate_core::replica::Replica;
@@ -14,17 +15,44 @@ use estate_core::{DocumentId, ids::IdError};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-fn js_error(e: impl std::fmt::Display) -> JsError {
-    JsError::new(&e.to_string())
+/// A JS `Error` carrying a refusal: its `message` is for the person (Chinese), its
+/// `code` and `field` for the app, which keys on them and never on the words.
+fn problem_error(problem: &Problem) -> JsValue {
+    let error = js_sys::Error::new(&problem.message);
+    let _ = js_sys::Reflect::set(&error, &"code".into(), &problem.code.into());
+    if let Some(field) = &problem.field {
+        let _ = js_sys::Reflect::set(&error, &"field".into(), &field.as_str().into());
+    }
+    error.into()
 }
 
-fn parse_id(text: &str) -> Result<DocumentId, JsError> {
-    DocumentId::parse_url_or_id(text).map_err(|e: IdError| js_error(e))
+/// The core's refusal, typed.
+fn refusal(e: impl Into<Problem>) -> JsValue {
+    problem_error(&e.into())
+}
+
+/// Anything else: input the skin could not read, output it could not write.
+fn js_error(e: impl std::fmt::Display) -> JsValue {
+    problem_error(&Problem {
+        code: "internal",
+        field: None,
+        message: e.to_string(),
+    })
+}
+
+fn parse_id(text: &str) -> Result<DocumentId, JsValue> {
+    DocumentId::parse_url_or_id(text).map_err(|e: IdError| {
+        problem_error(&Problem {
+            code: "invalid",
+            field: Some("id".into()),
+            message: format!("记录编号无效：{e}"),
+        })
+    })
 }
 
 /// A JS value as JSON. Through JSON text, so whole numbers stay integers (a timestamp
 /// must not arrive as a float).
-fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, JsError> {
+fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, JsValue> {
     let text: String = js_sys::JSON::stringify(value)
         .map_err(|_| js_error("value cannot be turned into JSON"))?
         .into();
@@ -32,12 +60,12 @@ fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, JsError
     serde_json::from_value(value).map_err(js_error)
 }
 
-fn parse_month(text: &str) -> Result<Month, JsError> {
-    text.parse().map_err(js_error)
+fn parse_month(text: &str) -> Result<Month, JsValue> {
+    text.parse().map_err(refusal)
 }
 
 /// Effects carry bytes, which must reach JS as `Uint8Array`s.
-fn effects_to_js(value: &JsEffects) -> Result<JsValue, JsError> {
+fn effects_to_js(value: &JsEffects) -> Result<JsValue, JsValue> {
     value
         .serialize(
             &serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false),
@@ -47,7 +75,7 @@ fn effects_to_js(value: &JsEffects) -> Result<JsValue, JsError> {
 
 /// Everything else crosses as JSON text, parsed by the browser: one serializer for every
 /// type keeps the WASM small.
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     // Through a `Value`: typed data then needs only the one serializer the core uses.
     let value = serde_json::to_value(value).map_err(js_error)?;
     let text = serde_json::to_string(&value).map_err(js_error)?;
@@ -148,14 +176,17 @@ impl FieldReplica {
         peer_id: String,
         index_url: &str,
         device: Option<String>,
-    ) -> Result<FieldReplica, JsError> {
+    ) -> Result<FieldReplica, JsValue> {
         let index = parse_id(index_url)?;
         let mut config = Config::new(Role::Client, peer_id);
         if let Some(device) = device {
-            config.actor = Some(
-                estate_core::ids::device_actor(&device)
-                    .ok_or_else(|| JsError::new("设备编号应为 16 位十六进制数字"))?,
-            );
+            config.actor = Some(estate_core::ids::device_actor(&device).ok_or_else(|| {
+                problem_error(&Problem {
+                    code: "invalid",
+                    field: Some("device".into()),
+                    message: "设备编号应为 16 位十六进制数字".into(),
+                })
+            })?);
         }
         Ok(Self {
             inner: Replica::new(config, index),
@@ -166,7 +197,7 @@ impl FieldReplica {
 
     /// Hands over one document's chunks read from IndexedDB (an empty list if none).
     #[wasm_bindgen(js_name = loadChunks)]
-    pub fn load_chunks(&mut self, doc_id: &str, chunks: JsValue) -> Result<(), JsError> {
+    pub fn load_chunks(&mut self, doc_id: &str, chunks: JsValue) -> Result<(), JsValue> {
         let id = parse_id(doc_id)?;
         let chunks: Vec<Chunk> = serde_wasm_bindgen::from_value(chunks).map_err(js_error)?;
         let parsed = chunks
@@ -200,13 +231,13 @@ impl FieldReplica {
     }
 
     /// Collects the work to do: storage writes, loads, frames (see the type's docs).
-    pub fn flush(&mut self) -> Result<JsValue, JsError> {
+    pub fn flush(&mut self) -> Result<JsValue, JsValue> {
         effects_to_js(&JsEffects::from(self.inner.flush()))
     }
 
     /// The area's name and ID, or null before the index has arrived.
     #[wasm_bindgen(js_name = areaInfo)]
-    pub fn area_info(&mut self) -> Result<JsValue, JsError> {
+    pub fn area_info(&mut self) -> Result<JsValue, JsValue> {
         match self.inner.index() {
             Ok(index) => to_js(&serde_json_like::AreaInfo {
                 area_id: index.area_id,
@@ -219,11 +250,11 @@ impl FieldReplica {
 
     /// Vacant units and whether each is inspected this month (Asia/Shanghai).
     #[wasm_bindgen(js_name = vacantUnits)]
-    pub fn vacant_units(&mut self, now_ms: f64) -> Result<JsValue, JsError> {
+    pub fn vacant_units(&mut self, now_ms: f64) -> Result<JsValue, JsValue> {
         let units = self
             .inner
             .vacant_units(Month::at(now_ms as i64))
-            .map_err(js_error)?;
+            .map_err(refusal)?;
         to_js(&units)
     }
 
@@ -235,22 +266,22 @@ impl FieldReplica {
         form: &JsValue,
         inspector: &str,
         now_ms: f64,
-    ) -> Result<String, JsError> {
+    ) -> Result<String, JsValue> {
         let unit = parse_id(unit_id)?;
         let form: InspectionForm = from_js(form)?;
         let id = self
             .inner
             .record_inspection(unit, form, inspector, now_ms as i64)
-            .map_err(js_error)?;
+            .map_err(refusal)?;
         Ok(id.to_string())
     }
 
     /// Every inspection held, newest first.
-    pub fn inspections(&mut self) -> Result<JsValue, JsError> {
+    pub fn inspections(&mut self) -> Result<JsValue, JsValue> {
         let list: Vec<serde_json_like::Listed> = self
             .inner
             .inspections()
-            .map_err(js_error)?
+            .map_err(refusal)?
             .into_iter()
             .map(|(id, record)| serde_json_like::Listed {
                 id: id.to_string(),
@@ -262,9 +293,9 @@ impl FieldReplica {
 
     /// Files a new record of `kind` from its header; returns the new document's ID.
     #[wasm_bindgen(js_name = createRecord)]
-    pub fn create_record(&mut self, kind: &str, header: &JsValue) -> Result<String, JsError> {
+    pub fn create_record(&mut self, kind: &str, header: &JsValue) -> Result<String, JsValue> {
         let header = from_js(header)?;
-        let id = self.inner.create_json(kind, header).map_err(js_error)?;
+        let id = self.inner.create_json(kind, header).map_err(refusal)?;
         Ok(id.to_string())
     }
 
@@ -277,36 +308,36 @@ impl FieldReplica {
         input: &JsValue,
         actor: &JsValue,
         now_ms: f64,
-    ) -> Result<String, JsError> {
+    ) -> Result<String, JsValue> {
         let id = parse_id(doc_id)?;
         let actor: Actor = from_js(actor)?;
         let event = self
             .inner
             .act_json(id, from_js(input)?, &actor, now_ms as i64)
-            .map_err(js_error)?;
+            .map_err(refusal)?;
         Ok(event.0)
     }
 
     /// A record with its journal, state and open flags, as `viewer` (a role) sees it.
-    pub fn record(&mut self, doc_id: &str, viewer: &JsValue) -> Result<JsValue, JsError> {
+    pub fn record(&mut self, doc_id: &str, viewer: &JsValue) -> Result<JsValue, JsValue> {
         let id = parse_id(doc_id)?;
         let viewer: StaffRole = from_js(viewer)?;
         let view = self
             .inner
             .record(id)
-            .map_err(js_error)?
+            .map_err(refusal)?
             .view(viewer)
-            .map_err(js_error)?;
+            .map_err(refusal)?;
         to_js(&view)
     }
 
     /// The records of one kind the index lists, with their key facts.
     #[wasm_bindgen(js_name = listRecords)]
-    pub fn list_records(&mut self, kind: &str) -> Result<JsValue, JsError> {
+    pub fn list_records(&mut self, kind: &str) -> Result<JsValue, JsValue> {
         let list: Vec<serde_json_like::Entry> = self
             .inner
             .list(kind)
-            .map_err(js_error)?
+            .map_err(refusal)?
             .into_iter()
             .map(|(id, entry)| serde_json_like::Entry {
                 id: id.to_string(),
@@ -318,17 +349,17 @@ impl FieldReplica {
 
     /// What is due in the area at `nowMs`.
     #[wasm_bindgen(js_name = dueWork)]
-    pub fn due_work(&mut self, now_ms: f64) -> Result<JsValue, JsError> {
+    pub fn due_work(&mut self, now_ms: f64) -> Result<JsValue, JsValue> {
         to_js(&self.inner.due_work(now_ms as i64))
     }
 
     /// The area's monthly statistics (`month` is `YYYY-MM`) as of `nowMs`, with the
     /// summary the fixtures hold.
-    pub fn statistics(&mut self, month: &str, now_ms: f64) -> Result<JsValue, JsError> {
+    pub fn statistics(&mut self, month: &str, now_ms: f64) -> Result<JsValue, JsValue> {
         let stats = self
             .inner
             .statistics(parse_month(month)?, now_ms as i64)
-            .map_err(js_error)?;
+            .map_err(refusal)?;
         to_js(&serde_json_like::Statistics {
             summary: stats.summary(),
             statistics: stats,
@@ -352,8 +383,8 @@ impl FieldReplica {
 /// WASM: `scope` is an area (`A1`, `A2`) or the project (`P1`). The browser test checks
 /// it against the same hand-computed fixture as the native test.
 #[wasm_bindgen(js_name = sampleStatistics)]
-pub fn sample_statistics(scope: &str, now_ms: f64) -> Result<JsValue, JsError> {
-    let estate = estate_core::demo::demo_estate().map_err(js_error)?;
+pub fn sample_statistics(scope: &str, now_ms: f64) -> Result<JsValue, JsValue> {
+    let estate = estate_core::demo::demo_estate().map_err(refusal)?;
     let records = estate.records().map_err(js_error)?;
     let portfolio = Portfolio::new(records.iter().map(|(id, r)| (*id, r)));
     let areas: &[&str] = match scope {

@@ -56,7 +56,7 @@ macro_rules! any_record {
                         let record = Record::<$kind>::from_parts(header, Vec::new());
                         Ok((doc, Self::$variant(Box::new(record))))
                     })+
-                    other => Err(RecordError::invalid("kind", format!("{other:?} is not a record kind"))),
+                    other => Err(RecordError::invalid("kind", format!("{other:?} 不是记录种类"))),
                 }
             }
 

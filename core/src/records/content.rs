@@ -34,7 +34,7 @@ impl TryFrom<String> for ContentHash {
         } else {
             Err(RecordError::Invalid {
                 field: "content hash",
-                reason: format!("expected 64 hex digits (SHA-256), got {text:?}"),
+                reason: format!("照片编号应为 64 位十六进制（SHA-256），而不是 {text:?}"),
             })
         }
     }

@@ -255,7 +255,7 @@ impl Kind for VacantInspection {
         if header.checklist.any_abnormal() && header.findings.trim().is_empty() {
             return Err(RecordError::invalid(
                 "findings",
-                "an abnormal checklist point needs a description of what was found",
+                "有异常项时，请在“发现问题”中写明情况",
             ));
         }
         Ok(())

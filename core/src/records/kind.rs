@@ -216,7 +216,7 @@ impl<K: Kind> Record<K> {
             Step::Note if event.note.trim().is_empty() && event.photos.is_empty() => {
                 Err(RecordError::Invalid {
                     field: "note",
-                    reason: "a note needs some text or a photo".into(),
+                    reason: "备注需要文字或照片".into(),
                 })
             }
             Step::Note => Ok(()),
@@ -230,18 +230,18 @@ impl<K: Kind> Record<K> {
                 match events.iter().find(|e| !open.contains(e)) {
                     _ if events.is_empty() => Err(RecordError::Invalid {
                         field: "events",
-                        reason: "name the flagged events this settles".into(),
+                        reason: "请指明要处理的冲突记录".into(),
                     }),
                     Some(e) => Err(RecordError::Invalid {
                         field: "events",
-                        reason: format!("event {e} is not part of an open flag"),
+                        reason: format!("记录 {e} 不在待处理的冲突中"),
                     }),
                     None => Ok(()),
                 }
             }
             Step::Unreadable { kind, .. } => Err(RecordError::Invalid {
                 field: "type",
-                reason: format!("{kind:?} is not an action of a {}", K::KIND),
+                reason: format!("{kind:?} 不是{}记录可做的操作", K::KIND),
             }),
         }
     }

@@ -127,9 +127,7 @@ impl TryFrom<String> for Phone {
         } else {
             Err(RecordError::Invalid {
                 field: "phone",
-                reason: format!(
-                    "expected an 11-digit mobile or a landline with area code, got {text:?}"
-                ),
+                reason: format!("电话应为 11 位手机号或带区号的座机号，而不是 {text:?}"),
             })
         }
     }

@@ -132,13 +132,13 @@ impl Kind for Rectification {
         if header.problem.trim().is_empty() || header.measure.trim().is_empty() {
             return Err(RecordError::invalid(
                 "rectification",
-                "a rectification item names the problem and the measure",
+                "整改项需写明问题和整改措施",
             ));
         }
         if header.expected < header.meeting_date {
             return Err(RecordError::invalid(
                 "expected",
-                "the expected completion date is before the meeting",
+                "预计完成日期早于业主大会日期",
             ));
         }
         Ok(())

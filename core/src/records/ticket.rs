@@ -556,31 +556,25 @@ impl Kind for Ticket {
 
     fn check_new(header: &TicketHeader) -> Result<(), RecordError> {
         if header.description.trim().is_empty() {
-            return Err(RecordError::invalid("description", "describe the problem"));
+            return Err(RecordError::invalid("description", "请描述问题"));
         }
         if let Location::Public { place } = &header.location
             && place.trim().is_empty()
         {
-            return Err(RecordError::invalid("location", "name the public place"));
+            return Err(RecordError::invalid("location", "请写明公共部位"));
         }
         match (header.category, &header.repair) {
             (Category::Repair, None) => Err(RecordError::invalid(
                 "repair",
-                "a repair needs its scope (household or public) and scale",
+                "报修需选择范围（户内或公共）和规模",
             )),
             (Category::Repair, Some(r))
                 if r.scope == RepairScope::Household && header.location.unit().is_none() =>
             {
-                Err(RecordError::invalid(
-                    "location",
-                    "a household repair is in a unit",
-                ))
+                Err(RecordError::invalid("location", "户内报修须选择房号"))
             }
             (Category::Repair, Some(_)) | (_, None) => Ok(()),
-            (_, Some(_)) => Err(RecordError::invalid(
-                "repair",
-                "only a repair has a repair scale",
-            )),
+            (_, Some(_)) => Err(RecordError::invalid("repair", "只有报修才有维修规模")),
         }
     }
 

@@ -57,7 +57,7 @@ impl FromStr for UnitCode {
         } else {
             Err(RecordError::invalid(
                 "unit code",
-                format!("expected building-entrance-room such as 3-2-1201, got {text:?}"),
+                format!("房号应为“楼-单元-房间”，如 3-2-1201，而不是 {text:?}"),
             ))
         }
     }

@@ -130,10 +130,7 @@ impl Kind for VisitPlan {
         if Month::at(header.made_at) > header.month {
             return Err(RecordError::invalid(
                 "month",
-                format!(
-                    "a plan for {} cannot be made after it has passed",
-                    header.month
-                ),
+                format!("{} 已经过去，不能再为它制定走访计划", header.month),
             ));
         }
         Ok(())

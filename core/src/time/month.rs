@@ -111,7 +111,8 @@ impl FromStr for Month {
     type Err = RecordError;
 
     fn from_str(text: &str) -> Result<Self, RecordError> {
-        let invalid = || RecordError::invalid("month", format!("expected YYYY-MM, got {text:?}"));
+        let invalid =
+            || RecordError::invalid("month", format!("月份应为 YYYY-MM，而不是 {text:?}"));
         let (y, m) = text.split_once('-').ok_or_else(invalid)?;
         let year: i32 = y.parse().map_err(|_| invalid())?;
         let month: u32 = m.parse().map_err(|_| invalid())?;
