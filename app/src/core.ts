@@ -46,6 +46,8 @@ export interface Replica {
   statistics(month: string, nowMs: number): { statistics: MonthlyStatistics; summary: StatisticsSummary };
   pendingCount(): number;
   missingCount(): number;
+  /** Records the server refused, with its reason; not counted as waiting to be sent. */
+  refusedRecords(): { id: string; reason: string }[];
 }
 
 let ready: Promise<unknown> | null = null;

@@ -106,6 +106,10 @@ function renderBadge(): void {
   const s = session.sync.status();
   const parts: HTMLElement[] = [el("span", { class: s.online ? "pill on" : "pill off" }, s.online ? "在线" : "离线")];
   if (s.pending > 0) parts.push(el("span", { class: "pill pending" }, `待上传 ${s.pending}`));
+  if (s.refused.length > 0) {
+    const reasons = s.refused.map((r) => r.reason).join("\n");
+    parts.push(el("span", { class: "pill failed", title: reasons }, `被拒绝 ${s.refused.length}`));
+  }
   if (s.missing > 0) {
     const progress = area ? `已下载 ${Math.max(0, area.entries - s.missing)} / ${area.entries}` : "正在下载片区目录";
     parts.push(el("span", { class: "pill syncing" }, `同步中 ${progress}`));

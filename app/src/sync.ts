@@ -7,6 +7,8 @@ import type { ChunkStore } from "./storage";
 export interface SyncStatus {
   online: boolean;
   pending: number;
+  /** Records the server refused: they will not be sent again as they are. */
+  refused: { id: string; reason: string }[];
   missing: number;
   /** The last failure carrying out effects (storage), if any. */
   failure: string | null;
@@ -54,6 +56,7 @@ export class Sync {
     return {
       online: this.online,
       pending: this.replica.pendingCount(),
+      refused: this.replica.refusedRecords(),
       missing: this.replica.missingCount(),
       failure: this.failure,
     };

@@ -74,6 +74,9 @@ struct Conn {
     /// The remote's self-chosen ID, once the handshake is done.
     remote: Option<PeerId>,
     remote_storage: Option<String>,
+    /// Documents whose changes from this connection were refused: nothing more about
+    /// them is taken from it until it reconnects.
+    denied: BTreeSet<DocumentId>,
 }
 
 /// Who may see and change which document. The host supplies the rules (the server's
@@ -226,6 +229,11 @@ impl<G: Gate> Engine<G> {
                 self.disconnect(conn);
                 self.out.closes.push(conn);
             }
+            Message::Error {
+                message,
+                document: Some(document),
+                ..
+            } if self.config.role == Role::Client => self.denied_by_peer(conn, document, message),
             Message::Error { message, .. } => {
                 self.out.events.push(Event::PeerError { conn, message });
             }
@@ -299,9 +307,7 @@ impl<G: Gate> Engine<G> {
         }
         let loaded = Loaded {
             doc,
-            stored_heads: Vec::new(),
-            chunks: Vec::new(),
-            confirmed: Vec::new(),
+            ..Loaded::empty()
         };
         self.docs.insert(
             document,
@@ -369,6 +375,7 @@ impl<G: Gate> Engine<G> {
             .docs
             .iter_mut()
             .filter_map(|(id, d)| match &mut d.slot {
+                Slot::Ready(l) if l.refused.is_some() => None,
                 Slot::Ready(l) => {
                     let heads = l.doc.get_heads();
                     (!heads.iter().all(|h| l.confirmed.contains(h))).then_some(*id)
@@ -378,6 +385,20 @@ impl<G: Gate> Engine<G> {
             .collect();
         ids.sort();
         ids
+    }
+
+    /// Documents whose changes the server refused (client role), with its reason.
+    pub fn refused(&self) -> Vec<(DocumentId, String)> {
+        let mut refused: Vec<_> = self
+            .docs
+            .iter()
+            .filter_map(|(id, d)| match &d.slot {
+                Slot::Ready(l) => l.refused.clone().map(|why| (*id, why)),
+                Slot::Loading { .. } => None,
+            })
+            .collect();
+        refused.sort();
+        refused
     }
 
     /// Documents still waiting for storage or for their first content from a peer.
@@ -566,6 +587,9 @@ impl<G: Gate> Engine<G> {
         if state.remote.is_none() {
             return self.fail(conn, "sync before the handshake".into());
         }
+        if state.denied.contains(&id) {
+            return;
+        }
         let Some(document) = self.docs.get_mut(&id) else {
             self.start_load(id);
             if let Some(Document {
@@ -616,7 +640,7 @@ impl<G: Gate> Engine<G> {
                         // did, reading it again from storage drops the refused changes.
                         self.docs.remove(&id);
                     }
-                    return self.fail(conn, format!("document {id}: refused: {reason}"));
+                    return self.deny(conn, id, reason);
                 }
                 if hidden {
                     // Let in as a new document would be, but this ID is another area's:
@@ -656,6 +680,7 @@ impl<G: Gate> Engine<G> {
             return;
         };
         if heads.iter().all(|h| theirs.contains(h)) && loaded.confirmed != heads {
+            loaded.refused = None;
             loaded.confirmed = heads.clone();
             let mut state = automerge::sync::State::new();
             state.shared_heads = heads;
@@ -689,10 +714,44 @@ impl<G: Gate> Engine<G> {
         self.out.sends.push((conn, message.encode()));
     }
 
+    /// Server role: the gate refused `conn`'s changes to `document`. The peer hears why
+    /// (the `error` names the document), the connection stays open for everything else,
+    /// and nothing more about this document is taken from it until it reconnects.
+    fn deny(&mut self, conn: ConnId, document: DocumentId, reason: String) {
+        if let Some(c) = self.conns.get_mut(&conn) {
+            c.denied.insert(document);
+        }
+        let error = Message::Error {
+            sender: Some(self.config.peer_id.clone()),
+            message: format!("document {document}: refused: {reason}"),
+            document: Some(document),
+        };
+        self.send(conn, &error);
+        self.out.events.push(Event::Denied {
+            conn,
+            document,
+            reason,
+        });
+    }
+
+    /// Client role: the server refused this document's changes. They stay on the phone,
+    /// shown as refused with the reason, and stop counting as waiting to be sent.
+    fn denied_by_peer(&mut self, conn: ConnId, document: DocumentId, reason: String) {
+        if let Some(Slot::Ready(loaded)) = self.docs.get_mut(&document).map(|d| &mut d.slot) {
+            loaded.refused = Some(reason.clone());
+        }
+        self.out.events.push(Event::Denied {
+            conn,
+            document,
+            reason,
+        });
+    }
+
     fn fail(&mut self, conn: ConnId, message: String) {
         let error = Message::Error {
             sender: Some(self.config.peer_id.clone()),
             message: message.clone(),
+            document: None,
         };
         self.send(conn, &error);
         self.out.events.push(Event::Refused { conn, message });

@@ -62,6 +62,10 @@ pub enum Message {
     Error {
         sender: Option<PeerId>,
         message: String,
+        /// The document whose changes were refused, when the error is about one (an
+        /// extension of the protocol: other peers ignore the field, and the connection
+        /// stays open for every other document).
+        document: Option<DocumentId>,
     },
     /// First sync message for a document the sender does not have yet.
     Request {
@@ -166,6 +170,7 @@ impl Wire {
             "error" => Message::Error {
                 sender: self.sender_id.map(PeerId::new),
                 message: self.message.unwrap_or_default(),
+                document: self.document_id.and_then(|d| d.parse().ok()),
             },
             kind @ ("request" | "sync") => {
                 let kind: &'static str = if kind == "request" { "request" } else { "sync" };
@@ -230,10 +235,15 @@ impl Wire {
                 sender_id: text(sender),
                 ..Wire::default()
             },
-            Message::Error { sender, message } => Wire {
+            Message::Error {
+                sender,
+                message,
+                document,
+            } => Wire {
                 kind: "error".into(),
                 sender_id: sender.as_ref().and_then(text),
                 message: Some(message.clone()),
+                document_id: document.map(|d| d.to_string()),
                 ..Wire::default()
             },
             Message::Request {

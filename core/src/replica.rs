@@ -275,6 +275,12 @@ impl Replica {
         }
     }
 
+    /// Records whose changes the server refused, with its reason: shown apart from work
+    /// waiting to be sent, since sending again will not help.
+    pub fn refused(&self) -> Vec<(DocumentId, String)> {
+        self.engine.refused()
+    }
+
     /// A record held by this replica, read at its current heads.
     pub fn record(&mut self, id: DocumentId) -> Result<&AnyRecord, ReplicaError> {
         self.refresh(id);

@@ -220,7 +220,11 @@ where
             for event in events {
                 match event {
                     Event::DocUnavailable { document, .. } => heard.unavailable.push(document),
-                    Event::PeerError { message, .. } | Event::Refused { message, .. } => {
+                    Event::PeerError { message, .. }
+                    | Event::Refused { message, .. }
+                    | Event::Denied {
+                        reason: message, ..
+                    } => {
                         heard.errors.push(message);
                     }
                     _ => {}

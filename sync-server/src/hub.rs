@@ -452,6 +452,14 @@ impl Hub {
                     self.config.metrics.refused.inc();
                     tracing::info!(conn, "ending the connection: {message}");
                 }
+                Event::Denied {
+                    conn,
+                    document,
+                    reason,
+                } => {
+                    self.config.metrics.denied.inc();
+                    tracing::info!(conn, %document, "changes refused: {reason}");
+                }
                 _ => {}
             }
         }

@@ -20,9 +20,11 @@ pub struct Metrics {
     pub frames: Counter,
     /// Connections closed for breaking the frame-size or rate limits.
     pub limited: Counter,
-    /// Connections the server ended with a protocol `error`: a refused change, a broken
-    /// protocol or limit, a revoked device or changed access.
+    /// Connections the server ended with a protocol `error`: a broken protocol or limit,
+    /// a revoked device or changed access.
     pub refused: Counter,
+    /// Changes to a document the access rules refused (the connection goes on).
+    pub denied: Counter,
     /// Changes stored (the ones phones sent, after the access rules).
     pub changes: Counter,
     /// Documents another server stored that this one took in.
@@ -80,6 +82,12 @@ impl Default for Metrics {
                 reg,
                 "refused",
                 "Connections the server ended with a protocol error",
+                Counter::default(),
+            ),
+            denied: add(
+                reg,
+                "denied",
+                "Changes to a document the access rules refused",
                 Counter::default(),
             ),
             changes: add(reg, "changes", "Changes stored", Counter::default()),

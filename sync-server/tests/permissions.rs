@@ -185,6 +185,18 @@ async fn a_housekeeper_of_one_area_reaches_nothing_of_another(db: TestDb) {
         .expect("alive")
         .expect("the phone files it (bypassing its own checks)");
     refused(&phone, "area A2").await;
+    // The refusal concerns that record alone: the phone shows it as refused, and the same
+    // connection goes on carrying the rest of its work.
+    let refused_here = phone
+        .with(move |r| r.engine().refused())
+        .await
+        .expect("alive");
+    assert_eq!(refused_here.len(), 1);
+    assert_eq!(refused_here[0].0, forged);
+    common::record_inspection(&phone, "拒绝之后的巡查".into()).await;
+    common::acknowledged(&phone, "the next inspection on the same connection").await;
+    assert_eq!(common::metric(addr, "estate_sync_denied_total").await, 1.0);
+    assert_eq!(common::metric(addr, "estate_sync_refused_total").await, 0.0);
     let store = sync_server::store::Store::open(&db.database)
         .await
         .expect("store");

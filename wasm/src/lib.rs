@@ -135,7 +135,11 @@ impl From<Effects> for JsEffects {
         for event in effects.events {
             match event {
                 Event::DocChanged { document } => changed.push(document.to_string()),
-                Event::PeerError { message, .. } | Event::Refused { message, .. } => {
+                Event::PeerError { message, .. }
+                | Event::Refused { message, .. }
+                | Event::Denied {
+                    reason: message, ..
+                } => {
                     errors.push(message);
                 }
                 Event::DocUnavailable { .. } | Event::PeerReady { .. } => {}
@@ -366,6 +370,21 @@ impl FieldReplica {
         })
     }
 
+    /// Records the server refused: `[{id, reason}]`, the reason in the server's words.
+    #[wasm_bindgen(js_name = refusedRecords)]
+    pub fn refused_records(&self) -> Result<JsValue, JsValue> {
+        let list: Vec<serde_json_like::Refused> = self
+            .inner
+            .refused()
+            .into_iter()
+            .map(|(id, reason)| serde_json_like::Refused {
+                id: id.to_string(),
+                reason,
+            })
+            .collect();
+        to_js(&list)
+    }
+
     /// Documents with edits the server has not yet confirmed.
     #[wasm_bindgen(js_name = pendingCount)]
     pub fn pending_count(&mut self) -> usize {
@@ -440,5 +459,11 @@ mod serde_json_like {
         pub id: String,
         #[serde(flatten)]
         pub record: Inspection,
+    }
+
+    #[derive(Serialize)]
+    pub struct Refused {
+        pub id: String,
+        pub reason: String,
     }
 }

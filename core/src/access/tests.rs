@@ -217,8 +217,10 @@ impl Net {
                 moved = true;
             }
             for event in effects.events {
-                if let crate::engine::Event::Refused { message, .. } = event {
-                    errors.push(message);
+                match event {
+                    crate::engine::Event::Refused { message, .. } => errors.push(message),
+                    crate::engine::Event::Denied { reason, .. } => errors.push(reason),
+                    _ => {}
                 }
             }
             for (conn, frame) in effects.sends {
@@ -274,6 +276,36 @@ fn the_engine_hides_other_areas_and_takes_back_refused_changes() {
     let admitted: Vec<_> = net.server.gate_mut().take_admitted();
     assert_eq!(admitted.len(), 1, "only phone B's record was let in");
     assert_eq!(admitted[0].document, in_b);
+
+    // Phone A keeps its refused record, shown as refused rather than waiting; the
+    // connection goes on, and its own area's record is stored.
+    let refused = net.phones[0].refused();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0].0, forged);
+    assert!(refused[0].1.contains("area B"), "{refused:?}");
+    assert!(
+        net.phones[0].unconfirmed().is_empty(),
+        "refused is not pending"
+    );
+    let in_a = DocumentId::from_bytes([5; 16]);
+    net.phones[0]
+        .create(in_a, record("unit", "A", PHONE_A))
+        .expect("create");
+    assert!(
+        net.settle().is_empty(),
+        "the forged record is not offered again"
+    );
+    assert!(
+        net.phones[0].unconfirmed().is_empty(),
+        "phone A's own record is stored"
+    );
+    assert!(
+        !net.server
+            .doc_mut(in_a)
+            .expect("held")
+            .get_heads()
+            .is_empty()
+    );
 }
 
 /// A unit record with one event (`e1`, by hk-a on phone A) and an area index with a unit
@@ -655,8 +687,12 @@ fn answers(
                 seen.push(text.replace(&id.to_string(), "<doc>"));
             }
             for event in effects.events {
-                if let crate::engine::Event::Refused { message, .. } = event {
-                    seen.push(message.replace(&id.to_string(), "<doc>"));
+                match event {
+                    crate::engine::Event::Refused { message, .. } => {
+                        seen.push(message.replace(&id.to_string(), "<doc>"));
+                    }
+                    crate::engine::Event::Denied { reason, .. } => seen.push(reason),
+                    _ => {}
                 }
             }
         }

@@ -39,6 +39,9 @@ pub(super) struct Loaded {
     pub chunks: Vec<(StorageKey, usize)>,
     /// Heads the server is known to hold (client role), persisted as a sync state.
     pub confirmed: Vec<ChangeHash>,
+    /// Client role: why the server refused this document's changes, until it confirms
+    /// them after all. Refused work is not "waiting to be sent".
+    pub refused: Option<String>,
 }
 
 #[derive(Debug)]
@@ -66,6 +69,7 @@ impl Loaded {
             stored_heads: Vec::new(),
             chunks: Vec::new(),
             confirmed: Vec::new(),
+            refused: None,
         }
     }
 
@@ -105,6 +109,7 @@ impl Loaded {
                 stored_heads,
                 chunks: kept,
                 confirmed,
+                refused: None,
             },
             problems,
         )

@@ -21,9 +21,17 @@ pub enum Event {
     PeerReady { conn: ConnId },
     /// The peer reported an error.
     PeerError { conn: ConnId, message: String },
-    /// This side ends the connection with an `error` (a broken protocol, a refused
-    /// change, or the host's own reason); it is in this batch's closes.
+    /// This side ends the connection with an `error` (a broken protocol, or the host's
+    /// own reason); it is in this batch's closes.
     Refused { conn: ConnId, message: String },
+    /// Changes to one document were refused — by this side's gate (server), or by the
+    /// peer (client) — and taken back or set aside; the connection goes on for every
+    /// other document.
+    Denied {
+        conn: ConnId,
+        document: DocumentId,
+        reason: String,
+    },
 }
 
 /// One batch of work for the host.
