@@ -27,6 +27,15 @@ export default defineConfig(({ mode }) => {
         // A new version takes over at once; the page reloads only when no form is open (main.ts).
         registerType: "autoUpdate",
         injectRegister: null,
+        // PNG icons made from icon.svg at build time (iOS takes no SVG touch icon; Android
+        // wants a maskable one): 64, 192 and 512 px, a maskable 512 px and the 180 px
+        // apple-touch-icon, written into the manifest and both pages' heads.
+        pwaAssets: {
+          image: "public/icon.svg",
+          preset: "minimal-2023",
+          overrideManifestIcons: true,
+          includeHtmlHeadLinks: true,
+        },
         manifest: {
           id: "/",
           name: "片区管家",
@@ -39,10 +48,9 @@ export default defineConfig(({ mode }) => {
           orientation: "portrait",
           theme_color: "#0f766e",
           background_color: "#f1f5f9",
-          icons: [{ src: "/icon.svg", sizes: "any", type: "image/svg+xml", purpose: "any" }],
         },
         workbox: {
-          globPatterns: ["**/*.{js,css,html,wasm}"], // the icon and the manifest are added by the plugin
+          globPatterns: ["**/*.{js,css,html,wasm,png,ico,svg}"], // the manifest is added by the plugin
           // The WASM core is about 1.3 MB.
           maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
           navigateFallback: "/index.html",

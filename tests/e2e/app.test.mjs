@@ -3,11 +3,12 @@
 // page and a second phone see it.
 //
 // SYNC_SERVER_CMD is the server command (e.g. `target/debug/sync-server serve`); the test
-// appends a loopback port, a fresh data directory and --demo. Screenshots of every open
-// page are written to a temporary directory when a step fails.
+// appends a loopback port, a fresh data directory and --demo. Each screen is saved as a
+// screenshot at the phone's size in tests/e2e/screenshots/ (not committed), for a person
+// to look at; every open page is also saved to a temporary directory when a step fails.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +22,11 @@ const WAIT = { timeout: 30_000 };
 /** October 2026's statistics, worked out by hand (core/tests/fixtures/README.md). */
 const FIXTURE = JSON.parse(readFileSync(
   join(dirname(fileURLToPath(import.meta.url)), "../../core/tests/fixtures/statistics-2026-10.json"), "utf8"));
+const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
+mkdirSync(SCREENSHOTS, { recursive: true });
+/** Saves what `page` shows now as `screenshots/<name>.png`. */
+const snap = (page, name) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
 /** `YYYY-MM-DD HH:MM` in Shanghai as milliseconds. */
 const shanghai = (text) => Date.parse(`${text.replace(" ", "T")}:00+08:00`);
 
@@ -124,6 +130,7 @@ test("an inspection recorded offline reaches the office and another phone", asyn
     const { context, page } = await phone("phone-a");
     await signIn(page, "张敏");
     step("phone A online with a full replica of its area");
+    await snap(page, "01-vacant-list");
 
     // The service worker must control the page before the network goes away.
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => {}));
@@ -145,6 +152,7 @@ test("an inspection recorded offline reaches the office and another phone", asyn
     await page.locator("fieldset", { hasText: "渗漏" }).getByText("异常").click();
     await page.getByRole("button", { name: "保存" }).click();
     await page.locator("#error", { hasText: "发现问题" }).waitFor(WAIT);
+    await snap(page, "02-inspection-refused");
     // The screen keys on the refusal's code and field, not on its words.
     assert.deepEqual(
       await page.locator("#error").evaluate((e) => [e.dataset.code, e.dataset.field]),
@@ -172,7 +180,16 @@ test("an inspection recorded offline reaches the office and another phone", asyn
     await page.locator("#sync", { hasText: "在线" }).waitFor(WAIT);
     await page.locator("#sync", { hasText: "待上传" }).waitFor({ state: "detached", ...WAIT });
     step("back online, the server confirmed the edit");
+    await snap(page, "03-back-online");
     await tokenNeverInUrls(page, "phone-a");
+    // Installable on iOS and Android: PNG icons, a maskable one, an apple-touch-icon.
+    const manifest = await (await fetch(`${server.http}/manifest.webmanifest`)).json();
+    const icons = manifest.icons.map((i) => `${i.sizes} ${i.type} ${i.purpose ?? "any"}`);
+    for (const want of ["192x192 image/png any", "512x512 image/png any", "512x512 image/png maskable"])
+      assert.ok(icons.includes(want), `manifest icon ${want}: ${icons.join(", ")}`);
+    const touch = await page.locator('link[rel="apple-touch-icon"]').getAttribute("href");
+    assert.match(touch, /\.png$/);
+    assert.equal((await fetch(new URL(touch, server.http))).headers.get("content-type"), "image/png");
     step("the token never appeared in a URL or the console, offline or online");
 
     const office = await (await browser.newContext()).newPage();
@@ -186,6 +203,7 @@ test("an inspection recorded offline reaches the office and another phone", asyn
     assert.ok(cells.includes("异常"), `the office sees the abnormal point: ${cells.join(" | ")}`);
     assert.ok(cells.includes("张敏"), `the office sees who inspected: ${cells.join(" | ")}`);
     step("the office page lists it");
+    await snap(office, "04-office");
 
     const other = await phone("phone-b");
     await signIn(other.page, "张敏");
@@ -223,12 +241,19 @@ test("the phone computes the sample month's statistics exactly as the fixture co
     assert.deepEqual(cells.slice(2), ["95%", "8/9", "88.9%", "未达标"]);
     await page.locator("#vacant-stats", { hasText: "空置房 50 套：巡查 45，通风 43，保洁 41" }).waitFor(WAIT);
     step("the statistics screen shows them");
+    await snap(page, "05-statistics");
+    // Every control a thumb taps is at least 44 px high.
+    for (const control of [page.getByRole("tab", { name: "统计" }), page.locator("#stats-month")]) {
+      const box = await control.boundingBox();
+      assert.ok(box.height >= 44, `${await control.evaluate((e) => e.outerHTML.slice(0, 60))} is ${box.height} px high`);
+    }
 
     await page.getByRole("tab", { name: "待办" }).click();
     await page.locator("#vacant-due").waitFor(WAIT);
     const due = await page.evaluate(() => window.__estate.dueWork(Date.now()));
     assert.equal(due.vacant.total, 50, "50 vacant units in area A1");
     step("the due-work screen opens");
+    await snap(page, "06-due-work");
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });
