@@ -77,32 +77,15 @@ impl From<AccountError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let said = |status: StatusCode, why: String| {
+            (status, Json(serde_json::json!({ "error": why }))).into_response()
+        };
         match self {
-            ApiError::BadRequest(why) => (
-                StatusCode::BAD_REQUEST,
-                Json(serde_json::json!({ "error": why })),
-            )
-                .into_response(),
-            ApiError::Unauthorized(why) => (
-                StatusCode::UNAUTHORIZED,
-                Json(serde_json::json!({ "error": why })),
-            )
-                .into_response(),
-            ApiError::NotFound(why) => (
-                StatusCode::NOT_FOUND,
-                Json(serde_json::json!({ "error": why })),
-            )
-                .into_response(),
-            ApiError::PayloadTooLarge(why) => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                Json(serde_json::json!({ "error": why })),
-            )
-                .into_response(),
-            ApiError::UnsupportedMediaType(why) => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                Json(serde_json::json!({ "error": why })),
-            )
-                .into_response(),
+            ApiError::BadRequest(why) => said(StatusCode::BAD_REQUEST, why),
+            ApiError::Unauthorized(why) => said(StatusCode::UNAUTHORIZED, why),
+            ApiError::NotFound(why) => said(StatusCode::NOT_FOUND, why),
+            ApiError::PayloadTooLarge(why) => said(StatusCode::PAYLOAD_TOO_LARGE, why),
+            ApiError::UnsupportedMediaType(why) => said(StatusCode::UNSUPPORTED_MEDIA_TYPE, why),
             ApiError::TooManyAttempts { retry_after_secs } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 [(
@@ -122,11 +105,7 @@ impl IntoResponse for ApiError {
                 .into_response(),
             ApiError::Database(_) | ApiError::Internal(_) => {
                 tracing::error!("{self}");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    Json(serde_json::json!({ "error": "服务器内部错误" })),
-                )
-                    .into_response()
+                said(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误".into())
             }
         }
     }
