@@ -275,6 +275,16 @@ impl Replica {
         }
     }
 
+    /// Records with work the server has not yet confirmed. The area index changes with
+    /// every record filed or acted on, so it is not counted: one inspection is one record
+    /// waiting, not two documents.
+    pub fn pending_records(&mut self) -> Vec<DocumentId> {
+        let index = self.index;
+        let mut pending = self.engine.unconfirmed();
+        pending.retain(|id| *id != index);
+        pending
+    }
+
     /// Records whose changes the server refused, with its reason: shown apart from work
     /// waiting to be sent, since sending again will not help.
     pub fn refused(&self) -> Vec<(DocumentId, String)> {
@@ -396,5 +406,46 @@ impl Replica {
     /// A document held by this replica, for reading.
     pub fn doc(&mut self, id: DocumentId) -> Result<&mut AutoCommit, ReplicaError> {
         Ok(self.engine.doc_mut(id)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Role;
+    use crate::storage::StorageKey;
+
+    /// A phone holding the whole of a small area, everything confirmed by the server.
+    fn synced_phone() -> Replica {
+        let estate = crate::demo::bench_area(40).expect("estate");
+        let mut replica = Replica::new(Config::new(Role::Client, "phone"), estate.areas[0].index);
+        for (id, mut doc) in estate.docs {
+            let heads = doc.get_heads();
+            let mut shared = automerge::sync::State::new();
+            shared.shared_heads = heads.clone();
+            let chunks = vec![
+                (StorageKey::snapshot(id, &heads), doc.save()),
+                (StorageKey::sync_state(id, "phone"), shared.encode()),
+            ];
+            replica.engine().loaded(id, chunks);
+        }
+        replica
+    }
+
+    #[test]
+    fn one_inspection_is_one_record_waiting_not_two_documents() {
+        let mut phone = synced_phone();
+        assert!(phone.pending_records().is_empty());
+        let now = 1_790_000_000_000;
+        let unit = phone.vacant_units(Month::at(now)).expect("units")[0].id;
+        let made = phone
+            .record_inspection(unit, InspectionForm::default(), "hk", now)
+            .expect("recorded");
+        assert_eq!(phone.pending_records(), vec![made]);
+        assert_eq!(
+            phone.engine().unconfirmed().len(),
+            2,
+            "the record and the index"
+        );
     }
 }

@@ -385,10 +385,10 @@ impl FieldReplica {
         to_js(&list)
     }
 
-    /// Documents with edits the server has not yet confirmed.
+    /// Records with work the server has not yet confirmed (the area index not counted).
     #[wasm_bindgen(js_name = pendingCount)]
     pub fn pending_count(&mut self) -> usize {
-        self.inner.engine().unconfirmed().len()
+        self.inner.pending_records().len()
     }
 
     /// Documents listed in the index that have not arrived yet.
