@@ -1,6 +1,6 @@
 // Who works where (the areas the signed-in user may see): fetched from the server,
 // remembered for offline starts.
-import { authHeaders } from "./session";
+import { authHeaders, currentSession } from "./session";
 export interface Area { id: string; name: string; indexUrl: string }
 export interface Housekeeper { id: string; name: string; areaId: string }
 export interface Directory {
@@ -13,11 +13,12 @@ const KEY = "estate.directory";
 /** A phone with a weak signal must not hold the app up for long. */
 const FETCH_TIMEOUT_MS = 5000;
 
-/** The last good answer, if the server was ever reached. */
+/** The last good answer for the signed-in user, if the server was ever reached; another
+ * user's is never used. */
 export function cachedDirectory(): Directory | null {
   try {
-    const cached = localStorage.getItem(KEY);
-    return cached ? (JSON.parse(cached) as Directory) : null;
+    const cached = JSON.parse(localStorage.getItem(KEY) ?? "null") as { user: string; directory: Directory } | null;
+    return cached && cached.user === currentSession()?.user ? cached.directory : null;
   } catch {
     return null;
   }
@@ -33,7 +34,7 @@ export async function fetchDirectory(): Promise<Directory | null> {
     });
     if (!response.ok) return null;
     const directory = (await response.json()) as Directory;
-    localStorage.setItem(KEY, JSON.stringify(directory));
+    localStorage.setItem(KEY, JSON.stringify({ user: currentSession()?.user, directory }));
     return directory;
   } catch {
     return null;

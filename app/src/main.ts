@@ -8,7 +8,7 @@ import { renderDue } from "./due";
 import type { DueWork, StatisticsSummary } from "./rules";
 import { renderStatistics } from "./stats";
 import { problemOf, problemText } from "./problems";
-import { checkSession, currentSession, loginForm, signOut, syncUrl, wipeDevice } from "./session";
+import { checkSession, currentSession, expireSession, loginForm, signOut, syncUrl, unsentWarning, wipeDevice } from "./session";
 import { ChunkStore } from "./storage";
 import { Sync } from "./sync";
 
@@ -164,8 +164,10 @@ function renderList(): void {
   area = replica.areaInfo();
   title.textContent = area ? `${area.name} · ${me.name}` : me.name;
   const change = el("button", { type: "button", class: "secondary" }, "退出登录");
-  change.onclick = () => {
-    signOut();
+  change.onclick = async () => {
+    const warning = unsentWarning(session?.replica.pendingCount() ?? 0);
+    if (warning && !confirm(warning)) return;
+    await signOut();
     location.reload();
   };
   if (!area) {
@@ -300,7 +302,8 @@ async function refused(): Promise<void> {
     await wipeDevice();
     location.reload();
   } else if (state === "signed-out") {
-    signOut();
+    // Expired: the records stay for their user to sign in again and send.
+    expireSession();
     location.reload();
   }
 }

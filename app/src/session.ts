@@ -20,6 +20,8 @@ export interface Session {
 const KEY = "estate.session";
 /** The device this phone signed in as last, so signing in again keeps it. */
 const DEVICE = "estate.device";
+/** Whose records the phone still holds after a sign-in expired. */
+const HOLDER = "estate.holder";
 const FETCH_TIMEOUT_MS = 10_000;
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -60,6 +62,11 @@ export async function signIn(username: string, password: string, deviceName: str
   const body = (await response.json().catch(() => ({}))) as Partial<Session> & { error?: string };
   if (!response.ok) throw new Error(body.error ?? `登录失败（${response.status}）`);
   const session = body as Session;
+  // Another user on a phone that still holds someone's records: theirs go first, so the
+  // new user sees and acts under nothing of the previous one (the form warned).
+  const holder = localStorage.getItem(HOLDER);
+  if (holder && holder !== session.user) await clearDevice();
+  localStorage.removeItem(HOLDER);
   localStorage.setItem(KEY, JSON.stringify(session));
   localStorage.setItem(DEVICE, session.device);
   return session;
@@ -108,13 +115,38 @@ export async function checkSession(): Promise<"ok" | "signed-out" | "revoked" | 
   }
 }
 
-/** Forgets the session but keeps the local records (they may hold unsent work). */
-export function signOut(): void {
-  localStorage.removeItem(KEY);
+/**
+ * Signs out: every local record, setting and cached directory goes with the session, so
+ * nothing of this user is left for the next one to act under. The caller asks first when
+ * work has not reached the server (`unsentWarning`).
+ */
+export async function signOut(): Promise<void> {
+  await clearDevice();
 }
 
-/** A revoked device: every local database and setting goes. */
+/** The sign-in expired: the token goes, the records stay (they may hold unsent work) until
+ * their user signs in again. */
+export function expireSession(): void {
+  const user = currentSession()?.user;
+  localStorage.removeItem(KEY);
+  if (user) localStorage.setItem(HOLDER, user);
+}
+
+/** What the person is told before signing out would lose work; null when nothing would be lost. */
+export function unsentWarning(pending: number): string | null {
+  return pending > 0
+    ? `本机还有 ${pending} 条记录没有上传到服务器。退出登录会清除本机资料，这些记录将丢失。确定退出吗？`
+    : null;
+}
+
+/** A revoked device: every local database and setting goes, and the next sign-in form
+ * says why. */
 export async function wipeDevice(): Promise<void> {
+  await clearDevice();
+  sessionStorage.setItem("estate.wiped", "1");
+}
+
+async function clearDevice(): Promise<void> {
   const databases = (await indexedDB.databases?.().catch(() => [])) ?? [];
   await Promise.all(
     databases.map(
@@ -127,7 +159,6 @@ export async function wipeDevice(): Promise<void> {
     ),
   );
   localStorage.clear();
-  sessionStorage.setItem("estate.wiped", "1");
 }
 
 /** Whether this page load follows a wipe (shown once on the sign-in form). */
@@ -145,8 +176,14 @@ export function loginForm(done: (session: Session) => void): HTMLElement {
   const submit = el("button", { type: "submit" }, "登录");
   const problem = el("p", { class: "error", role: "alert" });
   if (justWiped()) problem.textContent = "此设备已被管理员停用，本机数据已清除。请重新登录。";
+  const holder = localStorage.getItem(HOLDER);
+  const held = holder
+    ? el("p", { class: "hint", id: "held" }, `登录已过期。本机保存着 ${holder} 的资料，可能有未上传的记录；请 ${holder} 重新登录。用其他账号登录将清除这些资料。`)
+    : el("span", {});
+  if (holder) username.value = holder;
   const form = el("form", { class: "login" },
     el("h2", {}, "登录"),
+    held,
     el("label", { for: "username" }, "用户名"), username,
     el("label", { for: "password" }, "密码"), password,
     el("label", { for: "device-name" }, "设备名称"), device,

@@ -165,7 +165,7 @@ test("an inspection recorded offline reaches the office and another phone", asyn
     await page.getByRole("button", { name: "保存" }).click();
     await page.locator("[data-unit]", { hasText: code }).getByText("本月已巡查").waitFor(WAIT);
     await page.locator("#sync", { hasText: /待上传 [1-9]/ }).waitFor(WAIT);
-    assert.ok((await page.evaluate(() => window.__estate.pendingCount())) >= 1, "the edit waits to be sent");
+    assert.equal(await page.evaluate(() => window.__estate.pendingCount()), 1, "one inspection is one record waiting");
     step(`inspection of ${code} saved offline`);
 
     // It is in IndexedDB, not only in memory: a reload, still offline, keeps it.
@@ -281,5 +281,60 @@ test("a revoked phone is refused and wipes what it holds", async (t) => {
     }));
     assert.deepEqual(left, { databases: 0, settings: 0 }, "nothing of the area is left on the phone");
     step("refused, wiped, and told");
+  });
+});
+
+test("a phone handed to another housekeeper keeps nothing of the first, and never drops unsent work unasked", async (t) => {
+  await withScreenshots(t, async () => {
+    const step = stepper(t);
+    const { context, page } = await phone("handed-over");
+    await signIn(page, "张敏");
+    await context.setOffline(true);
+    const unit = page.locator("[data-unit]", { hasText: "未巡查" }).first();
+    const code = (await unit.locator(".code").innerText()).trim();
+    await unit.click();
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.locator("[data-unit]", { hasText: code }).getByText("本月已巡查").waitFor(WAIT);
+    step(`an inspection of ${code} waits offline`);
+
+    // Signing out with it unsent asks first, saying how much would be lost; declining keeps everything.
+    const dialogShown = page.waitForEvent("dialog", WAIT);
+    const clicking = page.getByRole("button", { name: "退出登录" }).click();
+    const dialog = await dialogShown;
+    assert.match(dialog.message(), /1 条记录没有上传/, "says how much would be lost");
+    await dialog.dismiss();
+    await clicking;
+    assert.equal(await page.evaluate(() => window.__estate.pendingCount()), 1, "still there");
+    await snap(page, "07-sign-out-kept");
+    step("signing out with unsent work asks, and declining keeps it");
+
+    // Once it is sent, signing out asks nothing and leaves nothing behind.
+    await context.setOffline(false);
+    await hook(page, () => window.__estate.online && window.__estate.pendingCount() === 0);
+    const asked = [];
+    page.on("dialog", (d) => {
+      asked.push(d.message());
+      void d.accept();
+    });
+    await page.getByRole("button", { name: "退出登录" }).click();
+    await page.getByLabel("用户名").waitFor(WAIT);
+    assert.deepEqual(asked, [], "nothing to lose, nothing asked");
+    assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("estate."))), [],
+      "no setting of the first user is left");
+    step("signed out with everything sent: nothing asked, nothing left");
+
+    // The next housekeeper signs in while the directory cannot be fetched: the phone
+    // says so rather than opening the first user's area.
+    await page.route("**/api/directory", (route) => route.abort());
+    await fillLogin(page, "李强");
+    await page.getByText("无法连接服务器").waitFor(WAIT);
+    assert.ok(!(await page.locator("#title").innerText()).includes("一区"), "no trace of area A1");
+    await page.unroute("**/api/directory");
+    await page.getByRole("button", { name: "重试" }).click();
+    await hook(page, () => window.__estate?.online && window.__estate.missingCount() === 0 && document.querySelector("[data-unit]"));
+    assert.match(await page.locator("#title").innerText(), /二区 · 李强/);
+    assert.equal(await page.evaluate(() => window.__estate.pendingCount()), 0);
+    await snap(page, "08-next-housekeeper");
+    step("the next housekeeper gets their own area, and nothing of the first");
   });
 });
