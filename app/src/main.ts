@@ -52,6 +52,8 @@ declare global {
       /** The demo's sample month generated and computed in this page's WASM. */
       sampleSummary(scope: string, nowMs: number): Promise<StatisticsSummary>;
       dueWork(nowMs: number): DueWork;
+      /** Whether the browser promised to keep this phone's storage (null until asked). */
+      readonly storagePersisted: boolean | null;
     };
   }
 }
@@ -101,6 +103,14 @@ function scheduleRender(indexChanged: boolean): void {
   }, 100);
 }
 
+/** Whether the browser promised not to evict this phone's records (null until asked). */
+let storagePersisted: boolean | null = null;
+
+/** Asks the browser to keep the records even when the phone runs short of space. */
+async function keepStorage(): Promise<void> {
+  storagePersisted = (await navigator.storage?.persist?.().catch(() => false)) ?? false;
+}
+
 function renderBadge(): void {
   if (!session) return;
   const s = session.sync.status();
@@ -115,6 +125,8 @@ function renderBadge(): void {
     parts.push(el("span", { class: "pill syncing" }, `同步中 ${progress}`));
   }
   if (s.failure) parts.push(el("span", { class: "pill failed", title: s.failure }, "本机存储出错"));
+  if (storagePersisted === false && s.pending > 0)
+    parts.push(el("span", { class: "pill pending", id: "storage-warning", title: "浏览器在空间不足时可能清理本机资料，未上传的记录会随之丢失。请尽快联网上传。" }, "存储未受保护"));
   badge.replaceChildren(...parts);
 }
 
@@ -337,7 +349,11 @@ async function start(directory: Directory): Promise<void> {
     statisticsSummary: (month, nowMs) => replica.statistics(month, nowMs).summary,
     sampleSummary: (scope, nowMs) => sampleMonthSummary(scope, nowMs),
     dueWork: (nowMs) => replica.dueWork(nowMs),
+    get storagePersisted() {
+      return storagePersisted;
+    },
   };
+  void keepStorage().then(renderBadge);
   await sync.run();
   render();
   sync.connect();

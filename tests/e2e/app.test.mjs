@@ -166,6 +166,10 @@ test("an inspection recorded offline reaches the office and another phone", asyn
     await page.locator("[data-unit]", { hasText: code }).getByText("本月已巡查").waitFor(WAIT);
     await page.locator("#sync", { hasText: /待上传 [1-9]/ }).waitFor(WAIT);
     assert.equal(await page.evaluate(() => window.__estate.pendingCount()), 1, "one inspection is one record waiting");
+    // Unsent work on storage the browser may evict is said plainly; on kept storage it is not.
+    const persisted = await page.evaluate(() => window.__estate.storagePersisted);
+    assert.equal(typeof persisted, "boolean", "the phone asked for persistent storage");
+    assert.equal(await page.locator("#storage-warning").count(), persisted ? 0 : 1);
     step(`inspection of ${code} saved offline`);
 
     // It is in IndexedDB, not only in memory: a reload, still offline, keeps it.
