@@ -243,7 +243,7 @@ function renderForm(unit: VacantUnit): void {
     el("label", { class: "check" }, el("input", { type: "checkbox", name: "ventilated" }), "已开窗通风"),
     el("label", { class: "check" }, el("input", { type: "checkbox", name: "cleaningArranged" }), "已安排保洁"),
     el("label", { class: "check" }, el("input", { type: "checkbox", name: "special" }),
-      el("span", {}, "特殊天气加查", el("small", {}, "连续降雨、大风等"))),
+      el("span", {}, "特殊天气加查", el("small", {}, "连续降雨、大风等；另计一次加查，不代替本月例行巡查"))),
     el("label", { class: "field findings" }, findingsLabel, findings),
     el("label", { class: "field" }, el("span", {}, "备注"), el("textarea", { name: "notes", rows: "2" })),
     error,

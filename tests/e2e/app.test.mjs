@@ -153,6 +153,9 @@ test("an inspection recorded offline reaches the office and another phone", asyn
     await page.getByRole("button", { name: "保存" }).click();
     await page.locator("#error", { hasText: "发现问题" }).waitFor(WAIT);
     await snap(page, "02-inspection-refused");
+    // What a special-weather inspection counts for is said where it is ticked (seed 003:
+    // the monthly check, plus extra service in long rain or strong wind).
+    await page.getByText("不代替本月例行巡查").waitFor(WAIT);
     // The screen keys on the refusal's code and field, not on its words.
     assert.deepEqual(
       await page.locator("#error").evaluate((e) => [e.dataset.code, e.dataset.field]),
