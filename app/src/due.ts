@@ -51,7 +51,7 @@ export function renderDue(replica: Replica, now: number): HTMLElement {
         ? [el("p", { class: "hint" }, `装修中但无装修档案：${codes(due.renovatingWithoutFile)}`)]
         : [])),
     section(`待回访（${due.callbacks.length}）`, list(due.callbacks.map(ticketLine), "没有待回访的工单")),
-    section(`已超时（${due.overdue.length}）`, list(due.overdue.map(ticketLine), "没有超时事项")),
+    section(`已超时 · 全部（${due.overdue.length}）`, list(due.overdue.map(ticketLine), "没有超时事项")),
     section("客户拜访",
       el("p", {}, `本月已拜访 ${visits.visitedThisMonth} / 目标 ${visits.monthTarget} 户；重点客户 ${visits.keyCustomersVisited} / ${visits.keyCustomerTarget}`),
       el("p", { class: "hint" }, `本轮（${visits.round}）已覆盖 ${visits.roundVisited} / ${visits.households} 户；下月拜访计划 ${

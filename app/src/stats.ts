@@ -48,7 +48,7 @@ export function renderStatistics(replica: Replica, month: string, now: number, o
       el("p", {}, `拜访：本月 ${visits.visitedThisMonth} 户（目标 ${visits.monthTarget}），本轮 ${visits.round} 覆盖 ${visits.roundVisited}/${visits.households} 户，重点客户 ${visits.keyCustomersVisited}/${visits.keyCustomers}`)),
     items("未关闭", stats.open),
     items("不满意", stats.unsatisfied),
-    el("section", { class: "card" }, el("h3", {}, `超时（${stats.overdue.length}）`),
+    el("section", { class: "card" }, el("h3", {}, `本月登记事项中超时（${stats.overdue.length}）`),
       stats.overdue.length
         ? el("ul", { class: "lines" }, ...stats.overdue.map((o) => el("li", {}, `${o.place} · ${o.label}（应于 ${o.dueAt === null ? "—" : shanghaiTime(o.dueAt)}）`)))
         : el("p", { class: "hint" }, "无")),

@@ -247,6 +247,7 @@ test("the phone computes the sample month's statistics exactly as the fixture co
     const cells = await row.locator("td").allInnerTexts();
     assert.deepEqual(cells.slice(2), ["95%", "8/9", "88.9%", "未达标"]);
     await page.locator("#vacant-stats", { hasText: "空置房 50 套：巡查 45，通风 43，保洁 41" }).waitFor(WAIT);
+    await page.getByText(/本月登记事项中超时（\d+）/).waitFor(WAIT);
     step("the statistics screen shows them");
     await snap(page, "05-statistics");
     // Every control a thumb taps is at least 44 px high.
@@ -259,6 +260,9 @@ test("the phone computes the sample month's statistics exactly as the fixture co
     await page.locator("#vacant-due").waitFor(WAIT);
     const due = await page.evaluate(() => window.__estate.dueWork(Date.now()));
     assert.equal(due.vacant.total, 50, "50 vacant units in area A1");
+    // The two overdue lists say what each counts: every overdue clock now, and those of
+    // the month's tickets (one definition of overdue, from the core, two questions).
+    await page.getByText(/已超时 · 全部（\d+）/).waitFor(WAIT);
     step("the due-work screen opens");
     await snap(page, "06-due-work");
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
