@@ -18,6 +18,9 @@ use crate::AppState;
 use crate::access::Signed;
 use crate::hub::{Inbound, OUTBOX_DEPTH, Outbound};
 
+/// The most DEFLATE can expand its input (RFC 1951: a 258-byte match in about two bits).
+const DEFLATE_MAX_RATIO: usize = 1032;
+
 /// What one connection may send.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -50,6 +53,11 @@ impl Limits {
                 "too many messages: the limit is {} per second (bursts of {})",
                 self.messages_per_sec, self.burst
             ));
+        }
+        // DEFLATE grows data at most 1032-fold: a frame that small cannot reach the cap,
+        // and is not decoded twice (the hub decodes it anyway).
+        if frame.len().saturating_mul(DEFLATE_MAX_RATIO) <= self.max_inflated_bytes {
+            return None;
         }
         match ProtocolMessage::decode(frame) {
             Ok(ProtocolMessage::Sync { data, .. } | ProtocolMessage::Request { data, .. }) => {

@@ -344,9 +344,7 @@ impl<'a> Walk<'a> {
     }
 
     fn object(&self, key: &ObjKey) -> Option<ObjId> {
-        self.doc
-            .import_obj(&format!("{}@{}", key.0, key.1.to_hex_string()))
-            .ok()
+        object_in(self.doc, key)
     }
 }
 
@@ -370,10 +368,14 @@ fn key_of(obj: &ObjId) -> Option<ObjKey> {
     }
 }
 
-fn read_at(doc: &AutoCommit, key: &ObjKey) -> Value {
+/// The object `key` names in `doc`, if it names one.
+fn object_in(doc: &AutoCommit, key: &ObjKey) -> Option<ObjId> {
     doc.import_obj(&format!("{}@{}", key.0, key.1.to_hex_string()))
-        .map(|obj| json::read_object_at(doc, &obj))
-        .unwrap_or(Value::Null)
+        .ok()
+}
+
+fn read_at(doc: &AutoCommit, key: &ObjKey) -> Value {
+    object_in(doc, key).map_or(Value::Null, |obj| json::read_object_at(doc, &obj))
 }
 
 /// Every event of every journal list, duplicates included (readers keep the first of an

@@ -102,12 +102,16 @@ async fn upload(
     })
 }
 
-/// The attachment's metadata, if it exists and the caller may read it.
-async fn readable(state: &AppState, signed: &Signed, hash: &str) -> Result<Meta, ApiError> {
-    let hash = parse(hash)?;
-    let meta = state.blobs.meta(hash.as_str()).await?.ok_or_else(missing)?;
-    if attachments::may_read(&state.store, &signed.grant, hash.as_str(), &meta).await? {
-        Ok(meta)
+/// Whether the caller may read what is stored under `hash` as `meta`; a 404 exactly as for
+/// a missing one if not.
+async fn readable(
+    state: &AppState,
+    signed: &Signed,
+    hash: &str,
+    meta: &Meta,
+) -> Result<(), ApiError> {
+    if attachments::may_read(&state.store, &signed.grant, hash, meta).await? {
+        Ok(())
     } else {
         Err(missing())
     }
@@ -133,8 +137,10 @@ async fn exists(
     signed: Signed,
     Path(hash): Path<String>,
 ) -> Result<Response, ApiError> {
-    let meta = readable(&state, &signed, &hash).await?;
-    Ok((described(&meta, &hash), Body::empty()).into_response())
+    let hash = parse(&hash)?;
+    let meta = state.blobs.meta(hash.as_str()).await?.ok_or_else(missing)?;
+    readable(&state, &signed, hash.as_str(), &meta).await?;
+    Ok((described(&meta, hash.as_str()), Body::empty()).into_response())
 }
 
 /// `GET`: the bytes, with their content type and a long cache.
@@ -143,11 +149,9 @@ async fn download(
     signed: Signed,
     Path(hash): Path<String>,
 ) -> Result<Response, ApiError> {
-    readable(&state, &signed, &hash).await?;
-    let (meta, data) = state
-        .blobs
-        .get(&hash.to_ascii_lowercase())
-        .await?
-        .ok_or_else(missing)?;
-    Ok((described(&meta, &hash), data).into_response())
+    // One read: the bytes come with what decides who may have them.
+    let hash = parse(&hash)?;
+    let (meta, data) = state.blobs.get(hash.as_str()).await?.ok_or_else(missing)?;
+    readable(&state, &signed, hash.as_str(), &meta).await?;
+    Ok((described(&meta, hash.as_str()), data).into_response())
 }
