@@ -3,9 +3,8 @@
 import init, { FieldReplica, sampleStatistics } from "./wasm/estate_wasm.js";
 import wasmUrl from "./wasm/estate_wasm_bg.wasm?url";
 import type { Actor, AnyAction, AnyRecord, Headers, IndexEntry, Input, Inspection, InspectionForm, RecordKind, StaffRole } from "./records";
-import type { DueWork, MonthlyStatistics, StatisticsSummary, VacantUnit } from "./rules";
+import type { Deadline, DueWork, MonthlyStatistics, StatisticsSummary, VacantUnit } from "./rules";
 
-export { CHECKLIST } from "./records";
 export type { InspectionForm } from "./records";
 export type { VacantUnit } from "./rules";
 
@@ -20,6 +19,9 @@ export interface Effects {
   changed: string[];
   errors: string[];
 }
+/** An action the record can take now, as the core tried it: its `type` and, where the
+ * action is about one thing (a key's `label`), that thing; other fields are placeholders. */
+export type Offer = { type: string; label?: string } & Record<string, unknown>;
 export interface AreaInfo { areaId: string; name: string; entries: number }
 export interface Replica {
   loadChunks(docId: string, chunks: Chunk[]): void;
@@ -29,16 +31,19 @@ export interface Replica {
   flush(): Effects;
   areaInfo(): AreaInfo | null;
   vacantUnits(nowMs: number): VacantUnit[];
-  /** Throws an Error (English message) when the form is refused, e.g. abnormal without findings. */
+  /** Throws the core's refusal (code, field, Chinese message), e.g. abnormal without findings. */
   recordInspection(unitId: string, form: InspectionForm, inspector: string, nowMs: number): string;
   /** Every inspection held, newest first. */
   inspections(): (Inspection & { id: string })[];
-  /** Files a new record; returns its document ID. Throws (English message) when the header is refused. */
+  /** Files a new record; returns its document ID. Throws the core's refusal when the header is refused. */
   createRecord<K extends RecordKind>(kind: K, header: Headers[K]): string;
   /** Acts on a record; returns the new event's ID. Throws, saying why, when the action makes no sense now. */
   act(docId: string, input: Input<AnyAction>, actor: Actor, nowMs: number): string;
   /** A record with its journal, state and open flags; phone numbers masked unless `viewer` calls customers. */
   record(docId: string, viewer: StaffRole): AnyRecord;
+  /** The record as `viewer` sees it, with what it can do next (`offers`, tried by the core)
+   * and every clock it runs against at `nowMs`. */
+  recordView(docId: string, viewer: StaffRole, nowMs: number): AnyRecord & { offers: Offer[]; clocks: Deadline[] };
   /** The records of one kind, from the area index. */
   listRecords(kind: RecordKind): IndexEntry[];
   dueWork(nowMs: number): DueWork;

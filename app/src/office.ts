@@ -2,7 +2,8 @@
 // the areas the signed-in user may see.
 import { fetchDirectory, loadDirectory, shanghaiTime } from "./directory";
 import { el } from "./dom";
-import { authHeaders, currentSession, loginForm } from "./session";
+import { loginForm } from "./loginForm";
+import { authHeaders, currentSession } from "./session";
 
 interface Row {
   docId: string;

@@ -157,17 +157,8 @@ export type TicketRecord = RecordView<"ticket", TicketHeader, TicketState, Ticke
 // ---- vacant-unit inspection --------------------------------------------------------------
 
 export type Condition = "normal" | "abnormal";
-export const CHECKLIST = [
-  ["doorsWindows", "门窗"],
-  ["leaks", "渗漏"],
-  ["pipes", "管道"],
-  ["power", "电路"],
-  ["wallsCeilings", "墙面天花"],
-  ["mould", "霉变"],
-  ["pests", "虫害"],
-  ["smell", "异味"],
-] as const;
-export type ChecklistKey = (typeof CHECKLIST)[number][0];
+/** The checklist's keys; their labels and order come from the core (`vocabulary()`). */
+export type ChecklistKey = "doorsWindows" | "leaks" | "pipes" | "power" | "wallsCeilings" | "mould" | "pests" | "smell";
 export type Occasion = "monthly" | "special_weather";
 /** What the housekeeper fills in at the unit. */
 export interface InspectionForm {

@@ -1,7 +1,6 @@
 // Signing this device in: the token and device ID the server hands out at login, kept in
 // localStorage so the app starts offline; asking the server whether they still hold; and
 // wiping everything local when an admin has revoked the device.
-import { el } from "./dom";
 
 export type Role = "housekeeper" | "supervisor" | "office" | "admin";
 
@@ -133,9 +132,10 @@ export function expireSession(): void {
 }
 
 /** What the person is told before signing out would lose work; null when nothing would be lost. */
-export function unsentWarning(pending: number): string | null {
-  return pending > 0
-    ? `本机还有 ${pending} 条记录没有上传到服务器。退出登录会清除本机资料，这些记录将丢失。确定退出吗？`
+export function unsentWarning(records: number, photos = 0): string | null {
+  const parts = [records > 0 ? `${records} 条记录` : "", photos > 0 ? `${photos} 张照片` : ""].filter(Boolean);
+  return parts.length
+    ? `本机还有 ${parts.join("和 ")}没有上传到服务器。退出登录会清除本机资料，这些将丢失。确定退出吗？`
     : null;
 }
 
@@ -161,43 +161,14 @@ async function clearDevice(): Promise<void> {
   localStorage.clear();
 }
 
-/** Whether this page load follows a wipe (shown once on the sign-in form). */
-function justWiped(): boolean {
+/** Whether this page load follows a wipe (said once on the sign-in form). */
+export function justWiped(): boolean {
   const wiped = sessionStorage.getItem("estate.wiped") === "1";
   sessionStorage.removeItem("estate.wiped");
   return wiped;
 }
 
-/** The sign-in form; `done` runs once a session is stored. */
-export function loginForm(done: (session: Session) => void): HTMLElement {
-  const username = el("input", { id: "username", name: "username", autocomplete: "username", required: "" });
-  const password = el("input", { id: "password", name: "password", type: "password", autocomplete: "current-password", required: "" });
-  const device = el("input", { id: "device-name", name: "device-name", value: "我的手机", required: "" });
-  const submit = el("button", { type: "submit" }, "登录");
-  const problem = el("p", { class: "error", role: "alert" });
-  if (justWiped()) problem.textContent = "此设备已被管理员停用，本机数据已清除。请重新登录。";
-  const holder = localStorage.getItem(HOLDER);
-  const held = holder
-    ? el("p", { class: "hint", id: "held" }, `登录已过期。本机保存着 ${holder} 的资料，可能有未上传的记录；请 ${holder} 重新登录。用其他账号登录将清除这些资料。`)
-    : el("span", {});
-  if (holder) username.value = holder;
-  const form = el("form", { class: "login" },
-    el("h2", {}, "登录"),
-    held,
-    el("label", { for: "username" }, "用户名"), username,
-    el("label", { for: "password" }, "密码"), password,
-    el("label", { for: "device-name" }, "设备名称"), device,
-    submit, problem);
-  form.onsubmit = (event) => {
-    event.preventDefault();
-    submit.disabled = true;
-    problem.textContent = "";
-    signIn(username.value.trim(), password.value, device.value.trim())
-      .then(done)
-      .catch((e: unknown) => {
-        problem.textContent = e instanceof Error ? e.message : String(e);
-        submit.disabled = false;
-      });
-  };
-  return form;
+/** Whose records the phone still holds after their sign-in expired, if anyone's. */
+export function heldBy(): string | null {
+  return localStorage.getItem(HOLDER);
 }

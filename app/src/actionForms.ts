@@ -1,0 +1,79 @@
+// What the person fills in for each action, by record kind and action type: the inputs
+// only. Whether the action makes sense now is the core's to say (`offers`), and whether
+// what was filled in is acceptable is the core's to judge when it is saved.
+import type { Choice, Vocabulary } from "./vocabulary";
+
+export type Input =
+  | { key: string; label: string; kind: "choice"; options: (v: Vocabulary) => Choice[] }
+  | { key: string; label: string; kind: "bool"; initial?: boolean }
+  | { key: string; label: string; kind: "text" | "date" | "yuan" | "fen" | "person" | "signature" }
+  | { key: string; label: string; kind: "checks"; options: (v: Vocabulary) => Choice[] }
+  | { key: string; label: string; kind: "keys" | "units" };
+
+const text = (key: string, label: string): Input => ({ key, label, kind: "text" });
+
+export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
+  ticket: {
+    dispatch: [{ key: "to", label: "派给", kind: "person" }],
+    complete: [{ key: "signature", label: "业主签字", kind: "signature" }],
+    callback: [
+      { key: "satisfaction", label: "满意度", kind: "choice", options: (v) => v.ticket.satisfaction },
+      { key: "resolved", label: "问题已解决", kind: "bool", initial: true },
+    ],
+    escalate: [
+      { key: "escalation", label: "升级原因", kind: "choice", options: (v) => v.ticket.escalation },
+      { key: "amountYuan", label: "赔偿金额（元）", kind: "yuan" },
+    ],
+    report: [text("description", "情况描述"), text("cause", "原因分析"), text("responsibility", "责任分析"), text("measures", "改进措施")],
+  },
+  renovation: {
+    review: [{ key: "approved", label: "审核通过", kind: "bool", initial: true }],
+    permit: [text("number", "许可证编号")],
+    patrol: [
+      { key: "checks", label: "检查项目（勾选为违规）", kind: "checks", options: (v) => v.renovation.checks },
+      { key: "stopped", label: "已当场制止", kind: "bool" },
+    ],
+    book_acceptance: [{ key: "date", label: "验收日期", kind: "date" }],
+    accept: [{ key: "result", label: "验收结果", kind: "choice", options: (v) => v.renovation.acceptance }],
+    refund_deposit: [{ key: "amountYuan", label: "退还押金（元）", kind: "yuan" }],
+  },
+  "key-ledger": {
+    receive: [text("label", "钥匙标签"), text("unitCode", "房号"), { key: "signature", label: "业主签字", kind: "signature" }],
+    borrow: [text("borrower", "借用人"), { key: "signature", label: "借用人签字", kind: "signature" }],
+    count: [{ key: "present", label: "在柜的钥匙", kind: "keys" }],
+  },
+  "fee-account": {
+    contact: [
+      { key: "method", label: "联系方式", kind: "choice", options: (v) => v.fees.contactMethod },
+      { key: "reached", label: "已联系上", kind: "bool", initial: true },
+    ],
+    payment: [{ key: "amountFen", label: "缴费金额（元）", kind: "fen" }],
+    arrears: [{ key: "amountFen", label: "欠费金额（元）", kind: "fen" }],
+  },
+  rectification: {
+    reschedule: [{ key: "expected", label: "新的预计完成日期", kind: "date" }],
+  },
+  "visit-plan": {
+    add: [{ key: "units", label: "加入的住户", kind: "units" }],
+    remove: [{ key: "units", label: "移出的住户", kind: "units" }],
+  },
+  "public-patrol": {
+    finding: [
+      { key: "point", label: "巡视项目", kind: "choice", options: (v) => v.patrol.point },
+      text("place", "位置"),
+      text("description", "问题描述"),
+    ],
+  },
+};
+
+/** Actions that need a note saying what was done or agreed. */
+export const NOTE_REQUIRED = new Set(["answer", "progress", "reschedule"]);
+
+/** Actions that link a ticket made from this record: offered as "转工单", which opens the
+ * ticket form rather than acting at once. */
+export const LINKS_TICKET = "ticket";
+
+/** The inputs of an action of a record kind (none for a plain step such as 开始处理). */
+export function inputsOf(kind: string, type: string): Input[] {
+  return ACTION_INPUTS[kind]?.[type] ?? [];
+}

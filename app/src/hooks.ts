@@ -1,0 +1,46 @@
+// What the browser tests and benchmarks read from the running app.
+import { sampleMonthSummary } from "./core";
+import type { DueWork, StatisticsSummary } from "./rules";
+import type { useField } from "./stores/field";
+
+declare global {
+  interface Window {
+    __estate: {
+      pendingCount(): number;
+      missingCount(): number;
+      readonly online: boolean;
+      /** Sync counters (batches, frames, time in the core and in IndexedDB). */
+      stats(): Record<string, number>;
+      /** The area's statistics summary for `month` as of `nowMs` (tests compare it with the fixture). */
+      statisticsSummary(month: string, nowMs: number): StatisticsSummary;
+      /** The demo's sample month generated and computed in this page's WASM. */
+      sampleSummary(scope: string, nowMs: number): Promise<StatisticsSummary>;
+      dueWork(nowMs: number): DueWork;
+      /** Whether the browser promised to keep this phone's storage (null until asked). */
+      readonly storagePersisted: boolean | null;
+      /** A record as the phone shows it (with offers and clocks). */
+      record(id: string): unknown;
+      /** Photos taken here that have not reached the server. */
+      photosWaiting(): Promise<number>;
+    } | undefined;
+  }
+}
+
+export function installHooks(field: ReturnType<typeof useField>): void {
+  window.__estate = {
+    pendingCount: () => field.replica?.pendingCount() ?? 0,
+    missingCount: () => field.replica?.missingCount() ?? 1,
+    get online() {
+      return field.sync?.online ?? false;
+    },
+    stats: () => ({ ...(field.sync?.stats ?? {}) }),
+    statisticsSummary: (month, nowMs) => field.need().statistics(month, nowMs).summary,
+    sampleSummary: (scope, nowMs) => sampleMonthSummary(scope, nowMs),
+    dueWork: (nowMs) => field.need().dueWork(nowMs),
+    get storagePersisted() {
+      return field.storagePersisted;
+    },
+    record: (id) => field.need().recordView(id, field.session?.role ?? "housekeeper", Date.now()),
+    photosWaiting: () => field.photosWaiting(),
+  };
+}

@@ -1,0 +1,41 @@
+// The screens. Hash history, so any screen reloads offline from the cached shell; every
+// screen is in the one bundle the service worker precaches, so none is missing offline.
+import { createRouter, createWebHashHistory } from "vue-router";
+import TodayView from "./views/TodayView.vue";
+import VacantView from "./views/VacantView.vue";
+import RecordsView from "./views/RecordsView.vue";
+import StatsView from "./views/StatsView.vue";
+import MeView from "./views/MeView.vue";
+import RecordView from "./views/RecordView.vue";
+import InspectionForm from "./views/InspectionForm.vue";
+import TicketForm from "./views/TicketForm.vue";
+
+declare module "vue-router" {
+  interface RouteMeta {
+    /** A screen with a form: the app never reloads under it. */
+    form?: boolean;
+    /** The screen's title in the bar. */
+    title?: string;
+    /** Shows the tab bar. */
+    tab?: boolean;
+  }
+}
+
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    { path: "/", component: TodayView, meta: { title: "待办", tab: true } },
+    { path: "/vacant", component: VacantView, meta: { title: "空置房", tab: true } },
+    { path: "/records", component: RecordsView, meta: { title: "记录", tab: true } },
+    { path: "/stats", component: StatsView, meta: { title: "统计", tab: true } },
+    { path: "/me", component: MeView, meta: { title: "我的", tab: true } },
+    { path: "/record/:id", component: RecordView, props: true, meta: { title: "记录详情" } },
+    {
+      path: "/inspect/:unit",
+      component: InspectionForm,
+      props: true,
+      meta: { title: "空置房巡查", form: true },
+    },
+    { path: "/new/ticket", component: TicketForm, meta: { title: "登记客户信息", form: true } },
+  ],
+});

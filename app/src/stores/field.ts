@@ -1,0 +1,223 @@
+// The one store: who is signed in, the area's replica, and how sync stands. Screens read
+// records through it and bump on `revision`, which changes after every sync batch and every
+// save, so a computed view re-asks the core exactly when something may have changed.
+import { defineStore } from "pinia";
+import { computed, ref, shallowRef } from "vue";
+import { openReplica, type AreaInfo, type Replica } from "../core";
+import { cachedDirectory, fetchDirectory, type Directory, type Housekeeper } from "../directory";
+import type { Actor, AnyAction, Input, RecordKind, Headers } from "../records";
+import { PhotoStore, UploadQueue, photoUrl } from "../photos";
+import { authHeaders, checkSession, currentSession, expireSession, signOut as clearSession, syncUrl, wipeDevice, type Session } from "../session";
+import { ChunkStore } from "../storage";
+import { Sync, type SyncStatus } from "../sync";
+
+const PEER = "estate.peer";
+
+/** This device's peer ID: random, kept for good. */
+function peerId(): string {
+  let id = localStorage.getItem(PEER);
+  if (!id) {
+    id = `phone-${crypto.randomUUID()}`;
+    localStorage.setItem(PEER, id);
+  }
+  return id;
+}
+
+/** Where the app stands before it can show an area. */
+export type Phase = "starting" | "signed-out" | "unreachable" | "no-area" | "opening" | "ready";
+
+export const useField = defineStore("field", () => {
+  const phase = ref<Phase>("starting");
+  const session = shallowRef<Session | null>(currentSession());
+  const directory = shallowRef<Directory | null>(null);
+  const me = shallowRef<Housekeeper | null>(null);
+  const replica = shallowRef<Replica | null>(null);
+  const sync = shallowRef<Sync | null>(null);
+  const area = shallowRef<AreaInfo | null>(null);
+  const status = shallowRef<SyncStatus>({ online: false, pending: 0, refused: [], missing: 0, failure: null });
+  /** Bumped whenever records may have changed. */
+  const revision = ref(0);
+  /** Whether the browser promised to keep this phone's storage (null until asked). */
+  const storagePersisted = ref<boolean | null>(null);
+  /** The last thing saved, said once the write is durable ("… 已保存"). */
+  const notice = ref("");
+  /** Photos and signatures taken here that have not reached the server. */
+  const photosPending = ref(0);
+  /** Why the app could not start, if it could not. */
+  const failure = ref<string | null>(null);
+  let photos: PhotoStore | null = null;
+  let queue: UploadQueue | null = null;
+  let indexId = "";
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let indexStale = true;
+
+  const actor = computed<Actor | null>(() => (session.value ? { user: session.value.user, role: session.value.role } : null));
+
+  /** After a sync batch: coalesces the redraws a burst of frames asks for (many per second). */
+  function changed(ids: Set<string>): void {
+    indexStale ||= ids.has(indexId) || area.value === null;
+    if (timer !== null) return;
+    timer = setTimeout(() => {
+      timer = null;
+      refresh();
+    }, 100);
+  }
+
+  function refresh(): void {
+    const r = replica.value;
+    if (!r || !sync.value) return;
+    if (indexStale) area.value = r.areaInfo();
+    indexStale = false;
+    status.value = sync.value.status();
+    revision.value += 1;
+  }
+
+  /** The server refused the sync connection: a revoked device wipes itself, an expired
+   * sign-in asks to sign in again (keeping the records, which may hold unsent work). */
+  async function refused(): Promise<void> {
+    const state = await checkSession();
+    if (state === "revoked") {
+      await wipeDevice();
+      location.reload();
+    } else if (state === "signed-out") {
+      expireSession();
+      location.reload();
+    }
+  }
+
+  async function open(dir: Directory): Promise<void> {
+    const signed = currentSession();
+    if (!signed) {
+      phase.value = "signed-out";
+      return;
+    }
+    const place = dir.areas.find((a) => signed.areas.includes(a.id)) ?? dir.areas[0];
+    if (!place) {
+      phase.value = "no-area";
+      return;
+    }
+    phase.value = "opening";
+    directory.value = dir;
+    me.value = { id: signed.user, name: signed.name, areaId: place.id };
+    const [r, store] = await Promise.all([openReplica(peerId(), place.indexUrl, signed.device), ChunkStore.open(place.indexUrl)]);
+    for (const [docId, chunks] of await store.all()) r.loadChunks(docId, chunks);
+    const s = new Sync(r, store, syncUrl, changed, () => void refused());
+    indexId = place.indexUrl.replace(/^automerge:/, "").split("#")[0];
+    replica.value = r;
+    sync.value = s;
+    await openPhotos();
+    void keepStorage();
+    await s.run();
+    refresh();
+    phase.value = "ready";
+    s.connect();
+  }
+
+  /** The photo store and its upload queue: photos leave the phone in the background. */
+  async function openPhotos(): Promise<void> {
+    photos = await PhotoStore.open();
+    queue = new UploadQueue(photos, { headers: authHeaders, onRefused: () => void refused() });
+    const count = async () => {
+      photosPending.value = (await photos?.waiting()) ?? 0;
+    };
+    photos.onChange(() => void count());
+    await count();
+    queue.start();
+  }
+
+  /** Keeps a photo or signature on the phone (durably) and queues it; resolves to its hash. */
+  async function keepPhoto(blob: Blob): Promise<string> {
+    if (!photos) throw new Error("本机资料尚未打开");
+    return photos.put(blob, blob.type || "image/jpeg");
+  }
+
+  /** Something to show a photo with: this phone's copy, else the server's (kept for offline). */
+  async function showPhoto(hash: string): Promise<string | null> {
+    if (!photos) return null;
+    return photoUrl(photos, hash, fetch.bind(globalThis), authHeaders);
+  }
+
+  async function photosWaiting(): Promise<number> {
+    return (await photos?.waiting()) ?? 0;
+  }
+
+  /** Asks the browser to keep the records even when the phone runs short of space. */
+  async function keepStorage(): Promise<void> {
+    storagePersisted.value = (await navigator.storage?.persist?.().catch(() => false)) ?? false;
+  }
+
+  /**
+   * Offline first: a phone that has been here before starts from what it remembers and
+   * refreshes the directory in the background; a new one needs the server once.
+   */
+  async function boot(): Promise<void> {
+    session.value = currentSession();
+    if (!session.value) {
+      phase.value = "signed-out";
+      return;
+    }
+    const cached = cachedDirectory();
+    if (cached) {
+      await open(cached);
+      void fetchDirectory().then((d) => d && (directory.value = d));
+      return;
+    }
+    phase.value = "starting";
+    const fetched = await fetchDirectory();
+    if (fetched) await open(fetched);
+    else phase.value = "unreachable";
+  }
+
+  /** Carries out what the last edit produced: durable in IndexedDB, then offered to the server. */
+  async function persist(): Promise<boolean> {
+    const ok = (await sync.value?.run()) ?? false;
+    refresh();
+    return ok;
+  }
+
+  function need(): Replica {
+    if (!replica.value) throw new Error("本机资料尚未打开");
+    return replica.value;
+  }
+
+  /**
+   * Writes what an edit produced to IndexedDB, then offers it to the server; says "已保存"
+   * only once the write is durable.
+   */
+  function saved(what: string): void {
+    notice.value = `${what} 正在保存…`;
+    void persist().then((ok) => {
+      notice.value = ok
+        ? `${what} 已保存${sync.value?.online ? "" : "，联网后自动上传"}`
+        : `${what} 未能写入本机存储，请勿关闭页面并联系管理员`;
+    });
+  }
+
+  /** Files a new record; throws the core's refusal. */
+  function create<K extends RecordKind>(kind: K, header: Headers[K]): string {
+    const id = need().createRecord(kind, header);
+    revision.value += 1;
+    return id;
+  }
+
+  /** Acts on a record as the signed-in user; throws the core's refusal. */
+  function act(docId: string, input: Input<AnyAction>): string {
+    if (!actor.value) throw new Error("请先登录");
+    const id = need().act(docId, input, actor.value, Date.now());
+    revision.value += 1;
+    return id;
+  }
+
+  /** Signs out; the caller has asked first when work would be lost. */
+  async function signOut(): Promise<void> {
+    queue?.stop();
+    photos?.close();
+    await clearSession();
+    location.reload();
+  }
+
+  return {
+    phase, failure, notice, photosPending, session, directory, me, replica, sync, area, status, revision, storagePersisted, actor,
+    boot, persist, saved, keepPhoto, showPhoto, photosWaiting, create, act, signOut, refresh, need,
+  };
+});
