@@ -157,12 +157,25 @@ impl Grant {
     }
 }
 
+/// Whether someone in `role` may add an event of type `event` to a record of `kind`
+/// within their reach (their areas; a supervisor's or an admin's project calendars):
+/// what [`Grant::may_write`] holds them to, so a phone offers nothing the server would
+/// refuse.
+pub fn may_add(role: StaffRole, kind: &str, event: &str) -> bool {
+    match role {
+        StaffRole::Housekeeper => kind != project::KIND,
+        StaffRole::Supervisor => true,
+        StaffRole::Office => kind == ticket::KIND && OFFICE_TICKET_EVENTS.contains(&event),
+        StaffRole::Admin => kind == project::KIND,
+    }
+}
+
 /// Office staff add only callbacks, comments and escalations to a ticket.
 fn office_events(delta: &Delta) -> Result<(), String> {
     match delta
         .added
         .iter()
-        .find(|e| !OFFICE_TICKET_EVENTS.contains(&e.kind.as_str()))
+        .find(|e| !may_add(StaffRole::Office, ticket::KIND, &e.kind))
     {
         Some(event) => Err(format!(
             "office staff may register tickets, add callbacks and comments and escalate, \

@@ -8,9 +8,10 @@
 //!   writes out; no sockets, files or clock;
 //! - [`records`] — typed records over Automerge: each a header and an append-only journal
 //!   of events (units, tickets, inspections, patrols, renovations, visits and plans, keys,
-//!   fees, rectification items, the project calendar) and the area index;
-//! - [`rules`] — deadlines, major complaints, due work and monthly statistics, as pure
-//!   functions of parsed records and `now`;
+//!   fees, rectification items, the project calendar), what each can do next, the area
+//!   index, and the vocabulary of choices and action names the apps render from;
+//! - [`rules`] — deadlines (each record's clocks), major complaints, due work and monthly
+//!   statistics, as pure functions of parsed records and `now`;
 //! - [`time`] — Asia/Shanghai days and months, half-year rounds, the working-day calendar;
 //! - [`replica`] — one area's replica: the engine, the area index that says which
 //!   documents to hold, and the records parsed at their current heads;

@@ -8,11 +8,13 @@
 //!   and the JS shape;
 //! - [`journal`], [`kind`] — events, the shared record shape, folding, conflicts;
 //! - [`people`], [`content`] — roles and phone numbers; photo and signature hashes;
-//! - the kinds: [`unit`] (archive), [`ticket`] (customer information), [`inspection`]
+//! - the kinds: [`unit`](mod@unit) (archive), [`ticket`] (customer information), [`inspection`]
 //!   (vacant units), [`patrol`] (public areas), [`renovation`], [`visit`] and
 //!   [`visit_plan`], [`keys`], [`fees`], [`rectification`], [`project`] (calendar,
 //!   rain days, settings);
-//! - [`index`] — the area index; [`any`] — every kind behind one enum, by `kind` string.
+//! - [`index`] — the area index; [`any`] — every kind behind one enum, by `kind` string;
+//! - [`vocabulary`] — every closed choice set and action name with its Chinese label,
+//!   for the apps to render from.
 //!
 //! Stored shapes (field names, string values) are a compatibility promise with every
 //! replica ever deployed: rename nothing, only add.
@@ -35,6 +37,7 @@ pub mod ticket;
 pub mod unit;
 pub mod visit;
 pub mod visit_plan;
+pub mod vocabulary;
 
 use automerge::{AutoCommit, ROOT, ReadDoc};
 

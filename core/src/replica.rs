@@ -1,8 +1,8 @@
 //! A field replica: the sync engine plus the area index that says which documents a phone
 //! (or a native client) holds, and the parsed records the rules read. Used by the WASM
 //! app and by native clients alike, so both fetch an area the same way — the index
-//! first, then every listed record in one burst — and both derive the same due work and
-//! statistics.
+//! first, then every listed record in one burst — and both derive the same record views
+//! (offers and clocks), due work and statistics.
 
 use std::collections::{HashMap, HashSet};
 
@@ -10,6 +10,7 @@ use automerge::{AutoCommit, ChangeHash};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::access::may_add;
 use crate::engine::{Config, Effects, Engine, EngineError};
 use crate::ids::DocumentId;
 use crate::records::any::AnyRecord;
@@ -17,11 +18,14 @@ use crate::records::index::{AreaIndex, Entry};
 use crate::records::inspection::{self, Inspection, InspectionForm, InspectionRecord};
 use crate::records::journal::{EventId, Input};
 use crate::records::kind::{Kind, Record};
-use crate::records::people::Actor;
+use crate::records::people::{Actor, StaffRole};
 use crate::records::project;
 use crate::records::unit::{self, UnitStatus, natural_key};
 use crate::records::{RecordError, json};
-use crate::rules::{DueWork, MonthlyStatistics, Portfolio, Scope, due_work, monthly_statistics};
+use crate::rules::deadlines::Deadline;
+use crate::rules::{
+    DueWork, MonthlyStatistics, Portfolio, Scope, due_work, monthly_statistics, record_clocks,
+};
 use crate::time::Month;
 
 /// Why a replica operation failed.
@@ -51,6 +55,20 @@ pub struct VacantUnit {
     pub status_label: &'static str,
     /// Had its monthly inspection in the month asked about.
     pub inspected: bool,
+}
+
+/// A record as a person opens it: the record as their role sees it, what they can do to
+/// it next and its clocks, all decided here, so a screen only renders.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordView {
+    /// `AnyRecord::view`: kind, header, state, events, flags.
+    #[serde(flatten)]
+    pub record: Value,
+    /// The actions the record accepts now that the viewer's role may take, as stored
+    /// (`{"type": …}`; see `Record::offers`).
+    pub offers: Vec<Value>,
+    /// Every clock the record runs against, met or not (`rules::record_clocks`).
+    pub clocks: Vec<Deadline>,
 }
 
 /// A parsed record, remembered with the heads it was read at.
@@ -305,6 +323,34 @@ impl Replica {
         }
     }
 
+    /// A record as `viewer` sees it at `now_ms`, with its offers and clocks.
+    pub fn record_view(
+        &mut self,
+        id: DocumentId,
+        viewer: StaffRole,
+        now_ms: i64,
+    ) -> Result<RecordView, ReplicaError> {
+        let record = self.record(id)?;
+        let kind = record.kind();
+        let view = record.view(viewer)?;
+        let offers = record
+            .offers(viewer, now_ms)
+            .into_iter()
+            .filter(|offer| {
+                offer
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| may_add(viewer, kind, t))
+            })
+            .collect();
+        let clocks = record_clocks(&self.portfolio(), id, now_ms);
+        Ok(RecordView {
+            record: view,
+            offers,
+            clocks,
+        })
+    }
+
     /// The records of one kind the index lists, with their key facts (fast: no record
     /// is opened).
     pub fn list(&mut self, kind: &str) -> Result<Vec<(DocumentId, Entry)>, ReplicaError> {
@@ -446,6 +492,99 @@ mod tests {
             phone.engine().unconfirmed().len(),
             2,
             "the record and the index"
+        );
+    }
+
+    fn types(view: &RecordView) -> Vec<&str> {
+        view.offers
+            .iter()
+            .filter_map(|o| o["type"].as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_record_view_offers_what_the_viewers_role_may_do_and_shows_its_clocks() {
+        use crate::records::ticket::{
+            Category, Channel, Location, RepairInfo, RepairScale, RepairScope, Ticket, TicketHeader,
+        };
+        use crate::rules::deadlines::Clock;
+        let mut phone = synced_phone();
+        let now = 1_790_000_000_000;
+        let unit = &phone.vacant_units(Month::at(now)).expect("units")[0];
+        let (unit_id, code) = (unit.id, unit.code.parse().expect("code"));
+        let area_id = phone.index().expect("index").area_id;
+        let id = phone
+            .create::<Ticket>(&TicketHeader {
+                area_id,
+                category: Category::Repair,
+                channel: Channel::Hotline,
+                location: Location::Unit {
+                    unit: unit_id,
+                    code,
+                },
+                description: "门锁损坏".into(),
+                reporter: None,
+                registered_at: now,
+                registered_by: "hk".into(),
+                repair: Some(RepairInfo {
+                    scope: RepairScope::Household,
+                    scale: RepairScale::General,
+                    leak: false,
+                }),
+                complaint: None,
+                photos: Vec::new(),
+                source: None,
+            })
+            .expect("filed");
+        let keeper = phone
+            .record_view(id, StaffRole::Housekeeper, now + 60_000)
+            .expect("view");
+        let json = serde_json::to_value(&keeper).expect("serializes");
+        let keys: Vec<&str> = json
+            .as_object()
+            .expect("a map")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        for key in [
+            "kind", "header", "state", "events", "flags", "offers", "clocks",
+        ] {
+            assert!(keys.contains(&key), "{key} in {keys:?}");
+        }
+        assert_eq!(json["clocks"][0]["clock"], "dispatch");
+        assert_eq!(json["clocks"][0]["dueAt"].as_i64(), keeper.clocks[0].due_at);
+        assert_eq!(
+            keeper.record,
+            phone
+                .record(id)
+                .expect("record")
+                .view(StaffRole::Housekeeper)
+                .expect("view")
+        );
+        assert_eq!(types(&keeper)[..2], ["dispatch", "respond"]);
+        let clocks: Vec<Clock> = keeper.clocks.iter().map(|d| d.clock).collect();
+        assert_eq!(
+            clocks,
+            [Clock::Dispatch, Clock::Completion, Clock::FirstResponse]
+        );
+        // The company's customer service adds callbacks, comments and escalations only.
+        let office = phone
+            .record_view(id, StaffRole::Office, now + 60_000)
+            .expect("view");
+        assert_eq!(types(&office), ["escalate"]);
+
+        let archive = phone
+            .record_view(unit_id, StaffRole::Housekeeper, now)
+            .expect("view");
+        assert!(types(&archive).contains(&"status"), "{:?}", archive.offers);
+        assert!(archive.clocks.is_empty());
+        assert!(
+            phone
+                .record_view(unit_id, StaffRole::Admin, now)
+                .expect("view")
+                .offers
+                .is_empty(),
+            "an admin keeps calendars, not areas"
         );
     }
 }

@@ -6,12 +6,14 @@
 //! Layout:
 //! - [`portfolio`] — the records of some areas, with their project's rules;
 //! - [`deadlines`] — every clock of the procedures, quoting its seed;
+//! - [`clocks`] — every clock of one record at `now`, for its view and for due work;
 //! - [`complaints`] — group complaints, major complaints, major customer events;
 //! - [`vacant`], [`renovations`], [`visits`] — the monthly vacant round, the daily
 //!   renovation patrol, visit coverage;
 //! - [`due`] — a housekeeper's due work at `now`;
 //! - [`statistics`] — the monthly customer-information statistics.
 
+pub mod clocks;
 pub mod complaints;
 pub mod deadlines;
 pub mod due;
@@ -21,6 +23,7 @@ pub mod statistics;
 pub mod vacant;
 pub mod visits;
 
+pub use clocks::record_clocks;
 pub use due::{DueWork, due_work};
 pub use portfolio::{Portfolio, Scope};
 pub use statistics::{MonthlyStatistics, monthly_statistics};

@@ -60,6 +60,16 @@ fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, JsValue
     serde_json::from_value(value).map_err(js_error)
 }
 
+fn parse_role(text: &str) -> Result<StaffRole, JsValue> {
+    text.parse().map_err(|_| {
+        problem_error(&Problem {
+            code: "invalid",
+            field: Some("viewer".into()),
+            message: format!("角色应为 housekeeper、supervisor、office 或 admin，而不是 {text:?}"),
+        })
+    })
+}
+
 fn parse_month(text: &str) -> Result<Month, JsValue> {
     text.parse().map_err(refusal)
 }
@@ -335,6 +345,26 @@ impl FieldReplica {
         to_js(&view)
     }
 
+    /// What a record screen renders, as `viewer` (a role: `housekeeper`, …) sees it at
+    /// `nowMs`: `record()`'s object plus `offers` (the actions it accepts now that the
+    /// role may take, each as stored: `{type, …}`) and `clocks` (every deadline it runs
+    /// against, met or not).
+    #[wasm_bindgen(js_name = recordView)]
+    pub fn record_view(
+        &mut self,
+        doc_id: &str,
+        viewer: &str,
+        now_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        let id = parse_id(doc_id)?;
+        let viewer = parse_role(viewer)?;
+        let view = self
+            .inner
+            .record_view(id, viewer, now_ms as i64)
+            .map_err(refusal)?;
+        to_js(&view)
+    }
+
     /// The records of one kind the index lists, with their key facts.
     #[wasm_bindgen(js_name = listRecords)]
     pub fn list_records(&mut self, kind: &str) -> Result<JsValue, JsValue> {
@@ -396,6 +426,14 @@ impl FieldReplica {
     pub fn missing_count(&mut self) -> usize {
         self.inner.missing()
     }
+}
+
+/// Every closed choice set the records store with its Chinese labels, and every
+/// action's name by record kind (`[{value, label}]` lists; see
+/// `estate_core::records::vocabulary`).
+#[wasm_bindgen]
+pub fn vocabulary() -> Result<JsValue, JsValue> {
+    to_js(&estate_core::records::vocabulary::vocabulary())
 }
 
 /// The statistics of the demo estate's sample month, generated and computed here in

@@ -37,6 +37,10 @@ macro_rules! any_record {
         /// Every record kind's `kind` string.
         pub const KINDS: &[&str] = &[$(<$kind as Kind>::KIND,)+];
 
+        /// Every record kind's `kind` string with its actions (`type`, Chinese name).
+        pub const ACTIONS: &[(&str, &[(&str, &str)])] =
+            &[$((<$kind as Kind>::KIND, <$kind as Kind>::ACTIONS),)+];
+
         impl AnyRecord {
             /// Reads a document; `Ok(None)` for a document that is not a record (the
             /// area index, a foreign document).
@@ -99,6 +103,13 @@ macro_rules! any_record {
             pub fn content(&self) -> Vec<&ContentHash> {
                 match self {
                     $(Self::$variant(r) => r.content(),)+
+                }
+            }
+
+            /// What the record can do next for someone in `role` (see `Record::offers`).
+            pub fn offers(&self, role: StaffRole, now_ms: i64) -> Vec<Value> {
+                match self {
+                    $(Self::$variant(r) => r.offers(role, now_ms),)+
                 }
             }
 

@@ -38,6 +38,24 @@ pub enum ContactMethod {
     Sms,
 }
 
+impl ContactMethod {
+    pub const ALL: [ContactMethod; 4] = [
+        ContactMethod::Phone,
+        ContactMethod::Door,
+        ContactMethod::Notice,
+        ContactMethod::Sms,
+    ];
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ContactMethod::Phone => "电话",
+            ContactMethod::Door => "上户",
+            ContactMethod::Notice => "发单",
+            ContactMethod::Sms => "短信",
+        }
+    }
+}
+
 /// A promise to pay.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -92,6 +110,12 @@ pub type FeeAccountRecord = Record<FeeAccount>;
 
 impl Kind for FeeAccount {
     const KIND: &'static str = KIND;
+    const LABEL: &'static str = "收费跟进";
+    const ACTIONS: &'static [(&'static str, &'static str)] = &[
+        ("contact", "催缴联系"),
+        ("payment", "缴费"),
+        ("arrears", "调整欠费"),
+    ];
     type Header = FeeAccountHeader;
     type Action = FeeAction;
     type State = FeeAccountState;
@@ -175,5 +199,21 @@ impl Kind for FeeAccount {
             ),
             ..Entry::default()
         }
+    }
+
+    fn probes(_: &FeeAccountHeader, state: &FeeAccountState, _now_ms: i64) -> Vec<FeeAction> {
+        vec![
+            FeeAction::Contact {
+                method: ContactMethod::Phone,
+                reached: true,
+                promise: None,
+            },
+            FeeAction::Payment {
+                amount_fen: state.outstanding_fen.max(1),
+            },
+            FeeAction::Arrears {
+                amount_fen: state.outstanding_fen,
+            },
+        ]
     }
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::RecordError;
 use super::index::Entry;
 use super::journal::Event;
-use super::kind::{Kind, Record};
+use super::kind::{Kind, Record, placeholder};
 use super::unit::UnitCode;
 use crate::ids::DocumentId;
 use crate::time::{Month, local_date};
@@ -24,6 +24,17 @@ pub enum Condition {
     #[default]
     Normal,
     Abnormal,
+}
+
+impl Condition {
+    pub const ALL: [Condition; 2] = [Condition::Normal, Condition::Abnormal];
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Condition::Normal => "正常",
+            Condition::Abnormal => "异常",
+        }
+    }
 }
 
 /// The checklist of seed 003: doors and windows, leaks, pipes, power, walls and
@@ -75,6 +86,15 @@ pub enum Occasion {
 }
 
 impl Occasion {
+    pub const ALL: [Occasion; 2] = [Occasion::Monthly, Occasion::SpecialWeather];
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Occasion::Monthly => "每月巡查",
+            Occasion::SpecialWeather => "特殊天气加查",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Occasion::Monthly => "monthly",
@@ -188,6 +208,12 @@ pub type InspectionRecord = Record<VacantInspection>;
 
 impl Kind for VacantInspection {
     const KIND: &'static str = KIND;
+    const LABEL: &'static str = "空置房巡查";
+    const ACTIONS: &'static [(&'static str, &'static str)] = &[
+        ("ventilated", "已通风"),
+        ("cleaned", "已保洁"),
+        ("ticket", "转工单"),
+    ];
     type Header = Inspection;
     type Action = InspectionAction;
     type State = InspectionState;
@@ -259,6 +285,16 @@ impl Kind for VacantInspection {
             ));
         }
         Ok(())
+    }
+
+    fn probes(_: &Inspection, _: &InspectionState, _now_ms: i64) -> Vec<InspectionAction> {
+        vec![
+            InspectionAction::Ventilated {},
+            InspectionAction::Cleaned {},
+            InspectionAction::Ticket {
+                ticket: placeholder::record(),
+            },
+        ]
     }
 }
 

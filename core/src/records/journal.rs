@@ -122,6 +122,9 @@ impl<A> Input<A> {
 const NOTE: &str = "note";
 const RESOLVE: &str = "resolve";
 
+/// The steps every record kind takes, with their Chinese names (see `Kind::ACTIONS`).
+pub const COMMON_ACTIONS: &[(&str, &str)] = &[(NOTE, "备注"), (RESOLVE, "处理冲突")];
+
 /// The fields every event has.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::content::ContentHash;
 use super::index::Entry;
 use super::journal::Event;
-use super::kind::{Kind, Record};
+use super::kind::{Kind, Record, placeholder};
 use super::people::StaffRole;
 use crate::ids::DocumentId;
 use crate::time::local_date;
@@ -143,6 +143,16 @@ pub type KeyLedgerRecord = Record<KeyLedger>;
 
 impl Kind for KeyLedger {
     const KIND: &'static str = KIND;
+    const LABEL: &'static str = "钥匙台账";
+    const ACTIONS: &'static [(&'static str, &'static str)] = &[
+        ("receive", "托管钥匙"),
+        ("borrow", "借出"),
+        ("return", "归还"),
+        ("count", "每日核对"),
+        ("lose", "报失"),
+        ("approve_loss", "确认遗失"),
+        ("hand_back", "交还业主"),
+    ];
     type Header = KeyLedgerHeader;
     type Action = KeyAction;
     type State = KeyLedgerState;
@@ -263,6 +273,38 @@ impl Kind for KeyLedger {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// A new key into custody, the daily count of the keys held, and every action on
+    /// every key by its label.
+    fn probes(_: &KeyLedgerHeader, state: &KeyLedgerState, _now_ms: i64) -> Vec<KeyAction> {
+        let held = state.keys.iter().filter(|(_, k)| k.status.held());
+        let mut probes = vec![
+            KeyAction::Receive {
+                label: placeholder::TEXT.into(),
+                unit: None,
+                unit_code: None,
+                signature: placeholder::signature(),
+            },
+            KeyAction::Count {
+                present: held.map(|(label, _)| label.clone()).collect(),
+            },
+        ];
+        for label in state.keys.keys() {
+            let label = || label.clone();
+            probes.extend([
+                KeyAction::Borrow {
+                    label: label(),
+                    borrower: placeholder::TEXT.into(),
+                    signature: placeholder::signature(),
+                },
+                KeyAction::Return { label: label() },
+                KeyAction::Lose { label: label() },
+                KeyAction::ApproveLoss { label: label() },
+                KeyAction::HandBack { label: label() },
+            ]);
+        }
+        probes
     }
 }
 

@@ -25,18 +25,40 @@ use serde_json::Value;
 
 use super::content::ContentHash;
 use super::index::Entry;
-use super::journal::{Event, EventId, Flag, Input, Step, device_of};
+use super::journal::{Event, EventId, Flag, Input, Step, device_of, flatten_action};
 use super::json::{self, from_value, to_value};
-use super::people::Actor;
+use super::people::{Actor, StaffRole};
 use super::{RecordError, expect_kind};
 
 /// The root key of the journal.
 const EVENTS: &str = "events";
 
+/// What a probe carries where a person will supply the real thing: words, a signature,
+/// another record. Enough for [`Kind::apply`] to judge the action, never stored.
+pub(crate) mod placeholder {
+    use crate::ids::DocumentId;
+    use crate::records::content::ContentHash;
+
+    pub const TEXT: &str = "…";
+
+    pub fn signature() -> ContentHash {
+        ContentHash::of(b"")
+    }
+
+    pub fn record() -> DocumentId {
+        DocumentId::from_bytes([0; 16])
+    }
+}
+
 /// A kind of record.
 pub trait Kind: Clone + Debug + PartialEq + 'static {
     /// The `kind` string at the document's root.
     const KIND: &'static str;
+    /// What the kind is called, in Chinese.
+    const LABEL: &'static str;
+    /// Every action's stored `type` with its Chinese name, in the order a form offers
+    /// them: the one place an action is named (`vocabulary.rs` hands them to the apps).
+    const ACTIONS: &'static [(&'static str, &'static str)];
     /// Facts fixed when the record is made.
     type Header: Serialize + DeserializeOwned + Clone + Debug + PartialEq;
     /// What can happen to the record afterwards (serde-tagged by `type`).
@@ -78,6 +100,14 @@ pub trait Kind: Clone + Debug + PartialEq + 'static {
 
     /// Signatures and other content an action refers to (besides the event's photos).
     fn action_content(_action: &Self::Action) -> Vec<&ContentHash> {
+        Vec::new()
+    }
+
+    /// One representative of every action the record might take next, with plausible
+    /// parameters (today's date, the key it is about, a placeholder signature): what
+    /// [`Record::offers`] tries against [`Kind::apply`]. More than one where the action
+    /// is about one thing among several (each key of a ledger, each person of a unit).
+    fn probes(_header: &Self::Header, _state: &Self::State, _now_ms: i64) -> Vec<Self::Action> {
         Vec::new()
     }
 }
@@ -278,12 +308,40 @@ impl<K: Kind> Record<K> {
     pub fn entry(&self) -> Entry {
         K::entry(&self.header, &self.state)
     }
+
+    /// What the record can do next for someone in `role` at `now_ms`: every probe
+    /// ([`Kind::probes`]) that [`Kind::apply`] accepts from the current state, with a
+    /// note said, as stored (`{"type": "dispatch", "to": …}`). The apps show these and
+    /// nothing else, so whether an action makes sense now is decided here only.
+    pub fn offers(&self, role: StaffRole, now_ms: i64) -> Vec<Value> {
+        let event = Event {
+            id: EventId("offer".into()),
+            device: String::new(),
+            seq: 0,
+            seen: BTreeMap::new(),
+            at: now_ms,
+            by: String::new(),
+            role,
+            // Actions that need words (统一口径, 进展, 改期) get them from the form.
+            note: placeholder::TEXT.into(),
+            photos: Vec::new(),
+            step: Step::Note,
+        };
+        K::probes(&self.header, &self.state, now_ms)
+            .into_iter()
+            .filter(|action| {
+                let mut state = self.state.clone();
+                K::apply(&self.header, &mut state, &event, action).is_ok()
+            })
+            .filter_map(|action| to_value(&action).and_then(flatten_action).ok())
+            .collect()
+    }
 }
 
 /// The `type` of an action, for error messages.
 fn action_name(action: &impl Serialize) -> String {
     to_value(action)
-        .and_then(super::journal::flatten_action)
+        .and_then(flatten_action)
         .ok()
         .and_then(|v| v.get("type").and_then(Value::as_str).map(str::to_owned))
         .unwrap_or_else(|| "action".into())
@@ -398,3 +456,6 @@ fn conflict<A>(events: &[Event<A>], rivals: &[usize], i: usize, reason: String) 
         resolved_by: None,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::index::Entry;
 use super::journal::{Event, EventId};
-use super::kind::{Kind, Record};
+use super::kind::{Kind, Record, placeholder};
 use super::ticket::Category;
 use crate::ids::DocumentId;
 use crate::time::Month;
@@ -122,6 +122,12 @@ pub type PatrolRecord = Record<Patrol>;
 
 impl Kind for Patrol {
     const KIND: &'static str = KIND;
+    const LABEL: &'static str = "公共部位巡视";
+    const ACTIONS: &'static [(&'static str, &'static str)] = &[
+        ("finding", "发现问题"),
+        ("ticket", "转工单"),
+        ("finish", "巡视完成"),
+    ];
     type Header = PatrolHeader;
     type Action = PatrolAction;
     type State = PatrolState;
@@ -201,5 +207,26 @@ impl Kind for Patrol {
             ),
             ..Entry::default()
         }
+    }
+
+    /// A finding anywhere, a ticket for each finding that has none, the end of the round.
+    fn probes(_: &PatrolHeader, state: &PatrolState, _now_ms: i64) -> Vec<PatrolAction> {
+        let mut probes = vec![PatrolAction::Finding {
+            point: PatrolPoint::ALL[0],
+            place: placeholder::TEXT.into(),
+            description: placeholder::TEXT.into(),
+        }];
+        probes.extend(
+            state
+                .findings
+                .iter()
+                .filter(|f| f.ticket.is_none())
+                .map(|f| PatrolAction::Ticket {
+                    finding: f.id.clone(),
+                    ticket: placeholder::record(),
+                }),
+        );
+        probes.push(PatrolAction::Finish {});
+        probes
     }
 }

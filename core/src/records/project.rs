@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::index::Entry;
 use super::journal::Event;
 use super::kind::{Kind, Record};
-use crate::time::{HOUR_MS, WorkCalendar};
+use crate::time::{HOUR_MS, WorkCalendar, local_date};
 
 pub const KIND: &str = "project";
 
@@ -82,6 +82,12 @@ pub type ProjectRecord = Record<Project>;
 
 impl Kind for Project {
     const KIND: &'static str = KIND;
+    const LABEL: &'static str = "项目日历";
+    const ACTIONS: &'static [(&'static str, &'static str)] = &[
+        ("day", "节假日与调休"),
+        ("rain", "雨天"),
+        ("group_window", "群诉时间窗口"),
+    ];
     type Header = ProjectHeader;
     type Action = ProjectAction;
     type State = ProjectState;
@@ -146,5 +152,23 @@ impl Kind for Project {
             kind: KIND.into(),
             ..Entry::default()
         }
+    }
+
+    /// Today as a holiday, today's rain (or taking it back), the window as it stands.
+    fn probes(_: &ProjectHeader, state: &ProjectState, now_ms: i64) -> Vec<ProjectAction> {
+        let today = local_date(now_ms);
+        vec![
+            ProjectAction::Day {
+                date: today,
+                day: DayType::Holiday,
+            },
+            ProjectAction::Rain {
+                date: today,
+                rained: !state.rain_days.contains(&today),
+            },
+            ProjectAction::GroupWindow {
+                hours: state.group_window_hours,
+            },
+        ]
     }
 }

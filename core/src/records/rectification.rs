@@ -62,6 +62,13 @@ pub type RectificationRecord = Record<Rectification>;
 
 impl Kind for Rectification {
     const KIND: &'static str = KIND;
+    const LABEL: &'static str = "整改事项";
+    const ACTIONS: &'static [(&'static str, &'static str)] = &[
+        ("progress", "进展"),
+        ("done", "完成"),
+        ("reschedule", "改期"),
+        ("reopen", "重新打开"),
+    ];
     type Header = RectificationHeader;
     type Action = RectificationAction;
     type State = RectificationState;
@@ -142,5 +149,23 @@ impl Kind for Rectification {
             ));
         }
         Ok(())
+    }
+
+    fn probes(
+        _: &RectificationHeader,
+        state: &RectificationState,
+        _now_ms: i64,
+    ) -> Vec<RectificationAction> {
+        vec![
+            RectificationAction::Progress {},
+            RectificationAction::Done {},
+            RectificationAction::Reschedule {
+                expected: state
+                    .expected
+                    .checked_add_days(chrono::Days::new(7))
+                    .unwrap_or(state.expected),
+            },
+            RectificationAction::Reopen {},
+        ]
     }
 }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::index::Entry;
 use super::inspection::Condition;
 use super::journal::Event;
-use super::kind::{Kind, Record};
+use super::kind::{Kind, Record, placeholder};
 use super::people::{Phone, StaffRole};
 use super::unit::UnitCode;
 use crate::ids::DocumentId;
@@ -102,6 +102,22 @@ pub enum AcceptanceResult {
     StructuralDamage,
 }
 
+impl AcceptanceResult {
+    pub const ALL: [AcceptanceResult; 3] = [
+        AcceptanceResult::Passed,
+        AcceptanceResult::MinorFaults,
+        AcceptanceResult::StructuralDamage,
+    ];
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            AcceptanceResult::Passed => "验收合格",
+            AcceptanceResult::MinorFaults => "轻微违规，整改后退押金",
+            AcceptanceResult::StructuralDamage => "严重违规（如破坏承重结构）",
+        }
+    }
+}
+
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum RenovationAction {
@@ -149,6 +165,19 @@ pub enum RenovationStatus {
 }
 
 impl RenovationStatus {
+    pub const ALL: [RenovationStatus; 10] = [
+        Self::Applied,
+        Self::Approved,
+        Self::Rejected,
+        Self::Permitted,
+        Self::AcceptanceBooked,
+        Self::Rectifying,
+        Self::StructuralDamage,
+        Self::ReportedToAuthority,
+        Self::Accepted,
+        Self::Refunded,
+    ];
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Self::Applied => "已申请",
@@ -219,6 +248,17 @@ pub type RenovationRecord = Record<Renovation>;
 
 impl Kind for Renovation {
     const KIND: &'static str = KIND;
+    const LABEL: &'static str = "装修";
+    const ACTIONS: &'static [(&'static str, &'static str)] = &[
+        ("review", "审核"),
+        ("permit", "发放装修许可证"),
+        ("patrol", "装修巡查"),
+        ("book_acceptance", "预约验收"),
+        ("accept", "验收"),
+        ("rectified", "整改完成"),
+        ("report_authority", "上报主管部门"),
+        ("refund_deposit", "退押金"),
+    ];
     type Header = RenovationHeader;
     type Action = RenovationAction;
     type State = RenovationState;
@@ -359,5 +399,33 @@ impl Kind for Renovation {
             date: Some(local_date(header.applied_at).to_string()),
             category: None,
         }
+    }
+
+    fn probes(
+        header: &RenovationHeader,
+        _: &RenovationState,
+        now_ms: i64,
+    ) -> Vec<RenovationAction> {
+        vec![
+            RenovationAction::Review { approved: true },
+            RenovationAction::Permit {
+                number: placeholder::TEXT.into(),
+            },
+            RenovationAction::Patrol {
+                checks: RenovationChecks::default(),
+                stopped: false,
+            },
+            RenovationAction::BookAcceptance {
+                date: local_date(now_ms),
+            },
+            RenovationAction::Accept {
+                result: AcceptanceResult::Passed,
+            },
+            RenovationAction::Rectified {},
+            RenovationAction::ReportAuthority {},
+            RenovationAction::RefundDeposit {
+                amount_yuan: header.deposit_yuan,
+            },
+        ]
     }
 }

@@ -18,7 +18,7 @@ use super::RecordError;
 use super::content::ContentHash;
 use super::index::Entry;
 use super::journal::Event;
-use super::kind::{Kind, Record};
+use super::kind::{Kind, Record, placeholder};
 use super::people::Phone;
 use super::unit::UnitCode;
 use crate::ids::DocumentId;
@@ -162,6 +162,16 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 7] = [
+        Status::Registered,
+        Status::Dispatched,
+        Status::InProgress,
+        Status::Completed,
+        Status::CalledBack,
+        Status::Closed,
+        Status::Reopened,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Registered => "registered",
@@ -330,6 +340,20 @@ fn refuse(state: &TicketState, what: &str) -> Result<(), String> {
 
 impl Kind for Ticket {
     const KIND: &'static str = KIND;
+    const LABEL: &'static str = "客户信息";
+    const ACTIONS: &'static [(&'static str, &'static str)] = &[
+        ("dispatch", "派工"),
+        ("respond", "首次响应"),
+        ("start", "开始处理"),
+        ("complete", "完成"),
+        ("callback", "回访"),
+        ("reopen", "重新打开"),
+        ("close", "关闭"),
+        ("classify", "分类"),
+        ("answer", "统一口径"),
+        ("escalate", "升级"),
+        ("report", "专项报告"),
+    ];
     type Header = TicketHeader;
     type Action = TicketAction;
     type State = TicketState;
@@ -589,6 +613,56 @@ impl Kind for Ticket {
             } => vec![signature],
             _ => Vec::new(),
         }
+    }
+
+    fn probes(header: &TicketHeader, state: &TicketState, _now_ms: i64) -> Vec<TicketAction> {
+        let text = || placeholder::TEXT.to_owned();
+        let household = state
+            .repair
+            .is_some_and(|r| r.scope == RepairScope::Household);
+        let mut probes = vec![
+            TicketAction::Dispatch {
+                to: state.assignee.clone().unwrap_or_else(text),
+            },
+            TicketAction::Respond {},
+            TicketAction::Start {},
+            TicketAction::Complete {
+                signature: household.then(placeholder::signature),
+            },
+            TicketAction::Callback {
+                satisfaction: Satisfaction::Satisfied,
+                resolved: true,
+            },
+            TicketAction::Reopen {},
+            TicketAction::Close {},
+        ];
+        probes.extend(match header.category {
+            Category::Repair => state.repair.map(|r| TicketAction::Classify {
+                repair: Some(r),
+                complaint: None,
+            }),
+            Category::Complaint => Some(TicketAction::Classify {
+                repair: None,
+                complaint: Some(state.complaint.clone().unwrap_or_default()),
+            }),
+            _ => None,
+        });
+        probes.extend([
+            TicketAction::Answer {},
+            TicketAction::Escalate {
+                escalation: Escalation::Media,
+                amount_yuan: None,
+            },
+            TicketAction::Report {
+                report: SpecialReport {
+                    description: text(),
+                    cause: text(),
+                    responsibility: text(),
+                    measures: text(),
+                },
+            },
+        ]);
+        probes
     }
 }
 

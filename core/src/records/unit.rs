@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::RecordError;
 use super::index::Entry;
 use super::journal::Event;
-use super::kind::{Kind, Record, fold};
+use super::kind::{Kind, Record, fold, placeholder};
 use super::people::Phone;
 
 pub const KIND: &str = "unit";
@@ -232,6 +232,13 @@ impl UnitRecord {
 
 impl Kind for Unit {
     const KIND: &'static str = KIND;
+    const LABEL: &'static str = "房屋";
+    const ACTIONS: &'static [(&'static str, &'static str)] = &[
+        ("status", "房屋状态"),
+        ("person", "住户信息"),
+        ("remove_person", "移除住户"),
+        ("key_customer", "重点客户"),
+    ];
     type Header = UnitHeader;
     type Action = UnitAction;
     type State = UnitState;
@@ -303,6 +310,30 @@ impl Kind for Unit {
             status: Some(state.status.as_str().into()),
             ..Entry::default()
         }
+    }
+
+    /// Every status it may move to, a new person, each person's removal, and the key
+    /// customer mark turned the other way.
+    fn probes(_: &UnitHeader, state: &UnitState, _now_ms: i64) -> Vec<UnitAction> {
+        let mut probes: Vec<UnitAction> = UnitStatus::ALL
+            .into_iter()
+            .map(|status| UnitAction::Status { status })
+            .collect();
+        probes.push(UnitAction::Person {
+            person: Person {
+                id: placeholder::TEXT.into(),
+                name: placeholder::TEXT.into(),
+                relation: Relation::Owner,
+                phone: None,
+            },
+        });
+        probes.extend(state.people.iter().map(|p| UnitAction::RemovePerson {
+            person: p.id.clone(),
+        }));
+        probes.push(UnitAction::KeyCustomer {
+            key: !state.key_customer,
+        });
+        probes
     }
 }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::index::Entry;
 use super::journal::Event;
-use super::kind::{Kind, Record};
+use super::kind::{Kind, Record, placeholder};
 use super::ticket::Satisfaction;
 use super::unit::UnitCode;
 use crate::ids::DocumentId;
@@ -24,6 +24,9 @@ pub enum VisitMethod {
 }
 
 impl VisitMethod {
+    pub const ALL: [VisitMethod; 3] =
+        [VisitMethod::Phone, VisitMethod::Door, VisitMethod::InEstate];
+
     pub fn label_zh(self) -> &'static str {
         match self {
             VisitMethod::Phone => "电话拜访",
@@ -73,6 +76,8 @@ pub type VisitRecord = Record<Visit>;
 
 impl Kind for Visit {
     const KIND: &'static str = KIND;
+    const LABEL: &'static str = "拜访";
+    const ACTIONS: &'static [(&'static str, &'static str)] = &[("ticket", "转工单")];
     type Header = VisitHeader;
     type Action = VisitAction;
     type State = VisitState;
@@ -115,5 +120,11 @@ impl Kind for Visit {
             date: Some(local_date(header.visited_at).to_string()),
             ..Entry::default()
         }
+    }
+
+    fn probes(_: &VisitHeader, _: &VisitState, _now_ms: i64) -> Vec<VisitAction> {
+        vec![VisitAction::Ticket {
+            ticket: placeholder::record(),
+        }]
     }
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::RecordError;
 use super::index::Entry;
 use super::journal::Event;
-use super::kind::{Kind, Record};
+use super::kind::{Kind, Record, placeholder};
 use super::people::StaffRole;
 use crate::ids::DocumentId;
 use crate::time::Month;
@@ -57,6 +57,12 @@ pub type VisitPlanRecord = Record<VisitPlan>;
 
 impl Kind for VisitPlan {
     const KIND: &'static str = KIND;
+    const LABEL: &'static str = "拜访计划";
+    const ACTIONS: &'static [(&'static str, &'static str)] = &[
+        ("add", "加入计划"),
+        ("remove", "移出计划"),
+        ("approve", "审批"),
+    ];
     type Header = VisitPlanHeader;
     type Action = VisitPlanAction;
     type State = VisitPlanState;
@@ -134,5 +140,20 @@ impl Kind for VisitPlan {
             ));
         }
         Ok(())
+    }
+
+    /// Adding a household, removing one when any is planned, approving.
+    fn probes(_: &VisitPlanHeader, state: &VisitPlanState, _now_ms: i64) -> Vec<VisitPlanAction> {
+        let mut probes = vec![VisitPlanAction::Add {
+            units: vec![placeholder::record()],
+        }];
+        probes.extend(
+            state
+                .units
+                .first()
+                .map(|unit| VisitPlanAction::Remove { units: vec![*unit] }),
+        );
+        probes.push(VisitPlanAction::Approve {});
+        probes
     }
 }

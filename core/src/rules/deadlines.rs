@@ -52,6 +52,23 @@ pub enum Clock {
 }
 
 impl Clock {
+    pub const ALL: [Clock; 14] = [
+        Clock::Dispatch,
+        Clock::FirstResponse,
+        Clock::Completion,
+        Clock::SameDay,
+        Clock::AgreedAnswer,
+        Clock::Callback,
+        Clock::RenovationReview,
+        Clock::RenovationPatrol,
+        Clock::VacantInspection,
+        Clock::VisitPlan,
+        Clock::PublicPatrol,
+        Clock::KeyCount,
+        Clock::Rectification,
+        Clock::FeePromise,
+    ];
+
     /// The stored and displayed name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -102,6 +119,26 @@ pub enum Standing {
     Overdue,
     MetOnTime,
     MetLate,
+}
+
+impl Standing {
+    pub const ALL: [Standing; 5] = [
+        Standing::Waiting,
+        Standing::Pending,
+        Standing::Overdue,
+        Standing::MetOnTime,
+        Standing::MetLate,
+    ];
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Standing::Waiting => "等待",
+            Standing::Pending => "进行中",
+            Standing::Overdue => "已超时",
+            Standing::MetOnTime => "按时完成",
+            Standing::MetLate => "超时完成",
+        }
+    }
 }
 
 /// One deadline of one record.

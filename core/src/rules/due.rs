@@ -4,8 +4,9 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::clocks;
 use super::complaints::assess;
-use super::deadlines::{Clock, Deadline, ticket_deadlines, working_days_due};
+use super::deadlines::{Clock, Deadline};
 use super::portfolio::{Portfolio, Records};
 use super::renovations::{PatrolDue, patrols_due};
 use super::vacant::vacant_month;
@@ -14,16 +15,11 @@ use crate::ids::DocumentId;
 use crate::records::journal::{EventId, Flag};
 use crate::records::keys::KeyStatus;
 use crate::records::kind::{Kind, Record};
-use crate::records::renovation::RenovationStatus;
 use crate::records::ticket::{Category, Status};
 use crate::records::unit::{UnitStatus, natural_key};
 use crate::time::{Month, end_of_day, local_date};
 
 const PATROL_RULE: &str = "每日进行责任区域公共部位的巡视（003）";
-const KEY_COUNT_RULE: &str = "钥匙每日核对（003 G9）";
-const REVIEW_RULE: &str = "3个工作日内对装修备案申请进行审查（001 篇3）";
-const RECTIFICATION_RULE: &str = "整改方案的预计完成时间（002）";
-const PROMISE_RULE: &str = "业主承诺的缴费日期（003 G8）";
 
 /// A unit to visit for some task.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
@@ -142,7 +138,7 @@ pub fn due_work(p: &Portfolio<'_>, now: i64) -> DueWork {
             to_clean: pick(|v| v.cleaned),
             due_at: month.end_ms(),
         },
-        renovation_patrols: patrols_due(p, today),
+        renovation_patrols: patrols_due(p, now),
         renovating_without_file: renovating_without_file(p),
         renovation_reviews: renovation_reviews(p, now),
         callbacks,
@@ -159,7 +155,7 @@ pub fn due_work(p: &Portfolio<'_>, now: i64) -> DueWork {
                 .min(),
             now,
         ),
-        key_count: key_count(p, today, now),
+        key_count: key_count(p, now),
         keys_out: keys_out(p),
         rectifications: rectifications(p, now),
         fee_promises: fee_promises(p, now),
@@ -173,8 +169,7 @@ fn ticket_lists(p: &Portfolio<'_>, now: i64) -> (Vec<TicketDue>, Vec<TicketDue>)
     let mut overdue = Vec::new();
     for (id, t) in &p.tickets {
         let major = assessment.majors.get(id).copied();
-        let rules = p.rules_for(t.area()).deadlines;
-        for deadline in ticket_deadlines(t, major, &rules, now) {
+        for deadline in clocks::ticket_clocks(p, t, major, now) {
             let due = || TicketDue {
                 ticket: *id,
                 category: t.header.category,
@@ -218,45 +213,28 @@ fn renovating_without_file(p: &Portfolio<'_>) -> Vec<UnitRef> {
 fn renovation_reviews(p: &Portfolio<'_>, now: i64) -> Vec<RecordDue> {
     p.renovations
         .iter()
-        .filter(|(_, r)| r.state.status == RenovationStatus::Applied)
-        .map(|(id, r)| {
-            let calendar = p.rules_for(r.area()).deadlines.calendar;
-            RecordDue {
-                record: *id,
-                what: format!("{} 装修申请", r.header.unit_code),
-                deadline: Deadline::new(
-                    Clock::RenovationReview,
-                    REVIEW_RULE,
-                    Some(working_days_due(&calendar, r.header.applied_at, 3)),
-                    r.state.reviewed_at,
-                    now,
-                ),
-            }
+        .map(|(id, r)| RecordDue {
+            record: *id,
+            what: format!("{} 装修申请", r.header.unit_code),
+            deadline: clocks::renovation_review(p, r, now),
         })
+        .filter(|d| d.deadline.is_open())
         .collect()
 }
 
-fn key_count(p: &Portfolio<'_>, today: NaiveDate, now: i64) -> Option<Deadline> {
-    let holding = p
+/// Today's key count: the first area whose keys are still to be counted, else the
+/// first counted.
+fn key_count(p: &Portfolio<'_>, now: i64) -> Option<Deadline> {
+    let counts: Vec<Deadline> = p
         .key_ledgers
         .iter()
-        .any(|(_, l)| l.state.keys.values().any(|k| k.status.held()));
-    holding.then(|| {
-        let counted = p
-            .key_ledgers
-            .iter()
-            .flat_map(|(_, l)| &l.state.counts)
-            .filter(|c| c.date == today)
-            .map(|c| c.at)
-            .min();
-        Deadline::new(
-            Clock::KeyCount,
-            KEY_COUNT_RULE,
-            Some(end_of_day(today)),
-            counted,
-            now,
-        )
-    })
+        .filter_map(|(_, l)| clocks::key_count(l, now))
+        .collect();
+    counts
+        .iter()
+        .find(|d| d.is_open())
+        .or(counts.first())
+        .cloned()
 }
 
 fn keys_out(p: &Portfolio<'_>) -> Vec<KeyOut> {
@@ -283,32 +261,26 @@ fn rectifications(p: &Portfolio<'_>, now: i64) -> Vec<RecordDue> {
     let mut list: Vec<RecordDue> = p
         .rectifications
         .iter()
-        .filter(|(_, r)| r.state.done_at.is_none())
         .map(|(id, r)| RecordDue {
             record: *id,
             what: r.header.problem.clone(),
-            deadline: Deadline::new(
-                Clock::Rectification,
-                RECTIFICATION_RULE,
-                Some(end_of_day(r.state.expected)),
-                None,
-                now,
-            ),
+            deadline: clocks::rectification(r, now),
         })
+        .filter(|d| d.deadline.is_open())
         .collect();
     list.sort_by_key(|d| d.deadline.due_at);
     list
 }
 
+/// Promises falling due today or already broken.
 fn fee_promises(p: &Portfolio<'_>, now: i64) -> Vec<RecordDue> {
-    let today = local_date(now);
+    let today_ends = end_of_day(local_date(now));
     p.fee_accounts
         .iter()
         .filter_map(|(id, f)| {
-            let promise = f
-                .state
-                .promise
-                .filter(|pr| pr.by <= today && f.state.outstanding_fen > 0)?;
+            let deadline = clocks::fee_promise(f, now)
+                .filter(|d| d.due_at.is_some_and(|due| due <= today_ends))?;
+            let promise = f.state.promise?;
             Some(RecordDue {
                 record: *id,
                 what: format!(
@@ -316,13 +288,7 @@ fn fee_promises(p: &Portfolio<'_>, now: i64) -> Vec<RecordDue> {
                     f.header.unit_code,
                     promise.amount_fen as f64 / 100.0
                 ),
-                deadline: Deadline::new(
-                    Clock::FeePromise,
-                    PROMISE_RULE,
-                    Some(end_of_day(promise.by)),
-                    None,
-                    now,
-                ),
+                deadline,
             })
         })
         .collect()

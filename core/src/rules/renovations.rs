@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::clocks::renovation_patrol;
 use super::portfolio::Portfolio;
 use crate::ids::DocumentId;
 use crate::records::renovation::{RenovationRecord, RenovationStatus};
@@ -21,13 +22,11 @@ pub struct PatrolDue {
     pub last_patrol_at: Option<i64>,
 }
 
-/// Renovations under construction with no patrol on `today`.
-pub fn patrols_due(p: &Portfolio<'_>, today: NaiveDate) -> Vec<PatrolDue> {
+/// Renovations under construction with no patrol yet today (their patrol clock open).
+pub fn patrols_due(p: &Portfolio<'_>, now: i64) -> Vec<PatrolDue> {
     p.renovations
         .iter()
-        .filter(|(_, r)| {
-            r.state.status.under_construction() && !r.state.patrol_days.contains(&today)
-        })
+        .filter(|(_, r)| renovation_patrol(r, now).is_some_and(|d| d.is_open()))
         .map(|(id, r)| PatrolDue {
             renovation: *id,
             unit: r.header.unit,

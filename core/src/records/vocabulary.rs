@@ -1,0 +1,144 @@
+//! Every closed choice set the records store, with its Chinese labels, in the order a
+//! form shows them: what the apps render choices, statuses and action names from, so no
+//! label or list has a second copy in TypeScript. Built from the types' own `ALL`,
+//! `label_zh`, checklist `points()` and `Kind::ACTIONS`; each value is the type's stored
+//! form (its serde name), so a list can never drift from what records hold.
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::any::ACTIONS;
+use super::fees::{ContactMethod, FeeAccount};
+use super::inspection::{Checklist, Condition, Occasion, VacantInspection};
+use super::journal::COMMON_ACTIONS;
+use super::keys::KeyLedger;
+use super::kind::Kind;
+use super::patrol::{Patrol, PatrolPoint};
+use super::people::StaffRole;
+use super::rectification::Rectification;
+use super::renovation::{AcceptanceResult, Renovation, RenovationChecks, RenovationStatus};
+use super::ticket::{
+    Category, Channel, Escalation, RepairScale, RepairScope, Satisfaction, Severity, Status,
+    Ticket, Validity,
+};
+use super::unit::{Unit, UnitStatus};
+use super::visit::{Visit, VisitMethod};
+use super::visit_plan::VisitPlan;
+use crate::rules::deadlines::{Clock, Standing};
+
+/// One choice: the value as stored, and its label.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: &'static str,
+}
+
+/// The stored form of a closed-set value (its serde name).
+fn stored<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(text)) => text,
+        _ => String::new(),
+    }
+}
+
+fn choices<T: Copy + Serialize>(all: &[T], label: fn(T) -> &'static str) -> Vec<Choice> {
+    all.iter()
+        .map(|v| Choice {
+            value: stored(v),
+            label: label(*v),
+        })
+        .collect()
+}
+
+fn pairs(list: &[(&str, &'static str)]) -> Vec<Choice> {
+    list.iter()
+        .map(|(value, label)| Choice {
+            value: (*value).to_owned(),
+            label,
+        })
+        .collect()
+}
+
+fn points<C>(points: &[(&str, &'static str, C)]) -> Vec<Choice> {
+    points
+        .iter()
+        .map(|(key, label, _)| Choice {
+            value: (*key).to_owned(),
+            label,
+        })
+        .collect()
+}
+
+fn kind<K: Kind>() -> Choice {
+    Choice {
+        value: K::KIND.to_owned(),
+        label: K::LABEL,
+    }
+}
+
+/// The vocabulary, as the apps read it (camelCase keys, each list
+/// `[{value, label}]`): `kinds` (the records a person opens, in menu order); each kind's
+/// own lists (`ticket`, `inspection`, `patrol`, `renovation`, `visit`, `fees`, `unit`);
+/// `clock` and `standing` for deadlines; `roles`; and `actions` by record kind, with the
+/// steps every kind takes (note, resolve) under `common`.
+pub fn vocabulary() -> Value {
+    let mut actions: Map<String, Value> = ACTIONS
+        .iter()
+        .map(|(kind, list)| ((*kind).to_owned(), json!(pairs(list))))
+        .collect();
+    actions.insert("common".into(), json!(pairs(COMMON_ACTIONS)));
+    json!({
+        "kinds": [
+            kind::<Ticket>(),
+            kind::<VacantInspection>(),
+            kind::<Patrol>(),
+            kind::<Renovation>(),
+            kind::<Visit>(),
+            kind::<VisitPlan>(),
+            kind::<KeyLedger>(),
+            kind::<FeeAccount>(),
+            kind::<Rectification>(),
+            kind::<Unit>(),
+        ],
+        "ticket": {
+            "category": choices(Category::ALL, Category::label_zh),
+            "channel": choices(Channel::ALL, Channel::label_zh),
+            "repairScope": choices(RepairScope::ALL, RepairScope::label_zh),
+            "repairScale": choices(RepairScale::ALL, RepairScale::label_zh),
+            "validity": choices(Validity::ALL, Validity::label_zh),
+            "severity": choices(Severity::ALL, Severity::label_zh),
+            "satisfaction": choices(Satisfaction::ALL, Satisfaction::label_zh),
+            "escalation": choices(Escalation::ALL, Escalation::label_zh),
+            "status": choices(&Status::ALL, Status::label_zh),
+        },
+        "inspection": {
+            "checklist": points(&Checklist::default().points()),
+            "occasion": choices(&Occasion::ALL, Occasion::label_zh),
+            "condition": choices(&Condition::ALL, Condition::label_zh),
+        },
+        "patrol": {
+            "point": choices(&PatrolPoint::ALL, PatrolPoint::label_zh),
+        },
+        "renovation": {
+            "checks": points(&RenovationChecks::default().points()),
+            "acceptance": choices(&AcceptanceResult::ALL, AcceptanceResult::label_zh),
+            "status": choices(&RenovationStatus::ALL, RenovationStatus::label_zh),
+        },
+        "visit": {
+            "method": choices(&VisitMethod::ALL, VisitMethod::label_zh),
+        },
+        "fees": {
+            "contactMethod": choices(&ContactMethod::ALL, ContactMethod::label_zh),
+        },
+        "unit": {
+            "status": choices(&UnitStatus::ALL, UnitStatus::label_zh),
+        },
+        "clock": choices(&Clock::ALL, Clock::label_zh),
+        "standing": choices(&Standing::ALL, Standing::label_zh),
+        "roles": choices(&StaffRole::ALL, StaffRole::label_zh),
+        "actions": actions,
+    })
+}
+
+#[cfg(test)]
+mod tests;
