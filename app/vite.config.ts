@@ -1,3 +1,4 @@
+import vue from "@vitejs/plugin-vue";
 import { defineConfig, loadEnv } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 
@@ -23,8 +24,9 @@ export default defineConfig(({ mode }) => {
       },
     },
     plugins: [
+      vue(),
       VitePWA({
-        // A new version takes over at once; the page reloads only when no form is open (main.ts).
+        // A new version takes over at once; the page reloads only when no form is open (update.ts).
         registerType: "autoUpdate",
         injectRegister: null,
         // PNG icons made from icon.svg at build time (iOS takes no SVG touch icon; Android
@@ -40,7 +42,7 @@ export default defineConfig(({ mode }) => {
           id: "/",
           name: "片区管家",
           short_name: "管家",
-          description: "无信号也能巡查空置房，联网后自动同步",
+          description: "无信号也能登记、巡查、回访，联网后自动同步",
           lang: "zh-CN",
           start_url: "/",
           scope: "/",
@@ -51,7 +53,7 @@ export default defineConfig(({ mode }) => {
         },
         workbox: {
           globPatterns: ["**/*.{js,css,html,wasm,png,ico,svg}"], // the manifest is added by the plugin
-          // The WASM core is about 1.3 MB.
+          // The WASM core is about 2 MB; the QR reader about 1 MB.
           maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
           navigateFallback: "/index.html",
           navigateFallbackDenylist: [/^\/api\//, /^\/sync/, /^\/office/],

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the whole test suite: formatting, lints, Rust tests
-# (unit, simulation, server end to end, SIGKILL), the app's hand-written TypeScript types
-# checked by tsc against real core output, the protocol tests against the
+# (unit, simulation, server end to end, SIGKILL), the app type-checked by vue-tsc (its
+# hand-written types also against real core output) and its component tests (vitest),
+# the protocol tests against the
 # independent JS automerge-repo client, and the browser tests in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,8 +14,10 @@ step "cargo fmt --check"
 cargo fmt --all --check
 step "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
-step "build the app (WASM core + Vite)"
+step "build the app (WASM core, vue-tsc, Vite)"
 bash scripts/build-app.sh
+step "the app's component and module tests (vitest)"
+(cd app && npx --no-install vitest run)
 step "the app's TypeScript types against the core's real output"
 cargo run -q -p system-tests --bin type-samples > tests/types/samples.ts
 app/node_modules/.bin/tsc -p tests/types

@@ -9,6 +9,7 @@ import MeView from "./views/MeView.vue";
 import RecordView from "./views/RecordView.vue";
 import InspectionForm from "./views/InspectionForm.vue";
 import TicketForm from "./views/TicketForm.vue";
+import NewRecord from "./views/NewRecord.vue";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -37,5 +38,6 @@ export const router = createRouter({
       meta: { title: "空置房巡查", form: true },
     },
     { path: "/new/ticket", component: TicketForm, meta: { title: "登记客户信息", form: true } },
+    { path: "/new/:kind", component: NewRecord, props: true, meta: { title: "新建记录", form: true } },
   ],
 });

@@ -1,0 +1,72 @@
+// What the person fills in to file a new record of each kind (tickets and inspections have
+// their own screens): the inputs only. Who, where and when are filled in by the app; the
+// core judges the header when it is saved.
+import type { Choice, Vocabulary } from "./vocabulary";
+
+export type RecordInput =
+  | { key: string; label: string; kind: "unit" | "text" | "textarea" | "date" | "month" | "yuan" | "fen" | "phone" }
+  | { key: string; label: string; kind: "bool" }
+  | { key: string; label: string; kind: "choice"; options: (v: Vocabulary) => Choice[]; optional?: boolean };
+
+/** Fields the app fills in for a kind: the area, who and when. */
+export type Stamp = { area: true; by?: string; at?: string };
+
+export interface RecordForm {
+  title: string;
+  inputs: RecordInput[];
+  stamp: Stamp;
+}
+
+export const RECORD_FORMS: Record<string, RecordForm> = {
+  renovation: {
+    title: "装修备案",
+    stamp: { area: true, at: "appliedAt" },
+    inputs: [
+      { key: "unit", label: "房号", kind: "unit" },
+      { key: "applicant", label: "申请人", kind: "text" },
+      { key: "phone", label: "联系电话", kind: "phone" },
+      { key: "contractor", label: "施工单位", kind: "text" },
+      { key: "plan", label: "装修内容", kind: "textarea" },
+      { key: "shop", label: "商铺装修", kind: "bool" },
+      { key: "depositYuan", label: "装修押金（元）", kind: "yuan" },
+    ],
+  },
+  visit: {
+    title: "客户拜访",
+    stamp: { area: true, by: "by", at: "visitedAt" },
+    inputs: [
+      { key: "unit", label: "房号", kind: "unit" },
+      { key: "method", label: "拜访方式", kind: "choice", options: (v) => v.visit.method },
+      { key: "person", label: "拜访对象", kind: "text" },
+      { key: "notes", label: "沟通内容", kind: "textarea" },
+      { key: "satisfaction", label: "满意度", kind: "choice", options: (v) => v.ticket.satisfaction, optional: true },
+    ],
+  },
+  "visit-plan": {
+    title: "拜访计划",
+    stamp: { area: true, by: "madeBy", at: "madeAt" },
+    inputs: [{ key: "month", label: "计划月份", kind: "month" }],
+  },
+  "key-ledger": { title: "钥匙台账", stamp: { area: true }, inputs: [] },
+  "fee-account": {
+    title: "收费跟进",
+    stamp: { area: true, at: "openedAt" },
+    inputs: [
+      { key: "unit", label: "房号", kind: "unit" },
+      { key: "arrearsFen", label: "欠费金额（元）", kind: "fen" },
+    ],
+  },
+  rectification: {
+    title: "整改事项",
+    stamp: { area: true },
+    inputs: [
+      { key: "meeting", label: "会议", kind: "text" },
+      { key: "meetingDate", label: "会议日期", kind: "date" },
+      { key: "problem", label: "问题", kind: "textarea" },
+      { key: "location", label: "位置", kind: "text" },
+      { key: "measure", label: "整改措施", kind: "textarea" },
+      { key: "expected", label: "预计完成", kind: "date" },
+      { key: "responsible", label: "责任人", kind: "text" },
+    ],
+  },
+};
