@@ -22,6 +22,8 @@ declare global {
       record(id: string): unknown;
       /** Photos taken here that have not reached the server. */
       photosWaiting(): Promise<number>;
+      /** Photos the server refused, with why. */
+      refusedPhotos(): Promise<{ hash: string; reason: string }[]>;
     } | undefined;
   }
 }
@@ -42,5 +44,6 @@ export function installHooks(field: ReturnType<typeof useField>): void {
     },
     record: (id) => field.need().recordView(id, field.session?.role ?? "housekeeper", Date.now()),
     photosWaiting: () => field.photosWaiting(),
+    refusedPhotos: () => field.refusedPhotos(),
   };
 }

@@ -39,6 +39,8 @@ export const useField = defineStore("field", () => {
   const revision = ref(0);
   /** Whether the browser promised to keep this phone's storage (null until asked). */
   const storagePersisted = ref<boolean | null>(null);
+  /** Photos the server will not take (too large, damaged): kept, never counted as waiting. */
+  const photosRefused = ref(0);
   /** The last thing saved, said once the write is durable ("… 已保存"). */
   const notice = ref("");
   /** Photos and signatures taken here that have not reached the server. */
@@ -117,11 +119,10 @@ export const useField = defineStore("field", () => {
   async function openPhotos(): Promise<void> {
     photos = await PhotoStore.open();
     queue = new UploadQueue(photos, { headers: authHeaders, onRefused: () => void refused() });
-    const count = async () => {
-      photosPending.value = (await photos?.waiting()) ?? 0;
-    };
-    photos.onChange(() => void count());
-    await count();
+    queue.onChange((status) => {
+      photosPending.value = status.waiting;
+      photosRefused.value = status.refused;
+    });
     queue.start();
   }
 
@@ -139,6 +140,11 @@ export const useField = defineStore("field", () => {
 
   async function photosWaiting(): Promise<number> {
     return (await photos?.waiting()) ?? 0;
+  }
+
+  /** Photos the server refused, with the reason in Chinese. */
+  async function refusedPhotos(): Promise<{ hash: string; reason: string }[]> {
+    return (await queue?.refused()) ?? [];
   }
 
   /** Asks the browser to keep the records even when the phone runs short of space. */
@@ -217,7 +223,7 @@ export const useField = defineStore("field", () => {
   }
 
   return {
-    phase, failure, notice, photosPending, session, directory, me, replica, sync, area, status, revision, storagePersisted, actor,
-    boot, persist, saved, keepPhoto, showPhoto, photosWaiting, create, act, signOut, refresh, need,
+    phase, failure, notice, photosPending, photosRefused, session, directory, me, replica, sync, area, status, revision, storagePersisted, actor,
+    boot, persist, saved, keepPhoto, showPhoto, photosWaiting, refusedPhotos, create, act, signOut, refresh, need,
   };
 });
