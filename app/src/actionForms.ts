@@ -73,6 +73,9 @@ export const NOTE_REQUIRED = new Set(["answer", "progress", "reschedule"]);
  * ticket form rather than acting at once. */
 export const LINKS_TICKET = "ticket";
 
+/** The action a checkpoint's QR code takes: offered as "扫码打卡", which opens the scanner. */
+export const SCANS_CHECKPOINT = "checkpoint";
+
 /** The inputs of an action of a record kind (none for a plain step such as 开始处理). */
 export function inputsOf(kind: string, type: string): Input[] {
   return ACTION_INPUTS[kind]?.[type] ?? [];

@@ -2,7 +2,7 @@
 // contract with `wasm/src/lib.rs`.
 import init, { FieldReplica, sampleStatistics } from "./wasm/estate_wasm.js";
 import wasmUrl from "./wasm/estate_wasm_bg.wasm?url";
-import type { Actor, AnyAction, AnyRecord, Headers, IndexEntry, Input, Inspection, InspectionForm, RecordKind, StaffRole } from "./records";
+import type { Actor, AnyAction, Checkpoint, AnyRecord, Headers, IndexEntry, Input, Inspection, InspectionForm, RecordKind, StaffRole } from "./records";
 import type { Deadline, DueWork, MonthlyStatistics, StatisticsSummary, VacantUnit } from "./rules";
 
 export type { InspectionForm } from "./records";
@@ -47,6 +47,8 @@ export interface Replica {
   /** The records of one kind, from the area index. */
   listRecords(kind: RecordKind): IndexEntry[];
   dueWork(nowMs: number): DueWork;
+  /** The places of the area's daily patrol, each with a QR code. */
+  checkpoints(): Checkpoint[];
   /** The area's statistics for `month` (`YYYY-MM`) as of `nowMs`. */
   statistics(month: string, nowMs: number): { statistics: MonthlyStatistics; summary: StatisticsSummary };
   pendingCount(): number;

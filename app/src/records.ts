@@ -157,6 +157,9 @@ export type TicketRecord = RecordView<"ticket", TicketHeader, TicketState, Ticke
 // ---- vacant-unit inspection --------------------------------------------------------------
 
 export type Condition = "normal" | "abnormal";
+/** A place on the daily patrol, with a QR code on its wall (`rules/checkpoints.rs`). */
+export interface Checkpoint { id: string; place: string; point: PatrolPoint }
+
 /** The checklist's keys; their labels and order come from the core (`vocabulary()`). */
 export type ChecklistKey = "doorsWindows" | "leaks" | "pipes" | "power" | "wallsCeilings" | "mould" | "pests" | "smell";
 export type Occasion = "monthly" | "special_weather";
@@ -190,9 +193,12 @@ export interface PatrolHeader { areaId: string; date: LocalDate; by: string; sta
 export type PatrolAction =
   | { type: "finding"; point: PatrolPoint; place: string; description: string }
   | { type: "ticket"; finding: string; ticket: string }
+  | { type: "checkpoint"; checkpoint: string; place: string }
   | { type: "finish" };
 export interface PatrolState {
   findings: { id: string; point: PatrolPoint; place: string; description: string; photos: number; ticket: string | null }[];
+  /** Checkpoints scanned, in the order walked. */
+  visited: { checkpoint: string; place: string; at: Millis; by: string }[];
   finishedAt: Millis | null;
 }
 export type PatrolRecord = RecordView<"public-patrol", PatrolHeader, PatrolState, PatrolAction>;

@@ -10,6 +10,8 @@ import RecordView from "./views/RecordView.vue";
 import InspectionForm from "./views/InspectionForm.vue";
 import TicketForm from "./views/TicketForm.vue";
 import NewRecord from "./views/NewRecord.vue";
+import CheckpointsView from "./views/CheckpointsView.vue";
+import PatrolScan from "./views/PatrolScan.vue";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -38,6 +40,8 @@ export const router = createRouter({
       meta: { title: "空置房巡查", form: true },
     },
     { path: "/new/ticket", component: TicketForm, meta: { title: "登记客户信息", form: true } },
+    { path: "/checkpoints", component: CheckpointsView, meta: { title: "巡查点二维码" } },
+    { path: "/patrol/:id/scan", component: PatrolScan, props: true, meta: { title: "扫码打卡" } },
     { path: "/new/:kind", component: NewRecord, props: true, meta: { title: "新建记录", form: true } },
   ],
 });

@@ -18,15 +18,3 @@ export async function readQr(image: ImageBitmapSource): Promise<string | null> {
   const found = await detector.detect(image);
   return found[0]?.rawValue ?? null;
 }
-
-/** What a checkpoint's QR code says: `estate-checkpoint:<id>`. */
-const PREFIX = "estate-checkpoint:";
-
-export function checkpointCode(id: string): string {
-  return PREFIX + id;
-}
-
-/** The checkpoint ID a scanned text names, or null when it is not one of ours. */
-export function checkpointOf(text: string): string | null {
-  return text.startsWith(PREFIX) ? text.slice(PREFIX.length) : null;
-}

@@ -24,7 +24,8 @@ use crate::records::unit::{self, UnitStatus, natural_key};
 use crate::records::{RecordError, json};
 use crate::rules::deadlines::Deadline;
 use crate::rules::{
-    DueWork, MonthlyStatistics, Portfolio, Scope, due_work, monthly_statistics, record_clocks,
+    Checkpoint, DueWork, MonthlyStatistics, Portfolio, Scope, checkpoints, due_work,
+    monthly_statistics, record_clocks,
 };
 use crate::time::Month;
 
@@ -405,6 +406,17 @@ impl Replica {
             .collect();
         list.sort();
         list
+    }
+
+    /// The checkpoints of this area's daily patrol (from its units' buildings).
+    pub fn checkpoints(&mut self) -> Result<Vec<Checkpoint>, ReplicaError> {
+        let index = self.index()?;
+        let codes = index
+            .entries
+            .values()
+            .filter(|e| e.kind == unit::KIND)
+            .filter_map(|e| e.code.as_deref());
+        Ok(checkpoints(&index.area_id, codes))
     }
 
     /// What is due in this area at `now`.

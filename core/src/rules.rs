@@ -10,9 +10,11 @@
 //! - [`complaints`] — group complaints, major complaints, major customer events;
 //! - [`vacant`], [`renovations`], [`visits`] — the monthly vacant round, the daily
 //!   renovation patrol, visit coverage;
+//! - [`checkpoints`] — the places of the daily public-area patrol, each with a QR code;
 //! - [`due`] — a housekeeper's due work at `now`;
 //! - [`statistics`] — the monthly customer-information statistics.
 
+pub mod checkpoints;
 pub mod clocks;
 pub mod complaints;
 pub mod deadlines;
@@ -23,6 +25,7 @@ pub mod statistics;
 pub mod vacant;
 pub mod visits;
 
+pub use checkpoints::{Checkpoint, checkpoints};
 pub use clocks::record_clocks;
 pub use due::{DueWork, due_work};
 pub use portfolio::{Portfolio, Scope};

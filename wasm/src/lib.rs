@@ -381,6 +381,11 @@ impl FieldReplica {
         to_js(&list)
     }
 
+    /// The checkpoints of the area's daily patrol: `[{id, place, point}]`.
+    pub fn checkpoints(&mut self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.checkpoints().map_err(refusal)?)
+    }
+
     /// What is due in the area at `nowMs`.
     #[wasm_bindgen(js_name = dueWork)]
     pub fn due_work(&mut self, now_ms: f64) -> Result<JsValue, JsValue> {

@@ -214,6 +214,11 @@ export const useField = defineStore("field", () => {
     return id;
   }
 
+  /** A colleague's name by user ID (the ID itself for someone outside the directory). */
+  function nameOf(user: string): string {
+    return directory.value?.housekeepers.find((h) => h.id === user)?.name ?? user;
+  }
+
   /** Signs out; the caller has asked first when work would be lost. */
   async function signOut(): Promise<void> {
     queue?.stop();
@@ -224,6 +229,6 @@ export const useField = defineStore("field", () => {
 
   return {
     phase, failure, notice, photosPending, photosRefused, session, directory, me, replica, sync, area, status, revision, storagePersisted, actor,
-    boot, persist, saved, keepPhoto, showPhoto, photosWaiting, refusedPhotos, create, act, signOut, refresh, need,
+    boot, persist, saved, keepPhoto, showPhoto, photosWaiting, refusedPhotos, create, act, nameOf, signOut, refresh, need,
   };
 });

@@ -40,6 +40,20 @@ impl PatrolPoint {
         Self::Parking,
     ];
 
+    /// The stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PatrolPoint::Lobby => "lobby",
+            PatrolPoint::Stairwell => "stairwell",
+            PatrolPoint::Lift => "lift",
+            PatrolPoint::FireEquipment => "fire_equipment",
+            PatrolPoint::Lighting => "lighting",
+            PatrolPoint::Greenery => "greenery",
+            PatrolPoint::Cleanliness => "cleanliness",
+            PatrolPoint::Parking => "parking",
+        }
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             PatrolPoint::Lobby => "大堂",
@@ -91,8 +105,20 @@ pub enum PatrolAction {
         finding: EventId,
         ticket: DocumentId,
     },
+    /// A checkpoint's QR code scanned: the place was visited at the event's time.
+    Checkpoint { checkpoint: String, place: String },
     /// The round is walked.
     Finish {},
+}
+
+/// A checkpoint visited on the round.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Visited {
+    pub checkpoint: String,
+    pub place: String,
+    pub at: i64,
+    pub by: String,
 }
 
 /// One finding.
@@ -112,6 +138,8 @@ pub struct Finding {
 #[serde(rename_all = "camelCase")]
 pub struct PatrolState {
     pub findings: Vec<Finding>,
+    /// Checkpoints scanned, in the order walked.
+    pub visited: Vec<Visited>,
     pub finished_at: Option<i64>,
 }
 
@@ -126,6 +154,7 @@ impl Kind for Patrol {
     const ACTIONS: &'static [(&'static str, &'static str)] = &[
         ("finding", "发现问题"),
         ("ticket", "转工单"),
+        ("checkpoint", "扫码打卡"),
         ("finish", "巡视完成"),
     ];
     type Header = PatrolHeader;
@@ -173,6 +202,20 @@ impl Kind for Patrol {
                 }
                 found.ticket = Some(*ticket);
             }
+            PatrolAction::Checkpoint { checkpoint, place } => {
+                if state.finished_at.is_some() {
+                    return Err("本次巡视已结束".into());
+                }
+                if checkpoint.trim().is_empty() {
+                    return Err("请扫描巡查点的二维码".into());
+                }
+                state.visited.push(Visited {
+                    checkpoint: checkpoint.clone(),
+                    place: place.clone(),
+                    at: event.at,
+                    by: event.by.clone(),
+                });
+            }
             PatrolAction::Finish {} => {
                 if state.finished_at.is_some() {
                     return Err("本次巡视已结束".into());
@@ -209,7 +252,8 @@ impl Kind for Patrol {
         }
     }
 
-    /// A finding anywhere, a ticket for each finding that has none, the end of the round.
+    /// A finding anywhere, a ticket for each finding that has none, a checkpoint, the end
+    /// of the round.
     fn probes(_: &PatrolHeader, state: &PatrolState, _now_ms: i64) -> Vec<PatrolAction> {
         let mut probes = vec![PatrolAction::Finding {
             point: PatrolPoint::ALL[0],
@@ -226,6 +270,10 @@ impl Kind for Patrol {
                     ticket: placeholder::record(),
                 }),
         );
+        probes.push(PatrolAction::Checkpoint {
+            checkpoint: placeholder::TEXT.into(),
+            place: placeholder::TEXT.into(),
+        });
         probes.push(PatrolAction::Finish {});
         probes
     }

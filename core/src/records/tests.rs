@@ -9,6 +9,7 @@ use super::inspection::Condition;
 use super::journal::Input;
 use super::keys::{KeyAction, KeyLedger, KeyLedgerHeader};
 use super::kind::{Kind, Record};
+use super::patrol::{Patrol, PatrolAction, PatrolHeader};
 use super::people::{Actor, StaffRole};
 use super::rectification::{Rectification, RectificationAction, RectificationHeader};
 use super::renovation::{
@@ -347,6 +348,31 @@ fn rectification_items_say_why_they_move() {
             (RectificationAction::Done {}, HK, "", false),
         ],
         "已完成",
+    );
+}
+
+#[test]
+fn patrol_checkpoints_are_scanned_until_the_round_ends() {
+    let header = PatrolHeader {
+        area_id: "A1".into(),
+        date: NaiveDate::from_ymd_opt(2026, 10, 5).expect("date"),
+        by: "hk".into(),
+        started_at: T0,
+    };
+    let scan = |id: &str| {
+        let action = PatrolAction::Checkpoint {
+            checkpoint: id.into(),
+            place: "1栋大堂".into(),
+        };
+        (action, HK, "", false)
+    };
+    let finish = (PatrolAction::Finish {}, HK, "", false);
+    check::<Patrol>(&header, &[scan("A1/1/lobby"), scan("A1/1/lobby")], "");
+    check::<Patrol>(&header, &[scan(" ")], "二维码");
+    check::<Patrol>(
+        &header,
+        &[scan("A1/1/lobby"), finish, scan("A1/1/lift")],
+        "巡视已结束",
     );
 }
 
