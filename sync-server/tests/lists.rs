@@ -233,3 +233,32 @@ async fn records_stored_before_the_tables_existed_are_projected_at_start(db: Tes
     );
     server.stop().await.expect("stops");
 }
+
+/// A visit plan made on a phone, with households added, reaches the server and its lists.
+on_both_databases!(a_visit_plan_made_on_a_phone_reaches_the_office);
+async fn a_visit_plan_made_on_a_phone_reaches_the_office(db: TestDb) {
+    let server = db.demo_server().await;
+    let addr = server.addr;
+    let zhang = full_replica(addr, "zhang").await;
+    whole_area(&zhang).await;
+    let plan = zhang
+        .with(|r| {
+            let units: Vec<DocumentId> = r.list("unit").expect("units").into_iter().take(2).map(|(id, _)| id).collect();
+            let plan = r
+                .create_json(
+                    "visit-plan",
+                    json!({"areaId": "A1", "month": "2027-01", "madeBy": "hk-zhang", "madeAt": sync_server::now_ms()}),
+                )
+                .expect("plan");
+            let actor = estate_core::records::Actor::new("hk-zhang", estate_core::records::StaffRole::Housekeeper);
+            r.act_json(plan, json!({"type": "add", "units": units}), &actor, sync_server::now_ms())
+                .expect("added");
+            plan
+        })
+        .await
+        .expect("client alive");
+    acknowledged(&zhang).await;
+    let token = sign_in(addr, "office-chen").await.token;
+    let listed = ids(addr, &token, "kind=visit-plan&area=A1").await;
+    assert!(listed.contains(&plan.to_string()), "{plan} in {listed:?}");
+}
