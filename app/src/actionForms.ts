@@ -3,12 +3,16 @@
 // what was filled in is acceptable is the core's to judge when it is saved.
 import type { Choice, Vocabulary } from "./vocabulary";
 
-export type Input =
-  | { key: string; label: string; kind: "choice"; options: (v: Vocabulary) => Choice[] }
-  | { key: string; label: string; kind: "bool"; initial?: boolean }
-  | { key: string; label: string; kind: "text" | "date" | "yuan" | "fen" | "person" | "signature" }
-  | { key: string; label: string; kind: "checks"; options: (v: Vocabulary) => Choice[] }
-  | { key: string; label: string; kind: "keys" | "units" };
+/** `optional`: may be left empty (otherwise the form asks for it before the core is asked). */
+type Base = { key: string; label: string; optional?: boolean };
+export type Input = Base &
+  (
+    | { kind: "choice"; options: (v: Vocabulary) => Choice[] }
+    | { kind: "bool"; initial?: boolean }
+    | { kind: "text" | "date" | "yuan" | "fen" | "person" | "signature" }
+    | { kind: "checks"; options: (v: Vocabulary) => Choice[] }
+    | { kind: "keys" | "units" }
+  );
 
 const text = (key: string, label: string): Input => ({ key, label, kind: "text" });
 
@@ -22,7 +26,7 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
     ],
     escalate: [
       { key: "escalation", label: "升级原因", kind: "choice", options: (v) => v.ticket.escalation },
-      { key: "amountYuan", label: "赔偿金额（元）", kind: "yuan" },
+      { key: "amountYuan", label: "赔偿金额（元）", kind: "yuan", optional: true },
     ],
     report: [text("description", "情况描述"), text("cause", "原因分析"), text("responsibility", "责任分析"), text("measures", "改进措施")],
   },
@@ -38,7 +42,7 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
     refund_deposit: [{ key: "amountYuan", label: "退还押金（元）", kind: "yuan" }],
   },
   "key-ledger": {
-    receive: [text("label", "钥匙标签"), text("unitCode", "房号"), { key: "signature", label: "业主签字", kind: "signature" }],
+    receive: [text("label", "钥匙标签"), { key: "unitCode", label: "房号", kind: "text", optional: true }, { key: "signature", label: "业主签字", kind: "signature" }],
     borrow: [text("borrower", "借用人"), { key: "signature", label: "借用人签字", kind: "signature" }],
     count: [{ key: "present", label: "在柜的钥匙", kind: "keys" }],
   },

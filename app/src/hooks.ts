@@ -18,10 +18,14 @@ declare global {
       dueWork(nowMs: number): DueWork;
       /** Whether the browser promised to keep this phone's storage (null until asked). */
       readonly storagePersisted: boolean | null;
+      /** Records the server refused, with its reason. */
+      refused(): { id: string; reason: string }[];
+      /** The area's unit codes, in natural order. */
+      unitCodes(): string[];
       /** A record as the phone shows it (with offers and clocks). */
       record(id: string): unknown;
-      /** Photos taken here that have not reached the server. */
-      photosWaiting(): Promise<number>;
+      /** Photos taken here that have not reached the server (what the badge shows). */
+      photosPending(): number;
       /** Photos the server refused, with why. */
       refusedPhotos(): Promise<{ hash: string; reason: string }[]>;
     } | undefined;
@@ -42,8 +46,15 @@ export function installHooks(field: ReturnType<typeof useField>): void {
     get storagePersisted() {
       return field.storagePersisted;
     },
+    refused: () => field.need().refusedRecords(),
+    unitCodes: () =>
+      field
+        .need()
+        .listRecords("unit")
+        .map((u) => u.code ?? "")
+        .sort((a, b) => a.localeCompare(b, "zh-CN", { numeric: true })),
     record: (id) => field.need().recordView(id, field.session?.role ?? "housekeeper", Date.now()),
-    photosWaiting: () => field.photosWaiting(),
+    photosPending: () => field.photosPending,
     refusedPhotos: () => field.refusedPhotos(),
   };
 }

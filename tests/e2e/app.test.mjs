@@ -112,7 +112,15 @@ function stepper(t) {
   };
 }
 
-const hook = (page, condition) => page.waitForFunction(condition, null, WAIT);
+/** Waits until `condition` holds in the page. It must return a value, not a promise:
+ * a promise is truthy, so an async condition would pass at once. */
+const hook = (page, condition) => {
+  assert.notEqual(condition.constructor.name, "AsyncFunction", "hook conditions must be synchronous");
+  return page.waitForFunction(condition, null, WAIT);
+};
+
+/** Everything this phone made has reached the server: records and photos. */
+const sent = () => window.__estate.online && window.__estate.pendingCount() === 0 && window.__estate.photosPending() === 0;
 
 /** The demo's accounts by name (password DEMO_PASSWORD). */
 const USERS = { 张敏: "hk-zhang", 李强: "hk-li", 陈客服: "office-chen" };
@@ -162,6 +170,28 @@ async function apiToken(name) {
     body: JSON.stringify({ username: USERS[name], password: DEMO_PASSWORD, device_name: "核对脚本" }),
   });
   return (await response.json()).token;
+}
+
+/** Takes the action the record on `page` offers as `type` (button `确定{label}`), filling
+ * in what `fill` fills; waits until it is saved and the sheet is gone. */
+async function offer(page, type, label, fill = async () => {}) {
+  await page.locator(`[data-offer="${type}"]`).first().click();
+  await page.locator(`.action-panel[data-action="${type}"]`).waitFor(WAIT);
+  await fill(page.locator(".action-panel"));
+  await page.getByRole("button", { name: `确定${label}` }).click();
+  await page.locator(".action-panel").waitFor({ state: "detached", ...WAIT });
+}
+
+/** Files a new record of `kind` from the 记录 tab, filling in what `fill` fills; resolves
+ * to its ID once its page shows. */
+async function newRecord(page, kind, title, fill) {
+  await page.goto(`${page.url().split("#")[0]}#/records?kind=${kind}`);
+  await page.getByRole("button", { name: `新建${title}` }).click();
+  await page.getByRole("heading", { name: title }).waitFor(WAIT);
+  await fill();
+  await page.getByRole("button", { name: "保存" }).click();
+  await page.locator(".summary").waitFor(WAIT);
+  return page.evaluate(() => location.hash.split("/").pop());
 }
 
 /** Taps a tab of the tab bar. */
@@ -257,7 +287,7 @@ test("an inspection recorded offline reaches the office and another phone", asyn
     await hook(page, () => window.__estate.online && window.__estate.pendingCount() === 0);
     await page.locator("#sync", { hasText: "在线" }).waitFor(WAIT);
     await page.locator("#sync", { hasText: "待上传" }).waitFor({ state: "detached", ...WAIT });
-    await hook(page, async () => (await window.__estate.photosWaiting()) === 0);
+    await hook(page, () => window.__estate.photosPending() === 0);
     step("back online, the server confirmed the edit and holds the photo");
     await snap(page, "05-back-online");
     await tokenNeverInUrls(page, "phone-a");
@@ -450,14 +480,7 @@ test("a repair registered at the door is dispatched, done, signed for and called
     await page.locator('[data-clock="dispatch"]').waitFor(WAIT);
     step(`ticket ${id} registered offline with its clocks`);
 
-    /** Takes an offered action, filling in what `fill` fills. */
-    const act = async (type, label, fill = async () => {}) => {
-      await page.locator(`[data-offer="${type}"]`).click();
-      await page.locator(`.action-panel[data-action="${type}"]`).waitFor(WAIT);
-      await fill();
-      await page.getByRole("button", { name: `确定${label}` }).click();
-      await page.locator(".action-panel").waitFor({ state: "detached", ...WAIT });
-    };
+    const act = (type, label, fill) => offer(page, type, label, fill);
     await act("dispatch", "派工");
     await page.locator("#status", { hasText: "已派工" }).waitFor(WAIT);
     await act("start", "开始处理");
@@ -492,7 +515,7 @@ test("a repair registered at the door is dispatched, done, signed for and called
     step("an offline reload keeps all of it");
 
     await context.setOffline(false);
-    await hook(page, async () => window.__estate.online && window.__estate.pendingCount() === 0 && (await window.__estate.photosWaiting()) === 0);
+    await hook(page, sent);
     assert.deepEqual(await page.evaluate(() => window.__estate.refusedPhotos()), [], "no photo refused");
     step("online: the record and its photo and signature are on the server");
 
@@ -591,6 +614,206 @@ test("the daily patrol: checkpoints scanned from their printed QR codes and a fi
     assert.deepEqual(held.state.visited.map((v) => v.checkpoint), [checkpoint]);
     assert.equal(held.state.findings[0].ticket, ticket);
     step("online: the server has the round and the ticket");
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
+});
+
+test("a renovation file from application to deposit refund, patrolled with a violation photographed, offline", async (t) => {
+  await withScreenshots(t, async () => {
+    const step = stepper(t);
+    const { context, page } = await phone("renovation-phone");
+    await signIn(page, "张敏");
+    await controlled(page);
+    await context.setOffline(true);
+    await page.reload();
+    await hook(page, () => window.__estate && document.querySelector("#vacant-due"));
+    const code = await page.evaluate(() => window.__estate.unitCodes()[3]);
+    const id = await newRecord(page, "renovation", "装修备案", async () => {
+      await page.locator("input[name=unit]").fill(code);
+      await page.locator("input[name=applicant]").fill("赵女士");
+      await page.locator("input[name=contractor]").fill("美家装饰");
+      await page.locator("textarea[name=plan]").fill("厨卫翻新，更换地砖");
+      await page.locator("input[name=depositYuan]").fill("3000");
+    });
+    await page.locator(".summary", { hasText: "已申请" }).or(page.locator(".summary", { hasText: "申请" })).first().waitFor(WAIT);
+    await page.locator('[data-clock="renovation_review"]').waitFor(WAIT);
+    step(`renovation of ${code} filed offline, with its review clock`);
+
+    await offer(page, "review", "审核");
+    await offer(page, "permit", "发放装修许可证", (panel) => panel.locator("input[name=number]").fill("ZX-2026-118"));
+    await offer(page, "patrol", "装修巡查", async (panel) => {
+      await panel.locator(".van-checkbox", { hasText: "垃圾堆放" }).click();
+      await panel.locator("textarea[name=note]").fill("装修垃圾堆在楼道，已要求当天清运");
+      await panel.locator(".van-cell", { hasText: "已当场制止" }).locator(".van-switch").click();
+      await panel.locator(".photos input[type=file]").setInputFiles(await photo(page));
+      await hook(page, () => document.querySelector(".action-panel .van-uploader__preview") && !document.querySelector(".action-panel .van-uploader__mask"));
+    });
+    await page.locator(".history", { hasText: "装修巡查" }).waitFor(WAIT);
+    await offer(page, "book_acceptance", "预约验收");
+    await offer(page, "accept", "验收");
+    await offer(page, "refund_deposit", "退押金");
+    const held = await page.evaluate((doc) => window.__estate.record(doc), id);
+    assert.equal(held.state.status, "refunded");
+    assert.deepEqual(held.state.patrols[0].violations, ["垃圾堆放"]);
+    await snap(page, "18-renovation");
+    step("reviewed, permitted, patrolled (a violation photographed), accepted and refunded, offline");
+
+    await context.setOffline(false);
+    await hook(page, sent);
+    const auth = { authorization: `Bearer ${await apiToken("陈客服")}` };
+    const listed = await (await fetch(`${server.http}/api/records?kind=renovation&area=A1&limit=500`, { headers: auth })).json();
+    assert.equal(listed.records.find((r) => r.id === id)?.status, "refunded");
+    step("online: the office lists it refunded");
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
+});
+
+test("visits, the visit plan, keys, fees and rectifications, offline", async (t) => {
+  await withScreenshots(t, async () => {
+    const step = stepper(t);
+    const { context, page } = await phone("desk-phone");
+    await signIn(page, "张敏");
+    await controlled(page);
+    await context.setOffline(true);
+    await page.reload();
+    await hook(page, () => window.__estate && document.querySelector("#vacant-due"));
+    const [first, second] = await page.evaluate(() => window.__estate.unitCodes().slice(10, 12));
+
+    // The visit plan for next month: households added, none twice.
+    const plan = await newRecord(page, "visit-plan", "拜访计划", async () => {
+      const next = new Date(Date.now() + 31 * 86_400_000).toISOString().slice(0, 7);
+      await page.locator("input[name=month]").fill(next);
+    });
+    await offer(page, "add", "加入计划", async (panel) => {
+      await panel.locator(".van-checkbox", { hasText: new RegExp(`^${first}$`) }).click();
+      await panel.locator(".van-checkbox", { hasText: new RegExp(`^${second}$`) }).click();
+    });
+    await page.locator(".summary", { hasText: "2 户" }).waitFor(WAIT);
+    step("a visit plan with two households");
+
+    // A visit at the door, with an issue raised that becomes a ticket.
+    const visit = await newRecord(page, "visit", "客户拜访", async () => {
+      await page.locator("input[name=unit]").fill(first);
+      await page.locator(".van-radio", { hasText: "上门" }).first().click();
+      await page.locator("input[name=person]").fill("业主刘先生");
+      await page.locator("textarea[name=notes]").fill("反映楼道灯不亮");
+    });
+    await page.locator('[data-offer="ticket"]').click();
+    await page.locator("textarea[name=description]").fill("楼道灯不亮");
+    await page.locator("#category .van-radio", { hasText: "设备设施" }).click();
+    await page.getByRole("button", { name: "登记" }).click();
+    await page.locator("#status", { hasText: "已登记" }).waitFor(WAIT);
+    await page.goBack();
+    await page.locator(".history", { hasText: "转工单" }).waitFor(WAIT);
+    step("a visit recorded, its issue a ticket");
+
+    // Keys: the area's ledger; a key received with the owner's signature, lent, returned, counted.
+    await page.goto(`${server.http}/#/records?kind=key-ledger`);
+    await page.locator("[data-record]").first().click();
+    await page.locator(".summary").waitFor(WAIT);
+    await offer(page, "receive", "托管钥匙", async (panel) => {
+      await panel.locator("input[name=label]").fill("K-TEST-1");
+      await panel.locator("input[name=unitCode]").fill(second);
+      await panel.locator(".signature-field").click();
+      await sign(page);
+      await page.getByRole("button", { name: "确认签字" }).click();
+      await panel.locator("[data-signed]").waitFor(WAIT);
+    });
+    await page.locator(".summary", { hasText: "K-TEST-1" }).waitFor(WAIT);
+    await page.locator('[data-offer="borrow"]', { hasText: "K-TEST-1" }).click();
+    await page.locator(".action-panel input[name=borrower]").fill("维修工王师傅");
+    await page.locator(".action-panel .signature-field").click();
+    await sign(page);
+    await page.getByRole("button", { name: "确认签字" }).click();
+    await page.locator(".action-panel [data-signed]").waitFor(WAIT);
+    await page.getByRole("button", { name: "确定借出 K-TEST-1" }).click();
+    await page.locator(".summary", { hasText: "借给 维修工王师傅" }).waitFor(WAIT);
+    await page.locator('[data-offer="return"]', { hasText: "K-TEST-1" }).click();
+    await page.getByRole("button", { name: "确定归还 K-TEST-1" }).click();
+    await offer(page, "count", "每日核对", (panel) => panel.locator(".van-checkbox", { hasText: "K-TEST-1" }).click());
+    await snap(page, "19-keys");
+    step("a key received, lent and returned with signatures, and counted");
+
+    // A fee follow-up: arrears, a call that reached the owner, a payment.
+    const fee = await newRecord(page, "fee-account", "收费跟进", async () => {
+      await page.locator("input[name=unit]").fill(second);
+      await page.locator("input[name=arrearsFen]").fill("1280.50");
+    });
+    await offer(page, "contact", "催缴联系");
+    await offer(page, "payment", "缴费", (panel) => panel.locator("input[name=amountFen]").fill("1280.50"));
+    await page.locator(".summary", { hasText: "0.00 元" }).waitFor(WAIT);
+    step("arrears followed up and paid");
+
+    // An owner-meeting rectification item: progress, then done.
+    const item = await newRecord(page, "rectification", "整改事项", async () => {
+      await page.locator("input[name=meeting]").fill("十二月业主沟通会");
+      await page.locator("textarea[name=problem]").fill("儿童游乐区地垫破损");
+      await page.locator("textarea[name=measure]").fill("更换地垫");
+      await page.locator("input[name=responsible]").fill("张敏");
+    });
+    await offer(page, "progress", "进展", (panel) => panel.locator("textarea[name=note]").fill("地垫已订货"));
+    await offer(page, "done", "完成");
+    await page.locator(".summary", { hasText: "完成" }).waitFor(WAIT);
+    await snap(page, "20-rectification");
+    step("a rectification item progressed and done");
+
+    await context.setOffline(false);
+    await hook(page, sent);
+    const auth = { authorization: `Bearer ${await apiToken("陈客服")}` };
+    assert.deepEqual(await page.evaluate(() => window.__estate.refused()), [], "nothing refused by the server");
+    for (const [kind, doc] of [["visit-plan", plan], ["visit", visit], ["fee-account", fee], ["rectification", item]]) {
+      const listed = await (await fetch(`${server.http}/api/records?kind=${kind}&area=A1&limit=500`, { headers: auth })).json();
+      assert.ok(listed.records.some((r) => r.id === doc), `the office lists the ${kind} ${doc}`);
+    }
+    step("online: the office lists every one");
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
+});
+
+test("two phones act on one ticket without signal: the conflict is shown on both and settled by a person", async (t) => {
+  await withScreenshots(t, async () => {
+    const step = stepper(t);
+    const a = await phone("conflict-a");
+    const b = await phone("conflict-b");
+    await signIn(a.page, "张敏");
+    // A repair registered and dispatched on phone A, seen by phone B.
+    await a.page.goto(`${server.http}/#/new/ticket`);
+    const code = await a.page.evaluate(() => window.__estate.unitCodes()[5]);
+    await a.page.locator("input[name=unit]").fill(code);
+    await a.page.locator(".van-radio", { hasText: "公共区域报修" }).click();
+    await a.page.locator("textarea[name=description]").fill("单元门禁失灵");
+    await a.page.getByRole("button", { name: "登记" }).click();
+    await a.page.locator("#status", { hasText: "已登记" }).waitFor(WAIT);
+    const id = await a.page.evaluate(() => location.hash.split("/").pop());
+    await offer(a.page, "dispatch", "派工");
+    await hook(a.page, () => window.__estate.pendingCount() === 0);
+    await signIn(b.page, "张敏");
+    await b.page.goto(`${server.http}/#/record/${id}`);
+    await b.page.locator("#status", { hasText: "已派工" }).waitFor(WAIT);
+    step("one ticket on two phones");
+
+    // Both lose signal; A completes it, B reassigns it to 李强.
+    await a.context.setOffline(true);
+    await b.context.setOffline(true);
+    await offer(a.page, "complete", "完成");
+    await offer(b.page, "dispatch", "派工", (panel) => panel.locator("input[name=to-other]").fill("工程部维修班"));
+    step("completed on one phone, reassigned on the other, both offline");
+
+    await a.context.setOffline(false);
+    await b.context.setOffline(false);
+    for (const { page } of [a, b]) {
+      await hook(page, () => window.__estate.online && window.__estate.pendingCount() === 0);
+      await page.locator(".conflict", { hasText: "两台手机的处理不一致" }).waitFor(WAIT);
+    }
+    await snap(b.page, "21-conflict");
+    step("both phones show the conflict");
+
+    await b.page.getByRole("button", { name: "已核实，标记为已处理" }).click();
+    await b.page.locator(".conflict").waitFor({ state: "detached", ...WAIT });
+    await hook(a.page, () => !document.querySelector(".conflict"));
+    const settled = await a.page.evaluate((doc) => window.__estate.record(doc), id);
+    assert.ok(settled.flags.every((f) => f.resolvedBy !== null), "settled on the other phone too");
+    step("settled on one phone, gone from both");
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });

@@ -207,3 +207,52 @@ fn the_server_acknowledges_changes_even_after_a_bare_message_names_its_heads() {
         "the phone heard that both changes are stored"
     );
 }
+
+/// A phone that made a document while offline hears it confirmed only once the server
+/// holds every change of it: never from an answer the server gave before it had them.
+#[test]
+fn a_document_made_offline_is_confirmed_only_once_the_server_holds_it() {
+    let mut phone = Engine::new(Config::new(Role::Client, "phone"));
+    let mut server = Engine::new(Config::new(Role::Server, "server"));
+    let made = DocumentId::from_bytes([11; 16]);
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "n", 0).expect("put");
+    phone.create(made, doc).expect("created");
+    for n in 1..5 {
+        phone
+            .change(made, |d| d.put(ROOT, "n", n))
+            .expect("loaded")
+            .expect("put");
+    }
+    let _ = phone.flush();
+    phone.connect(1, 0);
+    server.connect(1, 0);
+    let mut to_server = frames(phone.flush());
+    for round in 0..12 {
+        for f in std::mem::take(&mut to_server) {
+            server.receive(1, &f, 0);
+        }
+        let effects = server.flush();
+        let loads = effects.loads.clone();
+        let answers = frames(effects);
+        for doc in loads {
+            server.loaded(doc, Vec::new());
+        }
+        for f in answers.into_iter().chain(frames(server.flush())) {
+            phone.receive(1, &f, 0);
+            if !phone.unconfirmed().contains(&made) {
+                let held = server
+                    .doc_mut(made)
+                    .map(|d| d.get_heads())
+                    .unwrap_or_default();
+                let mine = phone.doc_mut(made).expect("held").get_heads();
+                assert_eq!(
+                    held, mine,
+                    "round {round}: confirmed before the server held it"
+                );
+            }
+        }
+        to_server = frames(phone.flush());
+    }
+    assert!(phone.unconfirmed().is_empty(), "confirmed in the end");
+}

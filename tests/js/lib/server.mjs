@@ -32,7 +32,11 @@ export async function startServer({ command = serverCommand, demo = true, data }
       reject(new Error(`server exited with ${code ?? signal}: ${line}\n${seen}`));
     });
   });
-  child.stdout.resume();
+  // Warnings and errors the server logs are shown with the test's output; the rest is dropped.
+  child.stdout.on("data", (chunk) => {
+    for (const line of String(chunk).split("\n"))
+      if (/\b(WARN|ERROR)\b/.test(line)) process.stderr.write(`server: ${line}\n`);
+  });
   return {
     http,
     ws: `${http.replace("http", "ws")}/sync`,
