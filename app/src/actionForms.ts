@@ -70,6 +70,9 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
   },
 };
 
+/** The text the core tries an action with where the person fills in the real value. */
+export const PLACEHOLDER = "…";
+
 /** Actions that need a note saying what was done or agreed. */
 export const NOTE_REQUIRED = new Set(["answer", "progress", "reschedule"]);
 

@@ -234,7 +234,7 @@ async fn records_stored_before_the_tables_existed_are_projected_at_start(db: Tes
     server.stop().await.expect("stops");
 }
 
-/// A visit plan made on a phone, with households added, reaches the server and its lists.
+// A visit plan made on a phone, with households added, reaches the server and its lists.
 on_both_databases!(a_visit_plan_made_on_a_phone_reaches_the_office);
 async fn a_visit_plan_made_on_a_phone_reaches_the_office(db: TestDb) {
     let server = db.demo_server().await;
