@@ -9,6 +9,8 @@ declare global {
       pendingCount(): number;
       missingCount(): number;
       readonly online: boolean;
+      /** Nothing received is still on its way to IndexedDB. */
+      idle(): boolean;
       /** Sync counters (batches, frames, time in the core and in IndexedDB). */
       stats(): Record<string, number>;
       /** The area's statistics summary for `month` as of `nowMs` (tests compare it with the fixture). */
@@ -24,6 +26,11 @@ declare global {
       unitCodes(): string[];
       /** A record as the phone shows it (with offers and clocks). */
       record(id: string): unknown;
+      /** The ID of the first record of `kind` the area index lists. */
+      firstRecord(kind: string): string | undefined;
+      /** Saves `n` notes on a record, one at a time: how long each took in the core (the
+       * part that holds the screen) and until it was durable in IndexedDB, in ms. */
+      timeSaves(record: string, n: number): Promise<{ core: number[]; durable: number[] }>;
       /** Photos taken here that have not reached the server (what the badge shows). */
       photosPending(): number;
       /** Photos the server refused, with why. */
@@ -39,6 +46,7 @@ export function installHooks(field: ReturnType<typeof useField>): void {
     get online() {
       return field.sync?.online ?? false;
     },
+    idle: () => field.sync?.idle ?? false,
     stats: () => ({ ...(field.sync?.stats ?? {}) }),
     statisticsSummary: (month, nowMs) => field.need().statistics(month, nowMs).summary,
     sampleSummary: (scope, nowMs) => sampleMonthSummary(scope, nowMs),
@@ -55,6 +63,19 @@ export function installHooks(field: ReturnType<typeof useField>): void {
         .sort((a, b) => a.localeCompare(b, "zh-CN", { numeric: true })),
     record: (id) => field.need().recordView(id, field.session?.role ?? "housekeeper", Date.now()),
     photosPending: () => field.photosPending,
+    firstRecord: (kind) => field.need().listRecords(kind as never)[0]?.id,
+    async timeSaves(record, n) {
+      const core: number[] = [];
+      const durable: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const started = performance.now();
+        field.act(record, { type: "note", note: `第 ${i + 1} 条备注` });
+        core.push(performance.now() - started);
+        await field.persist();
+        durable.push(performance.now() - started);
+      }
+      return { core, durable };
+    },
     refusedPhotos: () => field.refusedPhotos(),
   };
 }

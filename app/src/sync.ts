@@ -52,6 +52,11 @@ export class Sync {
     });
   }
 
+  /** Nothing queued or being carried out: everything received so far is in IndexedDB. */
+  get idle(): boolean {
+    return !this.working && this.inputs.length === 0;
+  }
+
   status(): SyncStatus {
     return {
       online: this.online,

@@ -137,8 +137,13 @@ async function fillLogin(page, name) {
 async function signIn(page, name) {
   await page.goto(server.http);
   await fillLogin(page, name);
-  await hook(page, () => window.__estate?.online && window.__estate.missingCount() === 0 && document.querySelector("#vacant-due"));
+  await hook(page, whole);
 }
+
+/** The phone holds the whole area, durably (nothing received is still on its way to
+ * IndexedDB), and shows its home screen. */
+const whole = () =>
+  window.__estate?.online && window.__estate.missingCount() === 0 && window.__estate.idle() && document.querySelector("#vacant-due");
 
 /** A photo as the camera would hand it over: what the page shows now, as a PNG. */
 async function photo(page) {
@@ -347,8 +352,9 @@ test("the phone computes the sample month's statistics exactly as the fixture co
     await page.locator("#stats-month").dispatchEvent("change");
     const row = page.locator('[data-indicator="投诉类·响应及时率"]');
     await row.waitFor(WAIT);
-    const cells = await row.locator("td").allInnerTexts();
-    assert.deepEqual(cells.slice(2), ["95%", "8/9", "88.9%", "未达标"]);
+    assert.match(await row.innerText(), /目标 95%/);
+    assert.equal((await row.locator("[data-figures]").innerText()).trim(), "8/9 · 88.9%");
+    assert.equal((await row.locator("[data-result]").innerText()).trim(), "未达标");
     await page.locator("#vacant-stats", { hasText: "空置房 50 套：巡查 45，通风 43，保洁 41" }).waitFor(WAIT);
     await page.getByText(/本月登记事项中超时（\d+）/).waitFor(WAIT);
     step("the statistics screen shows them");
@@ -368,6 +374,15 @@ test("the phone computes the sample month's statistics exactly as the fixture co
     await page.getByText(/已超时 · 全部（\d+）/).waitFor(WAIT);
     step("the due-work screen opens");
     await snap(page, "08-due-work");
+    // Each line opens its record; an overdue one says by how long, on the clock that ran out.
+    const late = page.locator(".late[data-ticket]").first();
+    const overdueFor = await late.locator(".van-cell__value").innerText();
+    assert.match(overdueFor, /已超时 \d+ (天|小时|分钟)/);
+    await late.click();
+    await page.locator(".summary").waitFor(WAIT);
+    await page.locator("[data-clock].late", { hasText: "已超时" }).first().waitFor(WAIT);
+    await snap(page, "08b-overdue-ticket");
+    step(`an overdue line opens its ticket (${overdueFor})`);
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });
@@ -440,7 +455,7 @@ test("a phone handed to another housekeeper keeps nothing of the first, and neve
     assert.ok(!(await page.locator("#title").innerText()).includes("一区"), "no trace of area A1");
     await page.unroute("**/api/directory");
     await page.getByRole("button", { name: "重试" }).click();
-    await hook(page, () => window.__estate?.online && window.__estate.missingCount() === 0 && document.querySelector("#vacant-due"));
+    await hook(page, whole);
     assert.match(await page.locator("#title").innerText(), /二区 · 李强/);
     assert.equal(await page.evaluate(() => window.__estate.pendingCount()), 0);
     await snap(page, "10-next-housekeeper");

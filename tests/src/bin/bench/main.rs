@@ -5,9 +5,11 @@
 //! server on the same data shape; also both at 500 documents. P2: edit-to-arrival latency
 //! between two connected clients, on one server and across two servers sharing
 //! PostgreSQL (when `TEST_DATABASE_URL` names one). The gate's cost per batch on a large
-//! area index. P5: the gzipped size of the WASM the app ships.
+//! area index. P5: the gzipped size of the WASM the app ships. P6: the phone app in
+//! headless Chromium: first sync, offline cold open, time to save an action, its size.
 //! Writes BENCHMARKS.md at the repository root.
 
+mod app;
 mod gate;
 
 use std::io::{BufRead, BufReader, Write};
@@ -93,6 +95,7 @@ async fn main() -> anyhow::Result<()> {
         baseline: "@automerge/automerge npm wasm: 1,140 KB gzipped".into(),
         ratio: format!("{:.2}× smaller", 1_140_000.0 / gz as f64),
     });
+    app::rows(if quick { 500 } else { 9_000 }, &mut rows).await?;
     write_report(&rows)?;
     Ok(())
 }

@@ -1,0 +1,49 @@
+// The phone app measured in headless Chromium at a phone's size, for the benchmark
+// (`cargo run --release -p system-tests --bin bench`): first sync of a whole area, the
+// offline cold open to the home screen, and the time to save an action.
+//
+//   node bench-app.mjs <http://server> <username> <password>
+//
+// Prints one JSON object: { firstSyncMs, coldOpenMs: [..], saveCoreMs: [..],
+// saveDurableMs: [..] }.
+import { chromium } from "playwright-core";
+
+const [http, username, password] = process.argv.slice(2);
+const LONG = { timeout: 15 * 60_000 };
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+});
+try {
+  const context = await browser.newContext({ serviceWorkers: "allow", viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  await page.goto(http);
+  await page.getByLabel("用户名").fill(username, LONG);
+  await page.getByLabel("密码").fill(password);
+  const started = Date.now();
+  await page.getByRole("button", { name: "登录" }).click();
+  await page.waitForFunction(
+    () => window.__estate?.online && window.__estate.missingCount() === 0 && window.__estate.idle() && document.querySelector("#vacant-due"),
+    null,
+    LONG,
+  );
+  const firstSyncMs = Date.now() - started;
+
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => {}));
+  if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, LONG);
+  await context.setOffline(true);
+  const coldOpenMs = [];
+  for (let i = 0; i < 5; i++) {
+    const from = Date.now();
+    await page.reload({ waitUntil: "commit" });
+    await page.waitForFunction(() => document.querySelector("#vacant-due"), null, LONG);
+    coldOpenMs.push(Date.now() - from);
+  }
+
+  const inspection = await page.evaluate(() => window.__estate.firstRecord("vacant-inspection"));
+  const { core, durable } = await page.evaluate(([id]) => window.__estate.timeSaves(id, 60), [inspection]);
+  console.log(JSON.stringify({ firstSyncMs, coldOpenMs, saveCoreMs: core, saveDurableMs: durable }));
+} finally {
+  await browser.close();
+}

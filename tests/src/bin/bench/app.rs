@@ -1,0 +1,152 @@
+//! The phone app in headless Chromium on a seeded area (`tests/e2e/bench-app.mjs`): first
+//! sync of the whole area, the offline cold open to the home screen, and the time to save
+//! an action; and the gzipped size of what the app ships.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::{Context, bail};
+use estate_core::records::StaffRole;
+use sync_server::accounts::{NewScopes, assign};
+use sync_server::config::Database;
+use sync_server::demo::DEMO_PASSWORD;
+
+use super::{ROOT_DIR, Row, seeded_server};
+
+/// The housekeeper who works the benchmark area.
+const KEEPER: &str = "hk-zhang";
+
+/// What the browser measured.
+struct Measured {
+    first_sync_ms: f64,
+    cold_open_ms: Vec<f64>,
+    save_core_ms: Vec<f64>,
+    save_durable_ms: Vec<f64>,
+}
+
+impl Measured {
+    /// Reads `bench-app.mjs`'s one line of JSON.
+    fn parse(out: &[u8]) -> anyhow::Result<Self> {
+        let v: serde_json::Value = serde_json::from_slice(out).context("bench-app.mjs output")?;
+        let list = |key: &str| -> anyhow::Result<Vec<f64>> {
+            v[key]
+                .as_array()
+                .with_context(|| format!("bench-app.mjs gave no {key}"))?
+                .iter()
+                .map(|x| {
+                    x.as_f64()
+                        .with_context(|| format!("{key} holds a non-number"))
+                })
+                .collect()
+        };
+        Ok(Self {
+            first_sync_ms: v["firstSyncMs"]
+                .as_f64()
+                .context("bench-app.mjs gave no firstSyncMs")?,
+            cold_open_ms: list("coldOpenMs")?,
+            save_core_ms: list("saveCoreMs")?,
+            save_durable_ms: list("saveDurableMs")?,
+        })
+    }
+}
+
+/// The `q`-quantile of `values` (nearest rank).
+fn quantile(values: &[f64], q: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+pub async fn rows(documents: usize, rows: &mut Vec<Row>) -> anyhow::Result<()> {
+    let (server, _, dir) = seeded_server(documents).await?;
+    let store = sync_server::store::Store::open(&Database::SqliteIn(dir.path().to_owned())).await?;
+    let scopes = NewScopes {
+        id: KEEPER.into(),
+        role: StaffRole::Housekeeper,
+        areas: vec!["B1".into()],
+        projects: Vec::new(),
+    };
+    assign(store.pool(), &scopes).await?;
+    drop(store);
+    let script = PathBuf::from(ROOT_DIR).join("tests/e2e/bench-app.mjs");
+    let out = Command::new("node")
+        .arg(&script)
+        .arg(format!("http://{}", server.addr))
+        .args([KEEPER, DEMO_PASSWORD])
+        .current_dir(PathBuf::from(ROOT_DIR).join("tests/e2e"))
+        .output()
+        .context("running node (scripts/setup.sh --browser installs it)")?;
+    server.stop().await?;
+    if !out.status.success() {
+        bail!(
+            "bench-app.mjs failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let m = Measured::parse(&out.stdout)?;
+    rows.push(Row {
+        id: "P6",
+        what: format!("phone app (Chromium, 390×844): sign-in → full replica of {documents} documents, home screen shown"),
+        ours: format!("{:.1} s", m.first_sync_ms / 1000.0),
+        baseline: "—".into(),
+        ratio: "—".into(),
+    });
+    rows.push(Row {
+        id: "P6",
+        what: format!("phone app: offline cold open to the home screen (待办) with {documents} documents, median of {}", m.cold_open_ms.len()),
+        ours: format!("{:.0} ms", quantile(&m.cold_open_ms, 0.5)),
+        baseline: "target 1000 ms".into(),
+        ratio: format!("{:.2}× the target", quantile(&m.cold_open_ms, 0.5) / 1000.0),
+    });
+    rows.push(Row {
+        id: "P6",
+        what: format!("phone app: saving an action ({} notes on one record) — in the core, holding the screen", m.save_core_ms.len()),
+        ours: format!("p50 {:.1} ms, p95 {:.1} ms", quantile(&m.save_core_ms, 0.5), quantile(&m.save_core_ms, 0.95)),
+        baseline: "target p95 16 ms".into(),
+        ratio: format!("{:.2}× the target", quantile(&m.save_core_ms, 0.95) / 16.0),
+    });
+    rows.push(Row {
+        id: "P6",
+        what: "phone app: saving an action until durable in IndexedDB".into(),
+        ours: format!(
+            "p50 {:.1} ms, p95 {:.1} ms",
+            quantile(&m.save_durable_ms, 0.5),
+            quantile(&m.save_durable_ms, 0.95)
+        ),
+        baseline: "—".into(),
+        ratio: "—".into(),
+    });
+    let (js, wasm, css) = shipped()?;
+    rows.push(Row {
+        id: "P6",
+        what: "phone app shipped, gzipped: JavaScript / WASM (core and QR reader) / CSS".into(),
+        ours: format!("{} KB / {} KB / {} KB", js / 1000, wasm / 1000, css / 1000),
+        baseline: "—".into(),
+        ratio: "—".into(),
+    });
+    Ok(())
+}
+
+/// Gzipped bytes of the built app's JavaScript, WASM and CSS (`app/dist/assets`).
+fn shipped() -> anyhow::Result<(usize, usize, usize)> {
+    let assets = PathBuf::from(ROOT_DIR).join("app/dist/assets");
+    let (mut js, mut wasm, mut css) = (0, 0, 0);
+    for entry in std::fs::read_dir(&assets)
+        .with_context(|| format!("{} (run scripts/build-app.sh)", assets.display()))?
+    {
+        let path = entry?.path();
+        let bytes = std::fs::read(&path)?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&bytes)?;
+        let size = gz.finish()?.len();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("js") => js += size,
+            Some("wasm") => wasm += size,
+            Some("css") => css += size,
+            _ => {}
+        }
+    }
+    Ok((js, wasm, css))
+}
