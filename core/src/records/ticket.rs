@@ -667,4 +667,4 @@ impl Kind for Ticket {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

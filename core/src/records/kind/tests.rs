@@ -6,8 +6,8 @@ use crate::ids::DocumentId;
 use crate::records::keys::{KeyAction, KeyLedger, KeyLedgerHeader};
 use crate::records::renovation::{Renovation, RenovationHeader};
 use crate::records::ticket::{
-    Category, Channel, ComplaintInfo, Location, RepairInfo, RepairScale, RepairScope, Satisfaction,
-    Ticket, TicketAction, TicketHeader,
+    Category, ComplaintInfo, RepairInfo, RepairScale, RepairScope, Satisfaction, Ticket,
+    TicketAction, TicketHeader,
 };
 use crate::records::visit_plan::{VisitPlan, VisitPlanHeader};
 use crate::time::{DAY_MS, Month};
@@ -50,23 +50,11 @@ fn offered<K: Kind>(made: &(AutoCommit, Record<K>), role: StaffRole) -> Vec<Stri
     types
 }
 
+/// A ticket at a unit; a complaint starts with its classification still to judge.
 fn ticket(category: Category, repair: Option<RepairInfo>) -> TicketHeader {
     TicketHeader {
-        area_id: "A1".into(),
-        category,
-        channel: Channel::Hotline,
-        location: Location::Unit {
-            unit: DocumentId::from_bytes([4; 16]),
-            code: "1-1-0101".parse().expect("code"),
-        },
-        description: "厨房水龙头漏水".into(),
-        reporter: None,
-        registered_at: T0,
-        registered_by: "hk".into(),
-        repair,
         complaint: (category == Category::Complaint).then(ComplaintInfo::default),
-        photos: Vec::new(),
-        source: None,
+        ..crate::records::ticket::tests::header(category, repair)
     }
 }
 

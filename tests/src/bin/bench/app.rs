@@ -7,15 +7,12 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use anyhow::{Context, bail};
-use estate_core::records::StaffRole;
-use sync_server::accounts::{NewScopes, assign};
-use sync_server::config::Database;
 use sync_server::demo::DEMO_PASSWORD;
 
 use super::{ROOT_DIR, Row, seeded_server};
 
-/// The housekeeper who works the benchmark area.
-const KEEPER: &str = "hk-zhang";
+/// Who uses the phone: the benchmark project's supervisor, who works its one area.
+const USER: &str = "sup-wang";
 
 /// What the browser measured.
 struct Measured {
@@ -60,21 +57,12 @@ fn quantile(values: &[f64], q: f64) -> f64 {
 }
 
 pub async fn rows(documents: usize, rows: &mut Vec<Row>) -> anyhow::Result<()> {
-    let (server, _, dir) = seeded_server(documents).await?;
-    let store = sync_server::store::Store::open(&Database::SqliteIn(dir.path().to_owned())).await?;
-    let scopes = NewScopes {
-        id: KEEPER.into(),
-        role: StaffRole::Housekeeper,
-        areas: vec!["B1".into()],
-        projects: Vec::new(),
-    };
-    assign(store.pool(), &scopes).await?;
-    drop(store);
+    let (server, _, _dir) = seeded_server(documents).await?;
     let script = PathBuf::from(ROOT_DIR).join("tests/e2e/bench-app.mjs");
     let out = Command::new("node")
         .arg(&script)
         .arg(format!("http://{}", server.addr))
-        .args([KEEPER, DEMO_PASSWORD])
+        .args([USER, DEMO_PASSWORD])
         .current_dir(PathBuf::from(ROOT_DIR).join("tests/e2e"))
         .output()
         .context("running node (scripts/setup.sh --browser installs it)")?;
