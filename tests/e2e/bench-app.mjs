@@ -41,8 +41,9 @@ try {
     coldOpenMs.push(Date.now() - from);
   }
 
-  const inspection = await page.evaluate(() => window.__estate.firstRecord("vacant-inspection"));
-  const { core, durable } = await page.evaluate(([id]) => window.__estate.timeSaves(id, 60), [inspection]);
+  // Notes on a unit record: every area has units.
+  const record = await page.evaluate(() => window.__estate.firstRecord("unit"));
+  const { core, durable } = await page.evaluate(([id]) => window.__estate.timeSaves(id, 60), [record]);
   console.log(JSON.stringify({ firstSyncMs, coldOpenMs, saveCoreMs: core, saveDurableMs: durable }));
 } finally {
   await browser.close();

@@ -1,0 +1,61 @@
+// What an event says beyond its name, in words: to whom it was dispatched, how satisfied
+// the customer was, which points a renovation patrol found in violation… Values and
+// labels come from the event and the core's vocabulary.
+import { labelOf, type Vocabulary } from "./vocabulary";
+
+type Fields = Record<string, unknown>;
+const yuan = (fen: unknown) => `${(Number(fen) / 100).toFixed(2)} 元`;
+
+/** One line about `e` (an event of a record of `kind`), or "" when its name says it all. */
+export function eventDetails(kind: string, e: Fields, v: Vocabulary, nameOf: (user: string) => string): string {
+  const text = (key: string) => String(e[key] ?? "");
+  switch (`${kind}/${text("type")}`) {
+    case "ticket/dispatch":
+      return `派给 ${nameOf(text("to"))}`;
+    case "ticket/callback":
+      return `${labelOf(v.ticket.satisfaction, text("satisfaction"))}${e.resolved ? "，问题已解决" : "，问题仍在"}`;
+    case "ticket/escalate":
+      return `${labelOf(v.ticket.escalation, text("escalation"))}${e.amountYuan ? ` ${text("amountYuan")} 元` : ""}`;
+    case "renovation/review":
+      return e.approved ? "通过" : "不通过";
+    case "renovation/permit":
+      return `许可证 ${text("number")}`;
+    case "renovation/patrol": {
+      const checks = (e.checks ?? {}) as Record<string, string>;
+      const bad = v.renovation.checks.filter((c) => checks[c.value] === "abnormal").map((c) => c.label);
+      return bad.length ? `违规：${bad.join("、")}${e.stopped ? "（已当场制止）" : ""}` : "未发现违规";
+    }
+    case "renovation/book_acceptance":
+      return `验收日期 ${text("date")}`;
+    case "renovation/accept":
+      return labelOf(v.renovation.acceptance, text("result"));
+    case "renovation/refund_deposit":
+      return `${text("amountYuan")} 元`;
+    case "public-patrol/finding":
+      return `${labelOf(v.patrol.point, text("point"))} · ${text("place")}：${text("description")}`;
+    case "public-patrol/checkpoint":
+      return text("place");
+    case "key-ledger/receive":
+    case "key-ledger/return":
+    case "key-ledger/lose":
+    case "key-ledger/approve_loss":
+    case "key-ledger/hand_back":
+      return text("label");
+    case "key-ledger/borrow":
+      return `${text("label")} 借给 ${text("borrower")}`;
+    case "key-ledger/count":
+      return `在柜 ${(e.present as unknown[] | undefined)?.length ?? 0} 把`;
+    case "fee-account/contact":
+      return `${labelOf(v.fees.contactMethod, text("method"))}${e.reached ? "，已联系上" : "，未联系上"}`;
+    case "fee-account/payment":
+    case "fee-account/arrears":
+      return yuan(e.amountFen);
+    case "rectification/reschedule":
+      return `改到 ${text("expected")}`;
+    case "visit-plan/add":
+    case "visit-plan/remove":
+      return `${(e.units as unknown[] | undefined)?.length ?? 0} 户`;
+    default:
+      return "";
+  }
+}
