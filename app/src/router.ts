@@ -17,7 +17,7 @@ declare module "vue-router" {
   interface RouteMeta {
     /** A screen with a form: the app never reloads under it. */
     form?: boolean;
-    /** The screen's title in the bar. */
+    /** The screen's name, for the window title. */
     title?: string;
     /** Shows the tab bar. */
     tab?: boolean;
@@ -32,7 +32,8 @@ export const router = createRouter({
     { path: "/records", component: RecordsView, meta: { title: "记录", tab: true } },
     { path: "/stats", component: StatsView, meta: { title: "统计", tab: true } },
     { path: "/me", component: MeView, meta: { title: "我的", tab: true } },
-    { path: "/record/:id", component: RecordView, props: true, meta: { title: "记录详情" } },
+    // A record's actions open as sheets over it: no reload while one may be half-filled.
+    { path: "/record/:id", component: RecordView, props: true, meta: { title: "记录详情", form: true } },
     {
       path: "/inspect/:unit",
       component: InspectionForm,
@@ -41,7 +42,11 @@ export const router = createRouter({
     },
     { path: "/new/ticket", component: TicketForm, meta: { title: "登记客户信息", form: true } },
     { path: "/checkpoints", component: CheckpointsView, meta: { title: "巡查点二维码" } },
-    { path: "/patrol/:id/scan", component: PatrolScan, props: true, meta: { title: "扫码打卡" } },
+    { path: "/patrol/:id/scan", component: PatrolScan, props: true, meta: { title: "扫码打卡", form: true } },
     { path: "/new/:kind", component: NewRecord, props: true, meta: { title: "新建记录", form: true } },
   ],
+});
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} · 片区管家` : "片区管家";
 });
