@@ -141,6 +141,11 @@ impl Replica {
 
     /// The area index, if it has arrived.
     pub fn index(&mut self) -> Result<AreaIndex, ReplicaError> {
+        Ok(AreaIndex::from_doc(self.index_doc()?)?)
+    }
+
+    /// The area index's document, once it has arrived.
+    fn index_doc(&mut self) -> Result<&AutoCommit, ReplicaError> {
         let doc = self
             .engine
             .doc_mut(self.index)
@@ -148,7 +153,7 @@ impl Replica {
         if doc.get_heads().is_empty() {
             return Err(ReplicaError::NoIndex);
         }
-        Ok(AreaIndex::from_doc(doc)?)
+        Ok(doc)
     }
 
     /// Vacant units of the area and whether each had its monthly inspection in `month`.
@@ -226,11 +231,11 @@ impl Replica {
     }
 
     fn file(&mut self, doc: AutoCommit) -> Result<DocumentId, ReplicaError> {
-        let index = self.index()?;
+        let area_id = AreaIndex::area_of(self.index_doc()?)?;
         let record = AnyRecord::from_doc(&doc)?.ok_or(ReplicaError::NotARecord(self.index))?;
-        if record.kind() != project::KIND && record.area() != index.area_id {
+        if record.kind() != project::KIND && record.area() != area_id {
             return Err(ReplicaError::WrongArea {
-                area: index.area_id,
+                area: area_id,
                 found: record.area().to_owned(),
             });
         }
@@ -286,8 +291,7 @@ impl Replica {
 
     /// Only records this area's index lists may be acted on through it.
     fn listed_record(&mut self, id: DocumentId) -> Result<(), ReplicaError> {
-        let listed = self.index()?.entries.contains_key(&id);
-        if listed {
+        if AreaIndex::lists(self.index_doc()?, id) {
             Ok(())
         } else {
             Err(ReplicaError::NotARecord(id))

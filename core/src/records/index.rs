@@ -98,6 +98,28 @@ impl AreaIndex {
         json::put(doc, &entries, &id.to_string(), &to_value(entry)?)
     }
 
+    /// Whether the index lists `id`: one lookup, not a read of every entry (an area holds
+    /// thousands, and this is asked on every save).
+    pub fn lists(doc: &AutoCommit, id: DocumentId) -> bool {
+        match doc.get(ROOT, "entries") {
+            Ok(Some((automerge::Value::Object(ObjType::Map), entries))) => {
+                matches!(doc.get(&entries, id.to_string()), Ok(Some(_)))
+            }
+            _ => false,
+        }
+    }
+
+    /// The area the index is of, read without its entries.
+    pub fn area_of(doc: &AutoCommit) -> Result<String, RecordError> {
+        expect_kind(doc, KIND)?;
+        json::read_prop(doc, "areaId")
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .ok_or_else(|| RecordError::Malformed {
+                what: "area index",
+                reason: "it names no area (`areaId`)".into(),
+            })
+    }
+
     pub fn from_doc(doc: &AutoCommit) -> Result<Self, RecordError> {
         expect_kind(doc, KIND)?;
         let mut root = json::read_root(doc);
@@ -150,6 +172,16 @@ mod tests {
             (index.name.as_str(), index.project_id.as_deref()),
             ("一区", Some("P1"))
         );
+    }
+
+    #[test]
+    fn an_entry_and_the_area_are_read_without_reading_every_entry() {
+        let mut doc = AreaIndex::new_doc("A1", "一区", None).expect("index");
+        let listed = DocumentId::from_bytes([4; 16]);
+        AreaIndex::put_entry(&mut doc, listed, &Entry::default()).expect("put");
+        assert!(AreaIndex::lists(&doc, listed));
+        assert!(!AreaIndex::lists(&doc, DocumentId::from_bytes([5; 16])));
+        assert_eq!(AreaIndex::area_of(&doc).expect("area"), "A1");
     }
 
     #[test]

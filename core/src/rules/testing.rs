@@ -61,6 +61,25 @@ impl<K: Kind> Built<K> {
     }
 }
 
+/// Area A1's key ledger with keys `labels` taken into custody at `when`.
+pub fn ledger_holding(labels: &[&str], when: &str) -> Built<crate::records::keys::KeyLedger> {
+    use crate::records::keys::{KeyAction, KeyLedgerHeader};
+    let ledger = Built::new(&KeyLedgerHeader {
+        area_id: "A1".into(),
+    });
+    labels.iter().fold(ledger, |ledger, label| {
+        ledger.act(
+            KeyAction::Receive {
+                label: (*label).into(),
+                unit: None,
+                unit_code: None,
+                signature: crate::records::content::ContentHash::of(b"sig"),
+            },
+            when,
+        )
+    })
+}
+
 pub fn repair_info(scope: RepairScope, scale: RepairScale) -> RepairInfo {
     RepairInfo {
         scope,

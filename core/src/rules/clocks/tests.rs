@@ -4,7 +4,6 @@ use super::*;
 use crate::records::any::AnyRecord;
 use crate::records::content::ContentHash;
 use crate::records::fees::{ContactMethod, FeeAccount, FeeAccountHeader, FeeAction, Promise};
-use crate::records::keys::{KeyAction, KeyLedger, KeyLedgerHeader};
 use crate::records::kind::{Kind, Record};
 use crate::records::project::{DayType, Project, ProjectAction, ProjectHeader};
 use crate::records::rectification::{Rectification, RectificationAction, RectificationHeader};
@@ -14,7 +13,9 @@ use crate::records::renovation::{
 use crate::records::ticket::{Category, RepairScale, RepairScope, TicketAction};
 use crate::rules::deadlines::Standing;
 use crate::rules::due_work;
-use crate::rules::testing::{Built, at, complaint, date, dispatch, repair_info, ticket, wrap};
+use crate::rules::testing::{
+    Built, at, complaint, date, dispatch, ledger_holding, repair_info, ticket, wrap,
+};
 
 /// A built record as the portfolio takes it (`AnyRecord::Ticket`, …).
 fn boxed<K: Kind>(b: Built<K>, variant: fn(Box<Record<K>>) -> AnyRecord) -> AnyRecord {
@@ -156,29 +157,21 @@ fn a_renovation_shows_its_review_and_todays_patrol() {
         checks: RenovationChecks::default(),
         stopped: false,
     };
-    let permitted = renovation()
-        .act(
-            RenovationAction::Review { approved: true },
-            "2026-11-24 09:00",
-        )
-        .act(
-            RenovationAction::Permit {
-                number: "ZX-1".into(),
-            },
-            "2026-11-24 10:00",
-        );
-    let patrolled = renovation()
-        .act(
-            RenovationAction::Review { approved: true },
-            "2026-11-24 09:00",
-        )
-        .act(
-            RenovationAction::Permit {
-                number: "ZX-1".into(),
-            },
-            "2026-11-24 10:00",
-        )
-        .act(patrol, "2026-11-25 08:30");
+    let permit = || {
+        renovation()
+            .act(
+                RenovationAction::Review { approved: true },
+                "2026-11-24 09:00",
+            )
+            .act(
+                RenovationAction::Permit {
+                    number: "ZX-1".into(),
+                },
+                "2026-11-24 10:00",
+            )
+    };
+    let permitted = permit();
+    let patrolled = permit().act(patrol, "2026-11-25 08:30");
     let records = wrap(vec![
         project(),
         boxed(permitted, AnyRecord::Renovation),
@@ -250,18 +243,7 @@ fn rectifications_promises_and_keys_show_their_clocks() {
         },
         "2026-11-10 10:00",
     );
-    let ledger = Built::<KeyLedger>::new(&KeyLedgerHeader {
-        area_id: "A1".into(),
-    })
-    .act(
-        KeyAction::Receive {
-            label: "K1".into(),
-            unit: None,
-            unit_code: None,
-            signature: ContentHash::of(b"sig"),
-        },
-        "2026-11-01 09:00",
-    );
+    let ledger = ledger_holding(&["K1"], "2026-11-01 09:00");
     let records = wrap(vec![
         item(false),
         item(true),

@@ -5,7 +5,7 @@ use crate::records::any::AnyRecord;
 use crate::records::inspection::{
     Inspection, InspectionAction, InspectionForm, Occasion, VacantInspection,
 };
-use crate::records::keys::{KeyAction, KeyLedger, KeyLedgerHeader};
+use crate::records::keys::KeyAction;
 use crate::records::patrol::{Patrol, PatrolHeader};
 use crate::records::renovation::{
     Renovation, RenovationAction, RenovationChecks, RenovationHeader,
@@ -14,7 +14,7 @@ use crate::records::ticket::{RepairScale, RepairScope, TicketAction};
 use crate::records::unit::{Unit, UnitAction, UnitHeader};
 use crate::records::visit::{Visit, VisitHeader, VisitMethod};
 use crate::records::visit_plan::{VisitPlan, VisitPlanAction, VisitPlanHeader};
-use crate::rules::testing::{Built, at, date, dispatch, repair_info, ticket, wrap};
+use crate::rules::testing::{Built, at, date, dispatch, ledger_holding, repair_info, ticket, wrap};
 
 fn unit_id(n: u8) -> DocumentId {
     DocumentId::from_bytes([n; 16])
@@ -362,36 +362,16 @@ fn the_public_patrol_and_the_key_count_are_daily() {
         started_at: at("2026-11-20 08:00"),
     });
     let sig = crate::records::content::ContentHash::of(b"sig");
-    let ledger = Built::<KeyLedger>::new(&KeyLedgerHeader {
-        area_id: "A1".into(),
-    })
-    .act(
-        KeyAction::Receive {
-            label: "K1".into(),
-            unit: None,
-            unit_code: None,
-            signature: sig.clone(),
-        },
-        "2026-11-01 09:00",
-    )
-    .act(
-        KeyAction::Receive {
-            label: "K2".into(),
-            unit: None,
-            unit_code: None,
-            signature: sig.clone(),
-        },
-        "2026-11-01 09:00",
-    )
-    .act(
-        KeyAction::Borrow {
-            label: "K2".into(),
-            borrower: "刘师傅".into(),
-            signature: sig,
-        },
-        "2026-11-19 09:00",
-    )
-    .act(KeyAction::Count { present: vec![] }, "2026-11-19 17:00");
+    let ledger = ledger_holding(&["K1", "K2"], "2026-11-01 09:00")
+        .act(
+            KeyAction::Borrow {
+                label: "K2".into(),
+                borrower: "刘师傅".into(),
+                signature: sig,
+            },
+            "2026-11-19 09:00",
+        )
+        .act(KeyAction::Count { present: vec![] }, "2026-11-19 17:00");
     let records = portfolio_of(
         &[],
         vec![
