@@ -15,6 +15,7 @@ export interface Vocabulary {
   visit: Lists<"method">;
   fees: Lists<"contactMethod">;
   unit: Lists<"status">;
+  keys: Lists<"status">;
   clock: Choice[];
   standing: Choice[];
   roles: Choice[];

@@ -308,12 +308,23 @@ impl Kind for KeyLedger {
     }
 }
 
+/// Every key status as stored (its `status` tag) with its label, in the order a key
+/// passes through them.
+pub const STATUSES: &[(&str, &str)] = &[
+    ("in_custody", "在柜"),
+    ("lent", "借出"),
+    ("loss_reported", "报失待批"),
+    ("lost", "已确认丢失"),
+    ("handed_back", "已交还业主"),
+];
+
 fn status_zh(status: &KeyStatus) -> &'static str {
-    match status {
-        KeyStatus::InCustody => "在柜",
-        KeyStatus::Lent { .. } => "借出",
-        KeyStatus::LossReported => "报失待批",
-        KeyStatus::Lost { .. } => "已确认丢失",
-        KeyStatus::HandedBack => "已交还业主",
-    }
+    let index = match status {
+        KeyStatus::InCustody => 0,
+        KeyStatus::Lent { .. } => 1,
+        KeyStatus::LossReported => 2,
+        KeyStatus::Lost { .. } => 3,
+        KeyStatus::HandedBack => 4,
+    };
+    STATUSES[index].1
 }

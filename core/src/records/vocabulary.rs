@@ -11,7 +11,7 @@ use super::any::ACTIONS;
 use super::fees::{ContactMethod, FeeAccount};
 use super::inspection::{Checklist, Condition, Occasion, VacantInspection};
 use super::journal::COMMON_ACTIONS;
-use super::keys::KeyLedger;
+use super::keys::{self, KeyLedger};
 use super::kind::Kind;
 use super::patrol::{Patrol, PatrolPoint};
 use super::people::StaffRole;
@@ -132,6 +132,9 @@ pub fn vocabulary() -> Value {
         },
         "unit": {
             "status": choices(&UnitStatus::ALL, UnitStatus::label_zh),
+        },
+        "keys": {
+            "status": pairs(keys::STATUSES),
         },
         "clock": choices(&Clock::ALL, Clock::label_zh),
         "standing": choices(&Standing::ALL, Standing::label_zh),

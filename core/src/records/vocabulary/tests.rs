@@ -210,3 +210,30 @@ fn every_action_of_every_kind_has_a_label() {
         [("dispatch", "派工"), ("respond", "首次响应")]
     );
 }
+
+#[test]
+fn key_statuses_are_listed_as_stored() {
+    use crate::records::keys::KeyStatus;
+    let samples = [
+        KeyStatus::InCustody,
+        KeyStatus::Lent {
+            borrower: "王师傅".into(),
+            since: 0,
+        },
+        KeyStatus::LossReported,
+        KeyStatus::Lost {
+            approved_by: "经理".into(),
+        },
+        KeyStatus::HandedBack,
+    ];
+    let stored: Vec<String> = samples
+        .iter()
+        .map(|s| {
+            serde_json::to_value(s).expect("serializes")["status"]
+                .as_str()
+                .expect("tag")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(values(&vocabulary(), &["keys", "status"]), stored);
+}
