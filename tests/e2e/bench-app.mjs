@@ -4,7 +4,7 @@
 //
 //   node bench-app.mjs <http://server> <username> <password>
 //
-// Prints one JSON object: { firstSyncMs, coldOpenMs: [..], saveCoreMs: [..],
+// Prints one JSON object: { firstSyncMs, coldOpenMs: [..], coldOpenMarks: [{mark: ms}], saveCoreMs: [..],
 // saveDurableMs: [..] }.
 import { chromium } from "playwright-core";
 
@@ -34,17 +34,24 @@ try {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, LONG);
   await context.setOffline(true);
   const coldOpenMs = [];
+  /** Where each cold open spent its time: ms since navigation at each of the app's marks. */
+  const coldOpenMarks = [];
   for (let i = 0; i < 5; i++) {
     const from = Date.now();
     await page.reload({ waitUntil: "commit" });
     await page.waitForFunction(() => document.querySelector("#vacant-due"), null, LONG);
     coldOpenMs.push(Date.now() - from);
+    coldOpenMarks.push(
+      await page.evaluate(() =>
+        Object.fromEntries(performance.getEntriesByType("mark").filter((m) => m.name.startsWith("estate:")).map((m) => [m.name.slice(7), Math.round(m.startTime)])),
+      ),
+    );
   }
 
   // Notes on a unit record: every area has units.
   const record = await page.evaluate(() => window.__estate.firstRecord("unit"));
   const { core, durable } = await page.evaluate(([id]) => window.__estate.timeSaves(id, 60), [record]);
-  console.log(JSON.stringify({ firstSyncMs, coldOpenMs, saveCoreMs: core, saveDurableMs: durable }));
+  console.log(JSON.stringify({ firstSyncMs, coldOpenMs, coldOpenMarks, saveCoreMs: core, saveDurableMs: durable }));
 } finally {
   await browser.close();
 }
