@@ -47,6 +47,8 @@ export interface Replica {
   /** The records of one kind, from the area index. */
   listRecords(kind: RecordKind): IndexEntry[];
   dueWork(nowMs: number): DueWork;
+  /** The households a visit plan for `month` (`YYYY-MM`) chooses from, key customers first. */
+  visitCandidates(month: string): { unit: string; code: string; keyCustomer: boolean; visitedInRound: boolean }[];
   /** The places of the area's daily patrol, each with a QR code. */
   checkpoints(): Checkpoint[];
   /** The area's statistics for `month` (`YYYY-MM`) as of `nowMs`. */

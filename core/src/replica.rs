@@ -23,6 +23,7 @@ use crate::records::project;
 use crate::records::unit::{self, UnitStatus, natural_key};
 use crate::records::{RecordError, json};
 use crate::rules::deadlines::Deadline;
+use crate::rules::visits::{Candidate, plan_candidates};
 use crate::rules::{
     Checkpoint, DueWork, MonthlyStatistics, Portfolio, Scope, checkpoints, due_work,
     monthly_statistics, record_clocks,
@@ -410,6 +411,12 @@ impl Replica {
             .collect();
         list.sort();
         list
+    }
+
+    /// The households a visit plan for `month` chooses from (key customers first, those
+    /// visited in the round marked).
+    pub fn visit_candidates(&mut self, month: Month) -> Vec<Candidate> {
+        plan_candidates(&self.portfolio(), month)
     }
 
     /// The checkpoints of this area's daily patrol (from its units' buildings).

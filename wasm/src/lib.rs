@@ -381,6 +381,13 @@ impl FieldReplica {
         to_js(&list)
     }
 
+    /// The households a visit plan for `month` (`YYYY-MM`) chooses from:
+    /// `[{unit, code, keyCustomer, visitedInRound}]`, key customers first.
+    #[wasm_bindgen(js_name = visitCandidates)]
+    pub fn visit_candidates(&mut self, month: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.visit_candidates(parse_month(month)?))
+    }
+
     /// The checkpoints of the area's daily patrol: `[{id, place, point}]`.
     pub fn checkpoints(&mut self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.checkpoints().map_err(refusal)?)

@@ -47,6 +47,43 @@ pub struct VisitProgress {
     pub next_plan: Deadline,
 }
 
+/// A household a visit plan may take.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Candidate {
+    pub unit: DocumentId,
+    pub code: String,
+    /// 重点客户: visited at least twice a month.
+    pub key_customer: bool,
+    /// Already visited in the round: planning it again would repeat it.
+    pub visited_in_round: bool,
+}
+
+/// The households a plan for `month` chooses from, key customers first, then in unit
+/// order; those already visited in the round are marked (a round visits each once).
+pub fn plan_candidates(p: &Portfolio<'_>, month: Month) -> Vec<Candidate> {
+    let round = month.half_year();
+    let visited: HashSet<DocumentId> = p
+        .visits
+        .iter()
+        .filter(|(_, v)| Month::at(v.header.visited_at).half_year() == round)
+        .map(|(_, v)| v.header.unit)
+        .collect();
+    let mut out: Vec<Candidate> = p
+        .units
+        .iter()
+        .filter(|(_, u)| u.state.status.is_household())
+        .map(|(id, u)| Candidate {
+            unit: *id,
+            code: u.header.code.as_str().to_owned(),
+            key_customer: u.state.key_customer,
+            visited_in_round: visited.contains(id),
+        })
+        .collect();
+    out.sort_by_key(|c| (!c.key_customer, natural_key(&c.code)));
+    out
+}
+
 /// Households visited in each month of `month`'s round, up to and including `month`.
 fn visited_by_month(p: &Portfolio<'_>, month: Month) -> HashMap<Month, Vec<DocumentId>> {
     let round = month.half_year();

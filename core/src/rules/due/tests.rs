@@ -401,3 +401,45 @@ fn the_public_patrol_and_the_key_count_are_daily() {
 }
 
 use super::super::deadlines::Standing;
+
+#[test]
+fn a_plan_chooses_among_households_key_customers_first_and_round_visits_marked() {
+    // 003 Z8 key customers; 004 "拜访客户不重复" within a round.
+    let key = {
+        let header = UnitHeader::new(
+            "1-1-0009".parse().expect("code"),
+            "A1",
+            UnitStatus::Occupied,
+        );
+        AnyRecord::Unit(Box::new(
+            Built::<Unit>::new(&header)
+                .act(UnitAction::KeyCustomer { key: true }, "2026-07-01 09:00")
+                .record,
+        ))
+    };
+    let units = vec![
+        (1, unit(1, UnitStatus::Occupied)),
+        (2, unit(2, UnitStatus::Occupied)),
+        (3, unit(3, UnitStatus::UndeliveredVacant)),
+        (9, key),
+    ];
+    let records = portfolio_of(
+        &units,
+        vec![visit(2, "2026-08-10 10:00"), visit(1, "2026-05-10 10:00")],
+    );
+    let p = Portfolio::new(records.iter().map(|(id, r)| (*id, r)));
+    let candidates = crate::rules::visits::plan_candidates(&p, "2026-12".parse().expect("month"));
+    let seen: Vec<(&str, bool, bool)> = candidates
+        .iter()
+        .map(|c| (c.code.as_str(), c.key_customer, c.visited_in_round))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("1-1-0009", true, false),
+            ("1-1-0001", false, false),
+            ("1-1-0002", false, true)
+        ],
+        "no vacant unit; a visit in May belongs to the first half-year's round"
+    );
+}
