@@ -262,6 +262,20 @@ fn callbacks_due_and_overdue_clocks_are_listed() {
     );
 }
 
+/// An occupied unit whose household is a key customer (重点客户).
+fn key_customer(n: u8) -> AnyRecord {
+    let header = UnitHeader::new(
+        format!("1-1-{n:04}").parse().expect("code"),
+        "A1",
+        UnitStatus::Occupied,
+    );
+    AnyRecord::Unit(Box::new(
+        Built::<Unit>::new(&header)
+            .act(UnitAction::KeyCustomer { key: true }, "2026-07-01 09:00")
+            .record,
+    ))
+}
+
 fn visit(unit: u8, when: &str) -> AnyRecord {
     AnyRecord::Visit(Box::new(
         Built::<Visit>::new(&VisitHeader {
@@ -286,21 +300,9 @@ fn visits_cover_8_percent_a_month_every_household_once_a_round_and_two_key_custo
         .map(|n| (n, unit(n, UnitStatus::Occupied)))
         .collect();
     units.push((31, unit(31, UnitStatus::UndeliveredVacant)));
-    let key = |n: u8| {
-        let header = UnitHeader::new(
-            format!("1-1-{n:04}").parse().expect("code"),
-            "A1",
-            UnitStatus::Occupied,
-        );
-        AnyRecord::Unit(Box::new(
-            Built::<Unit>::new(&header)
-                .act(UnitAction::KeyCustomer { key: true }, "2026-07-01 09:00")
-                .record,
-        ))
-    };
-    units[0].1 = key(1);
-    units[1].1 = key(2);
-    units[2].1 = key(3);
+    units[0].1 = key_customer(1);
+    units[1].1 = key_customer(2);
+    units[2].1 = key_customer(3);
     let plan = Built::<VisitPlan>::new(&VisitPlanHeader {
         area_id: "A1".into(),
         month: "2026-11".parse().expect("month"),
@@ -405,23 +407,11 @@ use super::super::deadlines::Standing;
 #[test]
 fn a_plan_chooses_among_households_key_customers_first_and_round_visits_marked() {
     // 003 Z8 key customers; 004 "拜访客户不重复" within a round.
-    let key = {
-        let header = UnitHeader::new(
-            "1-1-0009".parse().expect("code"),
-            "A1",
-            UnitStatus::Occupied,
-        );
-        AnyRecord::Unit(Box::new(
-            Built::<Unit>::new(&header)
-                .act(UnitAction::KeyCustomer { key: true }, "2026-07-01 09:00")
-                .record,
-        ))
-    };
     let units = vec![
         (1, unit(1, UnitStatus::Occupied)),
         (2, unit(2, UnitStatus::Occupied)),
         (3, unit(3, UnitStatus::UndeliveredVacant)),
-        (9, key),
+        (9, key_customer(9)),
     ];
     let records = portfolio_of(
         &units,
