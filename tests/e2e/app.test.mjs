@@ -400,10 +400,15 @@ test("a revoked phone is refused and wipes what it holds", async (t) => {
     execFileSync(binary, ["device", "revoke", device, "--data", server.data]);
     step("device revoked");
 
-    // Its next connection is refused; the app asks why, wipes itself and says so.
+    // Its next connection is refused; the app asks why, says so, wipes itself, and the
+    // sign-in form says it again.
     await context.setOffline(true);
     await context.setOffline(false);
-    await page.getByText("此设备已被管理员停用").waitFor(WAIT);
+    const told = page.locator(".van-dialog", { hasText: "此设备已被管理员停用" });
+    await told.getByText("本机的片区资料将被清除").waitFor(WAIT);
+    await snap(page, "22-revoked");
+    await told.getByRole("button", { name: "知道了" }).click();
+    await page.getByText("此设备已被管理员停用，本机数据已清除").waitFor(WAIT);
     const left = await page.evaluate(async () => ({
       databases: (await indexedDB.databases()).length,
       settings: localStorage.length,

@@ -2,12 +2,13 @@
 // records through it and bump on `revision`, which changes after every sync batch and every
 // save, so a computed view re-asks the core exactly when something may have changed.
 import { defineStore } from "pinia";
+import { showDialog } from "vant";
 import { computed, ref, shallowRef } from "vue";
 import { openReplica, type AreaInfo, type Replica } from "../core";
 import { cachedDirectory, fetchDirectory, type Directory, type Housekeeper } from "../directory";
 import type { Actor, AnyAction, Input, RecordKind, Headers } from "../records";
 import { PhotoStore, UploadQueue, photoUrl } from "../photos";
-import { authHeaders, checkSession, currentSession, expireSession, signOut as clearSession, syncUrl, wipeDevice, type Session } from "../session";
+import { authHeaders, checkSession, currentSession, unsentWarning, expireSession, signOut as clearSession, syncUrl, wipeDevice, type Session } from "../session";
 import { ChunkStore } from "../storage";
 import { Sync, type SyncStatus } from "../sync";
 
@@ -76,9 +77,28 @@ export const useField = defineStore("field", () => {
 
   /** The server refused the sync connection: a revoked device wipes itself, an expired
    * sign-in asks to sign in again (keeping the records, which may hold unsent work). */
+  let refusing = false;
   async function refused(): Promise<void> {
+    // The socket and the photo upload may both be refused at once: ask once.
+    if (refusing) return;
+    refusing = true;
+    try {
+      await settleRefusal();
+    } finally {
+      refusing = false;
+    }
+  }
+
+  async function settleRefusal(): Promise<void> {
     const state = await checkSession();
     if (state === "revoked") {
+      // The wipe is the point (a lost or stolen phone), but the person is told first.
+      const unsent = unsentWarning(replica.value?.pendingCount() ?? 0, photosPending.value);
+      await showDialog({
+        title: "此设备已被管理员停用",
+        message: `本机的片区资料将被清除。${unsent ? "其中有尚未上传的记录或照片，请联系管理员。" : ""}`,
+        confirmButtonText: "知道了",
+      }).catch(() => {});
       await wipeDevice();
       location.reload();
     } else if (state === "signed-out") {
