@@ -91,6 +91,9 @@ pub struct Replica {
     listed: Vec<DocumentId>,
     /// Records parsed at their current heads, so the rules re-read only what changed.
     parsed: HashMap<DocumentId, Parsed>,
+    /// The area index as last read, with the heads it was read at: screens ask for it
+    /// many times between changes, and reading thousands of entries is the slow part.
+    index_read: Option<(Vec<ChangeHash>, AreaIndex)>,
 }
 
 impl Replica {
@@ -103,6 +106,7 @@ impl Replica {
             scanned: Vec::new(),
             listed: Vec::new(),
             parsed: HashMap::new(),
+            index_read: None,
         }
     }
 
@@ -142,11 +146,19 @@ impl Replica {
 
     /// The area index, if it has arrived.
     pub fn index(&mut self) -> Result<AreaIndex, ReplicaError> {
-        Ok(AreaIndex::from_doc(self.index_doc()?)?)
+        let heads = self.index_doc()?.get_heads();
+        if let Some((read_at, index)) = &self.index_read
+            && *read_at == heads
+        {
+            return Ok(index.clone());
+        }
+        let index = AreaIndex::from_doc(self.index_doc()?)?;
+        self.index_read = Some((heads, index.clone()));
+        Ok(index)
     }
 
     /// The area index's document, once it has arrived.
-    fn index_doc(&mut self) -> Result<&AutoCommit, ReplicaError> {
+    fn index_doc(&mut self) -> Result<&mut AutoCommit, ReplicaError> {
         let doc = self
             .engine
             .doc_mut(self.index)

@@ -177,6 +177,15 @@ async function apiToken(name) {
   return (await response.json()).token;
 }
 
+/** Cuts the network of a signed-in phone and reopens the app from what it holds, on the
+ * home screen (the service worker first takes control, so the shell loads offline). */
+async function offlineHome(context, page) {
+  await controlled(page);
+  await context.setOffline(true);
+  await page.reload();
+  await hook(page, () => window.__estate && document.querySelector("#vacant-due"));
+}
+
 /** Takes the action the record on `page` offers as `type` (button `确定{label}`), filling
  * in what `fill` fills; waits until it is saved and the sheet is gone. */
 async function offer(page, type, label, fill = async () => {}) {
@@ -197,6 +206,11 @@ async function newRecord(page, kind, title, fill) {
   await page.getByRole("button", { name: "保存" }).click();
   await page.locator(".summary").waitFor(WAIT);
   return page.evaluate(() => location.hash.split("/").pop());
+}
+
+/** The office's list of records matching `query`, as `auth` sees it (one page of 500). */
+async function officeList(auth, query) {
+  return (await fetch(`${server.http}/api/records?${query}&limit=500`, { headers: auth })).json();
 }
 
 /** Taps a tab of the tab bar. */
@@ -473,10 +487,7 @@ test("a repair registered at the door is dispatched, done, signed for and called
     const step = stepper(t);
     const { context, page } = await phone("ticket-phone");
     await signIn(page, "张敏");
-    await controlled(page);
-    await context.setOffline(true);
-    await page.reload();
-    await hook(page, () => window.__estate && document.querySelector("#vacant-due"));
+    await offlineHome(context, page);
     step("offline on the home screen");
 
     await tab(page, "记录");
@@ -542,7 +553,7 @@ test("a repair registered at the door is dispatched, done, signed for and called
     // Checked through the server's API, as the office would read it.
     const token = await apiToken("陈客服");
     const auth = { authorization: `Bearer ${token}` };
-    const listed = await (await fetch(`${server.http}/api/records?kind=ticket&area=A1&status=called_back&limit=500`, { headers: auth })).json();
+    const listed = await officeList(auth, `kind=ticket&area=A1&status=called_back`);
     const row = listed.records.find((r) => r.id === id);
     assert.ok(row, `the office lists the ticket ${id}: ${JSON.stringify(listed).slice(0, 400)}`);
     assert.equal(row.status, "called_back");
@@ -626,9 +637,9 @@ test("the daily patrol: checkpoints scanned from their printed QR codes and a fi
     await context.setOffline(false);
     await hook(page, () => window.__estate.online && window.__estate.pendingCount() === 0);
     const auth = { authorization: `Bearer ${await apiToken("陈客服")}` };
-    const patrols = await (await fetch(`${server.http}/api/records?kind=public-patrol&area=A1&limit=500`, { headers: auth })).json();
+    const patrols = await officeList(auth, `kind=public-patrol&area=A1`);
     assert.equal(patrols.records.find((r) => r.id === patrol)?.status, "finished", "the office sees the round finished");
-    const tickets = await (await fetch(`${server.http}/api/records?kind=ticket&area=A1&status=registered&limit=500`, { headers: auth })).json();
+    const tickets = await officeList(auth, `kind=ticket&area=A1&status=registered`);
     assert.ok(tickets.records.some((r) => r.id === ticket), "the office sees the ticket the finding became");
     const held = await page.evaluate((doc) => window.__estate.record(doc), patrol);
     assert.deepEqual(held.state.visited.map((v) => v.checkpoint), [checkpoint]);
@@ -643,10 +654,7 @@ test("a renovation file from application to deposit refund, patrolled with a vio
     const step = stepper(t);
     const { context, page } = await phone("renovation-phone");
     await signIn(page, "张敏");
-    await controlled(page);
-    await context.setOffline(true);
-    await page.reload();
-    await hook(page, () => window.__estate && document.querySelector("#vacant-due"));
+    await offlineHome(context, page);
     const code = await page.evaluate(() => window.__estate.unitCodes()[3]);
     const id = await newRecord(page, "renovation", "装修备案", async () => {
       await page.locator("input[name=unit]").fill(code);
@@ -681,7 +689,7 @@ test("a renovation file from application to deposit refund, patrolled with a vio
     await context.setOffline(false);
     await hook(page, sent);
     const auth = { authorization: `Bearer ${await apiToken("陈客服")}` };
-    const listed = await (await fetch(`${server.http}/api/records?kind=renovation&area=A1&limit=500`, { headers: auth })).json();
+    const listed = await officeList(auth, `kind=renovation&area=A1`);
     assert.equal(listed.records.find((r) => r.id === id)?.status, "refunded");
     step("online: the office lists it refunded");
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
@@ -693,10 +701,7 @@ test("visits, the visit plan, keys, fees and rectifications, offline", async (t)
     const step = stepper(t);
     const { context, page } = await phone("desk-phone");
     await signIn(page, "张敏");
-    await controlled(page);
-    await context.setOffline(true);
-    await page.reload();
-    await hook(page, () => window.__estate && document.querySelector("#vacant-due"));
+    await offlineHome(context, page);
     const [first, second] = await page.evaluate(() => window.__estate.unitCodes().slice(10, 12));
 
     // This month's visit plan (the form's default month): households added, none twice.
@@ -784,7 +789,7 @@ test("visits, the visit plan, keys, fees and rectifications, offline", async (t)
     const auth = { authorization: `Bearer ${await apiToken("陈客服")}` };
     assert.deepEqual(await page.evaluate(() => window.__estate.refused()), [], "nothing refused by the server");
     for (const [kind, doc] of [["visit-plan", plan], ["visit", visit], ["fee-account", fee], ["rectification", item]]) {
-      const listed = await (await fetch(`${server.http}/api/records?kind=${kind}&area=A1&limit=500`, { headers: auth })).json();
+      const listed = await officeList(auth, `kind=${kind}&area=A1`);
       assert.ok(listed.records.some((r) => r.id === doc), `the office lists the ${kind} ${doc}`);
     }
     step("online: the office lists every one");

@@ -149,6 +149,34 @@ fn frames(effects: Effects) -> Vec<Vec<u8>> {
     effects.sends.into_iter().map(|(_, f)| f).collect()
 }
 
+/// Passes frames between a connected phone (connection 1) and server for `rounds` round
+/// trips, loading as empty whatever the server asks for; `after` runs after every frame
+/// the phone takes in.
+fn exchange(
+    phone: &mut Engine,
+    server: &mut Engine,
+    rounds: usize,
+    mut after: impl FnMut(&mut Engine, &mut Engine),
+) {
+    let mut to_server = frames(phone.flush());
+    for _ in 0..rounds {
+        for f in std::mem::take(&mut to_server) {
+            server.receive(1, &f, 0);
+        }
+        let effects = server.flush();
+        let loads = effects.loads.clone();
+        let answers = frames(effects);
+        for doc in loads {
+            server.loaded(doc, Vec::new());
+        }
+        for f in answers.into_iter().chain(frames(server.flush())) {
+            phone.receive(1, &f, 0);
+            after(phone, server);
+        }
+        to_server = frames(phone.flush());
+    }
+}
+
 #[test]
 fn the_server_acknowledges_changes_even_after_a_bare_message_names_its_heads() {
     let (phone_conn, server_conn) = (1, 1);
@@ -161,20 +189,7 @@ fn the_server_acknowledges_changes_even_after_a_bare_message_names_its_heads() {
     phone.connect(phone_conn, 0);
     server.connect(server_conn, 0);
     // Handshake and first sync, until nothing moves.
-    let mut to_server = frames(phone.flush());
-    for _ in 0..10 {
-        for f in std::mem::take(&mut to_server) {
-            server.receive(server_conn, &f, 0);
-        }
-        let effects = server.flush();
-        for (doc, _) in effects.loads.iter().map(|d| (*d, ())) {
-            server.loaded(doc, Vec::new());
-        }
-        for f in frames(effects).into_iter().chain(frames(server.flush())) {
-            phone.receive(phone_conn, &f, 0);
-        }
-        to_server = frames(phone.flush());
-    }
+    exchange(&mut phone, &mut server, 10, |_, _| {});
     assert!(phone.unconfirmed().is_empty(), "first sync done");
     phone
         .change(id, |d| d.put(ROOT, "n", 1))
@@ -227,32 +242,15 @@ fn a_document_made_offline_is_confirmed_only_once_the_server_holds_it() {
     let _ = phone.flush();
     phone.connect(1, 0);
     server.connect(1, 0);
-    let mut to_server = frames(phone.flush());
-    for round in 0..12 {
-        for f in std::mem::take(&mut to_server) {
-            server.receive(1, &f, 0);
+    exchange(&mut phone, &mut server, 12, |phone, server| {
+        if !phone.unconfirmed().contains(&made) {
+            let held = server
+                .doc_mut(made)
+                .map(|d| d.get_heads())
+                .unwrap_or_default();
+            let mine = phone.doc_mut(made).expect("held").get_heads();
+            assert_eq!(held, mine, "confirmed before the server held it");
         }
-        let effects = server.flush();
-        let loads = effects.loads.clone();
-        let answers = frames(effects);
-        for doc in loads {
-            server.loaded(doc, Vec::new());
-        }
-        for f in answers.into_iter().chain(frames(server.flush())) {
-            phone.receive(1, &f, 0);
-            if !phone.unconfirmed().contains(&made) {
-                let held = server
-                    .doc_mut(made)
-                    .map(|d| d.get_heads())
-                    .unwrap_or_default();
-                let mine = phone.doc_mut(made).expect("held").get_heads();
-                assert_eq!(
-                    held, mine,
-                    "round {round}: confirmed before the server held it"
-                );
-            }
-        }
-        to_server = frames(phone.flush());
-    }
+    });
     assert!(phone.unconfirmed().is_empty(), "confirmed in the end");
 }
