@@ -28,6 +28,7 @@ pub mod journal;
 pub mod json;
 pub mod keys;
 pub mod kind;
+pub mod office;
 pub mod patrol;
 pub mod people;
 pub mod project;

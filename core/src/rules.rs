@@ -19,6 +19,7 @@ pub mod clocks;
 pub mod complaints;
 pub mod deadlines;
 pub mod due;
+pub mod office;
 pub mod portfolio;
 pub mod renovations;
 pub mod statistics;

@@ -14,6 +14,7 @@ use super::journal::{EventId, Input};
 use super::json::{from_value, to_value};
 use super::keys::KeyLedger;
 use super::kind::{Kind, Record};
+use super::office::OfficeRow;
 use super::patrol::Patrol;
 use super::people::{Actor, StaffRole, mask_phones};
 use super::project::Project;
@@ -24,6 +25,7 @@ use super::unit::Unit;
 use super::visit::Visit;
 use super::visit_plan::VisitPlan;
 use super::{RecordError, kind_of};
+use crate::ids::DocumentId;
 
 macro_rules! any_record {
     ($($variant:ident => $kind:ty,)+) => {
@@ -96,6 +98,27 @@ macro_rules! any_record {
             pub fn entry(&self) -> Entry {
                 match self {
                     $(Self::$variant(r) => r.entry(),)+
+                }
+            }
+
+            /// The line naming the record in the office's lists.
+            pub fn title(&self) -> String {
+                match self {
+                    $(Self::$variant(r) => r.title(),)+
+                }
+            }
+
+            /// The kind's own office rows of the record `id` (see `office.rs`).
+            pub fn office_rows(&self, id: DocumentId) -> Vec<OfficeRow> {
+                match self {
+                    $(Self::$variant(r) => r.office_rows(id),)+
+                }
+            }
+
+            /// Tables whose rows of this record are replaced whole (`Kind::OFFICE_OWNS`).
+            pub fn office_owns(&self) -> &'static [(&'static str, &'static str)] {
+                match self {
+                    $(Self::$variant(_) => <$kind as Kind>::OFFICE_OWNS,)+
                 }
             }
 

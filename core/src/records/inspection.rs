@@ -11,6 +11,7 @@ use super::RecordError;
 use super::index::Entry;
 use super::journal::Event;
 use super::kind::{Kind, Record, placeholder};
+use super::office::OfficeRow;
 use super::unit::UnitCode;
 use crate::ids::DocumentId;
 use crate::time::{Month, local_date};
@@ -263,6 +264,25 @@ impl Kind for VacantInspection {
 
     fn contends(_: &InspectionAction, _: &InspectionAction) -> bool {
         false
+    }
+
+    fn office_rows(id: DocumentId, i: &Inspection, s: &InspectionState) -> Vec<OfficeRow> {
+        vec![
+            OfficeRow::new("vacant_inspections", &["doc_id"])
+                .text("doc_id", id.to_string())
+                .text("unit_doc", i.unit.to_string())
+                .text("unit_code", i.unit_code.as_str().to_owned())
+                .text("area_id", i.area_id.clone())
+                .text("month", i.month.to_string())
+                .text("occasion", i.occasion.as_str().to_owned())
+                .flag("ventilated", s.ventilated)
+                .flag("cleaning_arranged", s.cleaning_arranged)
+                .flag("abnormal", i.checklist.any_abnormal())
+                .text("findings", i.findings.clone())
+                .text("notes", i.notes.clone())
+                .text("inspector", i.inspector.clone())
+                .int("inspected_at", i.inspected_at),
+        ]
     }
 
     fn entry(header: &Inspection, _state: &InspectionState) -> Entry {

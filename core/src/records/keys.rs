@@ -12,6 +12,7 @@ use super::content::ContentHash;
 use super::index::Entry;
 use super::journal::Event;
 use super::kind::{Kind, Record, placeholder};
+use super::office::OfficeRow;
 use super::people::StaffRole;
 use crate::ids::DocumentId;
 use crate::time::local_date;
@@ -259,6 +260,32 @@ impl Kind for KeyLedger {
         matches!((a.label(), b.label()), (Some(x), Some(y)) if x == y)
     }
 
+    fn title(_header: &KeyLedgerHeader, state: &KeyLedgerState) -> Option<String> {
+        Some(format!("钥匙台账（{} 把）", state.keys.len()))
+    }
+
+    const OFFICE_OWNS: &'static [(&'static str, &'static str)] = &[("keys", "ledger_doc")];
+
+    fn office_rows(id: DocumentId, h: &KeyLedgerHeader, s: &KeyLedgerState) -> Vec<OfficeRow> {
+        s.keys
+            .iter()
+            .map(|(label, key)| {
+                let borrower = match &key.status {
+                    KeyStatus::Lent { borrower, .. } => Some(borrower.clone()),
+                    _ => None,
+                };
+                OfficeRow::new("keys", &["ledger_doc", "label"])
+                    .text("ledger_doc", id.to_string())
+                    .text("label", label.clone())
+                    .text("area_id", h.area_id.clone())
+                    .text("unit_doc", key.unit.map(|u| u.to_string()))
+                    .text("unit_code", key.unit_code.clone())
+                    .text("status", key.status.as_str().to_owned())
+                    .text("borrower", borrower)
+            })
+            .collect()
+    }
+
     fn entry(_header: &KeyLedgerHeader, _state: &KeyLedgerState) -> Entry {
         Entry {
             kind: KIND.into(),
@@ -318,13 +345,24 @@ pub const STATUSES: &[(&str, &str)] = &[
     ("handed_back", "已交还业主"),
 ];
 
+impl KeyStatus {
+    /// Its place in [`STATUSES`].
+    fn rank(&self) -> usize {
+        match self {
+            KeyStatus::InCustody => 0,
+            KeyStatus::Lent { .. } => 1,
+            KeyStatus::LossReported => 2,
+            KeyStatus::Lost { .. } => 3,
+            KeyStatus::HandedBack => 4,
+        }
+    }
+
+    /// The stored `status` tag.
+    pub fn as_str(&self) -> &'static str {
+        STATUSES[self.rank()].0
+    }
+}
+
 fn status_zh(status: &KeyStatus) -> &'static str {
-    let index = match status {
-        KeyStatus::InCustody => 0,
-        KeyStatus::Lent { .. } => 1,
-        KeyStatus::LossReported => 2,
-        KeyStatus::Lost { .. } => 3,
-        KeyStatus::HandedBack => 4,
-    };
-    STATUSES[index].1
+    STATUSES[status.rank()].1
 }

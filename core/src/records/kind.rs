@@ -27,8 +27,10 @@ use super::content::ContentHash;
 use super::index::Entry;
 use super::journal::{Event, EventId, Flag, Input, Step, device_of, flatten_action};
 use super::json::{self, from_value, to_value};
+use super::office::OfficeRow;
 use super::people::{Actor, StaffRole};
 use super::{RecordError, expect_kind};
+use crate::ids::DocumentId;
 
 /// The root key of the journal.
 const EVENTS: &str = "events";
@@ -95,6 +97,25 @@ pub trait Kind: Clone + Debug + PartialEq + 'static {
 
     /// Photos and signatures the header refers to.
     fn header_content(_header: &Self::Header) -> Vec<&ContentHash> {
+        Vec::new()
+    }
+
+    /// A short line naming the record in the office's lists, when the index entry's
+    /// code does not say enough.
+    fn title(_header: &Self::Header, _state: &Self::State) -> Option<String> {
+        None
+    }
+
+    /// Tables whose rows of one record are replaced whole each time it is projected,
+    /// with the column naming the record (rows that can disappear, a ledger's keys).
+    const OFFICE_OWNS: &'static [(&'static str, &'static str)] = &[];
+
+    /// The kind's own office rows (see `office.rs`), from its derived state.
+    fn office_rows(
+        _id: DocumentId,
+        _header: &Self::Header,
+        _state: &Self::State,
+    ) -> Vec<OfficeRow> {
         Vec::new()
     }
 
@@ -307,6 +328,18 @@ impl<K: Kind> Record<K> {
     /// The record's index entry.
     pub fn entry(&self) -> Entry {
         K::entry(&self.header, &self.state)
+    }
+
+    /// The line naming the record in the office's lists.
+    pub fn title(&self) -> String {
+        K::title(&self.header, &self.state)
+            .or_else(|| self.entry().code)
+            .unwrap_or_else(|| K::LABEL.to_owned())
+    }
+
+    /// The kind's own office rows of the record `id`.
+    pub fn office_rows(&self, id: DocumentId) -> Vec<OfficeRow> {
+        K::office_rows(id, &self.header, &self.state)
     }
 
     /// What the record can do next for someone in `role` at `now_ms`: every probe

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::index::Entry;
 use super::journal::Event;
 use super::kind::{Kind, Record};
+use super::office::OfficeRow;
+use crate::ids::DocumentId;
 use crate::time::{HOUR_MS, WorkCalendar, local_date};
 
 pub const KIND: &str = "project";
@@ -91,6 +93,26 @@ impl Kind for Project {
     type Header = ProjectHeader;
     type Action = ProjectAction;
     type State = ProjectState;
+
+    const OFFICE_OWNS: &'static [(&'static str, &'static str)] =
+        &[("project_calendars", "project_doc")];
+
+    /// Which document holds the calendar of each of the project's areas.
+    fn office_rows(
+        id: DocumentId,
+        header: &ProjectHeader,
+        _state: &ProjectState,
+    ) -> Vec<OfficeRow> {
+        header
+            .areas
+            .iter()
+            .map(|area| {
+                OfficeRow::new("project_calendars", &["area_id"])
+                    .text("area_id", area.clone())
+                    .text("project_doc", id.to_string())
+            })
+            .collect()
+    }
 
     /// A project's record is shared by its areas; it is filed under the first.
     fn area(header: &ProjectHeader) -> &str {

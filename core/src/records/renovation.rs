@@ -14,6 +14,7 @@ use super::index::Entry;
 use super::inspection::Condition;
 use super::journal::Event;
 use super::kind::{Kind, Record, placeholder};
+use super::office::OfficeRow;
 use super::people::{Phone, StaffRole};
 use super::unit::UnitCode;
 use crate::ids::DocumentId;
@@ -387,6 +388,28 @@ impl Kind for Renovation {
     fn contends(a: &RenovationAction, b: &RenovationAction) -> bool {
         let transition = |x: &RenovationAction| !matches!(x, RenovationAction::Patrol { .. });
         transition(a) && transition(b)
+    }
+
+    fn title(header: &RenovationHeader, _state: &RenovationState) -> Option<String> {
+        Some(format!("{} {}", header.unit_code, header.plan))
+    }
+
+    fn office_rows(id: DocumentId, h: &RenovationHeader, s: &RenovationState) -> Vec<OfficeRow> {
+        vec![
+            OfficeRow::new("renovations", &["doc_id"])
+                .text("doc_id", id.to_string())
+                .text("area_id", h.area_id.clone())
+                .text("unit_doc", h.unit.to_string())
+                .text("unit_code", h.unit_code.as_str().to_owned())
+                .text("applicant", h.applicant.clone())
+                .text("contractor", h.contractor.clone())
+                .text("status", s.status.as_str().to_owned())
+                .int("applied_at", h.applied_at)
+                .text("permit_number", s.permit_number.clone())
+                .int("permitted_at", s.permitted_at)
+                .int("accepted_at", s.accepted_at)
+                .int("patrol_days", s.patrol_days.len() as i64),
+        ]
     }
 
     fn entry(header: &RenovationHeader, state: &RenovationState) -> Entry {

@@ -19,6 +19,7 @@ use super::content::ContentHash;
 use super::index::Entry;
 use super::journal::Event;
 use super::kind::{Kind, Record, placeholder};
+use super::office::OfficeRow;
 use super::people::Phone;
 use super::unit::UnitCode;
 use crate::ids::DocumentId;
@@ -560,6 +561,34 @@ impl Kind for Ticket {
                 (TicketAction::Classify { .. }, TicketAction::Classify { .. })
                     | (TicketAction::Report { .. }, TicketAction::Report { .. })
             )
+    }
+
+    fn title(header: &TicketHeader, _state: &TicketState) -> Option<String> {
+        Some(header.description.clone())
+    }
+
+    fn office_rows(id: DocumentId, h: &TicketHeader, s: &TicketState) -> Vec<OfficeRow> {
+        vec![
+            OfficeRow::new("tickets", &["doc_id"])
+                .text("doc_id", id.to_string())
+                .text("area_id", h.area_id.clone())
+                .text("category", h.category.as_str().to_owned())
+                .text("channel", h.channel.as_str().to_owned())
+                .text("status", s.status.as_str().to_owned())
+                .text("unit_doc", h.location.unit().map(|u| u.to_string()))
+                .text("place", h.location.label().to_owned())
+                .text("description", h.description.clone())
+                .int("registered_at", h.registered_at)
+                .text("registered_by", h.registered_by.clone())
+                .text("assignee", s.assignee.clone())
+                .int("completed_at", s.completed_at)
+                .int("closed_at", s.closed_at)
+                .int("reopened", i64::from(s.reopened))
+                .text(
+                    "satisfaction",
+                    s.satisfaction().map(|x| x.as_str().to_owned()),
+                ),
+        ]
     }
 
     fn entry(header: &TicketHeader, state: &TicketState) -> Entry {

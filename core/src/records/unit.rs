@@ -11,7 +11,9 @@ use super::RecordError;
 use super::index::Entry;
 use super::journal::Event;
 use super::kind::{Kind, Record, fold, placeholder};
+use super::office::OfficeRow;
 use super::people::Phone;
+use crate::ids::DocumentId;
 
 pub const KIND: &str = "unit";
 
@@ -301,6 +303,17 @@ impl Kind for Unit {
             | (RemovePerson { person: id }, Person { person }) => &person.id == id,
             _ => false,
         }
+    }
+
+    fn office_rows(id: DocumentId, header: &UnitHeader, state: &UnitState) -> Vec<OfficeRow> {
+        vec![
+            OfficeRow::new("units", &["doc_id"])
+                .text("doc_id", id.to_string())
+                .text("area_id", header.area_id.clone())
+                .text("code", header.code.as_str().to_owned())
+                .text("building", header.code.building().to_owned())
+                .text("status", state.status.as_str().to_owned()),
+        ]
     }
 
     fn entry(header: &UnitHeader, state: &UnitState) -> Entry {

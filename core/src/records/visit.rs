@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::index::Entry;
 use super::journal::Event;
 use super::kind::{Kind, Record, placeholder};
+use super::office::{OfficeRow, tag};
 use super::ticket::Satisfaction;
 use super::unit::UnitCode;
 use crate::ids::DocumentId;
@@ -109,6 +110,28 @@ impl Kind for Visit {
 
     fn contends(_: &VisitAction, _: &VisitAction) -> bool {
         false
+    }
+
+    fn title(header: &VisitHeader, _state: &VisitState) -> Option<String> {
+        Some(format!("{} {}", header.unit_code, header.notes))
+    }
+
+    fn office_rows(id: DocumentId, h: &VisitHeader, s: &VisitState) -> Vec<OfficeRow> {
+        vec![
+            OfficeRow::new("visits", &["doc_id"])
+                .text("doc_id", id.to_string())
+                .text("area_id", h.area_id.clone())
+                .text("unit_doc", h.unit.to_string())
+                .text("unit_code", h.unit_code.as_str().to_owned())
+                .text("method", tag(&h.method))
+                .int("visited_at", h.visited_at)
+                .text("visited_by", h.by.clone())
+                .text(
+                    "satisfaction",
+                    h.satisfaction.map(|x| x.as_str().to_owned()),
+                )
+                .int("tickets", s.tickets.len() as i64),
+        ]
     }
 
     fn entry(header: &VisitHeader, _state: &VisitState) -> Entry {

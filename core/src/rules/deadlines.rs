@@ -89,6 +89,15 @@ impl Clock {
         }
     }
 
+    /// A clock that starts again every day (today's patrol, today's key count) rather
+    /// than one deadline a record has to meet once.
+    pub fn daily(self) -> bool {
+        matches!(
+            self,
+            Clock::RenovationPatrol | Clock::PublicPatrol | Clock::KeyCount
+        )
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Clock::Dispatch => "派工",

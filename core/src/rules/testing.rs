@@ -8,6 +8,8 @@ use crate::records::any::AnyRecord;
 use crate::records::journal::Input;
 use crate::records::kind::{Kind, Record};
 use crate::records::people::{Actor, StaffRole};
+use crate::records::project::{DayType, Project, ProjectAction, ProjectHeader};
+use crate::records::renovation::{Renovation, RenovationHeader};
 use crate::records::ticket::{
     Category, Channel, ComplaintInfo, Location, RepairInfo, RepairScale, RepairScope, Ticket,
     TicketAction, TicketHeader,
@@ -141,4 +143,42 @@ pub fn wrap(records: Vec<AnyRecord>) -> Vec<(DocumentId, AnyRecord)> {
             (DocumentId::from_bytes(bytes), r)
         })
         .collect()
+}
+
+/// A built record as the portfolio takes it (`AnyRecord::Ticket`, …).
+pub fn boxed<K: Kind>(b: Built<K>, variant: fn(Box<Record<K>>) -> AnyRecord) -> AnyRecord {
+    variant(Box::new(b.record))
+}
+
+/// Project P1 over area A1, with Monday 23 November 2026 a holiday.
+pub fn project() -> AnyRecord {
+    let built = Built::<Project>::new(&ProjectHeader {
+        project_id: "P1".into(),
+        name: "翠湖花园".into(),
+        areas: vec!["A1".into()],
+    })
+    .act(
+        ProjectAction::Day {
+            date: date("2026-11-23"),
+            day: DayType::Holiday,
+        },
+        "2026-11-01 09:00",
+    );
+    boxed(built, AnyRecord::Project)
+}
+
+/// A renovation of unit 1-1-0005 in A1, applied for on Friday 20 November 2026 at 16:00.
+pub fn renovation() -> Built<Renovation> {
+    Built::new(&RenovationHeader {
+        area_id: "A1".into(),
+        unit: DocumentId::from_bytes([5; 16]),
+        unit_code: "1-1-0005".parse().expect("code"),
+        applicant: "业主".into(),
+        phone: None,
+        contractor: "装饰公司".into(),
+        plan: "翻新".into(),
+        shop: false,
+        applied_at: at("2026-11-20 16:00"),
+        deposit_yuan: 2000,
+    })
 }

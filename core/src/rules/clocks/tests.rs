@@ -4,23 +4,15 @@ use super::*;
 use crate::records::any::AnyRecord;
 use crate::records::content::ContentHash;
 use crate::records::fees::{ContactMethod, FeeAccount, FeeAccountHeader, FeeAction, Promise};
-use crate::records::kind::{Kind, Record};
-use crate::records::project::{DayType, Project, ProjectAction, ProjectHeader};
 use crate::records::rectification::{Rectification, RectificationAction, RectificationHeader};
-use crate::records::renovation::{
-    Renovation, RenovationAction, RenovationChecks, RenovationHeader,
-};
+use crate::records::renovation::{RenovationAction, RenovationChecks};
 use crate::records::ticket::{Category, RepairScale, RepairScope, TicketAction};
 use crate::rules::deadlines::Standing;
 use crate::rules::due_work;
 use crate::rules::testing::{
-    Built, at, complaint, date, dispatch, ledger_holding, repair_info, ticket, wrap,
+    Built, at, boxed, complaint, date, dispatch, ledger_holding, project, renovation, repair_info,
+    ticket, wrap,
 };
-
-/// A built record as the portfolio takes it (`AnyRecord::Ticket`, …).
-fn boxed<K: Kind>(b: Built<K>, variant: fn(Box<Record<K>>) -> AnyRecord) -> AnyRecord {
-    variant(Box::new(b.record))
-}
 
 /// The clocks of the record at `position` as (clock, due, standing).
 fn clocks_at(
@@ -40,23 +32,6 @@ fn due(records: &[(DocumentId, AnyRecord)], now: &str) -> crate::rules::DueWork 
         &Portfolio::new(records.iter().map(|(id, r)| (*id, r))),
         at(now),
     )
-}
-
-/// Project P1 over area A1, with Monday 23 November 2026 a holiday.
-fn project() -> AnyRecord {
-    let built = Built::<Project>::new(&ProjectHeader {
-        project_id: "P1".into(),
-        name: "翠湖花园".into(),
-        areas: vec!["A1".into()],
-    })
-    .act(
-        ProjectAction::Day {
-            date: date("2026-11-23"),
-            day: DayType::Holiday,
-        },
-        "2026-11-01 09:00",
-    );
-    boxed(built, AnyRecord::Project)
 }
 
 #[test]
@@ -118,21 +93,6 @@ fn a_ticket_runs_against_its_projects_calendar_and_its_group() {
         .map(|(c, _, _)| *c)
         .collect();
     assert_eq!(overdue, in_view, "the view's overdue clocks are due work's");
-}
-
-fn renovation() -> Built<Renovation> {
-    Built::new(&RenovationHeader {
-        area_id: "A1".into(),
-        unit: DocumentId::from_bytes([5; 16]),
-        unit_code: "1-1-0005".parse().expect("code"),
-        applicant: "业主".into(),
-        phone: None,
-        contractor: "装饰公司".into(),
-        plan: "翻新".into(),
-        shop: false,
-        applied_at: at("2026-11-20 16:00"),
-        deposit_yuan: 2000,
-    })
 }
 
 #[test]
