@@ -9,7 +9,7 @@ use estate_core::DocumentId;
 use estate_core::storage::{ChunkKind, StorageKey, StorageOp};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{Any, AnyPool, AssertSqlSafe, ConnectOptions, Row, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, AssertSqlSafe, ConnectOptions, Row, Transaction};
 
 use crate::config::Database;
 
@@ -105,30 +105,8 @@ impl Store {
         &self,
         docs: &[DocumentId],
     ) -> sqlx::Result<Vec<(DocumentId, Vec<(StorageKey, Vec<u8>)>)>> {
-        let mut found: std::collections::HashMap<DocumentId, Vec<(StorageKey, Vec<u8>)>> =
-            docs.iter().map(|d| (*d, Vec::new())).collect();
-        for batch in docs.chunks(LOAD_BATCH) {
-            let sql = format!(
-                "SELECT doc_id, kind, name, data FROM chunks WHERE doc_id IN ({})",
-                marks(1, batch.len())
-            );
-            // Only numbered markers are spliced in; the IDs travel as bound values.
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for id in batch {
-                query = query.bind(id.to_string());
-            }
-            let rows = query.fetch_all(&self.pool).await?;
-            for row in rows {
-                let parts: [String; 3] = [row.get(0), row.get(1), row.get(2)];
-                if let Some(key) = StorageKey::from_parts(&parts) {
-                    found
-                        .entry(key.document)
-                        .or_default()
-                        .push((key, row.get(3)));
-                }
-            }
-        }
-        Ok(found.into_iter().collect())
+        let mut conn = self.pool.acquire().await?;
+        load_in(&mut conn, docs).await
     }
 
     /// Writes a consistent copy of a SQLite database to `to` while the server keeps
@@ -171,6 +149,37 @@ pub enum BackupError {
     Path(std::path::PathBuf),
     #[error("backup failed: {0}")]
     Sql(#[from] sqlx::Error),
+}
+
+/// Every chunk of each document, read on one connection (inside a transaction, what it
+/// has written so far included).
+pub async fn load_in(
+    conn: &mut AnyConnection,
+    docs: &[DocumentId],
+) -> sqlx::Result<Vec<(DocumentId, Vec<(StorageKey, Vec<u8>)>)>> {
+    let mut found: std::collections::HashMap<DocumentId, Vec<(StorageKey, Vec<u8>)>> =
+        docs.iter().map(|d| (*d, Vec::new())).collect();
+    for batch in docs.chunks(LOAD_BATCH) {
+        let sql = format!(
+            "SELECT doc_id, kind, name, data FROM chunks WHERE doc_id IN ({})",
+            marks(1, batch.len())
+        );
+        // Only numbered markers are spliced in; the IDs travel as bound values.
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for id in batch {
+            query = query.bind(id.to_string());
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let parts: [String; 3] = [row.get(0), row.get(1), row.get(2)];
+            if let Some(key) = StorageKey::from_parts(&parts) {
+                found
+                    .entry(key.document)
+                    .or_default()
+                    .push((key, row.get(3)));
+            }
+        }
+    }
+    Ok(found.into_iter().collect())
 }
 
 /// Applies storage writes inside a transaction, in order.

@@ -19,9 +19,12 @@ pub async fn backfill(store: &Store, now: i64) -> anyhow::Result<usize> {
     if projected > 0 {
         return Ok(0);
     }
-    let documents: Vec<(String, Option<i64>)> = sqlx::query_as(
-        "SELECT DISTINCT c.doc_id, d.first_seen_at FROM chunks c
-         LEFT JOIN documents d ON d.id = c.doc_id ORDER BY c.doc_id",
+    // Calendars first, so every record's deadlines run under its own.
+    let documents: Vec<(String, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT DISTINCT c.doc_id, d.first_seen_at,
+                CASE WHEN d.kind = 'project' THEN 0 ELSE 1 END AS not_calendar
+         FROM chunks c LEFT JOIN documents d ON d.id = c.doc_id
+         ORDER BY not_calendar, c.doc_id",
     )
     .fetch_all(pool)
     .await?;
@@ -36,7 +39,7 @@ pub async fn backfill(store: &Store, now: i64) -> anyhow::Result<usize> {
     for batch in documents.chunks(BATCH) {
         let first_seen: std::collections::HashMap<DocumentId, i64> = batch
             .iter()
-            .filter_map(|(id, first)| Some((id.parse().ok()?, first.unwrap_or(now))))
+            .filter_map(|(id, first, _)| Some((id.parse().ok()?, first.unwrap_or(now))))
             .collect();
         let only: Vec<DocumentId> = first_seen.keys().copied().collect();
         let loaded = store.load(&only).await?;

@@ -1,75 +1,78 @@
-//! One row to upsert, built column by column: the SQL is spelled once, here, for every
-//! projected table. Only the table's and columns' names (constants in our code) are
-//! spliced into the statement; every value travels bound.
+//! One row to upsert: the SQL is spelled once, here, for every projected table. Only the
+//! table's and columns' names (constants in the core) are spliced into the statement;
+//! every value travels bound.
 
+use estate_core::records::office::{Cell, OfficeRow};
 use sqlx::AssertSqlSafe;
 
 use crate::store::{self, Tx};
 
-#[derive(Debug)]
-enum Value {
-    Text(Option<String>),
-    Int(Option<i64>),
-}
-
-/// An `INSERT … ON CONFLICT (key) DO UPDATE` of one row.
+/// An `INSERT … ON CONFLICT (key) DO UPDATE` of one row the core built, with the
+/// server's own columns added.
 #[derive(Debug)]
 pub struct Row {
-    table: &'static str,
-    key: &'static [&'static str],
-    columns: Vec<(&'static str, Value, bool)>,
+    row: OfficeRow,
+    /// Columns written when the row is first inserted and never updated.
+    first: Vec<&'static str>,
 }
 
 impl Row {
-    /// A row of `table` whose primary key is the columns `key`.
-    pub fn new(table: &'static str, key: &'static [&'static str]) -> Self {
+    pub fn new(row: OfficeRow) -> Self {
         Self {
-            table,
-            key,
-            columns: Vec::new(),
+            row,
+            first: Vec::new(),
         }
     }
 
-    pub fn text(mut self, column: &'static str, value: impl Into<Option<String>>) -> Self {
-        self.columns.push((column, Value::Text(value.into()), true));
-        self
-    }
-
-    pub fn int(mut self, column: &'static str, value: impl Into<Option<i64>>) -> Self {
-        self.columns.push((column, Value::Int(value.into()), true));
+    pub fn int(mut self, column: &'static str, value: i64) -> Self {
+        self.row = self.row.int(column, value);
         self
     }
 
     /// A column written when the row is first inserted and never updated.
     pub fn first_int(mut self, column: &'static str, value: i64) -> Self {
-        self.columns.push((column, Value::Int(Some(value)), false));
-        self
+        self.first.push(column);
+        self.int(column, value)
     }
 
     pub async fn upsert(self, tx: &mut Tx<'_>) -> sqlx::Result<()> {
-        let names: Vec<&str> = self.columns.iter().map(|(name, ..)| *name).collect();
-        let updates: Vec<String> = self
-            .columns
+        let OfficeRow { table, key, cells } = self.row;
+        let names: Vec<&str> = cells.iter().map(|(name, _)| *name).collect();
+        let updates: Vec<String> = names
             .iter()
-            .filter(|(name, _, update)| *update && !self.key.contains(name))
-            .map(|(name, ..)| format!("{name} = excluded.{name}"))
+            .filter(|name| !key.contains(name) && !self.first.contains(name))
+            .map(|name| format!("{name} = excluded.{name}"))
             .collect();
         let sql = format!(
-            "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}",
-            self.table,
+            "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT ({}) DO {}",
             names.join(", "),
             store::marks(1, names.len()),
-            self.key.join(", "),
-            updates.join(", ")
+            key.join(", "),
+            if updates.is_empty() {
+                "NOTHING".to_owned()
+            } else {
+                format!("UPDATE SET {}", updates.join(", "))
+            }
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
-        for (_, value, _) in self.columns {
+        for (_, value) in cells {
             query = match value {
-                Value::Text(v) => query.bind(v),
-                Value::Int(v) => query.bind(v),
+                Cell::Text(v) => query.bind(v),
+                Cell::Int(v) => query.bind(v),
             };
         }
         query.execute(&mut **tx).await?;
         Ok(())
     }
+}
+
+/// Deletes the rows of `table` whose `column` names `id` (rows a record owns whole).
+pub async fn clear(tx: &mut Tx<'_>, table: &str, column: &str, id: &str) -> sqlx::Result<()> {
+    sqlx::query(AssertSqlSafe(format!(
+        "DELETE FROM {table} WHERE {column} = $1"
+    )))
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
