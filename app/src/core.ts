@@ -61,7 +61,8 @@ export interface Replica {
 
 let ready: Promise<unknown> | null = null;
 
-function loaded(): Promise<unknown> {
+/** The WASM core, loaded once (the vocabulary and every call below need it). */
+export function loaded(): Promise<unknown> {
   ready ??= init({ module_or_path: wasmUrl });
   return ready;
 }

@@ -1,0 +1,110 @@
+// A record's facts and where it stands, by kind, as [label, value] rows: the header as
+// registered and the state its journal adds up to (both from the core). The phone's
+// summary card and the office console's detail show the same rows.
+import { shanghaiTime } from "./format";
+import type { AnyRecord } from "./records";
+import { labelOf, type Vocabulary } from "./vocabulary";
+
+export type Fact = [label: string, value: string | null | undefined];
+
+const yuan = (fen: number) => `${(fen / 100).toFixed(2)} 元`;
+
+/** Rows of [label, value] for the record's kind; `who` names a user. */
+export function recordFacts(r: AnyRecord, v: Vocabulary, who: (user: string) => string): Fact[] {
+  switch (r.kind) {
+    case "ticket": {
+      const h = r.header;
+      const s = r.state;
+      return [
+        ["类别", labelOf(v.ticket.category, h.category)],
+        ["来源", labelOf(v.ticket.channel, h.channel)],
+        ["位置", h.location.type === "unit" ? h.location.code : h.location.place],
+        ["问题", h.description],
+        ...(h.reporter ? [["反映人", `${h.reporter.name}${h.reporter.phone ? ` ${h.reporter.phone}` : ""}`] as [string, string]] : []),
+        ...(s.repair ? [["维修", `${labelOf(v.ticket.repairScope, s.repair.scope)} · ${labelOf(v.ticket.repairScale, s.repair.scale)}${s.repair.leak ? " · 渗漏水" : ""}`] as [string, string]] : []),
+        ["登记", `${shanghaiTime(h.registeredAt)} · ${who(h.registeredBy)}`],
+        ...(s.assignee ? [["处理人", who(s.assignee)] as [string, string]] : []),
+        ...(s.callbacks.length ? [["回访", s.callbacks.map((c) => `${labelOf(v.ticket.satisfaction, c.satisfaction)}${c.resolved ? "" : "（问题仍在）"}`).join("、")] as [string, string]] : []),
+      ];
+    }
+    case "vacant-inspection": {
+      const h = r.header;
+      const s = r.state;
+      const bad = v.inspection.checklist.filter((p) => h.checklist[p.value as keyof typeof h.checklist] === "abnormal");
+      return [
+        ["房号", h.unitCode],
+        ["巡查", `${shanghaiTime(h.inspectedAt)} · ${who(h.inspector)}`],
+        ["类型", labelOf(v.inspection.occasion, h.occasion)],
+        ["检查结果", bad.length ? `异常：${bad.map((p) => p.label).join("、")}` : "全部正常"],
+        ...(h.findings ? [["发现问题", h.findings] as [string, string]] : []),
+        ["通风", s.ventilated ? "已通风" : "未通风"],
+        ["保洁", s.cleaned ? "已保洁" : s.cleaningArranged ? "已安排保洁" : "未安排"],
+        ...(h.notes ? [["备注", h.notes] as [string, string]] : []),
+      ];
+    }
+    case "public-patrol":
+      return [
+        ["日期", r.header.date],
+        ["巡视人", who(r.header.by)],
+        ["已打卡", r.state.visited.length ? r.state.visited.map((v) => v.place).join("、") : "尚未打卡"],
+        ["发现问题", r.state.findings.length ? r.state.findings.map((f) => `${f.place}：${f.description}${f.ticket ? "（已转工单）" : ""}`).join("；") : "无"],
+        ["状态", r.state.finishedAt ? `${shanghaiTime(r.state.finishedAt)} 完成` : "巡视中"],
+      ];
+    case "renovation":
+      return [
+        ["房号", r.header.unitCode],
+        ["申请人", r.header.applicant],
+        ["施工单位", r.header.contractor],
+        ["装修内容", r.header.plan],
+        ["押金", `${r.header.depositYuan} 元`],
+        ["状态", labelOf(v.renovation.status, r.state.status)],
+        ["巡查", `${r.state.patrols.length} 次`],
+      ];
+    case "visit":
+      return [
+        ["房号", r.header.unitCode],
+        ["方式", labelOf(v.visit.method, r.header.method)],
+        ["对象", r.header.person],
+        ["时间", shanghaiTime(r.header.visitedAt)],
+        ["记录", r.header.notes],
+        ...(r.header.satisfaction ? [["满意度", labelOf(v.ticket.satisfaction, r.header.satisfaction)] as [string, string]] : []),
+      ];
+    case "visit-plan":
+      return [
+        ["月份", r.header.month],
+        ["计划住户", `${r.state.units.length} 户`],
+        ["审批", r.state.approvedBy ? `已审批（${r.state.approvedBy}）` : "待审批"],
+      ];
+    case "key-ledger":
+      return Object.entries(r.state.keys).map(([label, k]): [string, string] => [
+        `${label}${k.unitCode ? `（${k.unitCode}）` : ""}`,
+        k.status === "lent" ? `借给 ${k.borrower}` : labelOf(v.keys.status, k.status),
+      ]);
+    case "fee-account":
+      return [
+        ["房号", r.header.unitCode],
+        ["欠费", yuan(r.state.outstandingFen)],
+        ["已缴", yuan(r.state.paidFen)],
+        ["联系", `${r.state.contacts.length} 次`],
+        ...(r.state.promise ? [["承诺", `${r.state.promise.by} 前缴 ${yuan(r.state.promise.amountFen)}`] as [string, string]] : []),
+      ];
+    case "rectification":
+      return [
+        ["问题", r.header.problem],
+        ["会议", `${r.header.meeting}（${r.header.meetingDate}）`],
+        ["措施", r.header.measure],
+        ["责任人", r.header.responsible],
+        ["预计完成", r.state.expected],
+        ["状态", r.state.doneAt ? `${shanghaiTime(r.state.doneAt)} 完成` : "整改中"],
+      ];
+    case "unit":
+      return [
+        ["房号", r.header.code],
+        ["状态", labelOf(v.unit.status, r.state.status)],
+        ["住户", r.state.people.map((p) => `${p.name}${p.phone ? ` ${p.phone}` : ""}`).join("、") || "未登记"],
+        ["重点客户", r.state.keyCustomer ? "是" : "否"],
+      ];
+    default:
+      return [];
+  }
+}
