@@ -1,0 +1,48 @@
+// Running clocks in words, as the desk reads them: how long a deadline has passed or how
+// long is left. The deadlines themselves come from the core (`dueAt`, `clocks`); this only
+// says where `now` stands against them.
+import type { Deadline } from "../rules";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** `2 天 3 小时 5 分`, `3 小时 5 分`, `5 分` — whole minutes, never less than one. */
+export function duration(ms: number): string {
+  const minutes = Math.max(1, Math.floor(ms / MINUTE));
+  const days = Math.floor(minutes / (DAY / MINUTE));
+  const hours = Math.floor((minutes % (DAY / MINUTE)) / 60);
+  const rest = minutes % 60;
+  const parts = [days ? `${days} 天` : "", days || hours ? `${hours} 小时` : "", `${rest} 分`];
+  return parts.filter(Boolean).join(" ");
+}
+
+/** Where a deadline stands at `now`. */
+export interface ClockReading {
+  text: string;
+  overdue: boolean;
+}
+
+/** A deadline at `dueAt` read at `now`: `已超时 N 小时 M 分` or `剩余 …`; none without a deadline. */
+export function readDue(dueAt: number | null | undefined, now: number): ClockReading {
+  if (dueAt === null || dueAt === undefined) return { text: "—", overdue: false };
+  return dueAt <= now
+    ? { text: `已超时 ${duration(now - dueAt)}`, overdue: true }
+    : { text: `剩余 ${duration(dueAt - now)}`, overdue: false };
+}
+
+/** A short countdown, `09:42` (minutes:seconds), for the few minutes of a dispatch clock;
+ * past the deadline it reads as any overdue clock. */
+export function countdown(dueAt: number, now: number): ClockReading {
+  if (dueAt <= now) return readDue(dueAt, now);
+  const seconds = Math.ceil((dueAt - now) / 1000);
+  const mm = String(Math.floor(seconds / 60)).padStart(2, "0");
+  const ss = String(seconds % 60).padStart(2, "0");
+  return { text: `剩余 ${mm}:${ss}`, overdue: false };
+}
+
+/** The clock a record is working against now: the first overdue one, else the first
+ * pending one (in the core's order), or none when every clock is met or waiting. */
+export function runningClock(clocks: Deadline[]): Deadline | null {
+  return clocks.find((c) => c.standing === "overdue") ?? clocks.find((c) => c.standing === "pending") ?? null;
+}
