@@ -1,7 +1,9 @@
 //! Loads a generated estate into an empty database: areas, housekeepers, every document
 //! as a snapshot, the projections, and demo accounts (password [`DEMO_PASSWORD`]).
 
+use estate_core::DocumentId;
 use estate_core::demo::Estate;
+use estate_core::storage::{StorageKey, StorageOp};
 
 use estate_core::access::Owner;
 use estate_core::records::kind_of;
@@ -9,8 +11,8 @@ use estate_core::records::kind_of;
 use estate_core::records::people::StaffRole;
 
 use crate::accounts::{self, NewUser};
-use crate::store::{self, Store};
-use crate::{audit, projection};
+use crate::commit::{Announcer, Commit, Made};
+use crate::store::Store;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo1234";
@@ -92,21 +94,30 @@ pub async fn seed(store: &Store, mut estate: Estate, received_at: i64) -> anyhow
             .execute(&mut *tx)
             .await?;
     }
+    let mut storage = Vec::new();
+    let mut made = Vec::new();
     for (id, doc) in &mut estate.docs {
-        store::put_snapshot(&mut tx, *id, doc).await?;
-        let kind = kind_of(doc).unwrap_or_default();
-        let owner = Owner::of_doc(doc);
-        audit::first_seen(
-            &mut tx,
-            &id.to_string(),
-            &kind,
-            owner.as_ref(),
-            received_at,
-            None,
-        )
-        .await?;
-        projection::project(&mut tx, *id, doc, received_at).await?;
+        storage.push(StorageOp::Put(
+            StorageKey::snapshot(*id, &doc.get_heads()),
+            doc.save(),
+        ));
+        made.push(Made {
+            id: *id,
+            kind: kind_of(doc).unwrap_or_default(),
+            owner: Owner::of_doc(doc),
+        });
     }
+    let changed: Vec<DocumentId> = made.iter().map(|m| m.id).collect();
+    Commit {
+        storage: &storage,
+        admitted: &[],
+        made: &made,
+        changed: &changed,
+        docs: estate.docs.iter().map(|(id, doc)| (*id, doc)).collect(),
+        received_at,
+    }
+    .write_in(&mut tx, store.backend(), Announcer::Outside)
+    .await?;
     tx.commit().await?;
     for user in demo_users(&estate) {
         accounts::add_user(store.pool(), &user, DEMO_PASSWORD, received_at).await?;

@@ -9,18 +9,17 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use std::collections::{BTreeSet, HashMap};
 
-use automerge::AutoCommit;
 use estate_core::DocumentId;
-use estate_core::access::{Admitted, Grant, Grants};
+use estate_core::access::{Grant, Grants};
 use estate_core::engine::{Config, ConnId, Effects, Engine, Event, Role};
-use estate_core::storage::StorageOp;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
+use crate::commit::{Announcer, Commit};
 use crate::metrics::Metrics;
 use crate::retry::Retry;
-use crate::store::{self, Backend, Store};
-use crate::{access, accounts, audit, nodes, projection};
+use crate::store::Store;
+use crate::{access, accounts, projection};
 
 /// Frames for one connection, handed over one flush at a time.
 pub type Outbox = mpsc::Sender<Outbound>;
@@ -400,20 +399,23 @@ impl Hub {
                 _ => None,
             })
             .collect();
-        let batch = Batch {
+        let commit = Commit {
             storage: &effects.storage,
             admitted: &admitted,
+            made: &[],
+            changed: &changed,
             docs: changed
                 .iter()
                 .filter_map(|&id| Some((id, self.engine.doc(id).ok()?)))
                 .collect(),
-            changed: &changed,
             received_at: now_ms() as i64,
         };
         let (store, node) = (&self.store, self.config.node.as_str());
-        let batch = &batch;
+        let commit = &commit;
         self.retry
-            .run("storing a batch", move || batch.write(store, node))
+            .run("storing a batch", move || {
+                commit.write(store, Announcer::Server(node))
+            })
             .await?;
         let metrics = &self.config.metrics;
         metrics.changes.inc_by(changes as u64);
@@ -463,28 +465,5 @@ impl Hub {
                 _ => {}
             }
         }
-    }
-}
-
-/// One batch's writes: chunks, who sent which change, the announcement to other servers
-/// and the projection, all in one transaction.
-struct Batch<'a> {
-    storage: &'a [StorageOp],
-    admitted: &'a [Admitted],
-    changed: &'a [DocumentId],
-    docs: Vec<(DocumentId, &'a AutoCommit)>,
-    received_at: i64,
-}
-
-impl Batch<'_> {
-    async fn write(&self, store: &Store, node: &str) -> sqlx::Result<()> {
-        let mut tx = store.begin().await?;
-        store::apply(&mut tx, self.storage).await?;
-        audit::record(&mut tx, self.admitted, self.received_at).await?;
-        if store.backend() == Backend::Postgres {
-            nodes::announce(&mut tx, node, self.changed).await?;
-        }
-        projection::project_all(&mut tx, &self.docs, self.received_at).await?;
-        tx.commit().await
     }
 }

@@ -24,8 +24,8 @@ use estate_core::records::unit::{
 use estate_core::storage::{StorageKey, StorageOp};
 use serde::Serialize;
 
+use crate::commit::{Announcer, Commit, Made};
 use crate::store::{self, Store};
-use crate::{audit, nodes, projection};
 
 /// Units written per transaction.
 const UNITS_PER_COMMIT: usize = 200;
@@ -282,8 +282,8 @@ async fn write(
     for (id, chunks) in store.load(&indexes).await? {
         index_docs.insert(id, store::assemble(id, chunks));
     }
-    let mut tx = store.begin().await?;
-    let mut touched = Vec::new();
+    let mut storage = Vec::new();
+    let mut made = Vec::new();
     for (area, units) in &mut by_area {
         let broken = || ImportError::Read(format!("area {area}"), "its index is missing".into());
         let index = index_of
@@ -295,21 +295,36 @@ async fn write(
         for (id, doc) in units.iter_mut() {
             let entry = Record::<Unit>::from_doc(doc).map(|u| Unit::entry(&u.header, &u.state))?;
             AreaIndex::put_entry(index_doc, *id, &entry)?;
-            store::put_snapshot(&mut tx, *id, doc).await?;
-            let owner = Owner::Area((*area).to_owned());
-            audit::first_seen(&mut tx, &id.to_string(), "unit", Some(&owner), now, None).await?;
-            projection::project(&mut tx, *id, doc, now)
-                .await
-                .map_err(|e| ImportError::Read(format!("unit {id}"), e.to_string()))?;
-            touched.push(*id);
+            storage.push(StorageOp::Put(
+                StorageKey::snapshot(*id, &doc.get_heads()),
+                doc.save(),
+            ));
+            made.push(Made {
+                id: *id,
+                kind: Unit::KIND.to_owned(),
+                owner: Some(Owner::Area((*area).to_owned())),
+            });
         }
         let change = index_doc.save_after(&before);
-        let key = StorageKey::incremental(index, &change);
-        store::apply(&mut tx, &[StorageOp::Put(key, change)]).await?;
-        touched.push(index);
+        storage.push(StorageOp::Put(
+            StorageKey::incremental(index, &change),
+            change,
+        ));
     }
+    let units = by_area.values().flatten().map(|(id, doc)| (*id, doc));
+    let indexes = index_docs.iter().map(|(id, doc)| (*id, doc));
+    let docs: Vec<(DocumentId, &AutoCommit)> = units.chain(indexes).collect();
+    let changed: Vec<DocumentId> = docs.iter().map(|(id, _)| *id).collect();
     // Running servers holding an index take the new entries in at once.
-    nodes::announce_from_outside(&mut tx, store.backend(), &touched, now).await?;
-    tx.commit().await?;
+    Commit {
+        storage: &storage,
+        admitted: &[],
+        made: &made,
+        changed: &changed,
+        docs,
+        received_at: now,
+    }
+    .write(store, Announcer::Outside)
+    .await?;
     Ok(())
 }

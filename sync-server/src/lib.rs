@@ -7,6 +7,7 @@
 //! - [`throttle`] — back-off after wrong passwords, per account and per address;
 //! - [`attachments`] — photos and signatures by content hash, and who may read them;
 //! - [`audit`] — each document's owner as first seen, and who sent every change;
+//! - [`commit`] — the one write path: chunks, history, announcement and office rows;
 //! - [`store`] — the database: chunks in automerge-repo's layout, places, projections;
 //! - [`hub`] — the one task that owns the engine and orders commit-before-reply;
 //! - [`nodes`] — several servers on one PostgreSQL telling each other what they stored;
@@ -25,6 +26,7 @@ pub mod api;
 pub mod attachments;
 pub mod audit;
 pub mod client;
+pub mod commit;
 pub mod config;
 pub mod demo;
 pub mod hub;
