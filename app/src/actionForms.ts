@@ -87,3 +87,22 @@ export const SCANS_CHECKPOINT = "checkpoint";
 export function inputsOf(kind: string, type: string): Input[] {
   return ACTION_INPUTS[kind]?.[type] ?? [];
 }
+
+/** What was filled in for `i` (as the form holds it), in the shape the core reads. */
+export function filledValue(i: Input, value: unknown, v: Vocabulary): unknown {
+  switch (i.kind) {
+    case "yuan": return value === "" ? null : Math.round(Number(value));
+    case "fen": return value === "" ? null : Math.round(Number(value) * 100);
+    case "checks":
+      return Object.fromEntries(i.options(v).map((c) => [c.value, (value as string[]).includes(c.value) ? "abnormal" : "normal"]));
+    case "signature": case "text": case "date": return value === "" ? null : value;
+    default: return value;
+  }
+}
+
+/** An input left empty that the action cannot do without (a signature may be required or
+ * not: the core says which). */
+export function missingInput(inputs: Input[], values: Record<string, unknown>): Input | undefined {
+  const asked = ["text", "date", "choice", "person", "yuan", "fen"];
+  return inputs.find((i) => !i.optional && asked.includes(i.kind) && values[i.key] === "");
+}
