@@ -28,8 +28,14 @@ use crate::records::{index, json, project, ticket};
 const EVENTS: &str = "events";
 const ENTRIES: &str = "entries";
 
-/// Event types office staff may add to a ticket: 回访, comments, escalation.
-const OFFICE_TICKET_EVENTS: &[&str] = &["callback", "note", "escalate"];
+/// Event types office staff may add to a ticket.
+/// The service centre registers what comes in, dispatches it within 10 minutes ("服务中心
+/// 接收报修信息后录入客户信息数据平台……在10分钟内传递至责任部门", seed 004), classifies
+/// complaints, calls back, reopens what a callback finds unresolved, closes, and
+/// escalates; the work itself (respond, start, complete) is the field's.
+const OFFICE_TICKET_EVENTS: &[&str] = &[
+    "dispatch", "classify", "callback", "reopen", "close", "note", "escalate",
+];
 
 /// The area or project a document belongs to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -128,7 +134,7 @@ impl Grant {
                 office_entries(delta)
             }
             (StaffRole::Office, _) => Err(format!(
-                "office staff may register tickets, add callbacks and comments and escalate; \
+                "office staff may register and follow up tickets; \
                  they never change a {kind} record"
             )),
             (role, _) => Err(format!("a {} may not change this document", role.as_str())),
@@ -170,7 +176,7 @@ pub fn may_add(role: StaffRole, kind: &str, event: &str) -> bool {
     }
 }
 
-/// Office staff add only callbacks, comments and escalations to a ticket.
+/// Office staff add only the service centre's events to a ticket.
 fn office_events(delta: &Delta) -> Result<(), String> {
     match delta
         .added
@@ -178,8 +184,8 @@ fn office_events(delta: &Delta) -> Result<(), String> {
         .find(|e| !may_add(StaffRole::Office, ticket::KIND, &e.kind))
     {
         Some(event) => Err(format!(
-            "office staff may register tickets, add callbacks and comments and escalate, \
-             not `{}`",
+            "office staff may register, dispatch, classify, call back, reopen, close, \
+             comment on and escalate tickets, not `{}`",
             event.kind
         )),
         None => Ok(()),

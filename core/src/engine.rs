@@ -11,6 +11,7 @@
 
 mod document;
 mod effects;
+mod submit;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -20,6 +21,7 @@ use automerge::{ActorId, AutoCommit, ChangeHash};
 pub use document::SyncError;
 use document::{Document, Loaded, PeerSync, Slot};
 pub use effects::{ConnId, Effects, Event};
+pub use submit::SubmitError;
 
 use crate::ids::{DocumentId, PeerId};
 use crate::protocol::{Message, PROTOCOL_VERSION, PeerMetadata};

@@ -20,6 +20,11 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// What the host itself could not read or write (code `internal`).
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new("internal", None, message)
+    }
+
     fn new(code: &'static str, field: Option<String>, message: impl Into<String>) -> Self {
         Self {
             code,

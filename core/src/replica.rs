@@ -73,6 +73,33 @@ pub struct RecordView {
     pub clocks: Vec<Deadline>,
 }
 
+impl RecordView {
+    /// `record` as `viewer` sees it at `now_ms`, with the `clocks` it runs against.
+    pub fn new(
+        record: &AnyRecord,
+        clocks: Vec<Deadline>,
+        viewer: StaffRole,
+        now_ms: i64,
+    ) -> Result<Self, RecordError> {
+        let kind = record.kind();
+        let offers = record
+            .offers(viewer, now_ms)
+            .into_iter()
+            .filter(|offer| {
+                offer
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| may_add(viewer, kind, t))
+            })
+            .collect();
+        Ok(Self {
+            record: record.view(viewer)?,
+            offers,
+            clocks,
+        })
+    }
+}
+
 /// A parsed record, remembered with the heads it was read at.
 #[derive(Debug)]
 struct Parsed {
@@ -348,25 +375,8 @@ impl Replica {
         viewer: StaffRole,
         now_ms: i64,
     ) -> Result<RecordView, ReplicaError> {
-        let record = self.record(id)?;
-        let kind = record.kind();
-        let view = record.view(viewer)?;
-        let offers = record
-            .offers(viewer, now_ms)
-            .into_iter()
-            .filter(|offer| {
-                offer
-                    .get("type")
-                    .and_then(Value::as_str)
-                    .is_some_and(|t| may_add(viewer, kind, t))
-            })
-            .collect();
         let clocks = record_clocks(&self.portfolio(), id, now_ms);
-        Ok(RecordView {
-            record: view,
-            offers,
-            clocks,
-        })
+        Ok(RecordView::new(self.record(id)?, clocks, viewer, now_ms)?)
     }
 
     /// The records of one kind the index lists, with their key facts (fast: no record

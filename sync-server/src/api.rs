@@ -5,21 +5,31 @@
 //! - [`office`] — who works where, the synced inspections;
 //! - [`history`] — a record's trusted history;
 //! - [`lists`] — office lists of every record kind, filtered and paged;
+//! - [`events`] — what was just stored, pushed to the office's live screens;
+//! - [`record`] — one record as the caller opens it, and actions on it;
+//! - [`tickets`] — the service centre registering a call;
 //! - [`attachments`] — photos and signatures by content hash.
 
 mod attachments;
+mod events;
 mod history;
 mod lists;
 mod office;
+mod record;
 mod session;
+mod tickets;
 
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::{Json, Router};
 
+use estate_core::engine::SubmitError;
+use estate_core::problem::Problem;
+
 use crate::AppState;
 use crate::accounts::AccountError;
+use crate::hub::SubmitFailure;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,6 +37,9 @@ pub fn router() -> Router<AppState> {
         .merge(session::router())
         .merge(history::router())
         .merge(lists::router())
+        .merge(events::router())
+        .merge(record::router())
+        .merge(tickets::router())
         .merge(attachments::router())
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
@@ -60,6 +73,53 @@ pub enum ApiError {
     Database(#[from] sqlx::Error),
     #[error("{0}")]
     Internal(String),
+    /// Refused by the core or the access rules, with the core's `code` and `field`.
+    #[error("{}", .problem.message)]
+    Refused {
+        status: StatusCode,
+        problem: Problem,
+    },
+}
+
+impl ApiError {
+    /// The core refused an edit: 409 for an action that makes no sense where the record
+    /// stands, 422 for input it cannot take.
+    pub fn problem(problem: Problem) -> Self {
+        let status = match problem.code {
+            "refused" | "exists" => StatusCode::CONFLICT,
+            "internal" | "storage" => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        ApiError::Refused { status, problem }
+    }
+}
+
+impl From<SubmitFailure> for ApiError {
+    fn from(failure: SubmitFailure) -> Self {
+        let refused = |status, code, message: String| ApiError::Refused {
+            status,
+            problem: Problem {
+                code,
+                field: None,
+                message,
+            },
+        };
+        match failure {
+            SubmitFailure::Problem(problem) => ApiError::problem(problem),
+            SubmitFailure::Gate(SubmitError::Hidden(_)) => ApiError::NotFound("记录不存在".into()),
+            SubmitFailure::Gate(SubmitError::Denied { reason, .. }) => refused(
+                StatusCode::FORBIDDEN,
+                "denied",
+                format!("无权这样修改：{reason}"),
+            ),
+            SubmitFailure::Stopping => refused(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "服务器暂时无法保存，请稍后再试".into(),
+            ),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
 }
 
 impl From<AccountError> for ApiError {
@@ -101,6 +161,16 @@ impl IntoResponse for ApiError {
             ApiError::Revoked => (
                 StatusCode::UNAUTHORIZED,
                 Json(serde_json::json!({ "error": self.to_string(), "wipe": true })),
+            )
+                .into_response(),
+            ApiError::Refused { status, problem } => (
+                status,
+                Json(serde_json::json!({
+                    "error": problem.message,
+                    "code": problem.code,
+                    "field": problem.field,
+                    "message": problem.message,
+                })),
             )
                 .into_response(),
             ApiError::Database(_) | ApiError::Internal(_) => {

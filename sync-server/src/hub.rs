@@ -12,8 +12,12 @@ use std::collections::{BTreeSet, HashMap};
 use estate_core::DocumentId;
 use estate_core::access::{Grant, Grants};
 use estate_core::engine::{Config, ConnId, Effects, Engine, Event, Role};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 use tokio::time::Instant;
+
+mod submit;
+
+pub use submit::{Drafts, Edit, Reply, Submission, SubmitFailure};
 
 use crate::commit::{Announcer, Commit};
 use crate::metrics::Metrics;
@@ -58,6 +62,8 @@ pub enum Inbound {
         conn: ConnId,
         message: String,
     },
+    /// An edit made through the HTTP API.
+    Submit(Submission),
 }
 
 /// The handle connections use to reach the hub.
@@ -65,9 +71,22 @@ pub enum Inbound {
 pub struct HubHandle {
     tx: mpsc::Sender<Inbound>,
     next: Arc<AtomicU64>,
+    stored: broadcast::Sender<Stored>,
 }
 
+/// Documents just committed (here or by another server sharing the database).
+pub type Stored = Arc<[DocumentId]>;
+
+/// Commits an office screen may fall behind by before it is told to read everything again.
+const STORED_BACKLOG: usize = 256;
+
 impl HubHandle {
+    /// Every commit from now on, as the documents it stored: what the office's live
+    /// screens follow. A receiver that falls behind is told it lagged.
+    pub fn stored(&self) -> broadcast::Receiver<Stored> {
+        self.stored.subscribe()
+    }
+
     pub fn next_conn(&self) -> ConnId {
         self.next.fetch_add(1, Ordering::Relaxed)
     }
@@ -80,7 +99,34 @@ impl HubHandle {
     pub async fn send(&self, message: Inbound) -> bool {
         self.tx.send(message).await.is_ok()
     }
+
+    /// Runs `edit` on `docs` as `grant` and waits until what it changed is committed
+    /// (or refused). Gives up after `SUBMIT_WAIT`: the edit may still be stored.
+    pub async fn submit(
+        &self,
+        grant: Grant,
+        docs: Vec<DocumentId>,
+        edit: Edit,
+    ) -> Result<serde_json::Value, SubmitFailure> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let submission = Submission {
+            grant,
+            docs,
+            edit,
+            reply,
+        };
+        if !self.send(Inbound::Submit(submission)).await {
+            return Err(SubmitFailure::Stopping);
+        }
+        match tokio::time::timeout(SUBMIT_WAIT, answer).await {
+            Ok(Ok(result)) => result,
+            _ => Err(SubmitFailure::Stopping),
+        }
+    }
 }
+
+/// How long an API edit waits for its commit (the database may be out of reach).
+const SUBMIT_WAIT: Duration = Duration::from_secs(30);
 
 /// Inputs taken per batch: big enough to amortize a commit, small enough to stay fair.
 const BATCH: usize = 4096;
@@ -124,7 +170,10 @@ pub fn spawn(
     let handle = HubHandle {
         tx,
         next: Arc::new(AtomicU64::new(1)),
+        stored: broadcast::channel(STORED_BACKLOG).0,
     };
+    let conn_ids = handle.next.clone();
+    let stored = handle.stored.clone();
     let task = tokio::spawn(async move {
         let mut engine_config = Config::new(Role::Server, config.node.clone());
         engine_config.evict_after_ms = config.evict_after.as_millis() as u64;
@@ -133,6 +182,10 @@ pub fn spawn(
             tokio::time::interval((config.evict_after / 2).max(Duration::from_millis(100)));
         let drain = config.drain;
         let mut hub = Hub {
+            conn_ids,
+            stored,
+            submissions: Vec::new(),
+            answers: Vec::new(),
             engine: Engine::with_gate(engine_config, Grants::default()),
             store,
             retry: Retry {
@@ -217,6 +270,14 @@ pub fn spawn(
 }
 
 struct Hub {
+    /// Numbers for connections, and for API edits passing the gate.
+    conn_ids: Arc<AtomicU64>,
+    /// Told of every commit, here or elsewhere.
+    stored: broadcast::Sender<Stored>,
+    /// API edits waiting for their documents to load.
+    submissions: Vec<Submission>,
+    /// API edits run, to be answered once the commit holding them is done.
+    answers: Vec<(Reply, Result<serde_json::Value, SubmitFailure>)>,
     engine: Engine<Grants>,
     store: Store,
     config: HubConfig,
@@ -252,12 +313,59 @@ impl Hub {
                 self.engine.disconnect(conn);
             }
             Inbound::StoredElsewhere { documents } => {
+                // Committed already: the office's screens may read it at once.
+                let _ = self.stored.send(documents.clone().into());
                 let held = documents.into_iter().filter(|d| self.engine.holds(*d));
                 self.elsewhere.extend(held);
             }
             Inbound::StoredElsewhereMissed => self.elsewhere.extend(self.engine.loaded_ids()),
             Inbound::Refuse { conn, message } => self.engine.refuse(conn, message),
+            Inbound::Submit(submission) => {
+                for doc in &submission.docs {
+                    if !self.engine.holds(*doc) {
+                        self.engine.want(*doc);
+                    }
+                }
+                self.submissions.push(submission);
+            }
         }
+    }
+
+    /// Runs every API edit whose documents are all in memory.
+    fn run_submissions(&mut self) {
+        let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.submissions)
+            .into_iter()
+            .partition(|s| s.docs.iter().all(|d| self.engine.holds(*d)));
+        self.submissions = waiting;
+        for submission in ready {
+            let result = self.run(submission.grant, &submission.docs, submission.edit);
+            self.answers.push((submission.reply, result));
+        }
+    }
+
+    fn run(
+        &mut self,
+        grant: Grant,
+        docs: &[DocumentId],
+        edit: Edit,
+    ) -> Result<serde_json::Value, SubmitFailure> {
+        let actor = estate_core::ids::device_actor(&grant.device)
+            .ok_or_else(|| SubmitFailure::NoActor(grant.device.clone()))?;
+        let mut drafts = Drafts::new(actor);
+        for id in docs {
+            let doc = self
+                .engine
+                .doc(*id)
+                .map_err(|e| SubmitFailure::Problem((&e).into()))?;
+            drafts.add(*id, doc.clone());
+        }
+        let answer = edit(&mut drafts).map_err(SubmitFailure::Problem)?;
+        let conn = self.conn_ids.fetch_add(1, Ordering::Relaxed);
+        self.engine.gate_mut().insert(conn, grant);
+        let submitted = self.engine.submit(conn, &drafts.changes());
+        self.engine.gate_mut().remove(conn);
+        submitted?;
+        Ok(answer)
     }
 
     /// Ends the connections of devices revoked since they connected (the phone gets an
@@ -366,9 +474,13 @@ impl Hub {
     async fn settle(&mut self) -> anyhow::Result<()> {
         self.take_in_elsewhere().await?;
         loop {
+            self.run_submissions();
             let effects = self.engine.flush();
             let loads = effects.loads.clone();
             self.commit(&effects).await?;
+            for (reply, answer) in self.answers.drain(..) {
+                let _ = reply.send(answer);
+            }
             self.dispatch(effects);
             if loads.is_empty() {
                 return Ok(());
@@ -417,6 +529,7 @@ impl Hub {
                 commit.write(store, Announcer::Server(node))
             })
             .await?;
+        let _ = self.stored.send(changed.into());
         let metrics = &self.config.metrics;
         metrics.changes.inc_by(changes as u64);
         metrics

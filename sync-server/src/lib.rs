@@ -9,6 +9,7 @@
 //! - [`audit`] — each document's owner as first seen, and who sent every change;
 //! - [`commit`] — the one write path: chunks, history, announcement and office rows;
 //! - [`store`] — the database: chunks in automerge-repo's layout, places, projections;
+//! - [`stored`] — records read from storage outside the engine, with their calendar;
 //! - [`hub`] — the one task that owns the engine and orders commit-before-reply;
 //! - [`nodes`] — several servers on one PostgreSQL telling each other what they stored;
 //! - [`ws`] — the `/sync` WebSocket sessions;
@@ -37,6 +38,7 @@ pub mod probes;
 pub mod projection;
 pub mod retry;
 pub mod store;
+pub mod stored;
 pub mod throttle;
 pub mod ws;
 

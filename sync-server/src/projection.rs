@@ -17,7 +17,6 @@ use std::collections::HashMap;
 
 use automerge::AutoCommit;
 use estate_core::DocumentId;
-use estate_core::records::RecordError;
 use estate_core::records::any::AnyRecord;
 use estate_core::records::office::OfficeRow;
 use estate_core::rules::office::office_rows;
@@ -25,16 +24,11 @@ use row::Row;
 use sqlx::{Acquire, AssertSqlSafe};
 
 use crate::store::{self, Tx};
+use crate::stored;
 
 /// Why a document could not be projected. The chunks are stored regardless: a record
 /// that does not parse today is kept, and shows up once it is mended.
-#[derive(Debug, thiserror::Error)]
-pub enum ProjectionError {
-    #[error(transparent)]
-    Record(#[from] RecordError),
-    #[error(transparent)]
-    Sql(#[from] sqlx::Error),
-}
+pub type ProjectionError = stored::ReadError;
 
 /// Projects a batch of documents under one savepoint. Should writing a row fail (a
 /// record the tables cannot hold), the batch's rows are taken back and written again
@@ -115,7 +109,7 @@ async fn write(
     received_at: i64,
     created_at: i64,
 ) -> Result<(), ProjectionError> {
-    let calendar = calendar_of(tx, record.area()).await?;
+    let calendar = stored::calendar_of(tx, record.area()).await?;
     let rows = office_rows(id, record, calendar.as_ref().map(|(id, r)| (*id, r)));
     let doc_id = id.to_string();
     for (table, column) in rows.owns {
@@ -144,26 +138,6 @@ async fn write(
         Row::new(reference).upsert(tx).await?;
     }
     Ok(())
-}
-
-/// The project record holding `area`'s calendar, if one is stored.
-async fn calendar_of(
-    tx: &mut Tx<'_>,
-    area: &str,
-) -> Result<Option<(DocumentId, AnyRecord)>, ProjectionError> {
-    let doc: Option<String> =
-        sqlx::query_scalar("SELECT project_doc FROM project_calendars WHERE area_id = $1")
-            .bind(area)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let Some(id) = doc.and_then(|d| d.parse::<DocumentId>().ok()) else {
-        return Ok(None);
-    };
-    let mut chunks = store::load_in(tx, &[id]).await?;
-    let Some((_, chunks)) = chunks.pop() else {
-        return Ok(None);
-    };
-    Ok(AnyRecord::from_doc(&store::assemble(id, chunks))?.map(|r| (id, r)))
 }
 
 /// Projects again the records of `areas` with a deadline still to meet, after their

@@ -138,20 +138,21 @@ fn headers_and_past_events_never_change_and_events_carry_their_sender() {
 }
 
 #[test]
-fn office_staff_register_tickets_and_call_back_but_never_touch_field_records() {
+fn office_staff_register_dispatch_and_call_back_but_never_touch_field_records() {
     let desk = office();
     let mut ticket = record("ticket", "B", DESK);
     assert_eq!(judge(&desk, &mut ticket, &[]), Ok(()), "hotline intake");
-    for (n, kind) in ["callback", "note", "escalate"].into_iter().enumerate() {
+    let desk_events = ["dispatch", "callback", "reopen", "close", "note", "escalate"];
+    for (n, kind) in desk_events.into_iter().enumerate() {
         let before = ticket.get_heads();
         append(&mut ticket, DESK, &format!("d-{n}"), kind, "desk");
         assert_eq!(judge(&desk, &mut ticket, &before), Ok(()), "{kind}");
     }
     let before = ticket.get_heads();
-    append(&mut ticket, DESK, "d-9", "close", "desk");
+    append(&mut ticket, DESK, "d-9", "complete", "desk");
     assert!(
         judge(&desk, &mut ticket, &before).is_err(),
-        "closing is the field's"
+        "the work itself is the field's"
     );
 
     let mut inspection = record("vacant-inspection", "A", PHONE_A);

@@ -1,0 +1,330 @@
+//! The office works through the API: registers a call as a ticket, dispatches it, and the
+//! housekeeper's phone has it at once; every refusal carries the core's code; an action
+//! through the API and one on a phone at the same time are both kept; live screens hear
+//! of every commit they may see.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use common::{TestDb, full_replica, http, sign_in};
+use estate_core::DocumentId;
+use estate_core::records::{Actor, StaffRole};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// `method path` as `token` with a JSON body: the status and the answer.
+async fn call(
+    addr: SocketAddr,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let bearer = format!("Bearer {token}");
+    http(addr, method, path, &[("authorization", &bearer)], body).await
+}
+
+fn intake() -> Value {
+    json!({"header": {
+        "areaId": "A1", "category": "repair", "channel": "hotline",
+        "location": {"type": "public", "place": "3号楼大堂"},
+        "description": "大堂灯不亮", "repair": {"scope": "public", "scale": "minor"},
+    }})
+}
+
+/// Registers a call as office-chen: the new ticket's ID and its view.
+async fn register(addr: SocketAddr, token: &str) -> (DocumentId, Value) {
+    let (status, body) = call(addr, token, "POST", "/api/tickets", Some(intake())).await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"]
+        .as_str()
+        .expect("id")
+        .parse()
+        .expect("a document ID");
+    (id, body["view"].clone())
+}
+
+fn types(view: &Value) -> Vec<String> {
+    view["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e["type"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+on_both_databases!(the_office_registers_and_dispatches_and_the_phone_has_it);
+async fn the_office_registers_and_dispatches_and_the_phone_has_it(db: TestDb) {
+    let server = db.demo_server().await;
+    let addr = server.addr;
+    let zhang = full_replica(addr, "zhang").await;
+    let desk = sign_in(addr, "office-chen").await.token;
+    let (ticket, view) = register(addr, &desk).await;
+    assert_eq!(view["state"]["status"], "registered", "{view}");
+    assert_eq!(view["header"]["registeredBy"], "office-chen");
+    let offered: Vec<&str> = view["offers"]
+        .as_array()
+        .expect("offers")
+        .iter()
+        .filter_map(|o| o["type"].as_str())
+        .collect();
+    assert!(offered.contains(&"dispatch"), "{offered:?}");
+    assert!(
+        !offered.contains(&"start"),
+        "the work is the field's: {offered:?}"
+    );
+    let dispatch_clock = view["clocks"]
+        .as_array()
+        .expect("clocks")
+        .iter()
+        .find(|c| c["clock"] == "dispatch")
+        .cloned()
+        .expect("a dispatch clock");
+    let registered = view["header"]["registeredAt"]
+        .as_i64()
+        .expect("registered at");
+    assert_eq!(
+        dispatch_clock["dueAt"].as_i64(),
+        Some(registered + 10 * 60_000),
+        "10 minutes from intake"
+    );
+
+    let (status, done) = call(
+        addr,
+        &desk,
+        "POST",
+        &format!("/api/records/{ticket}/actions"),
+        Some(json!({"type": "dispatch", "to": "hk-zhang"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["view"]["state"]["status"], "dispatched");
+    assert_eq!(done["view"]["state"]["assignee"], "hk-zhang");
+
+    // The phone has it, dispatched, without asking.
+    zhang
+        .wait_until("the dispatched ticket", common::WAIT, move |r| {
+            r.record(ticket)
+                .is_ok_and(|t| t.entry().status.as_deref() == Some("dispatched"))
+        })
+        .await
+        .expect("the phone has the ticket");
+    // The history names the office's device for both steps.
+    let (status, history) = call(
+        addr,
+        &desk,
+        "GET",
+        &format!("/api/records/{ticket}/history"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let steps: Vec<(&str, &str)> = history
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|h| {
+            (
+                h["user"].as_str().unwrap_or_default(),
+                h["summary"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [("office-chen", "created"), ("office-chen", "dispatch")],
+        "{history}"
+    );
+    server.stop().await.expect("stops");
+}
+
+on_both_databases!(refusals_carry_the_cores_code_and_other_areas_stay_hidden);
+async fn refusals_carry_the_cores_code_and_other_areas_stay_hidden(db: TestDb) {
+    let server = db.demo_server().await;
+    let addr = server.addr;
+    let desk = sign_in(addr, "office-chen").await.token;
+    let li = sign_in(addr, "hk-li").await.token;
+    let (ticket, _) = register(addr, &desk).await;
+    let act = |token: String, input: Value| async move {
+        call(
+            addr,
+            &token,
+            "POST",
+            &format!("/api/records/{ticket}/actions"),
+            Some(input),
+        )
+        .await
+    };
+    let cases = [
+        (
+            desk.clone(),
+            json!({"type": "callback", "satisfaction": "satisfied", "resolved": true}),
+            409,
+            "refused",
+        ),
+        (
+            desk.clone(),
+            json!({"type": "dispatch", "to": " "}),
+            409,
+            "refused",
+        ),
+        (desk.clone(), json!({"type": "fly"}), 422, "malformed"),
+        (desk.clone(), json!({"type": "respond"}), 403, "denied"),
+        (li.clone(), json!({"type": "note"}), 404, ""),
+    ];
+    for (token, input, status, code) in cases {
+        let (got, body) = act(token, input.clone()).await;
+        assert_eq!(got, status, "{input}: {body}");
+        assert_eq!(
+            body["code"].as_str().unwrap_or_default(),
+            code,
+            "{input}: {body}"
+        );
+        assert!(
+            !body["error"].as_str().unwrap_or_default().is_empty(),
+            "{body}"
+        );
+    }
+    let (status, _) = call(addr, &li, "GET", &format!("/api/records/{ticket}"), None).await;
+    assert_eq!(status, 404, "hk-li never sees 一区");
+    let (status, body) = call(addr, &li, "POST", "/api/tickets", Some(intake())).await;
+    assert_eq!(status, 404, "{body}");
+    let mut unscoped = intake();
+    unscoped["header"]["repair"] = Value::Null;
+    let (status, body) = call(addr, &desk, "POST", "/api/tickets", Some(unscoped)).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        (&body["code"], &body["field"]),
+        (&json!("invalid"), &json!("repair"))
+    );
+    let nonsense = json!({"header": {"areaId": "A1", "category": "nonsense"}});
+    let (status, body) = call(addr, &desk, "POST", "/api/tickets", Some(nonsense)).await;
+    assert_eq!(
+        (status, &body["code"]),
+        (422, &json!("malformed")),
+        "{body}"
+    );
+    server.stop().await.expect("stops");
+}
+
+on_both_databases!(an_action_through_the_api_and_one_on_a_phone_at_once_are_both_kept);
+async fn an_action_through_the_api_and_one_on_a_phone_at_once_are_both_kept(db: TestDb) {
+    let server = db.demo_server().await;
+    let addr = server.addr;
+    let zhang = full_replica(addr, "zhang").await;
+    let desk = sign_in(addr, "office-chen").await.token;
+    let (ticket, _) = register(addr, &desk).await;
+    zhang
+        .wait_until("the ticket", common::WAIT, move |r| {
+            r.record(ticket).is_ok()
+        })
+        .await
+        .expect("arrives");
+    let on_phone = zhang.with(move |r| {
+        let actor = Actor::new("hk-zhang", StaffRole::Housekeeper);
+        r.act_json(
+            ticket,
+            json!({"type": "respond", "note": "已电话联系业主"}),
+            &actor,
+            sync_server::now_ms(),
+        )
+        .map(|_| ())
+    });
+    let path = format!("/api/records/{ticket}/actions");
+    let by_api = call(
+        addr,
+        &desk,
+        "POST",
+        &path,
+        Some(json!({"type": "escalate", "escalation": "media"})),
+    );
+    let (phone, (status, body)) = tokio::join!(on_phone, by_api);
+    phone.expect("client alive").expect("responded");
+    assert_eq!(status, 200, "{body}");
+    common::acknowledged(&zhang, "the response stored").await;
+    let both =
+        |t: &[String]| t.contains(&"respond".to_owned()) && t.contains(&"escalate".to_owned());
+    zhang
+        .wait_until("both on the phone", common::WAIT, move |r| {
+            r.record_view(ticket, StaffRole::Housekeeper, 0)
+                .is_ok_and(|v| both(&types(&serde_json::to_value(&v).expect("json"))))
+        })
+        .await
+        .expect("the phone has both");
+    let (_, view) = call(addr, &desk, "GET", &format!("/api/records/{ticket}"), None).await;
+    assert!(both(&types(&view)), "{view}");
+    server.stop().await.expect("stops");
+}
+
+/// Reads `/api/events` as `token` until `found` holds for what arrived, or fails.
+async fn hear(addr: SocketAddr, token: &str, act: impl Future<Output = String>) -> String {
+    let mut socket = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connects");
+    let request = format!(
+        "GET /api/events?token={token} HTTP/1.1\r\nHost: test\r\nAccept: text/event-stream\r\n\r\n"
+    );
+    socket.write_all(request.as_bytes()).await.expect("sends");
+    let mut heard = String::new();
+    let mut buffer = [0u8; 4096];
+    let read = |heard: &mut String, n: usize, buffer: &[u8]| {
+        heard.push_str(&String::from_utf8_lossy(&buffer[..n]));
+    };
+    while !heard.contains("event: ready") {
+        let n = socket.read(&mut buffer).await.expect("reads");
+        assert!(n > 0, "the stream ended: {heard}");
+        read(&mut heard, n, &buffer);
+    }
+    let wanted = act.await;
+    let deadline = tokio::time::Instant::now() + common::WAIT;
+    while !heard.contains(&wanted) {
+        let n = tokio::time::timeout_at(deadline, socket.read(&mut buffer))
+            .await
+            .unwrap_or_else(|_| panic!("never heard {wanted}: {heard}"))
+            .expect("reads");
+        assert!(n > 0, "the stream ended: {heard}");
+        read(&mut heard, n, &buffer);
+    }
+    heard
+}
+
+on_both_databases!(live_screens_hear_of_every_commit_they_may_see);
+async fn live_screens_hear_of_every_commit_they_may_see(db: TestDb) {
+    let server = db.demo_server().await;
+    let addr = server.addr;
+    let desk = sign_in(addr, "office-chen").await.token;
+    let zhang = full_replica(addr, "zhang").await;
+    // A phone's change reaches the office's screen.
+    let heard = hear(addr, &desk, async {
+        common::record_inspection(&zhang, "heard".into())
+            .await
+            .to_string()
+    })
+    .await;
+    assert!(heard.contains("event: changed"), "{heard}");
+    assert!(heard.contains("vacant-inspection"), "{heard}");
+    // hk-li's screen hears of 二区 only: a ticket of 一区 is not even named to it.
+    let li = sign_in(addr, "hk-li").await.token;
+    let mut socket = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connects");
+    socket
+        .write_all(format!("GET /api/events?token={li} HTTP/1.1\r\nHost: test\r\n\r\n").as_bytes())
+        .await
+        .expect("sends");
+    let (ticket, _) = register(addr, &desk).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut buffer = vec![0u8; 65536];
+    let n = tokio::time::timeout(Duration::from_millis(500), socket.read(&mut buffer))
+        .await
+        .map(|r| r.expect("reads"))
+        .unwrap_or(0);
+    let said = String::from_utf8_lossy(&buffer[..n]);
+    assert!(!said.contains(&ticket.to_string()), "{said}");
+    server
+        .stop()
+        .await
+        .expect("stops within its drain time, live screens and all");
+}
