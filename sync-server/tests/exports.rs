@@ -94,10 +94,10 @@ async fn exported(app: &App, token: &str, filter: &str) -> (String, Vec<Vec<Stri
         String::from_utf8_lossy(&answer.body)
     );
     assert_eq!(
-        answer.header(axum::http::header::CONTENT_TYPE),
+        answer.header(&axum::http::header::CONTENT_TYPE),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
-    let disposition = answer.header(axum::http::header::CONTENT_DISPOSITION);
+    let disposition = answer.header(&axum::http::header::CONTENT_DISPOSITION);
     assert!(
         disposition.contains("filename*=UTF-8''%E8%AE%B0%E5%BD%95"),
         "记录…: {disposition}"

@@ -196,10 +196,10 @@ async fn the_statistics_workbook_holds_the_same_table(db: TestDb) {
         .await;
     assert_eq!(answer.status, 200);
     assert_eq!(
-        answer.header(axum::http::header::CONTENT_TYPE),
+        answer.header(&axum::http::header::CONTENT_TYPE),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
-    let disposition = answer.header(axum::http::header::CONTENT_DISPOSITION);
+    let disposition = answer.header(&axum::http::header::CONTENT_DISPOSITION);
     let named = "一区 2026年10月 客户服务月度统计.xlsx";
     let encoded: String = named
         .bytes()

@@ -38,9 +38,9 @@ impl Answer {
             .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
     }
 
-    pub fn header(&self, name: header::HeaderName) -> &str {
+    pub fn header(&self, name: &header::HeaderName) -> &str {
         self.headers
-            .get(&name)
+            .get(name)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_else(|| panic!("a {name} header"))
     }
