@@ -17,7 +17,7 @@ use estate_core::records::vocabulary::vocabulary;
 
 use super::lists::{self, Filter, ListedRecord, Window};
 use super::xlsx::{Book, Cell, Column, local, yes_no};
-use super::{ApiError, scope};
+use super::{ApiError, portfolio, scope};
 use crate::AppState;
 use crate::access::Signed;
 
@@ -89,19 +89,23 @@ async fn export(
         records.len(),
         local(now)
     );
-    let mut book = Book::new();
-    book.table(
-        "记录",
-        &title,
-        &note,
-        &COLUMNS,
-        records.iter().map(|r| labels.row(r, &areas)),
-    )?;
-    let date = &local(now)[..10];
-    book.download(
-        &format!("记录导出-{chosen}-{date}.xlsx"),
-        &format!("records-{date}.xlsx"),
-    )
+    let date = local(now)[..10].to_owned();
+    // Tens of thousands of rows take a while to lay out and compress.
+    portfolio::blocking(move || {
+        let mut book = Book::new();
+        book.table(
+            "记录",
+            &title,
+            &note,
+            &COLUMNS,
+            records.iter().map(|r| labels.row(r, &areas)),
+        )?;
+        book.download(
+            &format!("记录导出-{chosen}-{date}.xlsx"),
+            &format!("records-{date}.xlsx"),
+        )
+    })
+    .await?
 }
 
 /// The Chinese for what the `records` table stores as values.

@@ -1,6 +1,7 @@
 //! Workbooks as an office hands them in: each sheet a title row, a note row (what it
 //! covers, as of when), a bold header row on a fill with the panes frozen under it, set
-//! column widths, rates in percent; sent as an attachment with a Chinese file name.
+//! column widths, rates in percent, printed landscape one page wide with the header on
+//! every page; sent as an attachment with a Chinese file name.
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -143,6 +144,9 @@ impl Book {
             sheet.set_column_width(c, *width)?;
         }
         sheet.set_freeze_panes(FIRST_ROW, 0)?;
+        // Printed: landscape, one page wide, the header again on every page.
+        sheet.set_landscape().set_print_fit_to_pages(1, 0);
+        sheet.set_repeat_rows(FIRST_ROW - 1, FIRST_ROW - 1)?;
         for (r, row) in rows.into_iter().enumerate() {
             let r = FIRST_ROW + r as u32;
             for (c, cell) in row.into_iter().enumerate() {
