@@ -206,6 +206,36 @@ async fn the_records_workbook_holds_every_row_the_list_filter_matches(db: TestDb
             .get(&format!("/api/records.xlsx?{filter}"), &office)
             .await;
         assert_eq!(answer.status, 400, "{filter}");
-        assert!(answer.json()["error"].is_string(), "{filter}");
+        let said = answer.json()["error"]
+            .as_str()
+            .expect("a reason")
+            .to_owned();
+        assert!(
+            said.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{filter}: said in Chinese: {said}"
+        );
     }
+}
+
+on_both_databases!(past_fifty_thousand_rows_the_office_is_asked_to_narrow_the_filter);
+async fn past_fifty_thousand_rows_the_office_is_asked_to_narrow_the_filter(db: TestDb) {
+    let app = App::demo(&db).await;
+    // A year of a large area's inspections, as the projection would hold them.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50001)
+         INSERT INTO records (doc_id, kind, area_id, month, category, title, created_at, received_at)
+         SELECT 'bulk-' || i, 'vacant-inspection', 'A1', '2026-09', 'monthly', '巡查', i, i FROM n",
+    )
+    .execute(app.store.pool())
+    .await
+    .expect("rows");
+    let office = app.sign_in("office-chen").await;
+    let answer = app
+        .get("/api/records.xlsx?kind=vacant-inspection", &office)
+        .await;
+    assert_eq!(answer.status, 400);
+    let said = answer.json()["error"].as_str().unwrap().to_owned();
+    assert!(said.contains("50000") && said.contains("缩小"), "{said}");
+    let (_, rows) = exported(&app, &office, "kind=vacant-inspection&area=A2").await;
+    assert!(!rows.is_empty());
 }

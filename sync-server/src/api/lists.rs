@@ -3,9 +3,11 @@
 //! areas the caller may see are ever read. The same query ([`select`]) gives
 //! `records.xlsx` every matching row at once.
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
+use estate_core::problem::Problem;
 use estate_core::records::any::KINDS;
 use estate_core::time::Month;
 use serde::{Deserialize, Serialize};
@@ -77,7 +79,7 @@ fn parse_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
         .split_once('~')
         .and_then(|(at, id)| Some((at.parse().ok()?, id.to_owned())))
         .ok_or_else(|| {
-            ApiError::BadRequest(format!("cursor {cursor:?} is not one this server gave"))
+            ApiError::BadRequest(format!("cursor {cursor:?} 不是本服务器给出的翻页位置"))
         })
 }
 
@@ -87,20 +89,20 @@ pub(super) fn check(filter: &Filter) -> Result<(), ApiError> {
         && !KINDS.contains(&kind.as_str())
     {
         return Err(ApiError::BadRequest(format!(
-            "kind {kind:?} is not a record kind; one of: {}",
-            KINDS.join(", ")
+            "没有 {kind:?} 这种记录类型，应为：{}",
+            KINDS.join("、")
         )));
     }
     if let Some(month) = &filter.month {
         month
             .parse::<Month>()
-            .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+            .map_err(|e| ApiError::BadRequest(Problem::from(&e).message))?;
     }
     if let Some(limit) = filter.limit
         && !(1..=MAX_PAGE).contains(&limit)
     {
         return Err(ApiError::BadRequest(format!(
-            "limit must be between 1 and {MAX_PAGE}"
+            "limit 应在 1 到 {MAX_PAGE} 之间"
         )));
     }
     Ok(())
@@ -109,8 +111,9 @@ pub(super) fn check(filter: &Filter) -> Result<(), ApiError> {
 async fn list(
     State(state): State<AppState>,
     signed: Signed,
-    Query(filter): Query<Filter>,
+    filter: Result<Query<Filter>, QueryRejection>,
 ) -> Result<Json<Page>, ApiError> {
+    let filter = super::query(filter)?;
     check(&filter)?;
     let limit = filter.limit.unwrap_or(PAGE);
     let window = Window {
