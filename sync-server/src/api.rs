@@ -5,20 +5,37 @@
 //! - [`office`] — who works where, the synced inspections;
 //! - [`history`] — a record's trusted history;
 //! - [`lists`] — office lists of every record kind, filtered and paged;
+//! - [`statistics`] — `GET /api/statistics` and `GET /api/statistics.xlsx`: the monthly
+//!   statistics of an area, a project or every area the caller sees, as JSON or a workbook;
+//! - [`records_xlsx`] — `GET /api/records.xlsx`: every record a list filter matches, as a
+//!   workbook;
+//! - [`checkpoints`] — `GET /api/checkpoints`: an area's patrol checkpoints, for printing;
+//! - [`admin`] — administrators only: `GET`/`POST /api/admin/users`,
+//!   `PUT /api/admin/users/{id}`, `GET /api/admin/devices`,
+//!   `POST /api/admin/devices/{id}/revoke`, `POST /api/admin/import`;
 //! - [`events`] — what was just stored, pushed to the office's live screens;
 //! - [`record`] — one record as the caller opens it, and actions on it;
 //! - [`tickets`] — the service centre registering a call;
 //! - [`attachments`] — photos and signatures by content hash.
 
+mod admin;
 mod attachments;
+mod checkpoints;
 mod events;
 mod history;
 mod lists;
 mod office;
+mod portfolio;
 mod record;
+mod records_xlsx;
+mod scope;
 mod session;
+mod statistics;
 mod tickets;
+mod xlsx;
 
+use axum::extract::Query;
+use axum::extract::rejection::QueryRejection;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
@@ -41,6 +58,10 @@ pub fn router() -> Router<AppState> {
         .merge(record::router())
         .merge(tickets::router())
         .merge(attachments::router())
+        .merge(statistics::router())
+        .merge(records_xlsx::router())
+        .merge(checkpoints::router())
+        .merge(admin::router())
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
 }
@@ -50,6 +71,13 @@ async fn no_such_route(uri: Uri) -> ApiError {
     ApiError::NotFound(format!("no such API route: {}", uri.path()))
 }
 
+/// A query string as the route expects it, or a 400 saying what was wrong with it.
+fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    query
+        .map(|Query(q)| q)
+        .map_err(|e| ApiError::BadRequest(format!("查询参数有误：{}", e.body_text())))
+}
+
 /// The one error type of the HTTP API: 4xx say what was wrong, 5xx say nothing internal.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -57,8 +85,14 @@ pub enum ApiError {
     BadRequest(String),
     #[error("{0}")]
     Unauthorized(String),
+    /// Signed in, but the caller's role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// The request clashes with what is there already (a user ID taken).
+    #[error("{0}")]
+    Conflict(String),
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -143,7 +177,9 @@ impl IntoResponse for ApiError {
         match self {
             ApiError::BadRequest(why) => said(StatusCode::BAD_REQUEST, why),
             ApiError::Unauthorized(why) => said(StatusCode::UNAUTHORIZED, why),
+            ApiError::Forbidden(why) => said(StatusCode::FORBIDDEN, why),
             ApiError::NotFound(why) => said(StatusCode::NOT_FOUND, why),
+            ApiError::Conflict(why) => said(StatusCode::CONFLICT, why),
             ApiError::PayloadTooLarge(why) => said(StatusCode::PAYLOAD_TOO_LARGE, why),
             ApiError::UnsupportedMediaType(why) => said(StatusCode::UNSUPPORTED_MEDIA_TYPE, why),
             ApiError::TooManyAttempts { retry_after_secs } => (

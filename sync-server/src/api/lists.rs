@@ -1,10 +1,13 @@
 //! `GET /api/records`: the office's lists of any record kind, filtered by project, area,
 //! kind, category, status, month and overdue, newest first, a page at a time. Only the
-//! areas the caller may see are ever read.
+//! areas the caller may see are ever read. The same query ([`select`]) gives
+//! `records.xlsx` every matching row at once.
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
+use estate_core::problem::Problem;
 use estate_core::records::any::KINDS;
 use estate_core::time::Month;
 use serde::{Deserialize, Serialize};
@@ -23,42 +26,44 @@ pub(super) fn router() -> Router<AppState> {
 const PAGE: i64 = 50;
 const MAX_PAGE: i64 = 500;
 
+/// What a list asks for: the filters, and for a page its size and start.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Filter {
-    kind: Option<String>,
-    project: Option<String>,
-    area: Option<String>,
-    category: Option<String>,
-    status: Option<String>,
-    month: Option<String>,
+pub(super) struct Filter {
+    pub kind: Option<String>,
+    pub project: Option<String>,
+    pub area: Option<String>,
+    pub category: Option<String>,
+    pub status: Option<String>,
+    pub month: Option<String>,
     /// `true`: only records with a deadline already past.
-    overdue: Option<bool>,
-    limit: Option<i64>,
+    pub overdue: Option<bool>,
+    pub limit: Option<i64>,
     /// The `next` of the previous page.
-    cursor: Option<String>,
+    pub cursor: Option<String>,
     /// The sync token may ride along in the query; it is read elsewhere.
     #[serde(rename = "token")]
     _token: Option<String>,
 }
 
+/// One row of a list.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ListedRecord {
-    id: String,
-    kind: String,
-    area_id: String,
-    code: Option<String>,
-    status: Option<String>,
-    unit: Option<String>,
-    month: Option<String>,
-    date: Option<String>,
-    category: Option<String>,
-    title: String,
-    due_at: Option<i64>,
-    overdue: bool,
-    created_at: i64,
-    received_at: i64,
+pub(super) struct ListedRecord {
+    pub id: String,
+    pub kind: String,
+    pub area_id: String,
+    pub code: Option<String>,
+    pub status: Option<String>,
+    pub unit: Option<String>,
+    pub month: Option<String>,
+    pub date: Option<String>,
+    pub category: Option<String>,
+    pub title: String,
+    pub due_at: Option<i64>,
+    pub overdue: bool,
+    pub created_at: i64,
+    pub received_at: i64,
 }
 
 #[derive(Debug, Serialize)]
@@ -74,29 +79,30 @@ fn parse_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
         .split_once('~')
         .and_then(|(at, id)| Some((at.parse().ok()?, id.to_owned())))
         .ok_or_else(|| {
-            ApiError::BadRequest(format!("cursor {cursor:?} is not one this server gave"))
+            ApiError::BadRequest(format!("cursor {cursor:?} 不是本服务器给出的翻页位置"))
         })
 }
 
-fn check(filter: &Filter) -> Result<(), ApiError> {
+/// Refuses a filter naming no kind, month or page size there can be.
+pub(super) fn check(filter: &Filter) -> Result<(), ApiError> {
     if let Some(kind) = &filter.kind
         && !KINDS.contains(&kind.as_str())
     {
         return Err(ApiError::BadRequest(format!(
-            "kind {kind:?} is not a record kind; one of: {}",
-            KINDS.join(", ")
+            "没有 {kind:?} 这种记录类型，应为：{}",
+            KINDS.join("、")
         )));
     }
     if let Some(month) = &filter.month {
         month
             .parse::<Month>()
-            .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+            .map_err(|e| ApiError::BadRequest(Problem::from(&e).message))?;
     }
     if let Some(limit) = filter.limit
         && !(1..=MAX_PAGE).contains(&limit)
     {
         return Err(ApiError::BadRequest(format!(
-            "limit must be between 1 and {MAX_PAGE}"
+            "limit 应在 1 到 {MAX_PAGE} 之间"
         )));
     }
     Ok(())
@@ -105,20 +111,47 @@ fn check(filter: &Filter) -> Result<(), ApiError> {
 async fn list(
     State(state): State<AppState>,
     signed: Signed,
-    Query(filter): Query<Filter>,
+    filter: Result<Query<Filter>, QueryRejection>,
 ) -> Result<Json<Page>, ApiError> {
+    let filter = super::query(filter)?;
     check(&filter)?;
+    let limit = filter.limit.unwrap_or(PAGE);
+    let window = Window {
+        after: filter.cursor.as_deref().map(parse_cursor).transpose()?,
+        // One more than a page says whether another page follows.
+        rows: limit + 1,
+    };
+    let mut records = select(&state, &signed, &filter, window).await?;
+    let more = records.len() as i64 > limit;
+    records.truncate(limit as usize);
+    let next = more
+        .then(|| records.last().map(|r| format!("{}~{}", r.created_at, r.id)))
+        .flatten();
+    Ok(Json(Page { records, next }))
+}
+
+/// Where a run of rows starts and how many it holds at most.
+#[derive(Debug)]
+pub(super) struct Window {
+    /// The first storage time and ID of the row before the first (a page's cursor).
+    pub after: Option<(i64, String)>,
+    pub rows: i64,
+}
+
+/// The rows `filter` matches among the areas the caller may see, newest first: the one
+/// query behind a page of the list and the whole list as a workbook.
+pub(super) async fn select(
+    state: &AppState,
+    signed: &Signed,
+    filter: &Filter,
+    window: Window,
+) -> Result<Vec<ListedRecord>, ApiError> {
     let allowed: Vec<&String> = signed
         .area_filter()
         .map_or_else(Vec::new, |a| a.iter().collect());
     if signed.area_filter().is_some() && allowed.is_empty() {
-        return Ok(Json(Page {
-            records: Vec::new(),
-            next: None,
-        }));
+        return Ok(Vec::new());
     }
-    let cursor = filter.cursor.as_deref().map(parse_cursor).transpose()?;
-    let limit = filter.limit.unwrap_or(PAGE);
     let now = crate::now_ms();
     const FIXED: usize = 11;
     let only = if allowed.is_empty() {
@@ -145,24 +178,23 @@ async fn list(
          ORDER BY created_at DESC, doc_id DESC
          LIMIT $11"
     );
-    let (after_at, after_id) = cursor.unzip();
+    let (after_at, after_id) = window.after.unzip();
     let mut query = sqlx::query(AssertSqlSafe(sql))
-        .bind(filter.kind)
-        .bind(filter.project)
-        .bind(filter.area)
-        .bind(filter.category)
-        .bind(filter.status)
-        .bind(filter.month)
+        .bind(filter.kind.clone())
+        .bind(filter.project.clone())
+        .bind(filter.area.clone())
+        .bind(filter.category.clone())
+        .bind(filter.status.clone())
+        .bind(filter.month.clone())
         .bind(i64::from(filter.overdue.unwrap_or(false)))
         .bind(now)
         .bind(after_at)
         .bind(after_id)
-        // One more than a page says whether another page follows.
-        .bind(limit + 1);
+        .bind(window.rows);
     for area in allowed {
         query = query.bind(area.as_str());
     }
-    let mut records: Vec<ListedRecord> = query
+    Ok(query
         .fetch_all(state.store.pool())
         .await?
         .into_iter()
@@ -185,11 +217,5 @@ async fn list(
                 received_at: r.get(12),
             }
         })
-        .collect();
-    let more = records.len() as i64 > limit;
-    records.truncate(limit as usize);
-    let next = more
-        .then(|| records.last().map(|r| format!("{}~{}", r.created_at, r.id)))
-        .flatten();
-    Ok(Json(Page { records, next }))
+        .collect())
 }

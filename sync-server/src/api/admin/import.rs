@@ -1,0 +1,107 @@
+//! `POST /api/admin/import?filename=NAME.csv&dryRun=true`: units and owners from a
+//! spreadsheet sent as the request body, through the same import as the command line
+//! (`import.rs`): the answer is its report, row by row — how many imported, the lines
+//! skipped as already on file, and each rejected line with its reason. With `dryRun`
+//! nothing is written.
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use super::Admin;
+use crate::AppState;
+use crate::api::ApiError;
+use crate::import::{self, ImportError, Report};
+
+/// The largest sheet taken: tens of thousands of rows.
+const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// The file types the import reads, by extension.
+const TYPES: [&str; 4] = ["csv", "xlsx", "xls", "ods"];
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route(
+        "/api/admin/import",
+        post(upload).layer(DefaultBodyLimit::max(MAX_BYTES)),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Asked {
+    /// The sheet's file name; only its extension is used.
+    filename: Option<String>,
+    #[serde(default)]
+    dry_run: bool,
+    #[serde(rename = "token")]
+    _token: Option<String>,
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    asked: Result<Query<Asked>, QueryRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Report>, ApiError> {
+    let asked = crate::api::query(asked)?;
+    let extension = asked
+        .filename
+        .as_deref()
+        .and_then(|f| f.rsplit_once('.'))
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .filter(|e| TYPES.contains(&e.as_str()))
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "请用 filename= 给出文件名，扩展名须为 {} 之一",
+                TYPES.join("、")
+            ))
+        })?;
+    let body = body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(format!(
+            "文件超过 {} MB，请分成几个文件导入",
+            MAX_BYTES / 1024 / 1024
+        )),
+        _ => ApiError::BadRequest(format!("文件没有传完：{}", e.body_text())),
+    })?;
+    if body.is_empty() {
+        return Err(ApiError::BadRequest(
+            "请求体为空：请上传表格文件本身".into(),
+        ));
+    }
+    // The import reads a file, and a workbook by its extension: the upload goes into a
+    // directory of its own under a name the server chooses, gone when this returns.
+    let dir = tempfile::tempdir().map_err(|e| ApiError::Internal(format!("temp dir: {e}")))?;
+    let path = dir.path().join(format!("upload.{extension}"));
+    tokio::fs::write(&path, &body)
+        .await
+        .map_err(|e| ApiError::Internal(format!("writing the upload: {e}")))?;
+    let report = import::import_units(&state.store, &path, asked.dry_run, crate::now_ms())
+        .await
+        .map_err(refused)?;
+    tracing::info!(
+        admin = %admin.identity.user,
+        dry_run = asked.dry_run,
+        imported = report.imported,
+        skipped = report.skipped.len(),
+        rejected = report.rejected.len(),
+        "units imported"
+    );
+    Ok(Json(report))
+}
+
+/// A file the import could not take at all, said in Chinese.
+fn refused(e: ImportError) -> ApiError {
+    match e {
+        ImportError::Read(_, why) => ApiError::BadRequest(format!("文件无法读取：{why}")),
+        ImportError::Empty => ApiError::BadRequest("表格是空的：第一行应为列名".into()),
+        ImportError::Column(column) => ApiError::BadRequest(format!(
+            "第一行缺少 {column} 列（房号/code 与 片区/area 必须有）"
+        )),
+        ImportError::Database(e) => ApiError::Database(e),
+        ImportError::Record(e) => ApiError::Internal(e.to_string()),
+    }
+}

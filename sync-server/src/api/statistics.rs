@@ -1,0 +1,89 @@
+//! `GET /api/statistics` and `GET /api/statistics.xlsx`: the monthly customer-service
+//! statistics (《月度客户信息统计分析表》) of an area (`area=`), a project (`project=`) or
+//! every area the caller sees (neither), for `month=YYYY-MM`, as JSON or as a workbook.
+//!
+//! The core computes them (`monthly_statistics`) from the records the server holds,
+//! parsed as a phone parses them; nothing here counts anything. Group complaints form
+//! across a whole project, so every area of the projects involved is read and the scope
+//! says which of them the figures cover.
+
+mod workbook;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use estate_core::problem::Problem;
+use estate_core::rules::{MonthlyStatistics, Portfolio, monthly_statistics};
+use estate_core::time::Month;
+use serde::Deserialize;
+
+use super::{ApiError, portfolio, scope};
+use crate::AppState;
+use crate::access::Signed;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/statistics", get(json))
+        .route("/api/statistics.xlsx", get(xlsx))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Asked {
+    month: Option<String>,
+    area: Option<String>,
+    project: Option<String>,
+    /// Judge the clocks at this instant (ms) rather than now: a month's table as it
+    /// stood on the day it was handed in.
+    as_of: Option<i64>,
+    /// A download link carries the sign-in here; it is read elsewhere.
+    #[serde(rename = "token")]
+    _token: Option<String>,
+}
+
+async fn json(
+    State(state): State<AppState>,
+    signed: Signed,
+    asked: Result<Query<Asked>, QueryRejection>,
+) -> Result<Json<MonthlyStatistics>, ApiError> {
+    Ok(Json(compute(&state, &signed, super::query(asked)?).await?))
+}
+
+async fn xlsx(
+    State(state): State<AppState>,
+    signed: Signed,
+    asked: Result<Query<Asked>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let statistics = compute(&state, &signed, super::query(asked)?).await?;
+    workbook::build(&statistics)
+}
+
+async fn compute(
+    state: &AppState,
+    signed: &Signed,
+    asked: Asked,
+) -> Result<MonthlyStatistics, ApiError> {
+    let month: Month = asked
+        .month
+        .as_deref()
+        .ok_or_else(|| ApiError::BadRequest("请指定月份：month=YYYY-MM，如 2026-10".into()))?
+        .parse()
+        .map_err(|e| ApiError::BadRequest(Problem::from(&e).message))?;
+    let places = scope::places(state.store.pool()).await?;
+    let covered = scope::covered(
+        &places,
+        signed,
+        asked.area.as_deref(),
+        asked.project.as_deref(),
+    )?;
+    let chunks = portfolio::load(&state.store, &covered.projects).await?;
+    let now = asked.as_of.unwrap_or_else(crate::now_ms);
+    portfolio::blocking(move || {
+        let records = portfolio::parse(chunks);
+        let all = Portfolio::new(records.iter().map(|(id, r)| (*id, r)));
+        monthly_statistics(&all, &covered.scope, month, now)
+    })
+    .await
+}
