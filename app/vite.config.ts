@@ -2,8 +2,14 @@ import vue from "@vitejs/plugin-vue";
 import { defineConfig, loadEnv } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 
-// Two pages: the housekeeper's phone app and the office list. The service worker
-// precaches both shells and the WASM core so the phone app opens with no network.
+// Two pages: the housekeeper's phone app and the office console. The service worker
+// precaches the phone's shell and the WASM core so the phone app opens with no network;
+// the office console is a desk app, online only.
+/** Modules only the office console uses: a chunk holding one holds only such modules
+ * (rollup groups modules by the entries that need them). */
+const OFFICE_ONLY = /\/src\/office\/|\/node_modules\/(element-plus|@element-plus|echarts|zrender|vue-echarts)\//;
+const OFFICE_FILES = "assets/office/[name]-[hash].js";
+
 export default defineConfig(({ mode }) => {
   // `npm run dev` talks to a running sync server: SYNC_SERVER, default http://127.0.0.1:8080 (scripts/run.sh).
   const server = loadEnv(mode, ".", "SYNC_").SYNC_SERVER || "http://127.0.0.1:8080";
@@ -14,6 +20,14 @@ export default defineConfig(({ mode }) => {
         input: {
           main: "index.html",
           office: "office.html",
+        },
+        // The office console's own files go under assets/office/, which the phone's
+        // service worker does not precache: a phone never downloads Element Plus or ECharts.
+        output: {
+          entryFileNames: (chunk) => (chunk.name === "office" ? OFFICE_FILES : "assets/[name]-[hash].js"),
+          chunkFileNames: (chunk) => (chunk.moduleIds.some((id) => OFFICE_ONLY.test(id)) ? OFFICE_FILES : "assets/[name]-[hash].js"),
+          assetFileNames: (asset) =>
+            asset.names.some((n) => n.startsWith("office")) ? "assets/office/[name]-[hash][extname]" : "assets/[name]-[hash][extname]",
         },
       },
     },
@@ -53,6 +67,7 @@ export default defineConfig(({ mode }) => {
         },
         workbox: {
           globPatterns: ["**/*.{js,css,html,wasm,png,ico,svg}"], // the manifest is added by the plugin
+          globIgnores: ["assets/office/**", "office.html"],
           // The WASM core is about 2 MB; the QR reader about 1 MB.
           maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
           navigateFallback: "/index.html",

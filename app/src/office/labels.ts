@@ -1,6 +1,7 @@
 // Names the lists show for the values rows carry: kinds, statuses and categories from the
-// core's vocabulary. The few list statuses the vocabulary does not name yet (a patrol's,
-// a fee account's, a rectification's — written by each kind's index entry) are named
+// core's vocabulary. The few values the vocabulary does not name yet — list statuses of a
+// patrol, a fee account and a rectification (written by each kind's index entry), and why
+// an event is major (`MajorReason::label_zh` in core/src/rules/complaints.rs) — are named
 // here until it does.
 import { labelOf, type Choice, type Vocabulary } from "../vocabulary";
 
@@ -9,6 +10,17 @@ const UNNAMED_STATUSES: Record<string, Choice[]> = {
   "fee-account": [{ value: "arrears", label: "欠费" }, { value: "paid", label: "已缴清" }],
   rectification: [{ value: "open", label: "整改中" }, { value: "done", label: "已完成" }],
 };
+
+/** Why a ticket is a major customer event, as `MajorReason::label_zh` says. */
+export const MAJOR_REASONS: Choice[] = [
+  { value: "group_complaint", label: "群诉" },
+  { value: "media", label: "媒体负面报道" },
+  { value: "authority", label: "上级单位上访" },
+  { value: "litigation", label: "诉讼" },
+  { value: "compensation", label: "大额赔偿" },
+  { value: "unresolved_month", label: "有效投诉一个月内未解决" },
+  { value: "judged", label: "认定为重大投诉" },
+];
 
 /** The statuses a kind's rows may have, in the core's order. */
 export function statusesOf(v: Vocabulary, kind: string): Choice[] {
