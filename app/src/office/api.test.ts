@@ -36,9 +36,9 @@ describe("a download's file name", () => {
 
 describe("a changed event's data", () => {
   it("names its documents", () =>
-    expect(parseChanged('{"documents":[{"id":"t1","kind":"ticket","areaId":"A1"},{"id":"p1","kind":"project"}]}')).toEqual([
-      { id: "t1", kind: "ticket", areaId: "A1" },
-      { id: "p1", kind: "project", areaId: null },
+    expect(parseChanged('{"documents":[{"id":"t1","kind":"ticket","areaId":"A1","status":"dispatched"},{"id":"p1","kind":"project"}]}')).toEqual([
+      { id: "t1", kind: "ticket", areaId: "A1", status: "dispatched" },
+      { id: "p1", kind: "project", areaId: null, status: null },
     ]));
   it("names none when unreadable", () => {
     expect(parseChanged("not json")).toEqual([]);

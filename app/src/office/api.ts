@@ -70,8 +70,8 @@ export interface RecordQuery {
 }
 
 /** `GET /api/records/{id}`: the record as the caller's role sees it — the phone's
- * `recordView` (kind, header, state, events, flags, offers, clocks) plus its area. */
-export type RecordView = AnyRecord & { offers: Offer[]; clocks: Deadline[]; areaId: string };
+ * `recordView` (kind, header, state, events, flags, offers, clocks) plus its ID and area. */
+export type RecordView = AnyRecord & { id?: string; offers: Offer[]; clocks: Deadline[]; areaId: string };
 
 /** One entry of `GET /api/records/{id}/history`: a batch of changes as the server received it. */
 export interface HistoryEntry {
@@ -95,11 +95,23 @@ export type ActionInput = Input<AnyAction> | (Record<string, unknown> & { type: 
 /** Whose statistics: an area, a project, or (neither) the company. */
 export type StatisticsScope = { area: string } | { project: string } | Record<string, never>;
 
-/** `changed` on `GET /api/events`: documents the server just committed. */
-export interface ChangedDocument { id: string; kind: string; areaId: string | null }
+/** `changed` on `GET /api/events`: a record the server just committed, with its list status. */
+export interface ChangedDocument { id: string; kind: string; areaId: string | null; status: string | null }
 
-export interface AdminUser { id: string; name: string; role: StaffRole; areas: string[]; projects: string[] }
-export interface NewUser extends AdminUser { password: string }
+/** `GET /api/checkpoints?area=ID`: an area's patrol checkpoints. */
+export interface AreaCheckpoints { areaId: string; areaName: string; checkpoints: Checkpoint[] }
+
+export interface AdminUser {
+  id: string;
+  name: string;
+  role: StaffRole;
+  areas: string[];
+  projects: string[];
+  /** Devices they ever signed in on, and those still signed in. */
+  devices?: number;
+  activeDevices?: number;
+}
+export type NewUser = Pick<AdminUser, "id" | "name" | "role" | "areas" | "projects"> & { password: string };
 export type UserUpdate = Pick<AdminUser, "role" | "areas" | "projects">;
 export interface AdminDevice {
   id: string;
@@ -282,7 +294,7 @@ export const api = {
   statisticsFile: (month: string, scope: StatisticsScope) =>
     getFile("/api/statistics.xlsx", { month, ...scope }, `月度客户信息统计-${month}.xlsx`),
   recordsFile: (query: RecordQuery) => getFile("/api/records.xlsx", { ...query }, "记录.xlsx"),
-  checkpoints: (area: string) => get<Checkpoint[]>("/api/checkpoints", { area }),
+  checkpoints: (area: string) => get<AreaCheckpoints>("/api/checkpoints", { area }),
 
   users: () => get<AdminUser[]>("/api/admin/users"),
   createUser: (user: NewUser) => post<AdminUser>("/api/admin/users", user),
@@ -300,6 +312,8 @@ export const api = {
 export interface StreamHandlers {
   open(): void;
   changed(documents: ChangedDocument[]): void;
+  /** The screen fell behind the server: read everything again. */
+  resync(): void;
   /** The stream broke; `closed`: the browser gave up (it retries by itself otherwise). */
   error(closed: boolean): void;
 }
@@ -310,6 +324,7 @@ export function openEventStream(token: string, on: StreamHandlers): () => void {
   source.onopen = () => on.open();
   source.onerror = () => on.error(source.readyState === EventSource.CLOSED);
   source.addEventListener("changed", (event) => on.changed(parseChanged((event as MessageEvent<string>).data)));
+  source.addEventListener("resync", () => on.resync());
   return () => source.close();
 }
 
@@ -326,6 +341,7 @@ export function parseChanged(data: string): ChangedDocument[] {
   return documents.flatMap((d: unknown) => {
     const x = (d ?? {}) as Record<string, unknown>;
     if (typeof x.id !== "string") return [];
-    return [{ id: x.id, kind: typeof x.kind === "string" ? x.kind : "", areaId: typeof x.areaId === "string" ? x.areaId : null }];
+    const text = (v: unknown) => (typeof v === "string" ? v : null);
+    return [{ id: x.id, kind: text(x.kind) ?? "", areaId: text(x.areaId), status: text(x.status) }];
   });
 }

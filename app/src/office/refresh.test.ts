@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { ChangedDocument } from "./api";
 import { mergePlans, planRefresh, type ListScope, type RefreshPlan } from "./refresh";
 
-const doc = (id: string, kind = "ticket", areaId: string | null = "A1"): ChangedDocument => ({ id, kind, areaId });
+const doc = (id: string, kind = "ticket", areaId: string | null = "A1", status: string | null = null): ChangedDocument =>
+  ({ id, kind, areaId, status });
 
 describe("a changed event on a list", () => {
   const check = (documents: ChangedDocument[], scope: Partial<ListScope>, expected: RefreshPlan) =>
@@ -22,6 +23,14 @@ describe("a changed event on a list", () => {
   });
   it("a document whose kind or area is not said is assumed to concern the list", () => {
     check([doc("t1", "", null), doc("x", "", null)], { kind: "ticket", area: "A1", shown: new Set(["t1"]) }, { rows: ["t1"], reload: true });
+  });
+  it("a record not on screen in a status the list does not show is none of its business", () => {
+    const open = ["registered", "dispatched"];
+    check([doc("t9", "ticket", "A1", "closed")], { kind: "ticket", statuses: open }, { rows: [], reload: false });
+    check([doc("t9", "ticket", "A1", "registered")], { kind: "ticket", statuses: open }, { rows: [], reload: true });
+  });
+  it("a row on screen whose status leaves the list is re-read (and so leaves it)", () => {
+    check([doc("t1", "ticket", "A1", "closed")], { kind: "ticket", statuses: ["dispatched"], shown: new Set(["t1"]) }, { rows: ["t1"], reload: false });
   });
   it("an event naming nothing changes nothing", () => {
     check([], { kind: "ticket" }, { rows: [], reload: false });

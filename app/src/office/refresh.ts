@@ -3,10 +3,11 @@
 import type { ChangedDocument } from "./api";
 
 /** What a list shows: one kind (or every kind), one area (or every area the user sees),
- * and the IDs of the rows on screen. */
+ * some statuses (or any), and the IDs of the rows on screen. */
 export interface ListScope {
   kind?: string;
   area?: string;
+  statuses?: readonly string[];
   shown: ReadonlySet<string>;
 }
 
@@ -18,8 +19,9 @@ export interface RefreshPlan {
 }
 
 /** Which of `documents` concern the list, and how to bring it up to date. A document of
- * another kind or area is none of its business; one with no kind or area said is
- * assumed to concern it. */
+ * another kind or area is none of its business, nor one not on screen whose status the
+ * list does not show (a ticket closed elsewhere); what an event does not say is assumed
+ * to concern it. */
 export function planRefresh(documents: ChangedDocument[], scope: ListScope): RefreshPlan {
   const rows = new Set<string>();
   let reload = false;
@@ -27,7 +29,7 @@ export function planRefresh(documents: ChangedDocument[], scope: ListScope): Ref
     if (scope.kind && d.kind && d.kind !== scope.kind) continue;
     if (scope.area && d.areaId && d.areaId !== scope.area) continue;
     if (scope.shown.has(d.id)) rows.add(d.id);
-    else reload = true;
+    else if (!scope.statuses?.length || d.status === null || scope.statuses.includes(d.status)) reload = true;
   }
   return { rows: [...rows], reload };
 }

@@ -28,7 +28,7 @@ describe("the statistics' scope", () => {
   it("an area, a project, or the company", () => {
     expect(scopeOf("area:A1")).toEqual({ area: "A1" });
     expect(scopeOf("project:P1")).toEqual({ project: "P1" });
-    expect(scopeOf("")).toEqual({});
+    expect(scopeOf("company")).toEqual({});
     expect(scopeOf("area:")).toEqual({});
   });
 });

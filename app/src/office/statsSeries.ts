@@ -34,7 +34,10 @@ export function categoryCounts(months: (MonthlyStatistics | null)[]): CategoryCo
   return { categories, received };
 }
 
-/** Whose statistics a picker's value names: `area:A1`, `project:P1`, or "" for the company. */
+/** The picker's value for the whole company (every area the user sees). */
+export const COMPANY = "company";
+
+/** Whose statistics a picker's value names: `area:A1`, `project:P1`, or (anything else) the company. */
 export function scopeOf(value: string): StatisticsScope {
   const [what, id] = value.split(":");
   if (what === "area" && id) return { area: id };

@@ -144,7 +144,12 @@ export function useRecordList(options: ListOptions) {
     const filter = options.filter.value;
     const plan = resync
       ? { rows: [], reload: true }
-      : planRefresh(documents, { kind: filter.kind || undefined, area: filter.area || undefined, shown: new Set(rows.value.map((r) => r.id)) });
+      : planRefresh(documents, {
+          kind: filter.kind || undefined,
+          area: filter.area || undefined,
+          statuses: filter.status ? [filter.status] : (options.statuses?.value ?? []),
+          shown: new Set(rows.value.map((r) => r.id)),
+        });
     if (!plan.reload && !plan.rows.length) return;
     pending = pending ? mergePlans(pending, plan) : plan;
     settle ??= setTimeout(() => {

@@ -6,6 +6,7 @@ import { computed, ref, shallowRef } from "vue";
 import { loaded } from "../../core";
 import { vocabulary as readVocabulary, type Choice, type Vocabulary } from "../../vocabulary";
 import { api, asProblem, type ApiProblem, type Directory, type ProjectRef } from "../api";
+import { useSession } from "./session";
 
 export const useCatalog = defineStore("catalog", () => {
   const vocabulary = shallowRef<Vocabulary | null>(null);
@@ -38,13 +39,16 @@ export const useCatalog = defineStore("catalog", () => {
   }
 
   const areas = computed<Choice[]>(() => (directory.value?.areas ?? []).map((a) => ({ value: a.id, label: a.name })));
-  /** Projects by ID: from the directory when it lists them, else the areas' projects. */
+  const session = useSession();
+  /** Projects by ID: from the directory when it lists them, else the areas' projects or
+   * the signed-in supervisor's (named by the directory's project when there is one). */
   const projects = computed<ProjectRef[]>(() => {
     const d = directory.value;
     if (!d) return [];
     if (d.projects?.length) return d.projects;
-    const ids = [...new Set(d.areas.map((a) => a.projectId).filter((p): p is string => !!p))];
-    return ids.map((id) => ({ id, name: ids.length === 1 ? d.project : id }));
+    const fromAreas = d.areas.map((a) => a.projectId).filter((p): p is string => !!p);
+    const ids = [...new Set(fromAreas.length ? fromAreas : (session.session?.projects ?? []))];
+    return ids.map((id) => ({ id, name: ids.length === 1 && d.project ? d.project : id }));
   });
 
   function areaName(id: string | null | undefined): string {

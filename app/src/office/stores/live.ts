@@ -37,6 +37,7 @@ export const useLive = defineStore("live", () => {
         missed = false;
       },
       changed: (documents) => tell(documents, false),
+      resync: () => tell([], true),
       error(closed) {
         state.value = "broken";
         missed = true;
