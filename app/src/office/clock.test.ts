@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Deadline } from "../rules";
-import { countdown, duration, readDue, runningClock } from "./clock";
+import { countdown, duration, readDue, soonestClock } from "./clock";
 
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 9, 15, 2, 0); // 10:00 in Shanghai
@@ -39,14 +39,14 @@ describe("the dispatch countdown", () => {
 });
 
 describe("the clock a record works against", () => {
-  const clock = (name: Deadline["clock"], standing: Deadline["standing"]): Deadline =>
-    ({ clock: name, label: name, rule: "", dueAt: NOW, metAt: null, standing });
-  it("is the first overdue clock, else the first pending one", () => {
-    expect(runningClock([clock("dispatch", "met_on_time"), clock("first_response", "pending"), clock("completion", "overdue")])?.clock).toBe("completion");
-    expect(runningClock([clock("dispatch", "met_late"), clock("first_response", "pending"), clock("completion", "pending")])?.clock).toBe("first_response");
+  const clock = (name: Deadline["clock"], standing: Deadline["standing"], dueAt: number | null = NOW): Deadline =>
+    ({ clock: name, label: name, rule: "", dueAt, metAt: null, standing });
+  it("is the open clock due first, overdue or not", () => {
+    expect(soonestClock([clock("dispatch", "met_on_time", NOW - 9), clock("completion", "pending", NOW + 8 * 60 * MIN), clock("first_response", "pending", NOW + 59 * MIN)])?.clock).toBe("first_response");
+    expect(soonestClock([clock("first_response", "pending", NOW + MIN), clock("same_day", "overdue", NOW - MIN)])?.clock).toBe("same_day");
   });
   it("is none when every clock is met or waiting", () => {
-    expect(runningClock([clock("dispatch", "met_on_time"), clock("callback", "waiting")])).toBeNull();
+    expect(soonestClock([clock("dispatch", "met_on_time"), clock("callback", "waiting", null)])).toBeNull();
   });
 });
 

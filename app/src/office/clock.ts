@@ -41,8 +41,14 @@ export function countdown(dueAt: number, now: number): ClockReading {
   return { text: `剩余 ${mm}:${ss}`, overdue: false };
 }
 
-/** The clock a record is working against now: the first overdue one, else the first
- * pending one (in the core's order), or none when every clock is met or waiting. */
-export function runningClock(clocks: Deadline[]): Deadline | null {
-  return clocks.find((c) => c.standing === "overdue") ?? clocks.find((c) => c.standing === "pending") ?? null;
+/** The clock a record is working against now: of those still open (pending or overdue),
+ * the one due first — the deadline a list shows as the record's `dueAt` — or none when
+ * every clock is met or waiting. */
+export function soonestClock(clocks: Deadline[]): Deadline | null {
+  let soonest: Deadline | null = null;
+  for (const c of clocks) {
+    if ((c.standing !== "pending" && c.standing !== "overdue") || c.dueAt === null) continue;
+    if (soonest === null || c.dueAt < (soonest.dueAt ?? Infinity)) soonest = c;
+  }
+  return soonest;
 }

@@ -1,13 +1,13 @@
 // A list row brought up to date from the record itself (after the server said it
 // changed), and whether the list still wants it.
 import type { ListedRecord, RecordView } from "./api";
+import { soonestClock } from "./clock";
 import type { RecordFilter } from "./filters";
 
 /** The row as the record now stands: its status, who has it, its earliest open deadline. */
 export function updatedRow(row: ListedRecord, view: RecordView, now: number): ListedRecord {
   const state = view.state as { status?: unknown; assignee?: unknown };
-  const open = view.clocks.filter((c) => c.standing === "pending" || c.standing === "overdue").map((c) => c.dueAt);
-  const dueAt = open.reduce<number | null>((min, d) => (d !== null && (min === null || d < min) ? d : min), null);
+  const dueAt = soonestClock(view.clocks)?.dueAt ?? null;
   return {
     ...row,
     status: typeof state.status === "string" ? state.status : row.status,

@@ -55,9 +55,11 @@ export const useCatalog = defineStore("catalog", () => {
     if (!id) return "";
     return directory.value?.areas.find((a) => a.id === id)?.name ?? id;
   }
-  /** A user's name where the directory knows it (housekeepers), else their ID. */
+  /** A user's name where the directory knows it (housekeepers, and whoever is signed in
+   * here), else their ID. */
   function nameOf(user: string | null | undefined): string {
     if (!user) return "";
+    if (user === session.session?.user) return session.session.name;
     return directory.value?.housekeepers.find((h) => h.id === user)?.name ?? user;
   }
   function housekeepersOf(area: string): Choice[] {
