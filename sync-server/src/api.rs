@@ -1,6 +1,7 @@
 //! JSON for the app and the office. Every route but sign-in needs a device's bearer
 //! token and answers only with what that user may see.
 //!
+//! - [`signed`] — signing requests in (bearer token, `?token=`, one-time sync ticket);
 //! - [`session`] — `POST /api/login`, `GET /api/session`;
 //! - [`office`] — who works where, the synced inspections;
 //! - [`history`] — a record's trusted history;
@@ -30,6 +31,7 @@ mod record;
 mod records_xlsx;
 mod scope;
 mod session;
+pub mod signed;
 mod statistics;
 mod tickets;
 mod xlsx;
@@ -44,9 +46,9 @@ use axum::{Json, Router};
 use estate_core::engine::SubmitError;
 use estate_core::problem::Problem;
 
-use crate::AppState;
 use crate::accounts::AccountError;
 use crate::hub::SubmitFailure;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -162,7 +162,9 @@ async fn run(
     const CONN: u64 = 1;
     let (mut sink, mut stream) = socket.split();
     let mut memory = Memory::new();
-    replica.engine().connect(CONN, crate::now_ms() as u64);
+    replica
+        .engine()
+        .connect(CONN, crate::clock::now_ms() as u64);
     loop {
         if !settle(&mut replica, &mut memory, &mut sink, &heard).await {
             break;
@@ -170,10 +172,10 @@ async fn run(
         tokio::select! {
             frame = stream.next() => match frame {
                 Some(Ok(Message::Binary(bytes))) => {
-                    replica.engine().receive(CONN, &bytes, crate::now_ms() as u64);
+                    replica.engine().receive(CONN, &bytes, crate::clock::now_ms() as u64);
                     // Take whatever else already arrived before flushing: one burst, one flush.
                     while let Some(Some(Ok(Message::Binary(more)))) = futures_util::FutureExt::now_or_never(stream.next()) {
-                        replica.engine().receive(CONN, &more, crate::now_ms() as u64);
+                        replica.engine().receive(CONN, &more, crate::clock::now_ms() as u64);
                     }
                     // Only the network moves a waiter's condition; local jobs answer directly.
                     if !settle(&mut replica, &mut memory, &mut sink, &heard).await {

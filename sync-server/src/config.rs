@@ -7,8 +7,6 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use estate_core::records::people::StaffRole;
 
-use crate::ws::Limits;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "sync-server",
@@ -150,15 +148,6 @@ impl ServeArgs {
             message_burst: DEFAULT_MESSAGE_BURST,
             drain_secs: 10,
             metrics_token: None,
-        }
-    }
-
-    pub fn limits(&self) -> Limits {
-        Limits {
-            max_frame_bytes: self.max_frame_bytes,
-            max_inflated_bytes: self.max_inflated_bytes,
-            messages_per_sec: self.messages_per_sec,
-            burst: self.message_burst,
         }
     }
 

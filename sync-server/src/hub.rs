@@ -23,7 +23,7 @@ use crate::commit::{Announcer, Commit};
 use crate::metrics::Metrics;
 use crate::retry::Retry;
 use crate::store::Store;
-use crate::{access, accounts, projection};
+use crate::{accounts, grants, nodes, projection};
 
 /// Frames for one connection, handed over one flush at a time.
 pub type Outbox = mpsc::Sender<Outbound>;
@@ -122,6 +122,16 @@ impl HubHandle {
             Ok(Ok(result)) => result,
             _ => Err(SubmitFailure::Stopping),
         }
+    }
+}
+
+impl nodes::Listener for HubHandle {
+    async fn tell(&self, heard: nodes::Heard) -> bool {
+        self.send(match heard {
+            nodes::Heard::Stored(documents) => Inbound::StoredElsewhere { documents },
+            nodes::Heard::Missed => Inbound::StoredElsewhereMissed,
+        })
+        .await
     }
 }
 
@@ -234,7 +244,7 @@ pub fn spawn(
                         tracing::warn!("could not check for revoked devices: {e}");
                     }
                 }
-                () = crate::stopping(&mut shutdown), if stop_by.is_none() => {
+                () = crate::clock::stopping(&mut shutdown), if stop_by.is_none() => {
                     stop_by = Some(Instant::now() + drain);
                 }
                 () = deadline => {
@@ -387,7 +397,7 @@ impl Hub {
         let users: BTreeSet<&str> = connected.iter().map(|(_, g)| g.user.as_str()).collect();
         let revoked = accounts::revoked_among(pool, &devices).await?;
         let identities = accounts::identities(pool, &users).await?;
-        let places = access::places(pool).await?;
+        let places = grants::places(pool).await?;
         for (conn, grant) in &connected {
             if revoked.contains(&grant.device) {
                 tracing::info!(conn, device = %grant.device, "closing the connection of a revoked device");
@@ -395,7 +405,7 @@ impl Hub {
                 continue;
             }
             let now = identities.get(&grant.user).map(|identity| {
-                let mut now = access::grant_among(&places, identity);
+                let mut now = grants::grant_among(&places, identity);
                 now.device.clone_from(&grant.device);
                 now
             });

@@ -1,42 +1,46 @@
 //! The sync server: the same core engine as the phones, with tokio and sqlx doing the IO.
 //!
-//! Layout:
-//! - [`config`] — command line and environment;
-//! - [`accounts`] — users, roles, scopes, devices and their tokens;
-//! - [`access`] — signing requests in and resolving what the caller may reach;
-//! - [`throttle`] — back-off after wrong passwords, per account and per address;
-//! - [`attachments`] — photos and signatures by content hash, and who may read them;
-//! - [`audit`] — each document's owner as first seen, and who sent every change;
-//! - [`commit`] — the one write path: chunks, history, announcement and office rows;
-//! - [`store`] — the database: chunks in automerge-repo's layout, places, projections;
-//! - [`stored`] — records read from storage outside the engine, with their calendar;
-//! - [`hub`] — the one task that owns the engine and orders commit-before-reply;
-//! - [`nodes`] — several servers on one PostgreSQL telling each other what they stored;
-//! - [`ws`] — the `/sync` WebSocket sessions;
-//! - [`projection`] — records into SQL rows, in the same transaction as their chunks;
-//! - [`retry`] — writing again when the database is busy or briefly out of reach;
-//! - [`api`] — JSON for the app and the office;
-//! - [`probes`], [`metrics`] — `/healthz`, `/readyz`, `/metrics`;
-//! - [`demo`] — loads the demo estate;
-//! - [`import`] — units and owners from a spreadsheet;
-//! - [`client`] — a native client replica over a WebSocket (tests, benchmarks, tools).
+//! Layers, imports flowing one way (down); `tests/layers.rs` holds every module to them:
+//!
+//! 1. Foundation: [`clock`] (time and the stop signal), [`config`] (command line and
+//!    environment), [`limits`] (what one `/sync` connection may send), [`metrics`] (the counters), [`store`] (the database: chunks in
+//!    automerge-repo's layout), [`retry`] (writing again when the database is busy or
+//!    briefly out of reach).
+//! 2. Services over storage: [`accounts`] (users, roles, scopes, devices, tokens),
+//!    [`grants`] (what an identity reaches), [`throttle`] (back-off after wrong
+//!    passwords), [`audit`] (each document's owner and who sent every change),
+//!    [`stored`] (records read outside the engine), [`projection`] (the office rows),
+//!    [`nodes`] (servers sharing PostgreSQL telling each other what they stored),
+//!    [`commit`] (the one write path), [`attachments`] (photos and signatures),
+//!    [`import`] (units and owners from a spreadsheet), [`demo`] (the demo estate).
+//! 3. Sync and HTTP: [`hub`] (the task owning the engine, commit-before-reply),
+//!    [`state`] (what every route is handed), [`ws`] (`/sync` sessions), [`api`] (JSON
+//!    for the app and the office, its error and the sign-in extractor), [`probes`]
+//!    (`/healthz`, `/readyz`, `/metrics`), [`client`] (a native client replica, for
+//!    tests, benchmarks and tools).
+//!
+//! This file only wires them: [`app`] merges the routes, [`start`] opens, seeds, spawns
+//! and serves.
 
-pub mod access;
 pub mod accounts;
 pub mod api;
 pub mod attachments;
 pub mod audit;
 pub mod client;
+pub mod clock;
 pub mod commit;
 pub mod config;
 pub mod demo;
+pub mod grants;
 pub mod hub;
 pub mod import;
+pub mod limits;
 pub mod metrics;
 pub mod nodes;
 pub mod probes;
 pub mod projection;
 pub mod retry;
+pub mod state;
 pub mod store;
 pub mod stored;
 pub mod throttle;
@@ -44,39 +48,19 @@ pub mod ws;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::Router;
 use tokio::sync::watch;
 use tower_http::services::{ServeDir, ServeFile};
 
+pub use crate::clock::{now_ms, stopping};
 use crate::config::{Database, ServeArgs};
-use crate::hub::{HubConfig, HubHandle};
+use crate::hub::HubConfig;
+use crate::limits::Limits;
 use crate::metrics::Metrics;
+use crate::state::AppState;
 use crate::store::Store;
-use crate::ws::Limits;
-
-/// Shared by every handler.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    pub store: Store,
-    pub hub: HubHandle,
-    /// How long a device stays signed in.
-    pub token_ttl_ms: i64,
-    /// What one `/sync` connection may send.
-    pub limits: Limits,
-    pub metrics: Arc<Metrics>,
-    /// Where photos and signatures are kept.
-    pub blobs: Arc<dyn attachments::Blobs>,
-    /// The largest photo or signature a phone may upload.
-    pub max_attachment_bytes: usize,
-    /// Wrong passwords per account and address, for back-off.
-    pub sign_ins: Arc<throttle::SignInThrottle>,
-    /// Who may read `/metrics` from elsewhere than this machine.
-    pub metrics_token: Option<Arc<str>>,
-    /// Flips to true once, when the server is stopping.
-    pub shutdown: watch::Receiver<bool>,
-}
 
 /// Every route: the WebSocket, the API, and the app as static files.
 pub fn app(state: AppState, app_dir: &std::path::Path) -> Router {
@@ -87,19 +71,6 @@ pub fn app(state: AppState, app_dir: &std::path::Path) -> Router {
         .merge(probes::router())
         .fallback_service(files)
         .with_state(state)
-}
-
-/// Resolves once the server is stopping (or whoever could stop it is gone).
-pub async fn stopping(shutdown: &mut watch::Receiver<bool>) {
-    let _ = shutdown.wait_for(|stopping| *stopping).await;
-}
-
-/// Milliseconds since the Unix epoch, from the server's clock.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
 }
 
 /// A running server.
@@ -170,7 +141,7 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
         store,
         hub,
         token_ttl_ms: i64::from(args.token_days) * 24 * 3_600_000,
-        limits: args.limits(),
+        limits: Limits::of(args),
         metrics,
         blobs,
         max_attachment_bytes: args.max_attachment_bytes,

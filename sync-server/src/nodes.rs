@@ -10,7 +10,6 @@ use estate_core::DocumentId;
 use sqlx::postgres::PgListener;
 use tokio::sync::watch;
 
-use crate::hub::{HubHandle, Inbound};
 use crate::store::{Backend, Store, Tx};
 
 /// The PostgreSQL channel the announcements travel on.
@@ -18,6 +17,21 @@ pub const CHANNEL: &str = "estate_stored";
 
 /// Document IDs per notification: PostgreSQL caps a payload at 8000 bytes.
 const IDS_PER_NOTICE: usize = 200;
+
+/// What a server hears from the others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Heard {
+    /// Another server (or an import) stored these documents.
+    Stored(Vec<DocumentId>),
+    /// Announcements may have been missed (the listening connection was lost).
+    Missed,
+}
+
+/// Who is told what was heard (the hub).
+pub trait Listener: Send + Sync + 'static {
+    /// Hands over what was heard; `false` once nobody listens any more.
+    fn tell(&self, heard: Heard) -> impl Future<Output = bool> + Send;
+}
 
 /// A name for this server, unique among the servers sharing a database.
 pub fn node_id() -> String {
@@ -70,12 +84,12 @@ pub async fn announce_from_outside(
 /// old are cleared at start.
 pub async fn poll(
     store: Store,
-    hub: HubHandle,
+    hub: impl Listener,
     mut shutdown: watch::Receiver<bool>,
 ) -> sqlx::Result<tokio::task::JoinHandle<()>> {
     let pool = store.pool().clone();
     sqlx::query("DELETE FROM announcements WHERE at < $1")
-        .bind(crate::now_ms() - 24 * 3_600_000)
+        .bind(crate::clock::now_ms() - 24 * 3_600_000)
         .execute(&pool)
         .await?;
     let mut last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM announcements")
@@ -86,7 +100,7 @@ pub async fn poll(
         loop {
             tokio::select! {
                 _ = every.tick() => {}
-                () = crate::stopping(&mut shutdown) => return,
+                () = crate::clock::stopping(&mut shutdown) => return,
             }
             let rows: Vec<(i64, String)> = match sqlx::query_as(
                 "SELECT id, documents FROM announcements WHERE id > $1 ORDER BY id",
@@ -107,7 +121,7 @@ pub async fn poll(
                     .split(' ')
                     .filter_map(|w| w.parse().ok())
                     .collect();
-                if !hub.send(Inbound::StoredElsewhere { documents }).await {
+                if !hub.tell(Heard::Stored(documents)).await {
                     return;
                 }
             }
@@ -136,7 +150,7 @@ async fn subscribe(url: &str) -> sqlx::Result<PgListener> {
 pub async fn listen(
     url: &str,
     node: String,
-    hub: HubHandle,
+    hub: impl Listener,
     mut shutdown: watch::Receiver<bool>,
 ) -> sqlx::Result<tokio::task::JoinHandle<()>> {
     let mut listener = subscribe(url).await?;
@@ -145,7 +159,7 @@ pub async fn listen(
         loop {
             let next = tokio::select! {
                 next = listener.try_recv() => next,
-                () = crate::stopping(&mut shutdown) => return,
+                () = crate::clock::stopping(&mut shutdown) => return,
             };
             let message = match next {
                 Ok(Some(notice)) => {
@@ -153,11 +167,11 @@ pub async fn listen(
                     if documents.is_empty() {
                         continue;
                     }
-                    Inbound::StoredElsewhere { documents }
+                    Heard::Stored(documents)
                 }
                 Ok(None) => {
                     tracing::warn!("lost the announcements connection; re-reading held documents");
-                    Inbound::StoredElsewhereMissed
+                    Heard::Missed
                 }
                 Err(e) => {
                     // Reconnected afresh; whatever was announced meanwhile is re-read.
@@ -167,10 +181,10 @@ pub async fn listen(
                         Ok(fresh) => listener = fresh,
                         Err(_) => continue,
                     }
-                    Inbound::StoredElsewhereMissed
+                    Heard::Missed
                 }
             };
-            if !hub.send(message).await {
+            if !hub.tell(message).await {
                 return;
             }
         }

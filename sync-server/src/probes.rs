@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -49,7 +49,7 @@ async fn metrics(State(state): State<AppState>, request: Request) -> Response {
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(crate::access::bearer);
+        .and_then(crate::api::signed::bearer);
     let allowed = match (&state.metrics_token, presented) {
         (Some(token), Some(presented)) => presented.as_bytes() == token.as_bytes(),
         (Some(_), None) => false,

@@ -2,73 +2,17 @@
 //! enforces the frame-size and rate limits, and lasts until the phone leaves or the hub
 //! closes it (when the server stops, only once the phone's exchange is finished).
 
-use std::num::NonZeroU32;
-
 use axum::Router;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use axum::routing::get;
-use estate_core::protocol::{Message as ProtocolMessage, inflation};
 use futures_util::{SinkExt, StreamExt};
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::mpsc;
 
-use crate::AppState;
-use crate::access::Signed;
+use crate::api::signed::Signed;
 use crate::hub::{Inbound, OUTBOX_DEPTH, Outbound};
-
-/// The most DEFLATE can expand its input (RFC 1951: a 258-byte match in about two bits).
-const DEFLATE_MAX_RATIO: usize = 1032;
-
-/// What one connection may send.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    pub max_frame_bytes: usize,
-    /// What the compressed parts of one message may inflate to, in all.
-    pub max_inflated_bytes: usize,
-    /// Sustained messages per second.
-    pub messages_per_sec: NonZeroU32,
-    /// Messages that may arrive at once (a phone's first sync sends one per document).
-    pub burst: NonZeroU32,
-}
-
-impl Limits {
-    fn rate(&self) -> DefaultDirectRateLimiter {
-        RateLimiter::direct(Quota::per_second(self.messages_per_sec).allow_burst(self.burst))
-    }
-
-    /// Why a frame breaks the limits, if it does. Its compressed parts are inflated
-    /// here, in the connection's own task, so a bomb never reaches the hub.
-    fn check(&self, frame: &[u8], rate: &DefaultDirectRateLimiter) -> Option<String> {
-        if frame.len() > self.max_frame_bytes {
-            return Some(format!(
-                "frame of {} bytes exceeds the server's limit of {} bytes",
-                frame.len(),
-                self.max_frame_bytes
-            ));
-        }
-        if rate.check().is_err() {
-            return Some(format!(
-                "too many messages: the limit is {} per second (bursts of {})",
-                self.messages_per_sec, self.burst
-            ));
-        }
-        // DEFLATE grows data at most 1032-fold: a frame that small cannot reach the cap,
-        // and is not decoded twice (the hub decodes it anyway).
-        if frame.len().saturating_mul(DEFLATE_MAX_RATIO) <= self.max_inflated_bytes {
-            return None;
-        }
-        match ProtocolMessage::decode(frame) {
-            Ok(ProtocolMessage::Sync { data, .. } | ProtocolMessage::Request { data, .. }) => {
-                inflation::check(&data, self.max_inflated_bytes)
-                    .err()
-                    .map(|e| e.to_string())
-            }
-            _ => None,
-        }
-    }
-}
+use crate::state::AppState;
 
 /// Whether the socket refused a frame or message for its size.
 fn too_large(error: &axum::Error) -> bool {

@@ -14,8 +14,8 @@ use axum::http::request::Parts;
 use estate_core::records::people::StaffRole;
 
 use super::ApiError;
-use crate::AppState;
-use crate::access::Signed;
+use crate::api::signed::Signed;
+use crate::state::AppState;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()

@@ -13,9 +13,9 @@ use estate_core::records::content::ContentHash;
 use futures_util::StreamExt;
 
 use super::ApiError;
-use crate::AppState;
-use crate::access::Signed;
+use crate::api::signed::Signed;
 use crate::attachments::{self, Meta};
+use crate::state::AppState;
 
 /// What a phone sends: photos from the camera, compressed, and signatures drawn on a pad.
 const CONTENT_TYPES: &[&str] = &["image/jpeg", "image/png", "image/webp"];
@@ -92,7 +92,7 @@ async fn upload(
             &content_type,
             &data,
             &signed.grant.device,
-            crate::now_ms(),
+            crate::clock::now_ms(),
         )
         .await?;
     Ok(if stored {

@@ -14,8 +14,8 @@ use estate_core::rules::{Checkpoint, checkpoints};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, portfolio, scope};
-use crate::AppState;
-use crate::access::Signed;
+use crate::api::signed::Signed;
+use crate::state::AppState;
 use crate::store;
 
 pub(super) fn router() -> Router<AppState> {

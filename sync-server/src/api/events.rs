@@ -17,9 +17,10 @@ use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::access::Signed;
+use crate::api::signed::Signed;
 use crate::hub::Stored;
-use crate::{AppState, store};
+use crate::state::AppState;
+use crate::store;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/events", get(events))
@@ -74,7 +75,7 @@ impl Follow {
         loop {
             let got = tokio::select! {
                 got = self.stored.recv() => got,
-                () = crate::stopping(&mut shutdown) => return None,
+                () = crate::clock::stopping(&mut shutdown) => return None,
             };
             match got {
                 Ok(ids) => match visible(&self.state, &self.signed, &ids).await {

@@ -6,9 +6,9 @@ use axum::{Json, Router};
 use estate_core::DocumentId;
 
 use super::ApiError;
-use crate::AppState;
-use crate::access::Signed;
+use crate::api::signed::Signed;
 use crate::audit::{self, HistoryEntry};
+use crate::state::AppState;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/records/{id}/history", get(history))

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AssertSqlSafe, Row};
 
 use super::ApiError;
-use crate::AppState;
-use crate::access::Signed;
+use crate::api::signed::Signed;
+use crate::state::AppState;
 use crate::store;
 
 pub(super) fn router() -> Router<AppState> {
@@ -152,7 +152,7 @@ pub(super) async fn select(
     if signed.area_filter().is_some() && allowed.is_empty() {
         return Ok(Vec::new());
     }
-    let now = crate::now_ms();
+    let now = crate::clock::now_ms();
     const FIXED: usize = 11;
     let only = if allowed.is_empty() {
         String::new()

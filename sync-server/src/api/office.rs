@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AssertSqlSafe, Row};
 
 use super::ApiError;
-use crate::AppState;
-use crate::access::Signed;
+use crate::api::signed::Signed;
+use crate::state::AppState;
 use crate::store;
 
 pub(super) fn router() -> Router<AppState> {

@@ -21,9 +21,10 @@ use estate_core::records::people::Actor;
 use serde_json::{Value, json};
 
 use super::ApiError;
-use crate::access::Signed;
+use crate::api::signed::Signed;
 use crate::hub::Edit;
-use crate::{AppState, audit, stored};
+use crate::state::AppState;
+use crate::{audit, stored};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -60,7 +61,7 @@ pub(super) async fn view(
     id: DocumentId,
 ) -> Result<Value, ApiError> {
     let mut conn = state.store.pool().acquire().await?;
-    let now = crate::now_ms();
+    let now = crate::clock::now_ms();
     let (record, view) = stored::view(&mut conn, id, signed.grant.role, now)
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
@@ -115,7 +116,7 @@ async fn act(
     let area = visible_area(&state, &signed, id).await?;
     let index = index_of(&state, &area).await?;
     let actor = Actor::new(signed.grant.user.clone(), signed.grant.role);
-    let now = crate::now_ms();
+    let now = crate::clock::now_ms();
     let edit: Edit = Box::new(move |drafts| {
         let (event, record) =
             AnyRecord::act(drafts.doc(id)?, input, &actor, now).map_err(|e| Problem::from(&e))?;

@@ -18,8 +18,8 @@ use estate_core::records::vocabulary::vocabulary;
 use super::lists::{self, Filter, ListedRecord, Window};
 use super::xlsx::{Book, Cell, Column, local, yes_no};
 use super::{ApiError, portfolio, scope};
-use crate::AppState;
-use crate::access::Signed;
+use crate::api::signed::Signed;
+use crate::state::AppState;
 
 /// The most rows one workbook holds; past it the office narrows the filter.
 pub const MAX_ROWS: i64 = 50_000;
@@ -81,7 +81,7 @@ async fn export(
         .map(|p| (p.project_id, p.project_name))
         .collect();
     let labels = Labels::new();
-    let now = crate::now_ms();
+    let now = crate::clock::now_ms();
     let chosen = labels.described(&filter, &areas, &projects);
     let title = format!("记录导出：{chosen}");
     let note = format!(

@@ -9,7 +9,7 @@ use estate_core::rules::Scope;
 use sqlx::AnyPool;
 
 use super::ApiError;
-use crate::access::Signed;
+use crate::api::signed::Signed;
 
 /// What the scope of every area is called.
 pub(super) const COMPANY: &str = "全公司";

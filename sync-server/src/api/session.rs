@@ -9,9 +9,9 @@ use axum::{Extension, Json, Router};
 use serde::Deserialize;
 
 use super::ApiError;
-use crate::AppState;
-use crate::access::Signed;
 use crate::accounts::{self, AccountError, Identity, Session};
+use crate::api::signed::Signed;
+use crate::state::AppState;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -45,7 +45,7 @@ async fn login(
     })?;
     let address = peer.map(|Extension(ConnectInfo(peer))| peer.ip());
     let username = request.username.trim();
-    let now = crate::now_ms();
+    let now = crate::clock::now_ms();
     if let Some(wait_ms) = state.sign_ins.wait_ms(username, address, now) {
         return Err(ApiError::TooManyAttempts {
             retry_after_secs: (wait_ms + 999) / 1_000,
@@ -91,9 +91,12 @@ struct Ticket {
 /// `POST /api/sync-ticket`: a ticket that opens `/sync?ticket=…` once, within 30 s, so
 /// the device's token never travels in a URL.
 async fn ticket(State(state): State<AppState>, signed: Signed) -> Result<Json<Ticket>, ApiError> {
-    let ticket =
-        accounts::tickets::issue(state.store.pool(), &signed.identity.device, crate::now_ms())
-            .await?;
+    let ticket = accounts::tickets::issue(
+        state.store.pool(),
+        &signed.identity.device,
+        crate::clock::now_ms(),
+    )
+    .await?;
     Ok(Json(Ticket {
         ticket,
         expires_in_secs: accounts::tickets::TICKET_TTL_MS / 1_000,

@@ -20,8 +20,8 @@ use estate_core::time::Month;
 use serde::Deserialize;
 
 use super::{ApiError, portfolio, scope};
-use crate::AppState;
-use crate::access::Signed;
+use crate::api::signed::Signed;
+use crate::state::AppState;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -79,7 +79,7 @@ async fn compute(
         asked.project.as_deref(),
     )?;
     let chunks = portfolio::load(&state.store, &covered.projects).await?;
-    let now = asked.as_of.unwrap_or_else(crate::now_ms);
+    let now = asked.as_of.unwrap_or_else(crate::clock::now_ms);
     portfolio::blocking(move || {
         let records = portfolio::parse(chunks);
         let all = Portfolio::new(records.iter().map(|(id, r)| (*id, r)));

@@ -19,9 +19,9 @@ use serde_json::{Value, json};
 
 use super::ApiError;
 use super::record::{body, index_of, view};
-use crate::AppState;
-use crate::access::Signed;
+use crate::api::signed::Signed;
 use crate::hub::Edit;
+use crate::state::AppState;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/tickets", post(register))
@@ -39,7 +39,7 @@ async fn register(
     header.insert("registeredBy".into(), signed.grant.user.clone().into());
     header
         .entry("registeredAt")
-        .or_insert_with(|| crate::now_ms().into());
+        .or_insert_with(|| crate::clock::now_ms().into());
     let (made, record) = AnyRecord::create(ticket::KIND, Value::Object(header))
         .map_err(|e| ApiError::problem(Problem::from(&e)))?;
     let area = record.area().to_owned();

@@ -7,9 +7,10 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, header};
 use http_body_util::BodyExt;
-use sync_server::AppState;
 use sync_server::demo::DEMO_PASSWORD;
 use sync_server::hub::{self, HubConfig};
+use sync_server::limits::Limits;
+use sync_server::state::AppState;
 use sync_server::store::Store;
 use tokio::sync::watch;
 use tower::ServiceExt;
@@ -63,7 +64,7 @@ impl App {
             store: store.clone(),
             hub,
             token_ttl_ms: 24 * 3_600_000,
-            limits: args.limits(),
+            limits: Limits::of(&args),
             metrics,
             blobs: std::sync::Arc::new(sync_server::attachments::DatabaseBlobs::new(store.clone())),
             max_attachment_bytes: args.max_attachment_bytes,

@@ -10,9 +10,9 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::Admin;
-use crate::AppState;
 use crate::accounts::{self, Device};
 use crate::api::ApiError;
+use crate::state::AppState;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -48,7 +48,7 @@ async fn revoke(
     Path(id): Path<String>,
 ) -> Result<Json<Device>, ApiError> {
     let pool = state.store.pool();
-    let revoked = accounts::revoke_device(pool, &id, crate::now_ms()).await?;
+    let revoked = accounts::revoke_device(pool, &id, crate::clock::now_ms()).await?;
     let device = accounts::devices(pool, None)
         .await?
         .into_iter()

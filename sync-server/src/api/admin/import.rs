@@ -13,9 +13,9 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::Admin;
-use crate::AppState;
 use crate::api::ApiError;
 use crate::import::{self, ImportError, Report};
+use crate::state::AppState;
 
 /// The largest sheet taken: tens of thousands of rows.
 const MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -79,7 +79,7 @@ async fn upload(
     tokio::fs::write(&path, &body)
         .await
         .map_err(|e| ApiError::Internal(format!("writing the upload: {e}")))?;
-    let report = import::import_units(&state.store, &path, asked.dry_run, crate::now_ms())
+    let report = import::import_units(&state.store, &path, asked.dry_run, crate::clock::now_ms())
         .await
         .map_err(refused)?;
     tracing::info!(

@@ -12,9 +12,9 @@ use estate_core::records::people::StaffRole;
 use serde::{Deserialize, Serialize};
 
 use super::{Admin, body};
-use crate::AppState;
 use crate::accounts::{self, AccountError, NewScopes, NewUser, UserView};
 use crate::api::ApiError;
+use crate::state::AppState;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -70,7 +70,7 @@ fn role(text: &str) -> Result<StaffRole, ApiError> {
 /// Every user with their device counts; `only` keeps one.
 async fn rows(state: &AppState, only: Option<&str>) -> Result<Vec<UserRow>, ApiError> {
     let pool = state.store.pool();
-    let now = crate::now_ms();
+    let now = crate::clock::now_ms();
     let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
     for d in accounts::devices(pool, only).await? {
         let count = counts.entry(d.user).or_default();
@@ -123,7 +123,14 @@ async fn add(
         areas: new.areas,
         projects: new.projects,
     };
-    match accounts::add_user(state.store.pool(), &user, &new.password, crate::now_ms()).await {
+    match accounts::add_user(
+        state.store.pool(),
+        &user,
+        &new.password,
+        crate::clock::now_ms(),
+    )
+    .await
+    {
         Err(e @ AccountError::Exists(_)) => return Err(ApiError::Conflict(e.to_string())),
         done => done?,
     }

@@ -13,9 +13,10 @@ use estate_core::access::{Grant, Owner};
 use estate_core::records::people::StaffRole;
 use sqlx::AnyPool;
 
-use crate::AppState;
+use super::ApiError;
 use crate::accounts::{self, Identity, TokenCheck};
-use crate::api::ApiError;
+use crate::grants::grant;
+use crate::state::AppState;
 
 /// A signed-in caller: who they are and what they may reach.
 #[derive(Debug, Clone)]
@@ -111,42 +112,11 @@ impl FromRequestParts<AppState> for Signed {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        sign_in(state.store.pool(), credential_of(parts), crate::now_ms()).await
-    }
-}
-
-/// What an identity reaches: a housekeeper their areas (and the calendars of those
-/// areas' projects), a supervisor every area of their projects.
-pub async fn grant(pool: &AnyPool, identity: &Identity) -> sqlx::Result<Grant> {
-    Ok(grant_among(&places(pool).await?, identity))
-}
-
-/// Every area with its project.
-pub async fn places(pool: &AnyPool) -> sqlx::Result<Vec<(String, String)>> {
-    sqlx::query_as("SELECT id, project_id FROM areas")
-        .fetch_all(pool)
+        sign_in(
+            state.store.pool(),
+            credential_of(parts),
+            crate::clock::now_ms(),
+        )
         .await
-}
-
-/// [`grant`] with the areas and their projects already read.
-pub fn grant_among(places: &[(String, String)], identity: &Identity) -> Grant {
-    let mut areas: BTreeSet<String> = identity.areas.iter().cloned().collect();
-    let mut projects: BTreeSet<String> = identity.projects.iter().cloned().collect();
-    for (area, project) in places {
-        if identity.role == StaffRole::Supervisor && projects.contains(project) {
-            areas.insert(area.clone());
-        }
-    }
-    for (area, project) in places {
-        if areas.contains(area) {
-            projects.insert(project.clone());
-        }
-    }
-    Grant {
-        user: identity.user.clone(),
-        role: identity.role,
-        areas,
-        projects,
-        device: identity.device.clone(),
     }
 }
