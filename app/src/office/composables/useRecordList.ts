@@ -142,6 +142,8 @@ export function useRecordList(options: ListOptions) {
   let settle: ReturnType<typeof setTimeout> | null = null;
   const stopListening = useLive().listen(({ documents, resync }) => {
     const filter = options.filter.value;
+    // After a break every record read one by one may be stale too.
+    if (resync) views.value = new Map();
     const plan = resync
       ? { rows: [], reload: true }
       : planRefresh(documents, {
