@@ -67,6 +67,10 @@ export interface DueWork {
 export type MajorReason =
   | "group_complaint" | "media" | "authority" | "litigation" | "compensation" | "unresolved_month" | "judged";
 export interface Indicator {
+  /** Stable, for programs: complaint_response, repair_callback, … */
+  key: string;
+  /** group·measure, as the table names it. */
+  label: string;
   /** 沟通类别 */
   group: string;
   /** 指标 */
@@ -80,6 +84,8 @@ export interface Indicator {
   denominator: number;
   /** Tenths of a percent; null with nothing to count. */
   permille: number | null;
+  /** The same rate as a fraction. */
+  rate: number | null;
   met: boolean | null;
 }
 export interface StatisticsItem {

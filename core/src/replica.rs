@@ -612,11 +612,11 @@ mod tests {
             clocks,
             [Clock::Dispatch, Clock::Completion, Clock::FirstResponse]
         );
-        // The company's customer service adds callbacks, comments and escalations only.
+        // The service centre dispatches, classifies and escalates; the work is the field's.
         let office = phone
             .record_view(id, StaffRole::Office, now + 60_000)
             .expect("view");
-        assert_eq!(types(&office), ["escalate"]);
+        assert_eq!(types(&office), ["dispatch", "classify", "escalate"]);
 
         let archive = phone
             .record_view(unit_id, StaffRole::Housekeeper, now)

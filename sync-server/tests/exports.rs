@@ -9,10 +9,8 @@ use calamine::{Data, Reader, Xlsx};
 use common::TestDb;
 use common::app::App;
 use estate_core::records::inspection::{self, Occasion};
-use estate_core::records::renovation::{self, RenovationStatus};
-use estate_core::records::ticket::{self, Category, Status};
-use estate_core::records::unit::{self, UnitStatus};
-use estate_core::records::vocabulary::vocabulary;
+use estate_core::records::ticket::{self, Category};
+use estate_core::records::vocabulary::{self, vocabulary};
 use serde_json::Value;
 
 /// Every row `GET /api/records?{filter}` lists, page after page.
@@ -31,23 +29,11 @@ async fn listed(app: &App, token: &str, filter: &str) -> Vec<Value> {
 }
 
 /// The Chinese the workbook should show for a stored status or category of `kind`.
+/// A status as the workbook writes it: in Chinese where the core names it.
 fn status_label(kind: &str, status: &str) -> String {
-    let label = match kind {
-        ticket::KIND => Status::ALL
-            .iter()
-            .find(|s| s.as_str() == status)
-            .map(|s| s.label_zh()),
-        renovation::KIND => RenovationStatus::ALL
-            .iter()
-            .find(|s| s.as_str() == status)
-            .map(|s| s.label_zh()),
-        unit::KIND => UnitStatus::ALL
-            .iter()
-            .find(|s| s.as_str() == status)
-            .map(|s| s.label_zh()),
-        _ => None,
-    };
-    label.unwrap_or(status).to_owned()
+    vocabulary::status_label(kind, status)
+        .unwrap_or(status)
+        .to_owned()
 }
 
 fn category_label(kind: &str, category: &str) -> String {

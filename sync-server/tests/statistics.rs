@@ -135,7 +135,7 @@ async fn the_statistics_are_the_cores_over_what_the_server_holds(db: TestDb) {
         .await;
     assert_eq!(anonymous.status, 401);
 
-    // Each indicator carries its group, measure, formula, target and figures.
+    // Each indicator carries its key, label, group, measure, formula, target and figures.
     let answer = app
         .get("/api/statistics?month=2026-10&area=A1", &office)
         .await;
@@ -153,10 +153,13 @@ async fn the_statistics_are_the_cores_over_what_the_server_holds(db: TestDb) {
             "denominator",
             "formula",
             "group",
+            "key",
+            "label",
             "measure",
             "met",
             "numerator",
             "permille",
+            "rate",
             "target",
             "targetPercent"
         ]

@@ -18,9 +18,15 @@ pub enum SubmitError {
     #[error("document {0} does not exist")]
     Hidden(DocumentId),
     #[error("document {document}: the changes do not load: {reason}")]
-    Unreadable { document: DocumentId, reason: String },
+    Unreadable {
+        document: DocumentId,
+        reason: String,
+    },
     #[error("document {document}: refused: {reason}")]
-    Denied { document: DocumentId, reason: String },
+    Denied {
+        document: DocumentId,
+        reason: String,
+    },
 }
 
 impl<G: Gate> Engine<G> {

@@ -189,14 +189,7 @@ impl Kind for FeeAccount {
             kind: KIND.into(),
             code: Some(header.unit_code.to_string()),
             unit: Some(header.unit.to_string()),
-            status: Some(
-                if state.outstanding_fen > 0 {
-                    "arrears"
-                } else {
-                    "paid"
-                }
-                .into(),
-            ),
+            status: Some(STATUSES[usize::from(state.outstanding_fen > 0)].0.into()),
             ..Entry::default()
         }
     }
@@ -217,3 +210,6 @@ impl Kind for FeeAccount {
         ]
     }
 }
+
+/// Every status of an account as stored (its index entry's `status`), with its label.
+pub const STATUSES: &[(&str, &str)] = &[("paid", "已缴清"), ("arrears", "欠费")];

@@ -240,14 +240,7 @@ impl Kind for Patrol {
             kind: KIND.into(),
             date: Some(header.date.to_string()),
             month: Some(Month::of(header.date).to_string()),
-            status: Some(
-                if state.finished_at.is_some() {
-                    "finished"
-                } else {
-                    "open"
-                }
-                .into(),
-            ),
+            status: Some(STATUSES[usize::from(state.finished_at.is_some())].0.into()),
             ..Entry::default()
         }
     }
@@ -278,3 +271,6 @@ impl Kind for Patrol {
         probes
     }
 }
+
+/// Every status of a round as stored (its index entry's `status`), with its label.
+pub const STATUSES: &[(&str, &str)] = &[("open", "巡查中"), ("finished", "已完成")];

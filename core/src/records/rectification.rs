@@ -122,14 +122,7 @@ impl Kind for Rectification {
         Entry {
             kind: KIND.into(),
             date: Some(state.expected.to_string()),
-            status: Some(
-                if state.done_at.is_some() {
-                    "done"
-                } else {
-                    "open"
-                }
-                .into(),
-            ),
+            status: Some(STATUSES[usize::from(state.done_at.is_some())].0.into()),
             month: Some(crate::time::Month::of(header.meeting_date).to_string()),
             ..Entry::default()
         }
@@ -169,3 +162,6 @@ impl Kind for Rectification {
         ]
     }
 }
+
+/// Every status of an item as stored (its index entry's `status`), with its label.
+pub const STATUSES: &[(&str, &str)] = &[("open", "整改中"), ("done", "已整改")];

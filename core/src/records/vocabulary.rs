@@ -8,14 +8,14 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::any::ACTIONS;
-use super::fees::{ContactMethod, FeeAccount};
+use super::fees::{self, ContactMethod, FeeAccount};
 use super::inspection::{Checklist, Condition, Occasion, VacantInspection};
 use super::journal::COMMON_ACTIONS;
 use super::keys::{self, KeyLedger};
 use super::kind::Kind;
-use super::patrol::{Patrol, PatrolPoint};
+use super::patrol::{self, Patrol, PatrolPoint};
 use super::people::StaffRole;
-use super::rectification::Rectification;
+use super::rectification::{self, Rectification};
 use super::renovation::{AcceptanceResult, Renovation, RenovationChecks, RenovationStatus};
 use super::ticket::{
     Category, Channel, Escalation, RepairScale, RepairScope, Satisfaction, Severity, Status,
@@ -118,6 +118,7 @@ pub fn vocabulary() -> Value {
         },
         "patrol": {
             "point": choices(&PatrolPoint::ALL, PatrolPoint::label_zh),
+            "status": pairs(patrol::STATUSES),
         },
         "renovation": {
             "checks": points(&RenovationChecks::default().points()),
@@ -129,6 +130,10 @@ pub fn vocabulary() -> Value {
         },
         "fees": {
             "contactMethod": choices(&ContactMethod::ALL, ContactMethod::label_zh),
+            "status": pairs(fees::STATUSES),
+        },
+        "rectification": {
+            "status": pairs(rectification::STATUSES),
         },
         "unit": {
             "status": choices(&UnitStatus::ALL, UnitStatus::label_zh),
@@ -141,6 +146,41 @@ pub fn vocabulary() -> Value {
         "roles": choices(&StaffRole::ALL, StaffRole::label_zh),
         "actions": actions,
     })
+}
+
+/// A record's stored `status` in Chinese, for any kind; none for a value the kind never
+/// stores.
+pub fn status_label(kind: &str, status: &str) -> Option<&'static str> {
+    fn among<T: Copy>(
+        all: &[T],
+        stored: fn(T) -> &'static str,
+        label: fn(T) -> &'static str,
+        value: &str,
+    ) -> Option<&'static str> {
+        all.iter().find(|v| stored(**v) == value).map(|v| label(*v))
+    }
+    let pairs =
+        |set: &[(&str, &'static str)]| set.iter().find(|(v, _)| *v == status).map(|(_, l)| *l);
+    match kind {
+        k if k == Ticket::KIND => among(&Status::ALL, Status::as_str, Status::label_zh, status),
+        k if k == Renovation::KIND => among(
+            &RenovationStatus::ALL,
+            RenovationStatus::as_str,
+            RenovationStatus::label_zh,
+            status,
+        ),
+        k if k == Unit::KIND => among(
+            &UnitStatus::ALL,
+            UnitStatus::as_str,
+            UnitStatus::label_zh,
+            status,
+        ),
+        k if k == Patrol::KIND => pairs(patrol::STATUSES),
+        k if k == Rectification::KIND => pairs(rectification::STATUSES),
+        k if k == FeeAccount::KIND => pairs(fees::STATUSES),
+        k if k == KeyLedger::KIND => pairs(keys::STATUSES),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

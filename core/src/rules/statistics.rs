@@ -21,9 +21,13 @@ use crate::records::ticket::{Category, Status, TicketRecord};
 use crate::time::{Month, local_date};
 
 /// One row of the indicator table.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Indicator {
+    /// Stable, for programs (`complaint_response`, `repair_callback`, …).
+    pub key: &'static str,
+    /// What the table calls it: group and measure (`投诉类·响应及时率`).
+    pub label: String,
     /// 沟通类别: 投诉类, 报修类, 特约服务类, 客户拜访.
     pub group: &'static str,
     /// 指标
@@ -38,16 +42,20 @@ pub struct Indicator {
     pub denominator: usize,
     /// The rate in tenths of a percent (956 is 95.6 %); none with nothing to count.
     pub permille: Option<u32>,
+    /// The same rate as a fraction (0.956), for programs and spreadsheets.
+    pub rate: Option<f64>,
     /// Whether the target is met; none with nothing to count.
     pub met: Option<bool>,
 }
 
 impl Indicator {
     fn new(row: Row, numerator: usize, denominator: usize) -> Self {
-        let (group, measure, formula, target, target_percent) = row;
+        let (key, group, measure, formula, target, target_percent) = row;
         let permille = (denominator > 0)
             .then(|| ((numerator * 2000 + denominator) / (denominator * 2)) as u32);
         Self {
+            key,
+            label: format!("{group}·{measure}"),
             group,
             measure,
             formula,
@@ -56,6 +64,7 @@ impl Indicator {
             numerator,
             denominator,
             permille,
+            rate: (denominator > 0).then(|| numerator as f64 / denominator as f64),
             met: (denominator > 0)
                 .then(|| numerator * 100 >= target_percent as usize * denominator),
         }
@@ -127,7 +136,7 @@ pub struct VisitCoverage {
 }
 
 /// The monthly statistics.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MonthlyStatistics {
     pub scope: Scope,
@@ -189,9 +198,16 @@ impl Counted<'_> {
     }
 }
 
-/// One indicator of the seed's table: group, measure, formula, target as written and
-/// in percent.
-type Row = (&'static str, &'static str, &'static str, &'static str, u32);
+/// One indicator of the seed's table: key, group, measure, formula, target as written
+/// and in percent.
+type Row = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    u32,
+);
 
 /// What counts toward an indicator.
 type Test = fn(&Counted<'_>) -> bool;
@@ -249,19 +265,41 @@ pub fn monthly_statistics(
         Category::Complaint,
         &[
             (
-                ("投诉类", "响应及时率", "响应及时数/客户投诉总数", "95%", 95),
+                (
+                    "complaint_response",
+                    "投诉类",
+                    "响应及时率",
+                    "响应及时数/客户投诉总数",
+                    "95%",
+                    95,
+                ),
                 |c| c.responded_in_time(),
             ),
             (
-                ("投诉类", "关闭率", "已关闭投诉数/客户投诉总数", "100%", 100),
+                (
+                    "complaint_closed",
+                    "投诉类",
+                    "关闭率",
+                    "已关闭投诉数/客户投诉总数",
+                    "100%",
+                    100,
+                ),
                 |c| c.closed(),
             ),
             (
-                ("投诉类", "回访率", "已回访投诉数/客户投诉总数", "100%", 100),
+                (
+                    "complaint_callback",
+                    "投诉类",
+                    "回访率",
+                    "已回访投诉数/客户投诉总数",
+                    "100%",
+                    100,
+                ),
                 |c| c.called_back(),
             ),
             (
                 (
+                    "complaint_satisfied",
                     "投诉类",
                     "处理满意度",
                     "投诉处理满意数/客户投诉总数",
@@ -277,19 +315,47 @@ pub fn monthly_statistics(
         Category::Repair,
         &[
             (
-                ("报修类", "响应及时率", "响应及时数/报修总数", "100%", 100),
+                (
+                    "repair_response",
+                    "报修类",
+                    "响应及时率",
+                    "响应及时数/报修总数",
+                    "100%",
+                    100,
+                ),
                 |c| c.responded_in_time(),
             ),
             (
-                ("报修类", "小修关闭率", "已关闭报修数/报修总数", "100%", 100),
+                (
+                    "repair_closed",
+                    "报修类",
+                    "小修关闭率",
+                    "已关闭报修数/报修总数",
+                    "100%",
+                    100,
+                ),
                 |c| c.closed(),
             ),
             (
-                ("报修类", "回访率", "已回访报修数/报修总数", "≥30%", 30),
+                (
+                    "repair_callback",
+                    "报修类",
+                    "回访率",
+                    "已回访报修数/报修总数",
+                    "≥30%",
+                    30,
+                ),
                 |c| c.called_back(),
             ),
             (
-                ("报修类", "满意度", "满意数/报修总数", "≥95%", 95),
+                (
+                    "repair_satisfied",
+                    "报修类",
+                    "满意度",
+                    "满意数/报修总数",
+                    "≥95%",
+                    95,
+                ),
                 |c| c.satisfied(),
             ),
         ],
@@ -299,6 +365,7 @@ pub fn monthly_statistics(
         Category::SpecialService,
         &[(
             (
+                "special_callback",
                 "特约服务类",
                 "回访率",
                 "已回访客户数/客户服务数",
@@ -314,6 +381,7 @@ pub fn monthly_statistics(
     let elapsed = 7 - month.half_year().months_left(month);
     indicators.push(Indicator::new(
         (
+            "visit_coverage",
             "客户拜访",
             "覆盖率（半年）",
             "拜访客户数量/客户总户数",
@@ -424,8 +492,8 @@ impl MonthlyStatistics {
             .indicators
             .iter()
             .map(|i| {
-                let key = format!("{}·{}", i.group, i.measure);
-                (key, json!([i.numerator, i.denominator, i.permille, i.met]))
+                let counts = json!([i.numerator, i.denominator, i.permille, i.met]);
+                (i.label.clone(), counts)
             })
             .collect();
         let places = |items: &[Item]| items.iter().map(|i| i.place.clone()).collect::<Vec<_>>();

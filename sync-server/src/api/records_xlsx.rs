@@ -10,10 +10,8 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use estate_core::records::inspection::{self, Occasion};
-use estate_core::records::renovation::{self, RenovationStatus};
-use estate_core::records::ticket::{self, Category, Status};
-use estate_core::records::unit::{self, UnitStatus};
-use estate_core::records::vocabulary::vocabulary;
+use estate_core::records::ticket::{self, Category};
+use estate_core::records::vocabulary::{status_label, vocabulary};
 
 use super::lists::{self, Filter, ListedRecord, Window};
 use super::xlsx::{Book, Cell, Column, local, yes_no};
@@ -147,23 +145,7 @@ impl Labels {
 
     /// A status in Chinese where the core names it; else as stored.
     fn status<'a>(&self, kind: &str, status: &'a str) -> &'a str {
-        let label = match kind {
-            ticket::KIND => among(&Status::ALL, Status::as_str, Status::label_zh, status),
-            renovation::KIND => among(
-                &RenovationStatus::ALL,
-                RenovationStatus::as_str,
-                RenovationStatus::label_zh,
-                status,
-            ),
-            unit::KIND => among(
-                &UnitStatus::ALL,
-                UnitStatus::as_str,
-                UnitStatus::label_zh,
-                status,
-            ),
-            _ => None,
-        };
-        label.unwrap_or(status)
+        status_label(kind, status).unwrap_or(status)
     }
 
     /// A ticket's category, or an inspection's occasion, in Chinese.

@@ -237,3 +237,17 @@ fn key_statuses_are_listed_as_stored() {
         .collect();
     assert_eq!(values(&vocabulary(), &["keys", "status"]), stored);
 }
+
+#[test]
+fn every_status_a_list_shows_has_its_chinese_name() {
+    for (kind, status, label) in [
+        ("ticket", "dispatched", "已派工"),
+        ("public-patrol", "finished", "已完成"),
+        ("rectification", "open", "整改中"),
+        ("fee-account", "arrears", "欠费"),
+        ("unit", "undelivered_vacant", "未交付空置"),
+    ] {
+        assert_eq!(status_label(kind, status), Some(label), "{kind} {status}");
+    }
+    assert_eq!(status_label("ticket", "lost"), None);
+}
