@@ -103,6 +103,23 @@ async fn the_office_registers_and_dispatches_and_the_phone_has_it(db: TestDb) {
     assert_eq!(done["view"]["state"]["status"], "dispatched");
     assert_eq!(done["view"]["state"]["assignee"], "hk-zhang");
 
+    // The board's list says who has it; the directory names the projects to choose from.
+    let (_, listed) = call(addr, &desk, "GET", "/api/records?kind=ticket&area=A1", None).await;
+    let row = listed["records"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["id"] == ticket.to_string())
+        .cloned()
+        .expect("listed");
+    assert_eq!(row["assignee"], "hk-zhang", "{row}");
+    let (_, directory) = call(addr, &desk, "GET", "/api/directory", None).await;
+    assert_eq!(
+        directory["projects"],
+        json!([{"id": "P1", "name": "翠湖花园"}]),
+        "{directory}"
+    );
+    assert_eq!(directory["areas"][0]["projectId"], "P1");
     // The phone has it, dispatched, without asking.
     zhang
         .wait_until("the dispatched ticket", common::WAIT, move |r| {

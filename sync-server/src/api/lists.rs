@@ -64,6 +64,9 @@ pub(super) struct ListedRecord {
     pub overdue: bool,
     pub created_at: i64,
     pub received_at: i64,
+    /// Who has a ticket now (its latest dispatch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -158,24 +161,25 @@ pub(super) async fn select(
         String::new()
     } else {
         format!(
-            "AND area_id IN ({})",
+            "AND r.area_id IN ({})",
             store::marks(FIXED + 1, allowed.len())
         )
     };
+    // A ticket's row also says who has it.
     let sql = format!(
-        "SELECT doc_id, kind, area_id, code, status, unit_doc, month, date, category, title, due_at,
-                created_at, received_at
-         FROM records
-         WHERE ($1 IS NULL OR kind = $1)
-           AND ($2 IS NULL OR area_id IN (SELECT id FROM areas WHERE project_id = $2))
-           AND ($3 IS NULL OR area_id = $3)
-           AND ($4 IS NULL OR category = $4)
-           AND ($5 IS NULL OR status = $5)
-           AND ($6 IS NULL OR month = $6)
-           AND ($7 = 0 OR (due_at IS NOT NULL AND due_at < $8))
-           AND ($9 IS NULL OR created_at < $9 OR (created_at = $9 AND doc_id < $10))
+        "SELECT r.doc_id, r.kind, r.area_id, r.code, r.status, r.unit_doc, r.month, r.date,
+                r.category, r.title, r.due_at, r.created_at, r.received_at, t.assignee
+         FROM records r LEFT JOIN tickets t ON t.doc_id = r.doc_id
+         WHERE ($1 IS NULL OR r.kind = $1)
+           AND ($2 IS NULL OR r.area_id IN (SELECT id FROM areas WHERE project_id = $2))
+           AND ($3 IS NULL OR r.area_id = $3)
+           AND ($4 IS NULL OR r.category = $4)
+           AND ($5 IS NULL OR r.status = $5)
+           AND ($6 IS NULL OR r.month = $6)
+           AND ($7 = 0 OR (r.due_at IS NOT NULL AND r.due_at < $8))
+           AND ($9 IS NULL OR r.created_at < $9 OR (r.created_at = $9 AND r.doc_id < $10))
            {only}
-         ORDER BY created_at DESC, doc_id DESC
+         ORDER BY r.created_at DESC, r.doc_id DESC
          LIMIT $11"
     );
     let (after_at, after_id) = window.after.unzip();
@@ -215,6 +219,7 @@ pub(super) async fn select(
                 overdue: due_at.is_some_and(|d| d < now),
                 created_at: r.get(11),
                 received_at: r.get(12),
+                assignee: r.get(13),
             }
         })
         .collect())

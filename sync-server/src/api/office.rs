@@ -23,7 +23,14 @@ pub(super) fn router() -> Router<AppState> {
 struct AreaView {
     id: String,
     name: String,
+    project_id: String,
     index_url: String,
+}
+
+#[derive(Serialize, PartialEq)]
+struct ProjectView {
+    id: String,
+    name: String,
 }
 
 #[derive(Serialize)]
@@ -36,7 +43,10 @@ struct HousekeeperView {
 
 #[derive(Serialize)]
 struct Directory {
+    /// The first project's name (one project per database in the demo).
     project: String,
+    /// The projects of the areas the caller sees.
+    projects: Vec<ProjectView>,
     areas: Vec<AreaView>,
     housekeepers: Vec<HousekeeperView>,
 }
@@ -46,20 +56,32 @@ async fn directory(
     signed: Signed,
 ) -> Result<Json<Directory>, ApiError> {
     let pool = state.store.pool();
-    let areas = sqlx::query("SELECT id, name, project_name, index_doc FROM areas ORDER BY id")
-        .fetch_all(pool)
-        .await?;
+    let areas =
+        sqlx::query("SELECT id, name, project_name, index_doc, project_id FROM areas ORDER BY id")
+            .fetch_all(pool)
+            .await?;
     let project = areas
         .first()
         .map(|r| r.get::<String, _>(2))
         .unwrap_or_default();
     let visible = |area: &String| signed.area_filter().is_none_or(|a| a.contains(area));
+    let areas: Vec<_> = areas.into_iter().filter(|r| visible(&r.get(0))).collect();
+    let mut projects: Vec<ProjectView> = Vec::new();
+    for r in &areas {
+        let project = ProjectView {
+            id: r.get(4),
+            name: r.get(2),
+        };
+        if !projects.contains(&project) {
+            projects.push(project);
+        }
+    }
     let areas = areas
         .into_iter()
-        .filter(|r| visible(&r.get(0)))
         .map(|r| AreaView {
             id: r.get(0),
             name: r.get(1),
+            project_id: r.get(4),
             index_url: format!("automerge:{}", r.get::<String, _>(3)),
         })
         .collect();
@@ -77,6 +99,7 @@ async fn directory(
             .collect();
     Ok(Json(Directory {
         project,
+        projects,
         areas,
         housekeepers,
     }))
