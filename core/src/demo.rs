@@ -300,8 +300,21 @@ pub fn demo_estate() -> Result<Estate, RecordError> {
 /// One large area for the P1 benchmark: 600 units and enough past inspections to make
 /// `documents` documents in all (the index included).
 pub fn bench_area(documents: usize) -> Result<Estate, RecordError> {
+    bench_company(1, documents)
+}
+
+/// A company of `areas` areas (`B1`, `B2`, …, one project) of `documents` documents
+/// each: up to 600 units and past inspections, a month apart.
+pub fn bench_company(areas: usize, documents: usize) -> Result<Estate, RecordError> {
     let mut b = Builder::new("压测项目");
-    b.area("B1", "压测片区", "P-bench")?;
+    for n in 1..=areas {
+        bench_area_into(&mut b, &format!("B{n}"), documents)?;
+    }
+    b.finish()
+}
+
+fn bench_area_into(b: &mut Builder, area: &str, documents: usize) -> Result<(), RecordError> {
+    b.area(area, &format!("压测片区{}", &area[1..]), "P-bench")?;
     let units = documents.saturating_sub(1).min(600);
     let codes: Vec<String> = (0..units)
         .map(|i| {
@@ -314,7 +327,7 @@ pub fn bench_area(documents: usize) -> Result<Estate, RecordError> {
             )
         })
         .collect();
-    b.units("B1", codes.clone())?;
+    b.units(area, codes.clone())?;
     // Past months' inspections, spread over the units, a month apart.
     for i in 0..documents.saturating_sub(1 + units) {
         let k = i % units.max(1);
@@ -325,16 +338,16 @@ pub fn bench_area(documents: usize) -> Result<Estate, RecordError> {
             ..InspectionForm::default()
         };
         let at = 1_700_000_000_000 + (i / units.max(1)) as i64 * 2_592_000_000 + k as i64 * 60_000;
-        let unit = b.unit("B1", &codes[k]);
+        let unit = b.unit(area, &codes[k]);
         let record = Inspection::new(
             unit,
             codes[k].parse()?,
-            "B1".into(),
+            area.into(),
             form,
             "hk-bench".into(),
             at,
         )?;
-        b.add::<VacantInspection>("B1", &format!("B1/inspection/{i}"), &record)?;
+        b.add::<VacantInspection>(area, &format!("{area}/inspection/{i}"), &record)?;
     }
-    b.finish()
+    Ok(())
 }

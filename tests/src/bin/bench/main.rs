@@ -1,4 +1,4 @@
-//! `cargo run --release -p system-tests --bin bench [-- --quick] [-- --ours-only]`
+//! `cargo run --release -p system-tests --bin bench [-- --quick] [-- --ours-only] [-- --office]`
 //!
 //! P1: an empty client gets a full replica of one area (about 9,000 documents), native
 //! client against our server, and the JS automerge-repo client against the stock Node
@@ -7,10 +7,13 @@
 //! PostgreSQL (when `TEST_DATABASE_URL` names one). The gate's cost per batch on a large
 //! area index. P5: the gzipped size of the WASM the app ships. P6: the phone app in
 //! headless Chromium: first sync, offline cold open, time to save an action, its size.
+//! P7: the office console — a phone's change reaching the console's live board (one
+//! server, two servers), and the monthly statistics of a company of many areas.
 //! Writes BENCHMARKS.md at the repository root.
 
 mod app;
 mod gate;
+mod office;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -42,6 +45,17 @@ async fn main() -> anyhow::Result<()> {
     let ours_only = std::env::args().any(|a| a == "--ours-only");
     let sizes: &[usize] = if quick { &[500] } else { &[500, 9_000] };
     let mut rows = Vec::new();
+    // The office's rows alone, printed, the report left as it is.
+    if std::env::args().any(|a| a == "--office") {
+        office::rows(quick, &mut rows).await?;
+        for row in &rows {
+            eprintln!(
+                "{}: {} — {} ({}; {})",
+                row.id, row.what, row.ours, row.baseline, row.ratio
+            );
+        }
+        return Ok(());
+    }
     for &n in sizes {
         let ours = p1_ours(n).await?;
         if ours_only {
@@ -87,6 +101,7 @@ async fn main() -> anyhow::Result<()> {
     }
     p2_rows(if quick { 50 } else { 300 }, &mut rows).await?;
     gate::rows(if quick { 11 } else { 51 }, &mut rows)?;
+    office::rows(quick, &mut rows).await?;
     let (raw, gz) = wasm_size()?;
     rows.push(Row {
         id: "P5",
@@ -112,8 +127,15 @@ struct Ours {
 async fn seeded_server(
     documents: usize,
 ) -> anyhow::Result<(sync_server::Running, DocumentId, tempfile::TempDir)> {
+    seeded_with(bench_area(documents)?).await
+}
+
+/// Our server on port 0 over a fresh SQLite directory holding `estate`; the index of
+/// its first area.
+async fn seeded_with(
+    estate: estate_core::demo::Estate,
+) -> anyhow::Result<(sync_server::Running, DocumentId, tempfile::TempDir)> {
     let dir = tempfile::tempdir()?;
-    let estate = bench_area(documents)?;
     let index = estate.areas[0].index;
     let store = sync_server::store::Store::open(&Database::SqliteIn(dir.path().to_owned())).await?;
     sync_server::demo::seed(&store, estate, sync_server::now_ms()).await?;
