@@ -142,7 +142,9 @@ pub async fn rows(quick: bool, rows: &mut Vec<Row>) -> anyhow::Result<()> {
     });
     match fresh_postgres().await? {
         None => {
-            eprintln!("P7 across servers skipped: set TEST_DATABASE_URL (bash scripts/postgres.sh)")
+            eprintln!(
+                "P7 across servers skipped: set TEST_DATABASE_URL (bash scripts/postgres.sh)"
+            );
         }
         Some(url) => {
             let estate = estate_core::demo::bench_area(601)?;
