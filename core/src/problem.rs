@@ -10,6 +10,7 @@ use crate::replica::ReplicaError;
 
 /// One refusal, as the phone and the office show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     /// Stable: `invalid`, `refused`, `wrong-kind`, `malformed`, `storage`, `no-index`,
     /// `unknown-unit`, `not-a-record`, `wrong-area`, `not-loaded`, `exists`.

@@ -62,12 +62,15 @@ pub struct VacantUnit {
 /// A record as a person opens it: the record as their role sees it, what they can do to
 /// it next and its clocks, all decided here, so a screen only renders.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordView {
     /// `AnyRecord::view`: kind, header, state, events, flags.
     #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub record: Value,
     /// The actions the record accepts now that the viewer's role may take, as stored
     /// (`{"type": …}`; see `Record::offers`).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub offers: Vec<Value>,
     /// Every clock the record runs against, met or not (`rules::record_clocks`).
     pub clocks: Vec<Deadline>,

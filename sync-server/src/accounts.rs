@@ -45,7 +45,7 @@ pub struct NewUser {
 }
 
 /// Who is on the other end of a token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Identity {
     pub user: String,
@@ -58,7 +58,7 @@ pub struct Identity {
 }
 
 /// A signed-in device as the admin lists it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Device {
     pub id: String,
@@ -71,7 +71,7 @@ pub struct Device {
 }
 
 /// What a successful sign-in hands the device.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
     /// The bearer token; shown once, never stored.
@@ -265,7 +265,7 @@ pub struct NewScopes {
 }
 
 /// A user as the admin lists them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: String,
     pub name: String,

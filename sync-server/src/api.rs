@@ -14,6 +14,7 @@
 //! - [`admin`] — administrators only: `GET`/`POST /api/admin/users`,
 //!   `PUT /api/admin/users/{id}`, `GET /api/admin/devices`,
 //!   `POST /api/admin/devices/{id}/revoke`, `POST /api/admin/import`;
+//! - [`openapi`] — `GET /api/openapi.json`: the document of every route;
 //! - [`events`] — what was just stored, pushed to the office's live screens;
 //! - [`record`] — one record as the caller opens it, and actions on it;
 //! - [`tickets`] — the service centre registering a call;
@@ -26,6 +27,7 @@ mod events;
 mod history;
 mod lists;
 mod office;
+pub mod openapi;
 mod portfolio;
 mod record;
 mod records_xlsx;
@@ -42,6 +44,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::{Json, Router};
+use serde::Serialize;
 
 use estate_core::engine::SubmitError;
 use estate_core::problem::Problem;
@@ -64,6 +67,7 @@ pub fn router() -> Router<AppState> {
         .merge(records_xlsx::router())
         .merge(checkpoints::router())
         .merge(admin::router())
+        .merge(openapi::router())
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
 }
@@ -171,50 +175,81 @@ impl From<AccountError> for ApiError {
     }
 }
 
+/// What every refusal answers with.
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    /// For the person, in Chinese.
+    pub error: String,
+    /// Where the core or the access rules refused: its stable code (`invalid`,
+    /// `malformed`, `refused`, `denied`, `unavailable`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
+    /// The input field (or, for `refused`, the action) concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The same words as `error`, where there is a `code`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The device was revoked: the app wipes what it holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wipe: Option<bool>,
+    /// Too many wrong passwords: try again after this long.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<i64>,
+}
+
+impl ErrorBody {
+    fn said(error: String) -> Self {
+        Self {
+            error,
+            ..Self::default()
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let said = |status: StatusCode, why: String| {
-            (status, Json(serde_json::json!({ "error": why }))).into_response()
+        let status = match &self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) | ApiError::Revoked => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Refused { status, .. } => *status,
+            ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
-        match self {
-            ApiError::BadRequest(why) => said(StatusCode::BAD_REQUEST, why),
-            ApiError::Unauthorized(why) => said(StatusCode::UNAUTHORIZED, why),
-            ApiError::Forbidden(why) => said(StatusCode::FORBIDDEN, why),
-            ApiError::NotFound(why) => said(StatusCode::NOT_FOUND, why),
-            ApiError::Conflict(why) => said(StatusCode::CONFLICT, why),
-            ApiError::PayloadTooLarge(why) => said(StatusCode::PAYLOAD_TOO_LARGE, why),
-            ApiError::UnsupportedMediaType(why) => said(StatusCode::UNSUPPORTED_MEDIA_TYPE, why),
-            ApiError::TooManyAttempts { retry_after_secs } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                [(
+        let body = match self {
+            ApiError::TooManyAttempts { retry_after_secs } => {
+                let body = ErrorBody {
+                    retry_after_secs: Some(retry_after_secs),
+                    ..ErrorBody::said(self.to_string())
+                };
+                let wait = [(
                     axum::http::header::RETRY_AFTER,
                     retry_after_secs.to_string(),
-                )],
-                Json(serde_json::json!({
-                    "error": self.to_string(),
-                    "retryAfterSecs": retry_after_secs,
-                })),
-            )
-                .into_response(),
-            ApiError::Revoked => (
-                StatusCode::UNAUTHORIZED,
-                Json(serde_json::json!({ "error": self.to_string(), "wipe": true })),
-            )
-                .into_response(),
-            ApiError::Refused { status, problem } => (
-                status,
-                Json(serde_json::json!({
-                    "error": problem.message,
-                    "code": problem.code,
-                    "field": problem.field,
-                    "message": problem.message,
-                })),
-            )
-                .into_response(),
+                )];
+                return (status, wait, Json(body)).into_response();
+            }
+            ApiError::Revoked => ErrorBody {
+                wipe: Some(true),
+                ..ErrorBody::said(self.to_string())
+            },
+            ApiError::Refused { problem, .. } => ErrorBody {
+                code: Some(problem.code),
+                field: problem.field,
+                message: Some(problem.message.clone()),
+                ..ErrorBody::said(problem.message)
+            },
             ApiError::Database(_) | ApiError::Internal(_) => {
                 tracing::error!("{self}");
-                said(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误".into())
+                ErrorBody::said("服务器内部错误".into())
             }
-        }
+            other => ErrorBody::said(other.to_string()),
+        };
+        (status, Json(body)).into_response()
     }
 }

@@ -94,7 +94,7 @@ fn summary(batch: &Admitted) -> String {
 }
 
 /// One entry of a document's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
     /// Server receive time (ms since the epoch).

@@ -56,6 +56,8 @@ pub enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Prints the API's OpenAPI document (what `GET /api/openapi.json` serves).
+    Openapi,
 }
 
 /// Where the data lives: shared by every command.

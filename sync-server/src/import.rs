@@ -49,7 +49,7 @@ pub enum ImportError {
 }
 
 /// One rejected row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Rejected {
     /// The row's line in the sheet (the header is line 1).
     pub line: usize,
@@ -57,7 +57,7 @@ pub struct Rejected {
 }
 
 /// What an import did (or, dry, would do).
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Report {
     pub imported: usize,
     /// Units already on file (same area and code).

@@ -25,6 +25,11 @@ async fn main() -> anyhow::Result<()> {
         Command::User(command) => user(command).await,
         Command::Device(command) => device(command).await,
         Command::Import { db, file, dry_run } => import(&db, &file, dry_run).await,
+        Command::Openapi => {
+            let document = sync_server::api::openapi::document();
+            println!("{}", serde_json::to_string_pretty(&document)?);
+            Ok(())
+        }
         Command::Backup { db, to } => {
             if let Database::SqliteIn(dir) = db.database() {
                 let file = dir.join("estate.sqlite3");

@@ -17,6 +17,7 @@ pub const KIND: &str = "public-patrol";
 /// The public parts walked.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PatrolPoint {
     Lobby,
     Stairwell,

@@ -12,6 +12,7 @@ use super::RecordError;
 /// the records enforce the few rules tied to a role, such as approving a lost key).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum StaffRole {
     /// 片区管家
     Housekeeper,

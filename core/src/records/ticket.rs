@@ -117,6 +117,7 @@ pub struct ComplaintInfo {
 /// 情况描述、原因分析、责任分析、改进措施").
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SpecialReport {
     pub description: String,
     pub cause: String,
@@ -152,6 +153,7 @@ pub struct TicketHeader {
 /// Where a ticket stands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Status {
     Registered,
     Dispatched,

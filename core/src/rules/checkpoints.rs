@@ -13,6 +13,7 @@ use crate::records::unit::natural_key;
 /// A place on the round.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Checkpoint {
     /// Stable and printed in the QR code: `A1/3/lobby`, `A1/parking`.
     pub id: String,

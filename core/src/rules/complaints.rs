@@ -31,6 +31,7 @@ pub const MAJOR_COMPENSATION_YUAN: u64 = 5_000;
 /// Why a complaint is major, or a ticket a major customer event.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MajorReason {
     /// 群诉
     GroupComplaint,
@@ -70,6 +71,7 @@ impl MajorReason {
 /// Complaints about one problem from five households or more at the same time.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupComplaint {
     pub topic: String,
     pub tickets: Vec<DocumentId>,
@@ -84,6 +86,7 @@ pub struct GroupComplaint {
 /// all its tickets.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MajorEvent {
     /// The tickets of the event, the first registered first.
     pub tickets: Vec<DocumentId>,

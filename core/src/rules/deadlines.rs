@@ -34,6 +34,7 @@ use chrono::Timelike;
 /// The clocks a record runs against.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Clock {
     Dispatch,
     FirstResponse,
@@ -121,6 +122,7 @@ impl Clock {
 /// Where a clock stands at `now`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Standing {
     /// Not started: waiting for something (a leak callback waits for rain).
     Waiting,
@@ -153,6 +155,7 @@ impl Standing {
 /// One deadline of one record.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deadline {
     pub clock: Clock,
     /// The clock's name in Chinese.

@@ -61,6 +61,7 @@ impl Default for ProjectRules {
 /// Which areas a computation covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scope {
     /// What the scope is called (an area, a project, the company).
     pub name: String,

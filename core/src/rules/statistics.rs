@@ -23,6 +23,7 @@ use crate::time::{Month, local_date};
 /// One row of the indicator table.
 #[derive(Clone, PartialEq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Indicator {
     /// Stable, for programs (`complaint_response`, `repair_callback`, …).
     pub key: &'static str,
@@ -74,6 +75,7 @@ impl Indicator {
 /// Customer information received in the month, per category.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryCount {
     pub category: Category,
     pub label: &'static str,
@@ -84,6 +86,7 @@ pub struct CategoryCount {
 /// A ticket the analysis must look at.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Item {
     pub ticket: DocumentId,
     pub category: Category,
@@ -96,6 +99,7 @@ pub struct Item {
 /// An overdue clock.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Overdue {
     pub ticket: DocumentId,
     pub place: String,
@@ -106,6 +110,7 @@ pub struct Overdue {
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VacantCompliance {
     pub units: usize,
     pub inspected: usize,
@@ -117,6 +122,7 @@ pub struct VacantCompliance {
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RenovationCompliance {
     /// Renovation-days under construction in the month (to `now`).
     pub required_days: usize,
@@ -125,6 +131,7 @@ pub struct RenovationCompliance {
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VisitCoverage {
     pub round: String,
     pub households: usize,
@@ -138,6 +145,7 @@ pub struct VisitCoverage {
 /// The monthly statistics.
 #[derive(Clone, PartialEq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MonthlyStatistics {
     pub scope: Scope,
     pub month: Month,

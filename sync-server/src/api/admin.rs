@@ -17,6 +17,15 @@ use super::ApiError;
 use crate::api::signed::Signed;
 use crate::state::AppState;
 
+/// The administrators' routes in the OpenAPI document.
+pub(super) fn document() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    let mut doc = users::Doc::openapi();
+    doc.merge(devices::Doc::openapi());
+    doc.merge(import::Doc::openapi());
+    doc
+}
+
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .merge(users::router())

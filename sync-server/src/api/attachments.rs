@@ -3,6 +3,7 @@
 //! An upload is checked against its hash and kept once however often it is sent; what is
 //! not readable by the caller answers exactly as what does not exist (404).
 
+use crate::api::ErrorBody;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -19,6 +20,11 @@ use crate::state::AppState;
 
 /// What a phone sends: photos from the camera, compressed, and signatures drawn on a pad.
 const CONTENT_TYPES: &[&str] = &["image/jpeg", "image/png", "image/webp"];
+
+/// These routes in the OpenAPI document (`openapi.rs`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(upload, exists, download))]
+pub(super) struct Doc;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route(
@@ -38,6 +44,7 @@ fn missing() -> ApiError {
 
 /// `PUT`: the body's SHA-256 must be the hash named; 201 when stored now, 200 when the
 /// same content was stored before.
+#[utoipa::path(put, path = "/api/attachments/{sha256}", tag = "attachments", params(("sha256" = String, Path)), request_body(content = Vec<u8>, content_type = "image/jpeg"), responses((status = 201, description = "新存"), (status = 200, description = "已有"), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody)))]
 async fn upload(
     State(state): State<AppState>,
     signed: Signed,
@@ -132,6 +139,7 @@ fn described(meta: &Meta, hash: &str) -> [(header::HeaderName, HeaderValue); 4] 
 }
 
 /// `HEAD`: 200 if stored and readable (a phone asks before uploading), 404 if not.
+#[utoipa::path(head, path = "/api/attachments/{sha256}", tag = "attachments", params(("sha256" = String, Path)), responses((status = 200, description = "有，且调用者可读"), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
 async fn exists(
     State(state): State<AppState>,
     signed: Signed,
@@ -144,6 +152,7 @@ async fn exists(
 }
 
 /// `GET`: the bytes, with their content type and a long cache.
+#[utoipa::path(get, path = "/api/attachments/{sha256}", tag = "attachments", params(("sha256" = String, Path)), responses((status = 200, description = "照片或签名", content_type = "image/jpeg"), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
 async fn download(
     State(state): State<AppState>,
     signed: Signed,

@@ -3,6 +3,7 @@
 //! index, exactly as a phone does (`Replica::checkpoints`), so the printed codes are the
 //! ones the phones scan for.
 
+use crate::api::ErrorBody;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::get;
@@ -18,11 +19,16 @@ use crate::api::signed::Signed;
 use crate::state::AppState;
 use crate::store;
 
+/// These routes in the OpenAPI document (`openapi.rs`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list))]
+pub(super) struct Doc;
+
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/checkpoints", get(list))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct Asked {
     area: Option<String>,
@@ -30,7 +36,7 @@ struct Asked {
     _token: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct AreaCheckpoints {
     area_id: String,
@@ -38,6 +44,7 @@ struct AreaCheckpoints {
     checkpoints: Vec<Checkpoint>,
 }
 
+#[utoipa::path(get, path = "/api/checkpoints", tag = "office", params(Asked), responses((status = 200, body = AreaCheckpoints), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     signed: Signed,

@@ -6,6 +6,7 @@
 //! closing it; the stream ends when the server stops. `EventSource` sends no headers:
 //! the token may ride as `?token=`.
 
+use crate::api::ErrorBody;
 use std::convert::Infallible;
 
 use axum::Router;
@@ -21,6 +22,11 @@ use crate::api::signed::Signed;
 use crate::hub::Stored;
 use crate::state::AppState;
 use crate::store;
+
+/// These routes in the OpenAPI document (`openapi.rs`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(events))]
+pub(super) struct Doc;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/events", get(events))
@@ -98,6 +104,7 @@ impl Follow {
     }
 }
 
+#[utoipa::path(get, path = "/api/events", tag = "records", responses((status = 200, description = "Server-Sent Events：ready、changed（{documents: [{id, kind, areaId, status}]}）、resync", content_type = "text/event-stream"), (status = 401, body = ErrorBody)))]
 async fn events(
     State(state): State<AppState>,
     signed: Signed,

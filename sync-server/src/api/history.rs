@@ -1,5 +1,6 @@
 //! `GET /api/records/{id}/history`: who changed a record and when, in server time.
 
+use crate::api::ErrorBody;
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -10,11 +11,17 @@ use crate::api::signed::Signed;
 use crate::audit::{self, HistoryEntry};
 use crate::state::AppState;
 
+/// These routes in the OpenAPI document (`openapi.rs`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(history))]
+pub(super) struct Doc;
+
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/records/{id}/history", get(history))
 }
 
 /// A record the caller may not see answers exactly as one that does not exist.
+#[utoipa::path(get, path = "/api/records/{id}/history", tag = "records", params(("id" = String, Path, description = "记录编号")), responses((status = 200, body = Vec<HistoryEntry>), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
 async fn history(
     State(state): State<AppState>,
     signed: Signed,

@@ -3,6 +3,7 @@
 //! areas the caller may see are ever read. The same query ([`select`]) gives
 //! `records.xlsx` every matching row at once.
 
+use crate::api::ErrorBody;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::get;
@@ -18,6 +19,11 @@ use crate::api::signed::Signed;
 use crate::state::AppState;
 use crate::store;
 
+/// These routes in the OpenAPI document (`openapi.rs`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list))]
+pub(super) struct Doc;
+
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/records", get(list))
 }
@@ -27,7 +33,7 @@ const PAGE: i64 = 50;
 const MAX_PAGE: i64 = 500;
 
 /// What a list asks for: the filters, and for a page its size and start.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Filter {
     pub kind: Option<String>,
@@ -47,7 +53,7 @@ pub(super) struct Filter {
 }
 
 /// One row of a list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct ListedRecord {
     pub id: String,
@@ -69,7 +75,7 @@ pub(super) struct ListedRecord {
     pub assignee: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct Page {
     records: Vec<ListedRecord>,
     /// Pass as `cursor` for the next page; absent on the last page.
@@ -111,6 +117,7 @@ pub(super) fn check(filter: &Filter) -> Result<(), ApiError> {
     Ok(())
 }
 
+#[utoipa::path(get, path = "/api/records", tag = "records", params(Filter), responses((status = 200, body = Page), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     signed: Signed,

@@ -1,6 +1,7 @@
 //! What office lists read: who works where, and the synced inspections — only the
 //! areas the caller may see.
 
+use crate::api::ErrorBody;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -12,13 +13,18 @@ use crate::api::signed::Signed;
 use crate::state::AppState;
 use crate::store;
 
+/// These routes in the OpenAPI document (`openapi.rs`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(directory, inspections))]
+pub(super) struct Doc;
+
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/directory", get(directory))
         .route("/api/inspections", get(inspections))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct AreaView {
     id: String,
@@ -27,13 +33,13 @@ struct AreaView {
     index_url: String,
 }
 
-#[derive(Serialize, PartialEq)]
+#[derive(Serialize, PartialEq, utoipa::ToSchema)]
 struct ProjectView {
     id: String,
     name: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct HousekeeperView {
     id: String,
@@ -41,7 +47,7 @@ struct HousekeeperView {
     area_id: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Directory {
     /// The first project's name (one project per database in the demo).
     project: String,
@@ -51,6 +57,7 @@ struct Directory {
     housekeepers: Vec<HousekeeperView>,
 }
 
+#[utoipa::path(get, path = "/api/directory", tag = "office", responses((status = 200, body = Directory), (status = 401, body = ErrorBody)))]
 async fn directory(
     State(state): State<AppState>,
     signed: Signed,
@@ -105,13 +112,13 @@ async fn directory(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 struct InspectionFilter {
     area: Option<String>,
     month: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct InspectionRow {
     doc_id: String,
@@ -129,6 +136,7 @@ struct InspectionRow {
     received_at: i64,
 }
 
+#[utoipa::path(get, path = "/api/inspections", tag = "office", params(InspectionFilter), responses((status = 200, body = Vec<InspectionRow>), (status = 401, body = ErrorBody)))]
 async fn inspections(
     State(state): State<AppState>,
     signed: Signed,

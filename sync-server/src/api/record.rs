@@ -8,6 +8,7 @@
 //!
 //! A record the caller may not see answers exactly as one that does not exist.
 
+use crate::api::ErrorBody;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
@@ -18,6 +19,8 @@ use estate_core::problem::Problem;
 use estate_core::records::any::AnyRecord;
 use estate_core::records::index::AreaIndex;
 use estate_core::records::people::Actor;
+use estate_core::replica::RecordView;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::ApiError;
@@ -25,6 +28,11 @@ use crate::api::signed::Signed;
 use crate::hub::Edit;
 use crate::state::AppState;
 use crate::{audit, stored};
+
+/// These routes in the OpenAPI document (`openapi.rs`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(open, act))]
+pub(super) struct Doc;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -53,32 +61,50 @@ async fn visible_area(
     }
 }
 
-/// The record `id` as `signed` opens it now: `{id, areaId, kind, header, state, events,
-/// flags, offers, clocks}`.
+/// A record as someone opens it, with where it is filed.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct OpenedRecord {
+    pub id: String,
+    pub area_id: String,
+    #[serde(flatten)]
+    pub view: RecordView,
+}
+
+/// What acting on a record did, and the record as it now stands.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct ActionDone {
+    /// The new journal event's ID.
+    event: String,
+    view: OpenedRecord,
+}
+
+/// The record `id` as `signed` opens it now: the record as their role sees it (kind,
+/// header, state, events, flags), its offers and its clocks.
 pub(super) async fn view(
     state: &AppState,
     signed: &Signed,
     id: DocumentId,
-) -> Result<Value, ApiError> {
+) -> Result<OpenedRecord, ApiError> {
     let mut conn = state.store.pool().acquire().await?;
     let now = crate::clock::now_ms();
     let (record, view) = stored::view(&mut conn, id, signed.grant.role, now)
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .ok_or_else(|| ApiError::NotFound("记录不存在".into()))?;
-    let mut value = serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))?;
-    if let Value::Object(fields) = &mut value {
-        fields.insert("id".into(), id.to_string().into());
-        fields.insert("areaId".into(), record.area().into());
-    }
-    Ok(value)
+    Ok(OpenedRecord {
+        id: id.to_string(),
+        area_id: record.area().to_owned(),
+        view,
+    })
 }
 
+#[utoipa::path(get, path = "/api/records/{id}", tag = "records", params(("id" = String, Path, description = "记录编号")), responses((status = 200, description = "记录（按调用者的角色）、可做的操作与时限，另含 id 与 areaId", body = RecordView), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
 async fn open(
     State(state): State<AppState>,
     signed: Signed,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<OpenedRecord>, ApiError> {
     let id = record_id(&id)?;
     visible_area(&state, &signed, id).await?;
     Ok(Json(view(&state, &signed, id).await?))
@@ -105,12 +131,13 @@ pub(super) fn body(
     })
 }
 
+#[utoipa::path(post, path = "/api/records/{id}/actions", tag = "records", params(("id" = String, Path, description = "记录编号")), request_body(content = Object, description = "一个操作，与手机相同：{\"type\": \"dispatch\", \"to\": …, \"note\"?, \"photos\"?}"), responses((status = 200, body = ActionDone), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 403, description = "访问规则不允许", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody), (status = 409, description = "记录当前状态不能这样做", body = ErrorBody), (status = 422, description = "输入有误", body = ErrorBody), (status = 503, description = "暂时无法保存", body = ErrorBody)))]
 async fn act(
     State(state): State<AppState>,
     signed: Signed,
     Path(id): Path<String>,
     input: Result<Json<Value>, JsonRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ActionDone>, ApiError> {
     let id = record_id(&id)?;
     let input = body(input, "{\"type\": …}")?;
     let area = visible_area(&state, &signed, id).await?;
@@ -128,6 +155,8 @@ async fn act(
         .hub
         .submit(signed.grant.clone(), vec![id, index], edit)
         .await?;
-    let view = view(&state, &signed, id).await?;
-    Ok(Json(json!({ "event": done["event"], "view": view })))
+    Ok(Json(ActionDone {
+        event: done["event"].as_str().unwrap_or_default().to_owned(),
+        view: view(&state, &signed, id).await?,
+    }))
 }

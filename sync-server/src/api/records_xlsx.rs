@@ -2,6 +2,7 @@
 //! workbook — the same query, not paged, at most [`MAX_ROWS`] rows. Kinds, statuses and
 //! categories in the core's Chinese; times in Asia/Shanghai.
 
+use crate::api::ErrorBody;
 use std::collections::HashMap;
 
 use axum::Router;
@@ -21,6 +22,11 @@ use crate::state::AppState;
 
 /// The most rows one workbook holds; past it the office narrows the filter.
 pub const MAX_ROWS: i64 = 50_000;
+
+/// These routes in the OpenAPI document (`openapi.rs`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(export))]
+pub(super) struct Doc;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/records.xlsx", get(export))
@@ -42,6 +48,7 @@ const COLUMNS: [Column; 13] = [
     ("最近更新", 18.0),
 ];
 
+#[utoipa::path(get, path = "/api/records.xlsx", tag = "records", params(Filter), responses((status = 200, description = "XLSX 工作簿", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody)))]
 async fn export(
     State(state): State<AppState>,
     signed: Signed,

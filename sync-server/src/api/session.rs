@@ -1,5 +1,6 @@
 //! Signing a device in, and asking whether it still is.
 
+use crate::api::ErrorBody;
 use std::net::SocketAddr;
 
 use axum::extract::rejection::JsonRejection;
@@ -13,6 +14,11 @@ use crate::accounts::{self, AccountError, Identity, Session};
 use crate::api::signed::Signed;
 use crate::state::AppState;
 
+/// These routes in the OpenAPI document (`openapi.rs`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(login, current, ticket))]
+pub(super) struct Doc;
+
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/login", post(login))
@@ -20,7 +26,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/api/sync-ticket", post(ticket))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct LoginRequest {
     username: String,
     password: String,
@@ -32,6 +38,7 @@ struct LoginRequest {
 
 /// `POST /api/login`: a new device session for a user with the right password. Repeated
 /// wrong passwords lock the account and the address for a while (`throttle.rs`).
+#[utoipa::path(post, path = "/api/login", tag = "session", request_body = LoginRequest, responses((status = 200, body = Session), (status = 401, body = ErrorBody), (status = 429, description = "登录失败过多，稍后再试", body = ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
@@ -76,12 +83,13 @@ async fn login(
 
 /// `GET /api/session`: who the token signs in, or 401 (with `"wipe": true` for a
 /// revoked device).
+#[utoipa::path(get, path = "/api/session", tag = "session", responses((status = 200, body = Identity), (status = 401, description = "未登录；停用的设备带 wipe", body = ErrorBody)))]
 async fn current(signed: Signed) -> Json<Identity> {
     Json(signed.identity)
 }
 
 /// A one-time ticket for opening the sync WebSocket.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct Ticket {
     ticket: String,
@@ -90,6 +98,7 @@ struct Ticket {
 
 /// `POST /api/sync-ticket`: a ticket that opens `/sync?ticket=…` once, within 30 s, so
 /// the device's token never travels in a URL.
+#[utoipa::path(post, path = "/api/sync-ticket", tag = "session", responses((status = 200, body = Ticket), (status = 401, body = ErrorBody)))]
 async fn ticket(State(state): State<AppState>, signed: Signed) -> Result<Json<Ticket>, ApiError> {
     let ticket = accounts::tickets::issue(
         state.store.pool(),

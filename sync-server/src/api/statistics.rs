@@ -9,6 +9,7 @@
 
 mod workbook;
 
+use crate::api::ErrorBody;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -23,13 +24,18 @@ use super::{ApiError, portfolio, scope};
 use crate::api::signed::Signed;
 use crate::state::AppState;
 
+/// These routes in the OpenAPI document (`openapi.rs`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(json, xlsx))]
+pub(super) struct Doc;
+
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/statistics", get(json))
         .route("/api/statistics.xlsx", get(xlsx))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Asked {
     month: Option<String>,
@@ -43,6 +49,7 @@ struct Asked {
     _token: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/statistics", tag = "statistics", params(Asked), responses((status = 200, body = MonthlyStatistics), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
 async fn json(
     State(state): State<AppState>,
     signed: Signed,
@@ -51,6 +58,7 @@ async fn json(
     Ok(Json(compute(&state, &signed, super::query(asked)?).await?))
 }
 
+#[utoipa::path(get, path = "/api/statistics.xlsx", tag = "statistics", params(Asked), responses((status = 200, description = "XLSX 工作簿", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
 async fn xlsx(
     State(state): State<AppState>,
     signed: Signed,

@@ -4,6 +4,7 @@
 //! and reaches that area's phones at their next exchange. Registered by the caller,
 //! now, unless the header says when the call came in.
 
+use crate::api::ErrorBody;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
@@ -15,23 +16,37 @@ use estate_core::problem::Problem;
 use estate_core::records::any::AnyRecord;
 use estate_core::records::index::AreaIndex;
 use estate_core::records::ticket;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::ApiError;
-use super::record::{body, index_of, view};
+use super::record::{OpenedRecord, body, index_of, view};
 use crate::api::signed::Signed;
 use crate::hub::Edit;
 use crate::state::AppState;
+
+/// A ticket just registered, as the caller now opens it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(super) struct Registered {
+    id: String,
+    view: OpenedRecord,
+}
+
+/// These routes in the OpenAPI document (`openapi.rs`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(register))]
+pub(super) struct Doc;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/tickets", post(register))
 }
 
+#[utoipa::path(post, path = "/api/tickets", tag = "records", request_body(content = Object, description = "{\"header\": 工单信息，与手机登记时相同}"), responses((status = 201, body = Registered), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody), (status = 422, description = "输入有误", body = ErrorBody)))]
 async fn register(
     State(state): State<AppState>,
     signed: Signed,
     request: Result<Json<Value>, JsonRejection>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<Registered>), ApiError> {
     let request = body(request, "{\"header\": {\"areaId\", \"category\", …}}")?;
     let Some(Value::Object(mut header)) = request.get("header").cloned() else {
         return Err(ApiError::BadRequest("请求须含工单信息 header".into()));
@@ -59,8 +74,6 @@ async fn register(
         .submit(signed.grant.clone(), vec![id, index], edit)
         .await?;
     let view = view(&state, &signed, id).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": id.to_string(), "view": view })),
-    ))
+    let id = id.to_string();
+    Ok((StatusCode::CREATED, Json(Registered { id, view })))
 }

@@ -3,6 +3,7 @@
 //! next request is answered 401 with `"wipe": true`, and its open connections end within
 //! 10 s.
 
+use crate::api::ErrorBody;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
@@ -14,13 +15,18 @@ use crate::accounts::{self, Device};
 use crate::api::ApiError;
 use crate::state::AppState;
 
+/// These routes in the OpenAPI document (`openapi.rs`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, revoke))]
+pub(super) struct Doc;
+
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/admin/devices", get(list))
         .route("/api/admin/devices/{id}/revoke", post(revoke))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct Asked {
     /// Only this user's devices.
@@ -30,6 +36,7 @@ struct Asked {
 }
 
 /// Every device, or one user's, newest first.
+#[utoipa::path(get, path = "/api/admin/devices", tag = "admin", params(Asked), responses((status = 200, body = Vec<Device>), (status = 403, description = "仅管理员", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     _: Admin,
@@ -42,6 +49,7 @@ async fn list(
 }
 
 /// The device as it stands after; 404 for no such device, 409 for one revoked already.
+#[utoipa::path(post, path = "/api/admin/devices/{id}/revoke", tag = "admin", params(("id" = String, Path)), responses((status = 200, body = Device), (status = 403, description = "仅管理员", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn revoke(
     State(state): State<AppState>,
     Admin(admin): Admin,

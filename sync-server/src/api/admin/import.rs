@@ -4,6 +4,7 @@
 //! skipped as already on file, and each rejected line with its reason. With `dryRun`
 //! nothing is written.
 
+use crate::api::ErrorBody;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, Query, State};
@@ -23,6 +24,11 @@ const MAX_BYTES: usize = 10 * 1024 * 1024;
 /// The file types the import reads, by extension.
 const TYPES: [&str; 4] = ["csv", "xlsx", "xls", "ods"];
 
+/// These routes in the OpenAPI document (`openapi.rs`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(upload))]
+pub(super) struct Doc;
+
 pub(super) fn router() -> Router<AppState> {
     Router::new().route(
         "/api/admin/import",
@@ -30,7 +36,7 @@ pub(super) fn router() -> Router<AppState> {
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Asked {
     /// The sheet's file name; only its extension is used.
@@ -41,6 +47,7 @@ struct Asked {
     _token: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/admin/import", tag = "admin", params(Asked), request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "CSV 或 XLSX 文件"), responses((status = 200, body = Report), (status = 400, body = ErrorBody), (status = 403, description = "仅管理员", body = ErrorBody), (status = 413, body = ErrorBody)))]
 async fn upload(
     State(state): State<AppState>,
     Admin(admin): Admin,

@@ -1,6 +1,7 @@
 //! `GET` and `POST /api/admin/users`, `PUT /api/admin/users/{id}`: users, their roles and
 //! the areas or projects they work in, as `user list|add|assign` do.
 
+use crate::api::ErrorBody;
 use std::collections::HashMap;
 
 use axum::extract::rejection::JsonRejection;
@@ -16,6 +17,11 @@ use crate::accounts::{self, AccountError, NewScopes, NewUser, UserView};
 use crate::api::ApiError;
 use crate::state::AppState;
 
+/// These routes in the OpenAPI document (`openapi.rs`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, add, assign))]
+pub(super) struct Doc;
+
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/api/admin/users", get(list).post(add))
@@ -23,7 +29,7 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 /// A user with how many devices they signed in on.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct UserRow {
     #[serde(flatten)]
@@ -34,7 +40,7 @@ struct UserRow {
     active_devices: usize,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewUserBody {
     id: String,
@@ -47,7 +53,7 @@ struct NewUserBody {
     password: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ScopesBody {
     role: String,
@@ -101,12 +107,14 @@ async fn row(state: &AppState, id: &str) -> Result<UserRow, ApiError> {
         .ok_or_else(|| ApiError::NotFound(format!("没有用户 {id}")))
 }
 
+#[utoipa::path(get, path = "/api/admin/users", tag = "admin", responses((status = 200, body = Vec<UserRow>), (status = 403, description = "仅管理员", body = ErrorBody)))]
 async fn list(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<UserRow>>, ApiError> {
     Ok(Json(rows(&state, None).await?))
 }
 
 /// 201 with the new user; 409 when the ID is taken; 400 for an unknown role, area or
 /// project, or a short password.
+#[utoipa::path(post, path = "/api/admin/users", tag = "admin", request_body = NewUserBody, responses((status = 201, body = UserRow), (status = 400, body = ErrorBody), (status = 403, description = "仅管理员", body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn add(
     State(state): State<AppState>,
     Admin(admin): Admin,
@@ -140,6 +148,7 @@ async fn add(
 
 /// A user's new role and scopes, replacing what they had; their open connections resume
 /// under them within 10 s.
+#[utoipa::path(put, path = "/api/admin/users/{id}", tag = "admin", params(("id" = String, Path)), request_body = ScopesBody, responses((status = 200, body = UserRow), (status = 400, body = ErrorBody), (status = 403, description = "仅管理员", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
 async fn assign(
     State(state): State<AppState>,
     Admin(admin): Admin,

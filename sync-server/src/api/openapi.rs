@@ -1,0 +1,70 @@
+//! `GET /api/openapi.json`: every route of the API with its parameters, bodies and
+//! answers, as an OpenAPI document built by utoipa from the handlers' own types (each
+//! module lists its routes in a `Doc`). `sync-server openapi` prints the same document;
+//! the office console's TypeScript types are generated from it
+//! (`app/src/office/openapi.json`, which the test command checks is current).
+
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{
+    admin, attachments, checkpoints, events, history, lists, office, record, records_xlsx, session,
+    statistics, tickets,
+};
+use crate::state::AppState;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/api/openapi.json", get(|| async { Json(document()) }))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "片区管家 API",
+        description = "The phone app's and the office console's API. Every route but \
+            sign-in takes a device's token (`Authorization: Bearer …`, or `?token=` where a \
+            browser cannot set headers) and answers only with what that user may see; \
+            refusals are `ErrorBody` in Chinese, with the core's `code` and `field` where \
+            the core refused."
+    ),
+    modifiers(&Bearer),
+    security(("bearer" = []))
+)]
+struct Base;
+
+/// Every route is signed in with a device's bearer token.
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// The whole document.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = Base::openapi();
+    for part in [
+        session::Doc::openapi(),
+        office::Doc::openapi(),
+        lists::Doc::openapi(),
+        history::Doc::openapi(),
+        record::Doc::openapi(),
+        tickets::Doc::openapi(),
+        events::Doc::openapi(),
+        statistics::Doc::openapi(),
+        records_xlsx::Doc::openapi(),
+        checkpoints::Doc::openapi(),
+        attachments::Doc::openapi(),
+        admin::document(),
+    ] {
+        doc.merge(part);
+    }
+    doc
+}
