@@ -165,16 +165,3 @@ mod tests {
         assert_eq!(DocumentId::from_url("http://x"), Err(IdError::UrlScheme));
     }
 }
-
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for DocumentId {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .description(Some("A document ID: 16 bytes in base58check"))
-            .into()
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for DocumentId {}

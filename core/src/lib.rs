@@ -24,6 +24,8 @@ pub mod access;
 pub mod demo;
 pub mod engine;
 pub mod ids;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod problem;
 pub mod protocol;
 pub mod records;

@@ -230,16 +230,3 @@ mod tests {
         );
     }
 }
-
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for Month {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .description(Some("A calendar month, YYYY-MM"))
-            .into()
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for Month {}
