@@ -179,12 +179,10 @@ async fn check_scopes(
 ) -> Result<(), AccountError> {
     match role {
         StaffRole::Housekeeper if areas.is_empty() => {
-            return Err(AccountError::Invalid("片区管家须指定片区（--area）".into()));
+            return Err(AccountError::Invalid("片区管家须指定片区".into()));
         }
         StaffRole::Supervisor if projects.is_empty() => {
-            return Err(AccountError::Invalid(
-                "客服主管须指定项目（--project）".into(),
-            ));
+            return Err(AccountError::Invalid("客服主管须指定项目".into()));
         }
         _ => {}
     }

@@ -345,3 +345,20 @@ async fn live_screens_hear_of_every_commit_they_may_see(db: TestDb) {
         .await
         .expect("stops within its drain time, live screens and all");
 }
+
+on_both_databases!(a_live_screen_of_a_revoked_device_is_told_and_ended);
+async fn a_live_screen_of_a_revoked_device_is_told_and_ended(db: TestDb) {
+    let server = db.demo_server().await;
+    let addr = server.addr;
+    let desk = sign_in(addr, "office-chen").await;
+    let admin = sign_in(addr, "admin").await.token;
+    let heard = hear(addr, &desk.token, async {
+        let path = format!("/api/admin/devices/{}/revoke", desk.device);
+        let (status, body) = call(addr, &admin, "POST", &path, None).await;
+        assert_eq!(status, 200, "{body}");
+        "event: revoked".to_owned()
+    })
+    .await;
+    assert!(heard.contains("event: revoked"), "{heard}");
+    server.stop().await.expect("stops");
+}

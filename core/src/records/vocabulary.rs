@@ -24,6 +24,7 @@ use super::ticket::{
 use super::unit::{Unit, UnitStatus};
 use super::visit::{Visit, VisitMethod};
 use super::visit_plan::VisitPlan;
+use crate::rules::complaints::MajorReason;
 use crate::rules::deadlines::{Clock, Standing};
 
 /// One choice: the value as stored, and its label.
@@ -142,6 +143,7 @@ pub fn vocabulary() -> Value {
             "status": pairs(keys::STATUSES),
         },
         "clock": choices(&Clock::ALL, Clock::label_zh),
+        "majorReason": choices(&MajorReason::ALL, MajorReason::label_zh),
         "standing": choices(&Standing::ALL, Standing::label_zh),
         "roles": choices(&StaffRole::ALL, StaffRole::label_zh),
         "actions": actions,

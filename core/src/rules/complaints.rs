@@ -50,6 +50,16 @@ pub enum MajorReason {
 }
 
 impl MajorReason {
+    pub const ALL: [MajorReason; 7] = [
+        MajorReason::GroupComplaint,
+        MajorReason::Media,
+        MajorReason::Authority,
+        MajorReason::Litigation,
+        MajorReason::Compensation,
+        MajorReason::UnresolvedMonth,
+        MajorReason::Judged,
+    ];
+
     pub fn label_zh(self) -> &'static str {
         match self {
             MajorReason::GroupComplaint => "群诉",

@@ -3,7 +3,6 @@
 //! An upload is checked against its hash and kept once however often it is sent; what is
 //! not readable by the caller answers exactly as what does not exist (404).
 
-use crate::api::ErrorBody;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -14,6 +13,7 @@ use estate_core::records::content::ContentHash;
 use futures_util::StreamExt;
 
 use super::ApiError;
+use crate::api::ErrorBody;
 use crate::api::signed::Signed;
 use crate::attachments::{self, Meta};
 use crate::state::AppState;

@@ -3,7 +3,6 @@
 //! index, exactly as a phone does (`Replica::checkpoints`), so the printed codes are the
 //! ones the phones scan for.
 
-use crate::api::ErrorBody;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::get;
@@ -15,6 +14,7 @@ use estate_core::rules::{Checkpoint, checkpoints};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, portfolio, scope};
+use crate::api::ErrorBody;
 use crate::api::signed::Signed;
 use crate::state::AppState;
 use crate::store;

@@ -2,11 +2,11 @@
 //! Events instead of polling. `ready` once connected; `changed` with the records just
 //! stored that the caller may see (`{"documents": [{"id", "kind", "areaId", "status"}]}`),
 //! from this server or another sharing the database; `resync` when the screen fell
-//! behind and should read everything again. A comment every 15 s keeps proxies from
+//! behind and should read everything again; `revoked` (then the end) when the device was
+//! revoked meanwhile — checked every 10 s. A comment every 15 s keeps proxies from
 //! closing it; the stream ends when the server stops. `EventSource` sends no headers:
 //! the token may ride as `?token=`.
 
-use crate::api::ErrorBody;
 use std::convert::Infallible;
 
 use axum::Router;
@@ -18,6 +18,8 @@ use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use tokio::sync::broadcast::error::RecvError;
 
+use crate::accounts;
+use crate::api::ErrorBody;
 use crate::api::signed::Signed;
 use crate::hub::Stored;
 use crate::state::AppState;
@@ -69,10 +71,29 @@ struct Follow {
     signed: Signed,
     stored: tokio::sync::broadcast::Receiver<Stored>,
     greeted: bool,
+    /// The device was revoked and told so: nothing more.
+    ended: bool,
+    /// When to ask again whether the device was revoked meanwhile.
+    recheck: tokio::time::Interval,
 }
 
+/// How often a live screen's device is checked against revocations.
+const RECHECK: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl Follow {
+    /// Whether the screen's device was revoked since it connected (the stream then says
+    /// so and ends; the console signs out and says why).
+    async fn revoked(&self) -> bool {
+        let device = std::collections::BTreeSet::from([self.signed.grant.device.as_str()]);
+        accounts::revoked_among(self.state.store.pool(), &device)
+            .await
+            .is_ok_and(|revoked| !revoked.is_empty())
+    }
+
     async fn next(&mut self) -> Option<Event> {
+        if self.ended {
+            return None;
+        }
         if !self.greeted {
             self.greeted = true;
             return Some(Event::default().event("ready").data("{}"));
@@ -82,6 +103,13 @@ impl Follow {
             let got = tokio::select! {
                 got = self.stored.recv() => got,
                 () = crate::clock::stopping(&mut shutdown) => return None,
+                _ = self.recheck.tick() => {
+                    if self.revoked().await {
+                        self.ended = true;
+                        return Some(Event::default().event("revoked").data("{}"));
+                    }
+                    continue;
+                }
             };
             match got {
                 Ok(ids) => match visible(&self.state, &self.signed, &ids).await {
@@ -114,6 +142,8 @@ async fn events(
         state,
         signed,
         greeted: false,
+        ended: false,
+        recheck: tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK),
     };
     let stream = futures_util::stream::unfold(follow, |mut follow| async move {
         let event = follow.next().await?;

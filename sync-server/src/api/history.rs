@@ -1,12 +1,12 @@
 //! `GET /api/records/{id}/history`: who changed a record and when, in server time.
 
-use crate::api::ErrorBody;
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use estate_core::DocumentId;
 
 use super::ApiError;
+use crate::api::ErrorBody;
 use crate::api::signed::Signed;
 use crate::audit::{self, HistoryEntry};
 use crate::state::AppState;

@@ -3,7 +3,6 @@
 //! areas the caller may see are ever read. The same query ([`select`]) gives
 //! `records.xlsx` every matching row at once.
 
-use crate::api::ErrorBody;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::get;
@@ -15,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AssertSqlSafe, Row};
 
 use super::ApiError;
+use crate::api::ErrorBody;
 use crate::api::signed::Signed;
 use crate::state::AppState;
 use crate::store;

@@ -1,7 +1,6 @@
 //! What office lists read: who works where, and the synced inspections — only the
 //! areas the caller may see.
 
-use crate::api::ErrorBody;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -9,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AssertSqlSafe, Row};
 
 use super::ApiError;
+use crate::api::ErrorBody;
 use crate::api::signed::Signed;
 use crate::state::AppState;
 use crate::store;

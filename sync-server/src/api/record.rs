@@ -8,7 +8,6 @@
 //!
 //! A record the caller may not see answers exactly as one that does not exist.
 
-use crate::api::ErrorBody;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
@@ -24,6 +23,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::ApiError;
+use crate::api::ErrorBody;
 use crate::api::signed::Signed;
 use crate::hub::Edit;
 use crate::state::AppState;

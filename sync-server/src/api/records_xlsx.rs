@@ -2,7 +2,6 @@
 //! workbook — the same query, not paged, at most [`MAX_ROWS`] rows. Kinds, statuses and
 //! categories in the core's Chinese; times in Asia/Shanghai.
 
-use crate::api::ErrorBody;
 use std::collections::HashMap;
 
 use axum::Router;
@@ -17,6 +16,7 @@ use estate_core::records::vocabulary::{status_label, vocabulary};
 use super::lists::{self, Filter, ListedRecord, Window};
 use super::xlsx::{Book, Cell, Column, local, yes_no};
 use super::{ApiError, portfolio, scope};
+use crate::api::ErrorBody;
 use crate::api::signed::Signed;
 use crate::state::AppState;
 

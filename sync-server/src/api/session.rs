@@ -1,6 +1,5 @@
 //! Signing a device in, and asking whether it still is.
 
-use crate::api::ErrorBody;
 use std::net::SocketAddr;
 
 use axum::extract::rejection::JsonRejection;
@@ -11,6 +10,7 @@ use serde::Deserialize;
 
 use super::ApiError;
 use crate::accounts::{self, AccountError, Identity, Session};
+use crate::api::ErrorBody;
 use crate::api::signed::Signed;
 use crate::state::AppState;
 

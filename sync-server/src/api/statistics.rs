@@ -9,7 +9,6 @@
 
 mod workbook;
 
-use crate::api::ErrorBody;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -21,6 +20,7 @@ use estate_core::time::Month;
 use serde::Deserialize;
 
 use super::{ApiError, portfolio, scope};
+use crate::api::ErrorBody;
 use crate::api::signed::Signed;
 use crate::state::AppState;
 

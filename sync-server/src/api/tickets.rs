@@ -4,7 +4,6 @@
 //! and reaches that area's phones at their next exchange. Registered by the caller,
 //! now, unless the header says when the call came in.
 
-use crate::api::ErrorBody;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
@@ -21,6 +20,7 @@ use serde_json::Value;
 
 use super::ApiError;
 use super::record::{OpenedRecord, body, index_of, view};
+use crate::api::ErrorBody;
 use crate::api::signed::Signed;
 use crate::hub::Edit;
 use crate::state::AppState;

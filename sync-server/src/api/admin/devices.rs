@@ -3,7 +3,6 @@
 //! next request is answered 401 with `"wipe": true`, and its open connections end within
 //! 10 s.
 
-use crate::api::ErrorBody;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
@@ -13,6 +12,7 @@ use serde::Deserialize;
 use super::Admin;
 use crate::accounts::{self, Device};
 use crate::api::ApiError;
+use crate::api::ErrorBody;
 use crate::state::AppState;
 
 /// These routes in the OpenAPI document (`openapi.rs`).

@@ -4,7 +4,6 @@
 //! skipped as already on file, and each rejected line with its reason. With `dryRun`
 //! nothing is written.
 
-use crate::api::ErrorBody;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, Query, State};
@@ -15,6 +14,7 @@ use serde::Deserialize;
 
 use super::Admin;
 use crate::api::ApiError;
+use crate::api::ErrorBody;
 use crate::import::{self, ImportError, Report};
 use crate::state::AppState;
 

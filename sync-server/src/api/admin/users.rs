@@ -1,7 +1,6 @@
 //! `GET` and `POST /api/admin/users`, `PUT /api/admin/users/{id}`: users, their roles and
 //! the areas or projects they work in, as `user list|add|assign` do.
 
-use crate::api::ErrorBody;
 use std::collections::HashMap;
 
 use axum::extract::rejection::JsonRejection;
@@ -15,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::{Admin, body};
 use crate::accounts::{self, AccountError, NewScopes, NewUser, UserView};
 use crate::api::ApiError;
+use crate::api::ErrorBody;
 use crate::state::AppState;
 
 /// These routes in the OpenAPI document (`openapi.rs`).
