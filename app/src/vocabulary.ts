@@ -10,13 +10,16 @@ export interface Vocabulary {
   kinds: Choice[];
   ticket: Lists<"category" | "channel" | "repairScope" | "repairScale" | "validity" | "severity" | "satisfaction" | "escalation" | "status">;
   inspection: Lists<"checklist" | "occasion" | "condition">;
-  patrol: Lists<"point">;
+  patrol: Lists<"point" | "status">;
   renovation: Lists<"checks" | "acceptance" | "status">;
   visit: Lists<"method">;
-  fees: Lists<"contactMethod">;
+  fees: Lists<"contactMethod" | "status">;
+  rectification: Lists<"status">;
   unit: Lists<"status">;
   keys: Lists<"status">;
   clock: Choice[];
+  /** Why a ticket is a major customer event. */
+  majorReason: Choice[];
   standing: Choice[];
   roles: Choice[];
   /** Action names by record kind, and `common` (note, resolve). */

@@ -16,8 +16,8 @@ export interface AreaRef {
   id: string;
   name: string;
   indexUrl: string;
-  /** The project the area belongs to (assumed; absent from older servers). */
-  projectId?: string;
+  /** The project the area belongs to. */
+  projectId: string;
 }
 export interface ProjectRef { id: string; name: string }
 export interface Housekeeper { id: string; name: string; areaId: string }
@@ -25,8 +25,8 @@ export interface Housekeeper { id: string; name: string; areaId: string }
 export interface Directory {
   /** The project's name. */
   project: string;
-  /** Projects with their IDs (assumed; older servers send only `project`). */
-  projects?: ProjectRef[];
+  /** The projects of the areas the caller sees. */
+  projects: ProjectRef[];
   areas: AreaRef[];
   housekeepers: Housekeeper[];
 }
@@ -48,7 +48,7 @@ export interface ListedRecord {
   overdue: boolean;
   createdAt: number;
   receivedAt: number;
-  /** Who has a ticket now (assumed; when absent the console reads the record). */
+  /** Who has a ticket now (its latest dispatch); absent when no one has it, and for other kinds. */
   assignee?: string | null;
 }
 export interface RecordPage {

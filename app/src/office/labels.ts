@@ -1,39 +1,26 @@
-// Names the lists show for the values rows carry: kinds, statuses and categories from the
-// core's vocabulary. The few values the vocabulary does not name yet — list statuses of a
-// patrol, a fee account and a rectification (written by each kind's index entry), and why
-// an event is major (`MajorReason::label_zh` in core/src/rules/complaints.rs) — are named
-// here until it does.
+// Names the lists show for the values rows carry, from the core's vocabulary: every
+// kind's statuses and why an event is major; and how a status looks. A WASM core built
+// before a list joined the vocabulary names none of its values: they show as stored.
 import { labelOf, type Choice, type Vocabulary } from "../vocabulary";
 
-const UNNAMED_STATUSES: Record<string, Choice[]> = {
-  "public-patrol": [{ value: "open", label: "巡视中" }, { value: "finished", label: "已完成" }],
-  "fee-account": [{ value: "arrears", label: "欠费" }, { value: "paid", label: "已缴清" }],
-  rectification: [{ value: "open", label: "整改中" }, { value: "done", label: "已完成" }],
+/** Where the vocabulary keeps each kind's list statuses (the kinds whose rows carry one). */
+const STATUS_LISTS: Record<string, (v: Vocabulary) => Choice[] | undefined> = {
+  ticket: (v) => v.ticket.status,
+  renovation: (v) => v.renovation.status,
+  unit: (v) => v.unit.status,
+  "public-patrol": (v) => v.patrol.status,
+  "fee-account": (v) => v.fees.status,
+  rectification: (v) => v.rectification?.status,
 };
 
-/** Why a ticket is a major customer event, as `MajorReason::label_zh` says. */
-export const MAJOR_REASONS: Choice[] = [
-  { value: "group_complaint", label: "群诉" },
-  { value: "media", label: "媒体负面报道" },
-  { value: "authority", label: "上级单位上访" },
-  { value: "litigation", label: "诉讼" },
-  { value: "compensation", label: "大额赔偿" },
-  { value: "unresolved_month", label: "有效投诉一个月内未解决" },
-  { value: "judged", label: "认定为重大投诉" },
-];
-
-/** The statuses a kind's rows may have, in the core's order. */
+/** The statuses a kind's rows may have, in the core's order (none for a kind without). */
 export function statusesOf(v: Vocabulary, kind: string): Choice[] {
-  switch (kind) {
-    case "ticket":
-      return v.ticket.status;
-    case "renovation":
-      return v.renovation.status;
-    case "unit":
-      return v.unit.status;
-    default:
-      return UNNAMED_STATUSES[kind] ?? [];
-  }
+  return STATUS_LISTS[kind]?.(v) ?? [];
+}
+
+/** Why a ticket is a major customer event, in words. */
+export function majorReasonLabel(v: Vocabulary, reason: string): string {
+  return labelOf(v.majorReason ?? [], reason);
 }
 
 /** A row's status in words. */
@@ -46,10 +33,14 @@ const SETTLED = new Set(["closed", "finished", "done", "paid", "refunded", "acce
 /** Statuses that need a person soon: shown loudly. */
 const ALARMING = new Set(["reopened", "structural_damage", "rejected", "arrears"]);
 
+/** Statuses where the desk acts next — a ticket to dispatch, a customer to call back. */
+const DESK_NEXT = new Set(["registered", "completed"]);
+
 /** How a status tag looks. */
-export function statusTone(status: string | null | undefined): "success" | "danger" | "info" | "primary" {
+export function statusTone(status: string | null | undefined): "success" | "danger" | "warning" | "info" | "primary" {
   if (!status) return "info";
   if (SETTLED.has(status)) return "success";
   if (ALARMING.has(status)) return "danger";
+  if (DESK_NEXT.has(status)) return "warning";
   return "primary";
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { monthLabel, monthsEnding, rateText } from "./months";
+import { axisMonthLabels, halfYearLabel, monthLabel, monthsEnding, rateText } from "./months";
 
 describe("months", () => {
   it("the six months ending with one, across a year's turn", () => {
@@ -7,6 +7,14 @@ describe("months", () => {
     expect(monthsEnding("2026-10", 1)).toEqual(["2026-10"]);
   });
   it("read in Chinese", () => expect(monthLabel("2026-03")).toBe("2026年3月"));
+  it("a visit round's half year", () => {
+    expect(halfYearLabel("2026-H1")).toBe("2026年上半年");
+    expect(halfYearLabel("2026-H2")).toBe("2026年下半年");
+    expect(halfYearLabel("其他")).toBe("其他");
+  });
+  it("along an axis, the year where it starts", () => {
+    expect(axisMonthLabels(["2026-11", "2026-12", "2027-01", "2027-02"])).toEqual(["2026年11月", "12月", "2027年1月", "2月"]);
+  });
   it("rates from tenths of a percent", () => {
     expect(rateText(889)).toBe("88.9%");
     expect(rateText(1000)).toBe("100.0%");

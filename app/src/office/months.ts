@@ -16,6 +16,18 @@ export function monthLabel(month: string): string {
   return `${year}年${Number(m)}月`;
 }
 
+/** A visit round, the core's half year (`2026-H2`), in Chinese: `2026年下半年`. */
+export function halfYearLabel(round: string): string {
+  const found = /^(\d{4})-H([12])$/.exec(round);
+  return found ? `${found[1]}年${found[2] === "1" ? "上" : "下"}半年` : round;
+}
+
+/** Months along a chart's axis, short enough for every one to show: the year only where
+ * it starts (the first month and each January), `2026年11月`, `12月`, `2027年1月`. */
+export function axisMonthLabels(months: string[]): string[] {
+  return months.map((month, i) => (i === 0 || month.endsWith("-01") ? monthLabel(month) : `${Number(month.split("-")[1])}月`));
+}
+
 /** Tenths of a percent as a rate: `88.9%`, or `—` with nothing to count. */
 export function rateText(permille: number | null): string {
   return permille === null ? "—" : `${(permille / 10).toFixed(1)}%`;

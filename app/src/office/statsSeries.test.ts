@@ -2,9 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { MonthlyStatistics } from "../rules";
 import { categoryCounts, indicatorRates, scopeOf } from "./statsSeries";
 
-const month = (permille: number | null, repairs: number, complaints: number): MonthlyStatistics =>
+const month = (rate: number | null, repairs: number, complaints: number): MonthlyStatistics =>
   ({
-    indicators: [{ group: "投诉类", measure: "响应及时率", formula: "", target: "95%", targetPercent: 95, numerator: 0, denominator: 0, permille, met: null }],
+    indicators: [
+      { key: "complaint_response", label: "投诉类·响应及时率", group: "投诉类", measure: "响应及时率", formula: "", target: "95%", targetPercent: 95,
+        numerator: 0, denominator: 0, permille: rate === null ? null : Math.round(rate * 1000), rate, met: null },
+    ],
     categories: [
       { category: "complaint", label: "投诉", received: complaints, closed: 0 },
       { category: "repair", label: "报修", received: repairs, closed: 0 },
@@ -14,7 +17,10 @@ const month = (permille: number | null, repairs: number, complaints: number): Mo
 
 describe("month-over-month figures", () => {
   it("an indicator's rate in percent, with gaps where there was nothing to count or no month", () => {
-    expect(indicatorRates([month(889, 0, 0), month(null, 0, 0), null, month(1000, 0, 0)], "投诉类·响应及时率")).toEqual([88.9, null, null, 100]);
+    expect(indicatorRates([month(0.5, 0, 0), month(null, 0, 0), null, month(1, 0, 0)], "complaint_response")).toEqual([50, null, null, 100]);
+  });
+  it("an indicator is found by its key, not by its words", () => {
+    expect(indicatorRates([month(0.5, 0, 0)], "repair_response")).toEqual([null]);
   });
   it("categories received in any month, counted in each", () => {
     expect(categoryCounts([month(null, 3, 0), null, month(null, 1, 2)])).toEqual({

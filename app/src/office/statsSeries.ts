@@ -4,14 +4,12 @@ import type { StatisticsScope } from "./api";
 import type { Category } from "../records";
 import type { Indicator, MonthlyStatistics } from "../rules";
 
-/** An indicator's name, the same across months: `投诉类·响应及时率`. */
-export const indicatorKey = (i: Pick<Indicator, "group" | "measure">) => `${i.group}·${i.measure}`;
-
-/** Each month's rate of one indicator in percent (null: nothing to count, or the month could not be read). */
-export function indicatorRates(months: (MonthlyStatistics | null)[], key: string): (number | null)[] {
+/** Each month's rate of the indicator `key` (its stable key, e.g. `complaint_response`) in
+ * percent (null: nothing to count, or the month could not be read). */
+export function indicatorRates(months: (MonthlyStatistics | null)[], key: Indicator["key"]): (number | null)[] {
   return months.map((m) => {
-    const found = m?.indicators.find((i) => indicatorKey(i) === key);
-    return found && found.permille !== null ? found.permille / 10 : null;
+    const found = m?.indicators.find((i) => i.key === key);
+    return found && found.rate !== null ? found.rate * 100 : null;
   });
 }
 

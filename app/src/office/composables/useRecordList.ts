@@ -3,8 +3,8 @@
 // several statuses at once — and brought up to date when the server's event stream says
 // a record changed: rows on screen re-read one by one, the list re-read for a record that
 // may have joined it. Nothing polls.
-import { onUnmounted, ref, shallowRef, watch, type Ref } from "vue";
-import { api, asProblem, type ApiProblem, type ListedRecord, type RecordQuery, type RecordView } from "../api";
+import { onUnmounted, ref, watch, type Ref } from "vue";
+import { api, asProblem, type ApiProblem, type ListedRecord, type RecordQuery } from "../api";
 import { filterQuery, type RecordFilter } from "../filters";
 import { mergePlans, planRefresh, type RefreshPlan } from "../refresh";
 import { stillListed, updatedRow } from "../rows";
@@ -34,8 +34,6 @@ export function useRecordList(options: ListOptions) {
   const cursors = ref<(string | undefined)[]>([undefined]);
   const next = ref<string | null>(null);
   const loadedAt = ref<number | null>(null);
-  /** The records read one by one since, by ID (boards show who has each and its clock). */
-  const views = shallowRef(new Map<string, RecordView>());
   let generation = 0;
 
   const boardMode = () => (options.statuses?.value.length ?? 0) > 0;
@@ -96,12 +94,6 @@ export function useRecordList(options: ListOptions) {
     void load();
   }
 
-  function remember(view: RecordView, id: string): void {
-    const map = new Map(views.value);
-    map.set(id, view);
-    views.value = map;
-  }
-
   /** Reads records on screen again and updates (or drops) their rows. */
   async function refreshRows(ids: string[]): Promise<void> {
     const statuses = boardMode() && !options.filter.value.status ? (options.statuses?.value ?? []) : [];
@@ -109,7 +101,6 @@ export function useRecordList(options: ListOptions) {
       ids.map(async (id) => {
         try {
           const view = await api.record(id);
-          remember(view, id);
           const now = Date.now();
           rows.value = rows.value.flatMap((r) => {
             if (r.id !== id) return [r];
@@ -124,26 +115,11 @@ export function useRecordList(options: ListOptions) {
     );
   }
 
-  /** Reads the records of `ids` not yet read (for who has them and their clocks). */
-  async function ensureViews(ids: string[]): Promise<void> {
-    const missing = ids.filter((id) => !views.value.has(id));
-    await Promise.all(
-      missing.map((id) =>
-        api.record(id).then(
-          (view) => remember(view, id),
-          () => undefined,
-        ),
-      ),
-    );
-  }
-
   // The server's events: gathered for a moment, then handled as one plan.
   let pending: RefreshPlan | null = null;
   let settle: ReturnType<typeof setTimeout> | null = null;
   const stopListening = useLive().listen(({ documents, resync }) => {
     const filter = options.filter.value;
-    // After a break every record read one by one may be stale too.
-    if (resync) views.value = new Map();
     const plan = resync
       ? { rows: [], reload: true }
       : planRefresh(documents, {
@@ -175,8 +151,8 @@ export function useRecordList(options: ListOptions) {
   );
 
   return {
-    rows, loading, problem, truncated, next, loadedAt, views,
+    rows, loading, problem, truncated, next, loadedAt,
     page: () => cursors.value.length,
-    reload: load, nextPage, previousPage, refreshRows, ensureViews,
+    reload: load, nextPage, previousPage, refreshRows,
   };
 }

@@ -40,16 +40,11 @@ export const useCatalog = defineStore("catalog", () => {
 
   const areas = computed<Choice[]>(() => (directory.value?.areas ?? []).map((a) => ({ value: a.id, label: a.name })));
   const session = useSession();
-  /** Projects by ID: from the directory when it lists them, else the areas' projects or
-   * the signed-in supervisor's (named by the directory's project when there is one). */
-  const projects = computed<ProjectRef[]>(() => {
-    const d = directory.value;
-    if (!d) return [];
-    if (d.projects?.length) return d.projects;
-    const fromAreas = d.areas.map((a) => a.projectId).filter((p): p is string => !!p);
-    const ids = [...new Set(fromAreas.length ? fromAreas : (session.session?.projects ?? []))];
-    return ids.map((id) => ({ id, name: ids.length === 1 && d.project ? d.project : id }));
-  });
+  /** The projects of the areas the user sees, by ID and name. */
+  const projects = computed<ProjectRef[]>(() => directory.value?.projects ?? []);
+  function projectName(id: string): string {
+    return projects.value.find((p) => p.id === id)?.name ?? id;
+  }
 
   function areaName(id: string | null | undefined): string {
     if (!id) return "";
@@ -66,5 +61,5 @@ export const useCatalog = defineStore("catalog", () => {
     return (directory.value?.housekeepers ?? []).filter((h) => h.areaId === area).map((h) => ({ value: h.id, label: h.name }));
   }
 
-  return { vocabulary, directory, problem, loading, load, forget, v, areas, projects, areaName, nameOf, housekeepersOf };
+  return { vocabulary, directory, problem, loading, load, forget, v, areas, projects, projectName, areaName, nameOf, housekeepersOf };
 });
