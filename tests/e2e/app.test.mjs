@@ -1,227 +1,24 @@
-// Headless Chromium drives the real app against a real sync server: online first visit,
-// offline reload, an inspection recorded with no network, then back online — the office
-// page and a second phone see it.
-//
-// SYNC_SERVER_CMD is the server command (e.g. `target/debug/sync-server serve`); the test
-// appends a loopback port, a fresh data directory and --demo. Each screen is saved as a
-// screenshot at the phone's size in tests/e2e/screenshots/ (not committed), for a person
-// to look at; every open page is also saved to a temporary directory when a step fails.
-import { test, after } from "node:test";
+// Headless Chromium drives the real phone app against a real sync server: online first
+// visit, offline reload, records kept and acted on with no network, then back online — the
+// office console and a second phone see them. The harness (lib/harness.mjs) starts the
+// server (SYNC_SERVER_CMD) and the browser; each screen is saved as a screenshot at the
+// phone's size in tests/e2e/screenshots/ for a person to look at.
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
-import { DEMO_PASSWORD, serverCommand, startServer } from "../js/lib/server.mjs";
+import { serverCommand } from "../js/lib/server.mjs";
+import { snap, startHarness } from "./lib/harness.mjs";
+import { consoleSignIn, fact, rowOf } from "./lib/office.mjs";
+import { controlled, fillLogin, hook, newRecord, offer, offlineHome, photo, photoInSheet, sent, shanghai, sign, stepper, still, tab, WAIT, whole } from "./lib/steps.mjs";
 
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const WAIT = { timeout: 30_000 };
 /** October 2026's statistics, worked out by hand (core/tests/fixtures/README.md). */
 const FIXTURE = JSON.parse(readFileSync(
   join(dirname(fileURLToPath(import.meta.url)), "../../core/tests/fixtures/statistics-2026-10.json"), "utf8"));
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
-mkdirSync(SCREENSHOTS, { recursive: true });
-/** Saves what `page` shows now as `screenshots/<name>.png`. */
-const snap = (page, name) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
-/** `YYYY-MM-DD HH:MM` in Shanghai as milliseconds. */
-const shanghai = (text) => Date.parse(`${text.replace(" ", "T")}:00+08:00`);
-
-const server = await startServer();
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ARGS });
-after(async () => {
-  await browser.close().catch(() => {});
-  server.stop();
-});
-
-/** Every page opened, for the screenshots on failure. */
-const pages = new Map();
-/** Uncaught exceptions in pages: the test fails on any. */
-const pageErrors = [];
-/** Console errors (offline fetches and sockets log some): shown when the test fails. */
-const consoleErrors = [];
-/** Every URL a page asked for (WebSockets included) and every console line, per phone. */
-const seen = new Map();
-
-/** A fresh phone: its own storage, service workers on. */
-async function phone(name) {
-  const context = await browser.newContext({
-    serviceWorkers: "allow",
-    viewport: { width: 390, height: 844 },
-    hasTouch: true,
-    isMobile: true,
-    deviceScaleFactor: 2,
-    locale: "zh-CN",
-  });
-  const page = await context.newPage();
-  pages.set(name, page);
-  page.on("pageerror", (e) => pageErrors.push(`${name}: ${e.message}`));
-  page.on("console", (m) => m.type() === "error" && consoleErrors.push(`${name}: ${m.text()}`));
-  const lines = [];
-  seen.set(name, lines);
-  page.on("request", (r) => lines.push(r.url()));
-  page.on("websocket", (ws) => lines.push(ws.url()));
-  page.on("console", (m) => lines.push(m.text()));
-  return { context, page };
-}
-
-/** Runs the test body; on failure saves a screenshot of each page and says where. */
-async function withScreenshots(t, body) {
-  try {
-    await body();
-  } catch (error) {
-    const dir = mkdtempSync(join(tmpdir(), "estate-e2e-"));
-    for (const [name, page] of pages) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true }).catch(() => {});
-    t.diagnostic(`screenshots in ${dir}`);
-    for (const [what, list] of [["page error", pageErrors], ["console error", consoleErrors]])
-      for (const line of list) t.diagnostic(`${what} ${line}`);
-    throw error;
-  }
-}
-
-/** The device's long-lived token never travels in a URL nor shows in the console. */
-async function tokenNeverInUrls(page, name) {
-  const token = await page.evaluate(() =>
-    Object.values(localStorage)
-      .map((v) => {
-        try {
-          return JSON.parse(v).token;
-        } catch {
-          return undefined;
-        }
-      })
-      .find(Boolean),
-  );
-  assert.ok(token, "the phone holds a token");
-  const lines = seen.get(name);
-  assert.ok(lines.some((l) => l.includes("/sync?ticket=")), "the sync socket opened with a ticket");
-  const leaks = lines.filter((l) => l.includes(token));
-  assert.deepEqual(leaks, [], "the token appears in a URL or the console");
-}
-
-/** Logs each step with the time it took, so a slow step shows in the output. */
-function stepper(t) {
-  let last = Date.now();
-  return (what) => {
-    const now = Date.now();
-    t.diagnostic(`${what} (${now - last} ms)`);
-    last = now;
-  };
-}
-
-/** Waits until `condition` holds in the page. It must return a value, not a promise:
- * a promise is truthy, so an async condition would pass at once. */
-const hook = (page, condition) => {
-  assert.notEqual(condition.constructor.name, "AsyncFunction", "hook conditions must be synchronous");
-  return page.waitForFunction(condition, null, WAIT);
-};
-
-/** Everything this phone made has reached the server: records and photos. */
-const sent = () => window.__estate.online && window.__estate.pendingCount() === 0 && window.__estate.photosPending() === 0;
-
-/** The demo's accounts by name (password DEMO_PASSWORD). */
-const USERS = { 张敏: "hk-zhang", 李强: "hk-li", 陈客服: "office-chen" };
-
-/** Fills the sign-in form on `page` as the demo user called `name`. */
-async function fillLogin(page, name) {
-  await page.getByLabel("用户名").fill(USERS[name], WAIT);
-  await page.getByLabel("密码").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-}
-
-/** Opens the app, signs the housekeeper in and waits for a complete replica of the area
- * and the home screen (待办). */
-async function signIn(page, name) {
-  await page.goto(server.http);
-  await fillLogin(page, name);
-  await hook(page, whole);
-}
-
-/** The phone holds the whole area, durably (nothing received is still on its way to
- * IndexedDB), and shows its home screen. */
-const whole = () =>
-  window.__estate?.online && window.__estate.missingCount() === 0 && window.__estate.idle() && document.querySelector("#vacant-due");
-
-/** A photo as the camera would hand it over: what the page shows now, as a PNG. */
-async function photo(page) {
-  const buffer = await page.screenshot({ clip: { x: 0, y: 0, width: 390, height: 300 } });
-  return { name: "photo.png", mimeType: "image/png", buffer };
-}
-
-/** Draws a signature on the pad with a finger: the touch events a phone sends, on the pad. */
-async function sign(page) {
-  const pad = page.locator(".van-signature canvas");
-  await pad.waitFor(WAIT);
-  await pad.evaluate((canvas) => {
-    const box = canvas.getBoundingClientRect();
-    const touch = (fx, fy) =>
-      new Touch({ identifier: 1, target: canvas, clientX: box.left + box.width * fx, clientY: box.top + box.height * fy });
-    const send = (type, points) =>
-      canvas.dispatchEvent(new TouchEvent(type, { touches: points, changedTouches: points, bubbles: true, cancelable: true }));
-    send("touchstart", [touch(0.2, 0.5)]);
-    for (let i = 1; i <= 12; i++) send("touchmove", [touch(0.2 + i * 0.05, 0.5 + Math.sin(i) * 0.2)]);
-    send("touchend", []);
-  });
-}
-
-/** Signs a demo user in through the API (a script, not the app): their bearer token. */
-async function apiToken(name) {
-  const response = await fetch(`${server.http}/api/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: USERS[name], password: DEMO_PASSWORD, device_name: "核对脚本" }),
-  });
-  return (await response.json()).token;
-}
-
-/** Cuts the network of a signed-in phone and reopens the app from what it holds, on the
- * home screen (the service worker first takes control, so the shell loads offline). */
-async function offlineHome(context, page) {
-  await controlled(page);
-  await context.setOffline(true);
-  await page.reload();
-  await hook(page, () => window.__estate && document.querySelector("#vacant-due"));
-}
-
-/** Takes the action the record on `page` offers as `type` (button `确定{label}`), filling
- * in what `fill` fills; waits until it is saved and the sheet is gone. */
-async function offer(page, type, label, fill = async () => {}) {
-  await page.locator(`[data-offer="${type}"]`).first().click();
-  await page.locator(`.action-panel[data-action="${type}"]`).waitFor(WAIT);
-  await fill(page.locator(".action-panel"));
-  await page.getByRole("button", { name: `确定${label}` }).click();
-  await page.locator(".action-panel").waitFor({ state: "detached", ...WAIT });
-}
-
-/** Files a new record of `kind` from the 记录 tab, filling in what `fill` fills; resolves
- * to its ID once its page shows. */
-async function newRecord(page, kind, title, fill) {
-  await page.goto(`${page.url().split("#")[0]}#/records?kind=${kind}`);
-  await page.getByRole("button", { name: `新建${title}` }).click();
-  await page.getByRole("heading", { name: title }).waitFor(WAIT);
-  await fill();
-  await page.getByRole("button", { name: "保存" }).click();
-  await page.locator(".summary").waitFor(WAIT);
-  return page.evaluate(() => location.hash.split("/").pop());
-}
-
-/** The office's list of records matching `query`, as `auth` sees it (one page of 500). */
-async function officeList(auth, query) {
-  return (await fetch(`${server.http}/api/records?${query}&limit=500`, { headers: auth })).json();
-}
-
-/** Taps a tab of the tab bar. */
-const tab = (page, name) => page.locator(".van-tabbar-item", { hasText: name }).click();
-
-/** Waits until the service worker controls the page, so the app reloads with no network. */
-async function controlled(page) {
-  await page.evaluate(() => navigator.serviceWorker.ready.then(() => {}));
-  if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
-  await hook(page, () => navigator.serviceWorker.controller !== null);
-}
+const { server, pageErrors, phone, desk, withScreenshots, tokenNeverInUrls, signIn, apiToken, officeList } = await startHarness();
 
 test("an inspection recorded offline reaches the office and another phone", async (t) => {
   await withScreenshots(t, async () => {
@@ -320,18 +117,24 @@ test("an inspection recorded offline reaches the office and another phone", asyn
     assert.equal((await fetch(new URL(touch, server.http))).headers.get("content-type"), "image/png");
     step("the token never appeared in a URL or the console, offline or online");
 
-    const office = await (await browser.newContext()).newPage();
-    pages.set("office", office);
-    await office.goto(`${server.http}/office.html`);
-    await fillLogin(office, "陈客服");
-    const row = office.locator("#rows tr", { hasText: code });
+    // The office console lists it among every record and opens it with the facts the phone kept.
+    const { page: office } = await desk("office");
+    await consoleSignIn(office, server.http, "陈客服", "/records?kind=vacant-inspection");
+    const row = rowOf(office, code);
     await row.first().waitFor(WAIT);
-    const cells = await row.first().locator("td").allInnerTexts();
-    assert.equal(cells[0], code);
-    assert.ok(cells.includes("异常"), `the office sees the abnormal point: ${cells.join(" | ")}`);
-    assert.ok(cells.includes("张敏"), `the office sees who inspected: ${cells.join(" | ")}`);
-    step("the office page lists it");
-    await snap(office, "06-office");
+    assert.match(await row.first().innerText(), /空置房巡查/, "listed as a vacant-unit inspection");
+    await row.first().click();
+    const drawer = office.locator(".el-drawer");
+    await drawer.locator(".el-descriptions").waitFor(WAIT);
+    assert.equal(await fact(drawer, "房号"), code);
+    assert.match(await fact(drawer, "巡查"), /张敏$/, "the office sees who inspected");
+    assert.match(await fact(drawer, "检查结果"), /^异常：.*渗漏/, "the office sees the abnormal point");
+    assert.equal(await fact(drawer, "通风"), "已通风", "ventilated shows as done, as the phone recorded it");
+    assert.equal(await fact(drawer, "保洁"), "已保洁");
+    await drawer.locator("[data-journal]", { hasText: "已保洁" }).waitFor(WAIT);
+    step("the office console lists it and opens it: abnormal, ventilated, cleaned, by 张敏");
+    await hook(office, still);
+    await snap(office, "06-office", { fullPage: false });
 
     const other = await phone("phone-b");
     await signIn(other.page, "张敏");
@@ -673,8 +476,7 @@ test("a renovation file from application to deposit refund, patrolled with a vio
       await panel.locator(".van-checkbox", { hasText: "垃圾堆放" }).click();
       await panel.locator("textarea[name=note]").fill("装修垃圾堆在楼道，已要求当天清运");
       await panel.locator(".van-cell", { hasText: "已当场制止" }).locator(".van-switch").click();
-      await panel.locator(".photos input[type=file]").setInputFiles(await photo(page));
-      await hook(page, () => document.querySelector(".action-panel .van-uploader__preview") && !document.querySelector(".action-panel .van-uploader__mask"));
+      await photoInSheet(page);
     });
     await page.locator(".history", { hasText: "装修巡查" }).waitFor(WAIT);
     await offer(page, "book_acceptance", "预约验收");
