@@ -113,6 +113,12 @@ async fn the_office_registers_and_dispatches_and_the_phone_has_it(db: TestDb) {
         .cloned()
         .expect("listed");
     assert_eq!(row["assignee"], "hk-zhang", "{row}");
+    assert_eq!(
+        (&row["place"], &row["dueClock"]),
+        (&json!("3号楼大堂"), &json!("first_response")),
+        "{row}"
+    );
+    assert_eq!(row["registeredAt"], view["header"]["registeredAt"]);
     let (_, directory) = call(addr, &desk, "GET", "/api/directory", None).await;
     assert_eq!(
         directory["projects"],
@@ -206,6 +212,17 @@ async fn refusals_carry_the_cores_code_and_other_areas_stay_hidden(db: TestDb) {
     }
     let (status, _) = call(addr, &li, "GET", &format!("/api/records/{ticket}"), None).await;
     assert_eq!(status, 404, "hk-li never sees 一区");
+    let (_, directory) = call(addr, &li, "GET", "/api/directory", None).await;
+    assert_eq!(
+        directory["projects"],
+        json!([]),
+        "a project of which hk-li sees only 二区 is not offered"
+    );
+    assert_eq!(
+        directory["areas"].as_array().map(Vec::len),
+        Some(1),
+        "{directory}"
+    );
     let (status, body) = call(addr, &li, "POST", "/api/tickets", Some(intake())).await;
     assert_eq!(status, 404, "{body}");
     let mut unscoped = intake();

@@ -50,6 +50,10 @@ fn records_row(
         .into_iter()
         .filter(|d| !d.clock.daily() && d.met_at.is_none())
         .collect();
+    let first = clocks
+        .iter()
+        .filter(|d| d.due_at.is_some())
+        .min_by_key(|d| d.due_at);
     let entry = record.entry();
     OfficeRow::new("records", &["doc_id"])
         .text("doc_id", id.to_string())
@@ -62,7 +66,9 @@ fn records_row(
         .text("date", entry.date)
         .text("category", entry.category)
         .text("title", record.title())
-        .int("due_at", clocks.iter().filter_map(|d| d.due_at).min())
+        .int("due_at", first.and_then(|d| d.due_at))
+        // Which clock that deadline is (`dispatch`, `callback`, …).
+        .text("due_clock", first.map(|d| d.clock.as_str().to_owned()))
         // A clock still to be met, even one whose deadline is not set yet (a leak's
         // callback waits for the first rain): a change of calendar may move it.
         .flag("open_clocks", !clocks.is_empty())

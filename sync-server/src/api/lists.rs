@@ -70,9 +70,16 @@ pub(super) struct ListedRecord {
     pub overdue: bool,
     pub created_at: i64,
     pub received_at: i64,
-    /// Who has a ticket now (its latest dispatch).
+    /// Which clock `due_at` belongs to (`dispatch`, `callback`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_clock: Option<String>,
+    /// A ticket: who has it now (its latest dispatch), where, and when it came in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registered_at: Option<i64>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -175,7 +182,8 @@ pub(super) async fn select(
     // A ticket's row also says who has it.
     let sql = format!(
         "SELECT r.doc_id, r.kind, r.area_id, r.code, r.status, r.unit_doc, r.month, r.date,
-                r.category, r.title, r.due_at, r.created_at, r.received_at, t.assignee
+                r.category, r.title, r.due_at, r.created_at, r.received_at, t.assignee,
+                r.due_clock, t.place, t.registered_at
          FROM records r LEFT JOIN tickets t ON t.doc_id = r.doc_id
          WHERE ($1 IS NULL OR r.kind = $1)
            AND ($2 IS NULL OR r.area_id IN (SELECT id FROM areas WHERE project_id = $2))
@@ -227,6 +235,9 @@ pub(super) async fn select(
                 created_at: r.get(11),
                 received_at: r.get(12),
                 assignee: r.get(13),
+                due_clock: r.get(14),
+                place: r.get(15),
+                registered_at: r.get(16),
             }
         })
         .collect())

@@ -7,7 +7,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use sqlx::{AssertSqlSafe, Row};
 
-use super::ApiError;
+use super::{ApiError, scope};
 use crate::api::ErrorBody;
 use crate::api::signed::Signed;
 use crate::state::AppState;
@@ -33,7 +33,7 @@ struct AreaView {
     index_url: String,
 }
 
-#[derive(Serialize, PartialEq, utoipa::ToSchema)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ProjectView {
     id: String,
     name: String,
@@ -63,33 +63,28 @@ async fn directory(
     signed: Signed,
 ) -> Result<Json<Directory>, ApiError> {
     let pool = state.store.pool();
-    let areas =
-        sqlx::query("SELECT id, name, project_name, index_doc, project_id FROM areas ORDER BY id")
-            .fetch_all(pool)
-            .await?;
-    let project = areas
+    let places = scope::places(pool).await?;
+    let project = places
         .first()
-        .map(|r| r.get::<String, _>(2))
+        .map(|p| p.project_name.clone())
         .unwrap_or_default();
     let visible = |area: &String| signed.area_filter().is_none_or(|a| a.contains(area));
-    let areas: Vec<_> = areas.into_iter().filter(|r| visible(&r.get(0))).collect();
-    let mut projects: Vec<ProjectView> = Vec::new();
-    for r in &areas {
-        let project = ProjectView {
-            id: r.get(4),
-            name: r.get(2),
-        };
-        if !projects.contains(&project) {
-            projects.push(project);
-        }
-    }
-    let areas = areas
+    // A project is offered only when the caller sees every one of its areas.
+    let projects = scope::whole_projects(&places, &signed)
         .into_iter()
-        .map(|r| AreaView {
-            id: r.get(0),
-            name: r.get(1),
-            project_id: r.get(4),
-            index_url: format!("automerge:{}", r.get::<String, _>(3)),
+        .map(|(id, name)| ProjectView {
+            id: id.to_owned(),
+            name: name.to_owned(),
+        })
+        .collect();
+    let areas = places
+        .iter()
+        .filter(|p| visible(&p.id))
+        .map(|p| AreaView {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            project_id: p.project_id.clone(),
+            index_url: format!("automerge:{}", p.index_doc),
         })
         .collect();
     let housekeepers =

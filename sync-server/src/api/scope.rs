@@ -34,6 +34,28 @@ pub(super) async fn places(pool: &AnyPool) -> sqlx::Result<Vec<Place>> {
     .await
 }
 
+/// Whether `signed` sees the area `place`.
+fn sees(signed: &Signed, place: &Place) -> bool {
+    signed.area_filter().is_none_or(|a| a.contains(&place.id))
+}
+
+/// The projects `signed` may ask a report of — those whose every area they see — as
+/// (ID, name), in the order of `places`.
+pub(super) fn whole_projects<'a>(places: &'a [Place], signed: &Signed) -> Vec<(&'a str, &'a str)> {
+    let mut projects: Vec<(&str, &str)> = Vec::new();
+    for place in places {
+        let id = place.project_id.as_str();
+        let whole = places
+            .iter()
+            .filter(|p| p.project_id == id)
+            .all(|p| sees(signed, p));
+        if whole && !projects.iter().any(|(p, _)| *p == id) {
+            projects.push((id, place.project_name.as_str()));
+        }
+    }
+    projects
+}
+
 /// What a report covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Covered {
@@ -50,7 +72,7 @@ pub(super) fn covered(
     area: Option<&str>,
     project: Option<&str>,
 ) -> Result<Covered, ApiError> {
-    let visible = |p: &&Place| signed.area_filter().is_none_or(|a| a.contains(&p.id));
+    let visible = |p: &&Place| sees(signed, p);
     let (name, chosen): (String, Vec<&Place>) = match (area, project) {
         (Some(_), Some(_)) => {
             return Err(ApiError::BadRequest(
