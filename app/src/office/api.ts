@@ -1,61 +1,32 @@
 // The office console's one door to the server: every request and response shape the
-// console assumes, and a small typed client (JSON, file downloads, the live event
-// stream). When an endpoint's shape moves, this is the one file to change.
+// console uses, and a small typed client (JSON, file downloads, the live event stream).
+// The server's own shapes are generated from its OpenAPI document (`api.gen.ts`, from
+// `openapi.json`), so a field renamed on the server fails this build; record views keep
+// the phone's types, which are checked against the core's real output.
 import type { Offer } from "../core";
 import type { AnyRecord, Checkpoint, Input, AnyAction, StaffRole, TicketHeader } from "../records";
 import type { Deadline, MonthlyStatistics } from "../rules";
 import type { Session } from "../session";
+import type { components } from "./api.gen";
+
+/** The server's schemas, as its OpenAPI document names them. */
+type Schemas = components["schemas"];
 
 // ---- shapes -------------------------------------------------------------------------------
 
 export type { Session };
 /** `GET /api/session`: who the token signs in. */
-export type Identity = Omit<Session, "token" | "expiresAt">;
+export type Identity = Schemas["Identity"];
 
-export interface AreaRef {
-  id: string;
-  name: string;
-  indexUrl: string;
-  /** The project the area belongs to. */
-  projectId: string;
-}
-export interface ProjectRef { id: string; name: string }
-export interface Housekeeper { id: string; name: string; areaId: string }
+export type AreaRef = Schemas["AreaView"];
+export type ProjectRef = Schemas["ProjectView"];
+export type Housekeeper = Schemas["HousekeeperView"];
 /** `GET /api/directory`: the areas the caller may see and their housekeepers. */
-export interface Directory {
-  /** The project's name. */
-  project: string;
-  /** The projects of the areas the caller sees. */
-  projects: ProjectRef[];
-  areas: AreaRef[];
-  housekeepers: Housekeeper[];
-}
+export type Directory = Schemas["Directory"];
 
 /** One row of `GET /api/records`. */
-export interface ListedRecord {
-  id: string;
-  kind: string;
-  areaId: string;
-  code: string | null;
-  status: string | null;
-  unit: string | null;
-  month: string | null;
-  date: string | null;
-  category: string | null;
-  title: string;
-  /** The earliest deadline still open, if any. */
-  dueAt: number | null;
-  overdue: boolean;
-  createdAt: number;
-  receivedAt: number;
-  /** Who has a ticket now (its latest dispatch); absent when no one has it, and for other kinds. */
-  assignee?: string | null;
-}
-export interface RecordPage {
-  records: ListedRecord[];
-  /** The `cursor` of the next page; absent on the last. */
-  next?: string | null;
-}
+export type ListedRecord = Schemas["ListedRecord"];
+export type RecordPage = Schemas["Page"];
 /** The filters `GET /api/records` and `GET /api/records.xlsx` take. */
 export interface RecordQuery {
   kind?: string;
@@ -74,21 +45,12 @@ export interface RecordQuery {
 export type RecordView = AnyRecord & { id?: string; offers: Offer[]; clocks: Deadline[]; areaId: string };
 
 /** One entry of `GET /api/records/{id}/history`: a batch of changes as the server received it. */
-export interface HistoryEntry {
-  receivedAt: number;
-  user: string;
-  userName: string | null;
-  device: string;
-  deviceName: string | null;
-  /** `created` and/or the journal event types the batch added, comma-separated. */
-  summary: string;
-  changes: string[];
-}
+export type HistoryEntry = Schemas["HistoryEntry"];
 
-/** `POST /api/tickets` → 201. */
-export interface CreatedTicket { id: string; view: RecordView }
+/** `POST /api/tickets` → 201: the server's answer, its view as the phone's types read it. */
+export type CreatedTicket = Omit<Schemas["Registered"], "view"> & { view: RecordView };
 /** `POST /api/records/{id}/actions` → 200: the new event's ID and the record after it. */
-export interface ActionResult { event: string; view: RecordView }
+export type ActionResult = Omit<Schemas["ActionDone"], "view"> & { view: RecordView };
 /** What an action carries: the type-tagged action with its inputs, a note and photos. */
 export type ActionInput = Input<AnyAction> | (Record<string, unknown> & { type: string; note?: string });
 
@@ -99,37 +61,14 @@ export type StatisticsScope = { area: string } | { project: string } | Record<st
 export interface ChangedDocument { id: string; kind: string; areaId: string | null; status: string | null }
 
 /** `GET /api/checkpoints?area=ID`: an area's patrol checkpoints. */
-export interface AreaCheckpoints { areaId: string; areaName: string; checkpoints: Checkpoint[] }
+export type AreaCheckpoints = Omit<Schemas["AreaCheckpoints"], "checkpoints"> & { checkpoints: Checkpoint[] };
 
-export interface AdminUser {
-  id: string;
-  name: string;
-  role: StaffRole;
-  areas: string[];
-  projects: string[];
-  /** Devices they ever signed in on, and those still signed in. */
-  devices?: number;
-  activeDevices?: number;
-}
-export type NewUser = Pick<AdminUser, "id" | "name" | "role" | "areas" | "projects"> & { password: string };
-export type UserUpdate = Pick<AdminUser, "role" | "areas" | "projects">;
-export interface AdminDevice {
-  id: string;
-  user: string;
-  name: string;
-  createdAt: number;
-  lastSeenAt: number | null;
-  /** Either flag may come: `revoked`, or the time `revokedAt`. */
-  revoked?: boolean;
-  revokedAt?: number | null;
-  expiresAt?: number;
-}
+export type AdminUser = Schemas["UserRow"];
+export type NewUser = Schemas["NewUserBody"];
+export type UserUpdate = Schemas["ScopesBody"];
+export type AdminDevice = Schemas["Device"];
 /** `POST /api/admin/import`: what was (or, dry, would be) imported; lines count the header as 1. */
-export interface ImportReport {
-  imported: number;
-  skipped: number[];
-  rejected: { line: number; reason: string }[];
-}
+export type ImportReport = Schemas["Report"];
 
 // ---- errors -------------------------------------------------------------------------------
 

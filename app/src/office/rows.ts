@@ -27,8 +27,8 @@ export function stillListed(row: ListedRecord, filter: RecordFilter, statuses: r
 
 /** Rows most urgent first: overdue the longest, then due soonest, then those without a deadline, newest first. */
 export function byUrgency(a: ListedRecord, b: ListedRecord): number {
-  if (a.dueAt !== null && b.dueAt !== null) return a.dueAt - b.dueAt;
-  if (a.dueAt !== null) return -1;
-  if (b.dueAt !== null) return 1;
+  if (a.dueAt != null && b.dueAt != null) return a.dueAt - b.dueAt;
+  if (a.dueAt != null) return -1;
+  if (b.dueAt != null) return 1;
   return b.createdAt - a.createdAt;
 }

@@ -44,7 +44,7 @@ fn missing() -> ApiError {
 
 /// `PUT`: the body's SHA-256 must be the hash named; 201 when stored now, 200 when the
 /// same content was stored before.
-#[utoipa::path(put, path = "/api/attachments/{sha256}", tag = "attachments", params(("sha256" = String, Path)), request_body(content = Vec<u8>, content_type = "image/jpeg"), responses((status = 201, description = "新存"), (status = 200, description = "已有"), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody)))]
+#[utoipa::path(put, operation_id = "uploadAttachment", path = "/api/attachments/{sha256}", tag = "attachments", params(("sha256" = String, Path)), request_body(content = Vec<u8>, content_type = "image/jpeg"), responses((status = 201, description = "新存"), (status = 200, description = "已有"), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody)))]
 async fn upload(
     State(state): State<AppState>,
     signed: Signed,
@@ -139,7 +139,7 @@ fn described(meta: &Meta, hash: &str) -> [(header::HeaderName, HeaderValue); 4] 
 }
 
 /// `HEAD`: 200 if stored and readable (a phone asks before uploading), 404 if not.
-#[utoipa::path(head, path = "/api/attachments/{sha256}", tag = "attachments", params(("sha256" = String, Path)), responses((status = 200, description = "有，且调用者可读"), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
+#[utoipa::path(head, operation_id = "attachmentExists", path = "/api/attachments/{sha256}", tag = "attachments", params(("sha256" = String, Path)), responses((status = 200, description = "有，且调用者可读"), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
 async fn exists(
     State(state): State<AppState>,
     signed: Signed,
@@ -152,7 +152,7 @@ async fn exists(
 }
 
 /// `GET`: the bytes, with their content type and a long cache.
-#[utoipa::path(get, path = "/api/attachments/{sha256}", tag = "attachments", params(("sha256" = String, Path)), responses((status = 200, description = "照片或签名", content_type = "image/jpeg"), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "downloadAttachment", path = "/api/attachments/{sha256}", tag = "attachments", params(("sha256" = String, Path)), responses((status = 200, description = "照片或签名", content_type = "image/jpeg"), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
 async fn download(
     State(state): State<AppState>,
     signed: Signed,

@@ -30,6 +30,7 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct Asked {
     area: Option<String>,
     #[serde(rename = "token")]
@@ -44,7 +45,7 @@ struct AreaCheckpoints {
     checkpoints: Vec<Checkpoint>,
 }
 
-#[utoipa::path(get, path = "/api/checkpoints", tag = "office", params(Asked), responses((status = 200, body = AreaCheckpoints), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "listCheckpoints", path = "/api/checkpoints", tag = "office", params(Asked), responses((status = 200, body = AreaCheckpoints), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     signed: Signed,

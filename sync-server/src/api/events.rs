@@ -132,7 +132,7 @@ impl Follow {
     }
 }
 
-#[utoipa::path(get, path = "/api/events", tag = "records", responses((status = 200, description = "Server-Sent Events：ready、changed（{documents: [{id, kind, areaId, status}]}）、resync", content_type = "text/event-stream"), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "events", path = "/api/events", tag = "records", responses((status = 200, description = "Server-Sent Events：ready、changed（{documents: [{id, kind, areaId, status}]}）、resync", content_type = "text/event-stream"), (status = 401, body = ErrorBody)))]
 async fn events(
     State(state): State<AppState>,
     signed: Signed,

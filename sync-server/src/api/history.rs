@@ -21,7 +21,7 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 /// A record the caller may not see answers exactly as one that does not exist.
-#[utoipa::path(get, path = "/api/records/{id}/history", tag = "records", params(("id" = String, Path, description = "记录编号")), responses((status = 200, body = Vec<HistoryEntry>), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "recordHistory", path = "/api/records/{id}/history", tag = "records", params(("id" = String, Path, description = "记录编号")), responses((status = 200, body = Vec<HistoryEntry>), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
 async fn history(
     State(state): State<AppState>,
     signed: Signed,

@@ -35,6 +35,7 @@ const MAX_PAGE: i64 = 500;
 /// What a list asks for: the filters, and for a page its size and start.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(super) struct Filter {
     pub kind: Option<String>,
     pub project: Option<String>,
@@ -124,7 +125,7 @@ pub(super) fn check(filter: &Filter) -> Result<(), ApiError> {
     Ok(())
 }
 
-#[utoipa::path(get, path = "/api/records", tag = "records", params(Filter), responses((status = 200, body = Page), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "listRecords", path = "/api/records", tag = "records", params(Filter), responses((status = 200, body = Page), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     signed: Signed,

@@ -57,7 +57,7 @@ struct Directory {
     housekeepers: Vec<HousekeeperView>,
 }
 
-#[utoipa::path(get, path = "/api/directory", tag = "office", responses((status = 200, body = Directory), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "directory", path = "/api/directory", tag = "office", responses((status = 200, body = Directory), (status = 401, body = ErrorBody)))]
 async fn directory(
     State(state): State<AppState>,
     signed: Signed,
@@ -108,6 +108,7 @@ async fn directory(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct InspectionFilter {
     area: Option<String>,
     month: Option<String>,
@@ -131,7 +132,7 @@ struct InspectionRow {
     received_at: i64,
 }
 
-#[utoipa::path(get, path = "/api/inspections", tag = "office", params(InspectionFilter), responses((status = 200, body = Vec<InspectionRow>), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "inspections", path = "/api/inspections", tag = "office", params(InspectionFilter), responses((status = 200, body = Vec<InspectionRow>), (status = 401, body = ErrorBody)))]
 async fn inspections(
     State(state): State<AppState>,
     signed: Signed,

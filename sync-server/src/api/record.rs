@@ -99,7 +99,7 @@ pub(super) async fn view(
     })
 }
 
-#[utoipa::path(get, path = "/api/records/{id}", tag = "records", params(("id" = String, Path, description = "记录编号")), responses((status = 200, description = "记录（按调用者的角色）、可做的操作与时限，另含 id 与 areaId", body = RecordView), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "openRecord", path = "/api/records/{id}", tag = "records", params(("id" = String, Path, description = "记录编号")), responses((status = 200, description = "记录（按调用者的角色）、可做的操作与时限，另含 id 与 areaId", body = RecordView), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
 async fn open(
     State(state): State<AppState>,
     signed: Signed,
@@ -131,7 +131,7 @@ pub(super) fn body(
     })
 }
 
-#[utoipa::path(post, path = "/api/records/{id}/actions", tag = "records", params(("id" = String, Path, description = "记录编号")), request_body(content = Object, description = "一个操作，与手机相同：{\"type\": \"dispatch\", \"to\": …, \"note\"?, \"photos\"?}"), responses((status = 200, body = ActionDone), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 403, description = "访问规则不允许", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody), (status = 409, description = "记录当前状态不能这样做", body = ErrorBody), (status = 422, description = "输入有误", body = ErrorBody), (status = 503, description = "暂时无法保存", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "actOnRecord", path = "/api/records/{id}/actions", tag = "records", params(("id" = String, Path, description = "记录编号")), request_body(content = Object, description = "一个操作，与手机相同：{\"type\": \"dispatch\", \"to\": …, \"note\"?, \"photos\"?}"), responses((status = 200, body = ActionDone), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 403, description = "访问规则不允许", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody), (status = 409, description = "记录当前状态不能这样做", body = ErrorBody), (status = 422, description = "输入有误", body = ErrorBody), (status = 503, description = "暂时无法保存", body = ErrorBody)))]
 async fn act(
     State(state): State<AppState>,
     signed: Signed,

@@ -48,7 +48,7 @@ const COLUMNS: [Column; 13] = [
     ("最近更新", 18.0),
 ];
 
-#[utoipa::path(get, path = "/api/records.xlsx", tag = "records", params(Filter), responses((status = 200, description = "XLSX 工作簿", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "recordsWorkbook", path = "/api/records.xlsx", tag = "records", params(Filter), responses((status = 200, description = "XLSX 工作簿", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody)))]
 async fn export(
     State(state): State<AppState>,
     signed: Signed,

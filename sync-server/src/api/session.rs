@@ -38,7 +38,7 @@ struct LoginRequest {
 
 /// `POST /api/login`: a new device session for a user with the right password. Repeated
 /// wrong passwords lock the account and the address for a while (`throttle.rs`).
-#[utoipa::path(post, path = "/api/login", tag = "session", request_body = LoginRequest, responses((status = 200, body = Session), (status = 401, body = ErrorBody), (status = 429, description = "登录失败过多，稍后再试", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "login", path = "/api/login", tag = "session", request_body = LoginRequest, responses((status = 200, body = Session), (status = 401, body = ErrorBody), (status = 429, description = "登录失败过多，稍后再试", body = ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
@@ -83,7 +83,7 @@ async fn login(
 
 /// `GET /api/session`: who the token signs in, or 401 (with `"wipe": true` for a
 /// revoked device).
-#[utoipa::path(get, path = "/api/session", tag = "session", responses((status = 200, body = Identity), (status = 401, description = "未登录；停用的设备带 wipe", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "currentSession", path = "/api/session", tag = "session", responses((status = 200, body = Identity), (status = 401, description = "未登录；停用的设备带 wipe", body = ErrorBody)))]
 async fn current(signed: Signed) -> Json<Identity> {
     Json(signed.identity)
 }
@@ -98,7 +98,7 @@ struct Ticket {
 
 /// `POST /api/sync-ticket`: a ticket that opens `/sync?ticket=…` once, within 30 s, so
 /// the device's token never travels in a URL.
-#[utoipa::path(post, path = "/api/sync-ticket", tag = "session", responses((status = 200, body = Ticket), (status = 401, body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "syncTicket", path = "/api/sync-ticket", tag = "session", responses((status = 200, body = Ticket), (status = 401, body = ErrorBody)))]
 async fn ticket(State(state): State<AppState>, signed: Signed) -> Result<Json<Ticket>, ApiError> {
     let ticket = accounts::tickets::issue(
         state.store.pool(),

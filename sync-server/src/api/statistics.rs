@@ -37,6 +37,7 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct Asked {
     month: Option<String>,
     area: Option<String>,
@@ -49,7 +50,7 @@ struct Asked {
     _token: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/statistics", tag = "statistics", params(Asked), responses((status = 200, body = MonthlyStatistics), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "statistics", path = "/api/statistics", tag = "statistics", params(Asked), responses((status = 200, body = MonthlyStatistics), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
 async fn json(
     State(state): State<AppState>,
     signed: Signed,
@@ -58,7 +59,7 @@ async fn json(
     Ok(Json(compute(&state, &signed, super::query(asked)?).await?))
 }
 
-#[utoipa::path(get, path = "/api/statistics.xlsx", tag = "statistics", params(Asked), responses((status = 200, description = "XLSX 工作簿", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "statisticsWorkbook", path = "/api/statistics.xlsx", tag = "statistics", params(Asked), responses((status = 200, description = "XLSX 工作簿", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
 async fn xlsx(
     State(state): State<AppState>,
     signed: Signed,

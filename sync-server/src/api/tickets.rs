@@ -41,7 +41,7 @@ pub(super) fn router() -> Router<AppState> {
     Router::new().route("/api/tickets", post(register))
 }
 
-#[utoipa::path(post, path = "/api/tickets", tag = "records", request_body(content = Object, description = "{\"header\": 工单信息，与手机登记时相同}"), responses((status = 201, body = Registered), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody), (status = 422, description = "输入有误", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "registerTicket", path = "/api/tickets", tag = "records", request_body(content = Object, description = "{\"header\": 工单信息，与手机登记时相同}"), responses((status = 201, body = Registered), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody), (status = 422, description = "输入有误", body = ErrorBody)))]
 async fn register(
     State(state): State<AppState>,
     signed: Signed,

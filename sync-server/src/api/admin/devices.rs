@@ -28,6 +28,7 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct Asked {
     /// Only this user's devices.
     user: Option<String>,
@@ -36,7 +37,7 @@ struct Asked {
 }
 
 /// Every device, or one user's, newest first.
-#[utoipa::path(get, path = "/api/admin/devices", tag = "admin", params(Asked), responses((status = 200, body = Vec<Device>), (status = 403, description = "仅管理员", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "listDevices", path = "/api/admin/devices", tag = "admin", params(Asked), responses((status = 200, body = Vec<Device>), (status = 403, description = "仅管理员", body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     _: Admin,
@@ -49,7 +50,7 @@ async fn list(
 }
 
 /// The device as it stands after; 404 for no such device, 409 for one revoked already.
-#[utoipa::path(post, path = "/api/admin/devices/{id}/revoke", tag = "admin", params(("id" = String, Path)), responses((status = 200, body = Device), (status = 403, description = "仅管理员", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "revokeDevice", path = "/api/admin/devices/{id}/revoke", tag = "admin", params(("id" = String, Path)), responses((status = 200, body = Device), (status = 403, description = "仅管理员", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn revoke(
     State(state): State<AppState>,
     Admin(admin): Admin,

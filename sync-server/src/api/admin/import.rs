@@ -38,6 +38,7 @@ pub(super) fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct Asked {
     /// The sheet's file name; only its extension is used.
     filename: Option<String>,
@@ -47,7 +48,7 @@ struct Asked {
     _token: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/admin/import", tag = "admin", params(Asked), request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "CSV 或 XLSX 文件"), responses((status = 200, body = Report), (status = 400, body = ErrorBody), (status = 403, description = "仅管理员", body = ErrorBody), (status = 413, body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "importUnits", path = "/api/admin/import", tag = "admin", params(Asked), request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "CSV 或 XLSX 文件"), responses((status = 200, body = Report), (status = 400, body = ErrorBody), (status = 403, description = "仅管理员", body = ErrorBody), (status = 413, body = ErrorBody)))]
 async fn upload(
     State(state): State<AppState>,
     Admin(admin): Admin,

@@ -107,14 +107,14 @@ async fn row(state: &AppState, id: &str) -> Result<UserRow, ApiError> {
         .ok_or_else(|| ApiError::NotFound(format!("没有用户 {id}")))
 }
 
-#[utoipa::path(get, path = "/api/admin/users", tag = "admin", responses((status = 200, body = Vec<UserRow>), (status = 403, description = "仅管理员", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "listUsers", path = "/api/admin/users", tag = "admin", responses((status = 200, body = Vec<UserRow>), (status = 403, description = "仅管理员", body = ErrorBody)))]
 async fn list(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<UserRow>>, ApiError> {
     Ok(Json(rows(&state, None).await?))
 }
 
 /// 201 with the new user; 409 when the ID is taken; 400 for an unknown role, area or
 /// project, or a short password.
-#[utoipa::path(post, path = "/api/admin/users", tag = "admin", request_body = NewUserBody, responses((status = 201, body = UserRow), (status = 400, body = ErrorBody), (status = 403, description = "仅管理员", body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "addUser", path = "/api/admin/users", tag = "admin", request_body = NewUserBody, responses((status = 201, body = UserRow), (status = 400, body = ErrorBody), (status = 403, description = "仅管理员", body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn add(
     State(state): State<AppState>,
     Admin(admin): Admin,
@@ -148,7 +148,7 @@ async fn add(
 
 /// A user's new role and scopes, replacing what they had; their open connections resume
 /// under them within 10 s.
-#[utoipa::path(put, path = "/api/admin/users/{id}", tag = "admin", params(("id" = String, Path)), request_body = ScopesBody, responses((status = 200, body = UserRow), (status = 400, body = ErrorBody), (status = 403, description = "仅管理员", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
+#[utoipa::path(put, operation_id = "assignUser", path = "/api/admin/users/{id}", tag = "admin", params(("id" = String, Path)), request_body = ScopesBody, responses((status = 200, body = UserRow), (status = 400, body = ErrorBody), (status = 403, description = "仅管理员", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
 async fn assign(
     State(state): State<AppState>,
     Admin(admin): Admin,
