@@ -11,7 +11,7 @@
 //!    passwords), [`audit`] (each document's owner and who sent every change),
 //!    [`stored`] (records read outside the engine), [`projection`] (the office rows),
 //!    [`nodes`] (servers sharing PostgreSQL telling each other what they stored),
-//!    [`commit`] (the one write path), [`attachments`] (photos and signatures),
+//!    [`commit`] (the one write path), [`parsed`] (records parsed for reports, kept), [`attachments`] (photos and signatures),
 //!    [`import`] (units and owners from a spreadsheet), [`demo`] (the demo estate).
 //! 3. Sync and HTTP: [`hub`] (the task owning the engine, commit-before-reply),
 //!    [`state`] (what every route is handed), [`ws`] (`/sync` sessions), [`api`] (JSON
@@ -37,6 +37,7 @@ pub mod import;
 pub mod limits;
 pub mod metrics;
 pub mod nodes;
+pub mod parsed;
 pub mod probes;
 pub mod projection;
 pub mod retry;
@@ -147,6 +148,7 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
         max_attachment_bytes: args.max_attachment_bytes,
         sign_ins: Arc::default(),
         metrics_token: args.metrics_token.as_deref().map(Arc::from),
+        parsed: Arc::default(),
         shutdown: shutdown.clone(),
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;

@@ -8,6 +8,7 @@ use tokio::sync::watch;
 use crate::hub::HubHandle;
 use crate::limits::Limits;
 use crate::metrics::Metrics;
+use crate::parsed::ParsedRecords;
 use crate::store::Store;
 use crate::{attachments, throttle};
 
@@ -29,6 +30,8 @@ pub struct AppState {
     pub sign_ins: Arc<throttle::SignInThrottle>,
     /// Who may read `/metrics` from elsewhere than this machine.
     pub metrics_token: Option<Arc<str>>,
+    /// Records parsed for reports, kept between requests.
+    pub parsed: Arc<ParsedRecords>,
     /// Flips to true once, when the server is stopping.
     pub shutdown: watch::Receiver<bool>,
 }

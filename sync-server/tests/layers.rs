@@ -14,6 +14,7 @@ const LAYERS: &[&[&str]] = &[
         "throttle",
         "audit",
         "stored",
+        "parsed",
         "projection",
         "nodes",
         "commit",

@@ -160,6 +160,46 @@ async fn the_office_registers_and_dispatches_and_the_phone_has_it(db: TestDb) {
         [("office-chen", "created"), ("office-chen", "dispatch")],
         "{history}"
     );
+
+    // The month's table reads the ticket as it stands each time, though the server keeps
+    // what it parsed between requests.
+    let month = estate_core::time::Month::at(sync_server::now_ms());
+    let statistics = format!("/api/statistics?month={month}&area=A1");
+    let callbacks = |table: &Value| {
+        let row = table["indicators"]
+            .as_array()
+            .expect("indicators")
+            .iter()
+            .find(|i| i["key"] == "repair_callback")
+            .cloned()
+            .expect("the repair callback rate");
+        (row["numerator"].as_u64(), row["denominator"].as_u64())
+    };
+    let (_, before) = call(addr, &desk, "GET", &statistics, None).await;
+    let (called, of) = callbacks(&before);
+    zhang
+        .with(move |r| {
+            let actor = Actor::new("hk-zhang", StaffRole::Housekeeper);
+            for step in ["start", "complete"] {
+                r.act_json(ticket, json!({"type": step}), &actor, sync_server::now_ms())
+                    .expect(step);
+            }
+        })
+        .await
+        .expect("client alive");
+    common::acknowledged(&zhang, "the work stored").await;
+    let callback = json!({"type": "callback", "satisfaction": "satisfied", "resolved": true});
+    let (status, body) = call(
+        addr,
+        &desk,
+        "POST",
+        &format!("/api/records/{ticket}/actions"),
+        Some(callback),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, after) = call(addr, &desk, "GET", &statistics, None).await;
+    assert_eq!(callbacks(&after), (called.map(|n| n + 1), of), "{after}");
     server.stop().await.expect("stops");
 }
 

@@ -87,11 +87,10 @@ async fn compute(
         asked.area.as_deref(),
         asked.project.as_deref(),
     )?;
-    let chunks = portfolio::load(&state.store, &covered.projects).await?;
+    let records = portfolio::load(state, &covered.projects).await?;
     let now = asked.as_of.unwrap_or_else(crate::clock::now_ms);
     portfolio::blocking(move || {
-        let records = portfolio::parse(chunks);
-        let all = Portfolio::new(records.iter().map(|(id, r)| (*id, r)));
+        let all = Portfolio::new(records.iter().map(|(id, r)| (*id, &**r)));
         monthly_statistics(&all, &covered.scope, month, now)
     })
     .await

@@ -70,6 +70,7 @@ impl App {
             max_attachment_bytes: args.max_attachment_bytes,
             sign_ins: std::sync::Arc::default(),
             metrics_token: None,
+            parsed: std::sync::Arc::default(),
             shutdown,
         };
         let router = sync_server::app(state, db.dir.path());

@@ -101,30 +101,27 @@ async fn board_latency(
     Ok((at(0.5), at(0.99)))
 }
 
-/// The statistics of a month for every area, as office-chen asks for them, in ms (the
-/// best of three).
-async fn statistics_ms(addr: SocketAddr) -> anyhow::Result<f64> {
+/// The statistics of a month for every area, as office-chen asks for them, in ms: the
+/// first request after start (every record read and parsed) and the best of three after
+/// it (the records held in memory).
+async fn statistics_ms(addr: SocketAddr) -> anyhow::Result<(f64, f64)> {
     let token = sign_in(addr, "office-chen", DEMO_PASSWORD, "压测统计")
         .await?
         .token;
     let bearer = format!("Bearer {token}");
-    let mut best = f64::MAX;
-    for _ in 0..3 {
+    let mut times = Vec::new();
+    for _ in 0..4 {
         let started = Instant::now();
-        let (status, body) = request(
-            addr,
-            "GET",
-            "/api/statistics?month=2024-01",
-            &[("authorization", &bearer)],
-            None,
-        )
-        .await?;
+        let path = "/api/statistics?month=2024-01";
+        let (status, body) =
+            request(addr, "GET", path, &[("authorization", &bearer)], None).await?;
         if status != 200 {
             bail!("statistics answered {status}: {body}");
         }
-        best = best.min(started.elapsed().as_secs_f64() * 1000.0);
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
     }
-    Ok(best)
+    let warm = times[1..].iter().copied().fold(f64::MAX, f64::min);
+    Ok((times[0], warm))
 }
 
 pub async fn rows(quick: bool, rows: &mut Vec<Row>) -> anyhow::Result<()> {
@@ -175,27 +172,37 @@ pub async fn rows(quick: bool, rows: &mut Vec<Row>) -> anyhow::Result<()> {
             });
         }
     }
-    let (areas, per_area) = if quick { (10, 100) } else { (50, 200) };
+    let (areas, per_area) = if quick { (10, 100) } else { (50, 1_000) };
     let started = Instant::now();
     let (server, _, _dir) = seeded_with(bench_company(areas, per_area)?).await?;
     eprintln!(
         "P7 company of {areas} areas × {per_area} records seeded in {:?}",
         started.elapsed()
     );
-    let ms = statistics_ms(server.addr).await?;
+    let (cold, warm) = statistics_ms(server.addr).await?;
     server.stop().await?;
     let records = areas * per_area;
-    let per_record_us = ms * 1000.0 / records as f64;
+    let per_record = |ms: f64| ms * 1000.0 / records as f64;
     rows.push(Row {
         id: "P7",
         what: format!(
-            "monthly statistics of a company, {areas} areas × {per_area} records ({records} in all), read and computed by the core per request"
+            "a company's monthly statistics, {areas} areas × {per_area} records ({records}), first request after start: every record read from storage and parsed by the core"
         ),
-        ours: format!("{ms:.0} ms ({per_record_us:.0} µs a record)"),
+        ours: format!("{cold:.0} ms ({:.0} µs a record)", per_record(cold)),
+        baseline: "—".into(),
+        ratio: "—".into(),
+    });
+    let at_target = per_record(warm) * 500_000.0 / 1000.0;
+    rows.push(Row {
+        id: "P7",
+        what: "the same, every later request (records held in memory, read again only once stored again)".into(),
+        ours: format!("{warm:.0} ms ({:.1} µs a record; {at_target:.0} ms at 50 areas × 10,000)", per_record(warm)),
         baseline: "target ≤ 1 s at 50 areas × 10,000 records".into(),
         ratio: format!(
-            "{:.0} s extrapolated to 500,000 records: not met",
-            per_record_us * 500_000.0 / 1e6
+            "{} (extrapolated: {:.1}× {})",
+            if at_target <= 1000.0 { "met" } else { "not met" },
+            if at_target <= 1000.0 { 1000.0 / at_target } else { at_target / 1000.0 },
+            if at_target <= 1000.0 { "under" } else { "over" }
         ),
     });
     Ok(())
