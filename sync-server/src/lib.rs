@@ -60,6 +60,7 @@ use crate::config::{Database, ServeArgs};
 use crate::hub::HubConfig;
 use crate::limits::Limits;
 use crate::metrics::Metrics;
+use crate::parsed::ParsedRecords;
 use crate::state::AppState;
 use crate::store::Store;
 
@@ -138,6 +139,7 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
         }
     }
     let blobs = Arc::new(attachments::DatabaseBlobs::new(store.clone()));
+    let parsed = Arc::new(ParsedRecords::following(hub.stored()));
     let state = AppState {
         store,
         hub,
@@ -148,7 +150,7 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
         max_attachment_bytes: args.max_attachment_bytes,
         sign_ins: Arc::default(),
         metrics_token: args.metrics_token.as_deref().map(Arc::from),
-        parsed: Arc::default(),
+        parsed,
         shutdown: shutdown.clone(),
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;

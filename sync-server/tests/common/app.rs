@@ -10,6 +10,7 @@ use http_body_util::BodyExt;
 use sync_server::demo::DEMO_PASSWORD;
 use sync_server::hub::{self, HubConfig};
 use sync_server::limits::Limits;
+use sync_server::parsed::ParsedRecords;
 use sync_server::state::AppState;
 use sync_server::store::Store;
 use tokio::sync::watch;
@@ -60,6 +61,7 @@ impl App {
             metrics: std::sync::Arc::clone(&metrics),
         };
         let (hub, _task) = hub::spawn(store.clone(), config, shutdown.clone());
+        let parsed = std::sync::Arc::new(ParsedRecords::following(hub.stored()));
         let state = AppState {
             store: store.clone(),
             hub,
@@ -70,7 +72,7 @@ impl App {
             max_attachment_bytes: args.max_attachment_bytes,
             sign_ins: std::sync::Arc::default(),
             metrics_token: None,
-            parsed: std::sync::Arc::default(),
+            parsed,
             shutdown,
         };
         let router = sync_server::app(state, db.dir.path());

@@ -195,7 +195,7 @@ pub async fn rows(quick: bool, rows: &mut Vec<Row>) -> anyhow::Result<()> {
     let at_target = per_record(warm) * 500_000.0 / 1000.0;
     rows.push(Row {
         id: "P7",
-        what: "the same, every later request (records held in memory, read again only once stored again)".into(),
+        what: "the same, every later request (records held in memory; only what a commit changed is read again)".into(),
         ours: format!("{warm:.0} ms ({:.1} µs a record; {at_target:.0} ms at 50 areas × 10,000)", per_record(warm)),
         baseline: "target ≤ 1 s at 50 areas × 10,000 records".into(),
         ratio: format!(
