@@ -17,7 +17,7 @@ use automerge::AutoCommit;
 use sha2::{Digest, Sha256};
 
 use month::add_sample_month;
-pub use month::{SAMPLE_AS_OF, SAMPLE_MONTH};
+pub use month::{SAMPLE_AS_OF, SAMPLE_MONTH, sample_as_of};
 
 use crate::ids::DocumentId;
 use crate::records::RecordError;

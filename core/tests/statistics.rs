@@ -2,20 +2,10 @@
 //! statistics must equal a fixture computed by hand (`fixtures/README.md` explains every
 //! figure). The browser test checks the same fixture against the WASM build.
 
-use estate_core::demo::{SAMPLE_AS_OF, SAMPLE_MONTH, demo_estate};
+use estate_core::demo::{SAMPLE_AS_OF, SAMPLE_MONTH, demo_estate, sample_as_of};
 use estate_core::rules::{Portfolio, Scope, monthly_statistics};
-use estate_core::time::{Month, at_local, parse_date};
+use estate_core::time::Month;
 use serde_json::Value;
-
-fn as_of() -> i64 {
-    let (date, time) = SAMPLE_AS_OF.split_once(' ').expect("date and time");
-    let (h, m) = time.split_once(':').expect("HH:MM");
-    at_local(
-        parse_date(date).expect("date"),
-        h.parse().expect("hour"),
-        m.parse().expect("minute"),
-    )
-}
 
 #[test]
 fn october_statistics_match_the_hand_computed_fixture() {
@@ -32,7 +22,7 @@ fn october_statistics_match_the_hand_computed_fixture() {
         ("A2", Scope::areas("二区", ["A2"])),
         ("P1", Scope::areas("翠湖花园", ["A1", "A2"])),
     ] {
-        let got = monthly_statistics(&portfolio, &scope, month, as_of()).summary();
+        let got = monthly_statistics(&portfolio, &scope, month, sample_as_of()).summary();
         let expected = &fixture["scopes"][name];
         for key in expected.as_object().expect("scope is an object").keys() {
             assert_eq!(got[key], expected[key], "{name}: {key}");

@@ -10,21 +10,11 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx};
 use common::TestDb;
 use common::app::App;
-use estate_core::demo::{SAMPLE_AS_OF, SAMPLE_MONTH, demo_estate};
+use estate_core::demo::{SAMPLE_MONTH, demo_estate, sample_as_of};
 use estate_core::records::any::AnyRecord;
 use estate_core::rules::{Portfolio, Scope, checkpoints, monthly_statistics};
-use estate_core::time::{at_local, parse_date};
-use serde_json::{Value, json};
 
-fn as_of() -> i64 {
-    let (date, time) = SAMPLE_AS_OF.split_once(' ').expect("date and time");
-    let (h, m) = time.split_once(':').expect("HH:MM");
-    at_local(
-        parse_date(date).expect("date"),
-        h.parse().expect("hour"),
-        m.parse().expect("minute"),
-    )
-}
+use serde_json::{Value, json};
 
 fn fixture() -> Value {
     serde_json::from_str(include_str!(
@@ -41,7 +31,7 @@ fn core_statistics(scope: &Scope) -> estate_core::rules::MonthlyStatistics {
         .expect("demo records read");
     let all = Portfolio::new(records.iter().map(|(id, r)| (*id, r)));
     let month = SAMPLE_MONTH.parse().expect("month");
-    monthly_statistics(&all, scope, month, as_of())
+    monthly_statistics(&all, scope, month, sample_as_of())
 }
 
 /// What a request should be answered: the scope's name and areas with the fixture's
@@ -89,7 +79,7 @@ async fn the_statistics_are_the_cores_over_what_the_server_holds(db: TestDb) {
         } else {
             format!("month={SAMPLE_MONTH}&")
         };
-        let path = format!("/api/statistics?{month}asOf={}&{query}", as_of());
+        let path = format!("/api/statistics?{month}asOf={}&{query}", sample_as_of());
         let answer = app.get(&path, &token).await;
         let body = answer.json();
         match expect {
@@ -189,7 +179,7 @@ on_both_databases!(the_statistics_workbook_holds_the_same_table);
 async fn the_statistics_workbook_holds_the_same_table(db: TestDb) {
     let app = App::demo(&db).await;
     let office = app.sign_in("office-chen").await;
-    let query = format!("month={SAMPLE_MONTH}&area=A1&asOf={}", as_of());
+    let query = format!("month={SAMPLE_MONTH}&area=A1&asOf={}", sample_as_of());
     let table = app
         .get(&format!("/api/statistics?{query}"), &office)
         .await

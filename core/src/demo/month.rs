@@ -40,6 +40,11 @@ pub const SAMPLE_MONTH: &str = "2026-10";
 /// ("次月5日上报", seed 004 §4.3.6).
 pub const SAMPLE_AS_OF: &str = "2026-11-05 10:00";
 
+/// [`SAMPLE_AS_OF`] in ms since the epoch.
+pub fn sample_as_of() -> i64 {
+    t(SAMPLE_AS_OF.trim_start_matches("2026-"))
+}
+
 /// `MM-DD HH:MM` in 2026, Shanghai time.
 pub(crate) fn t(text: &str) -> i64 {
     let (day, time) = text.split_once(' ').unwrap_or((text, "00:00"));

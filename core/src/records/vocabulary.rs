@@ -150,17 +150,20 @@ pub fn vocabulary() -> Value {
     })
 }
 
+/// The label of a stored value among a closed set (`ALL`, `as_str`, `label_zh`), if it is
+/// one.
+pub fn among<T: Copy>(
+    all: &[T],
+    stored: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    value: &str,
+) -> Option<&'static str> {
+    all.iter().find(|v| stored(**v) == value).map(|v| label(*v))
+}
+
 /// A record's stored `status` in Chinese, for any kind; none for a value the kind never
 /// stores.
 pub fn status_label(kind: &str, status: &str) -> Option<&'static str> {
-    fn among<T: Copy>(
-        all: &[T],
-        stored: fn(T) -> &'static str,
-        label: fn(T) -> &'static str,
-        value: &str,
-    ) -> Option<&'static str> {
-        all.iter().find(|v| stored(**v) == value).map(|v| label(*v))
-    }
     let pairs =
         |set: &[(&str, &'static str)]| set.iter().find(|(v, _)| *v == status).map(|(_, l)| *l);
     match kind {

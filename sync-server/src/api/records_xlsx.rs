@@ -11,7 +11,7 @@ use axum::response::Response;
 use axum::routing::get;
 use estate_core::records::inspection::{self, Occasion};
 use estate_core::records::ticket::{self, Category};
-use estate_core::records::vocabulary::{status_label, vocabulary};
+use estate_core::records::vocabulary::{among, status_label, vocabulary};
 
 use super::lists::{self, Filter, ListedRecord, Window};
 use super::xlsx::{Book, Cell, Column, local, yes_no};
@@ -118,16 +118,6 @@ async fn export(
 struct Labels {
     /// Each record kind's name, from the core's vocabulary.
     kinds: HashMap<String, String>,
-}
-
-/// The label of a stored value among a closed set, if it is one.
-fn among<T: Copy>(
-    all: &[T],
-    stored: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-    value: &str,
-) -> Option<&'static str> {
-    all.iter().find(|v| stored(**v) == value).map(|v| label(*v))
 }
 
 impl Labels {

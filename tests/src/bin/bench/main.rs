@@ -334,6 +334,32 @@ async fn fresh_postgres() -> anyhow::Result<Option<String>> {
     Ok(Some(format!("{base}/{name}")))
 }
 
+/// Two servers sharing a fresh PostgreSQL database holding one area of `documents`, and
+/// that area's index; `None` without `TEST_DATABASE_URL`.
+async fn two_servers(
+    documents: usize,
+) -> anyhow::Result<Option<(sync_server::Running, sync_server::Running, DocumentId)>> {
+    let Some(url) = fresh_postgres().await? else {
+        return Ok(None);
+    };
+    let estate = bench_area(documents)?;
+    let index = estate.areas[0].index;
+    let store = sync_server::store::Store::open(&Database::Url(url.clone())).await?;
+    sync_server::demo::seed(&store, estate, sync_server::now_ms()).await?;
+    // The servers keep nothing in their data directory with a database URL.
+    let dir = tempfile::tempdir()?;
+    let args = ServeArgs::new(
+        "127.0.0.1:0".parse()?,
+        DbArgs {
+            data: dir.path().to_owned(),
+            database: Some(url),
+        },
+    );
+    let one = sync_server::start(&args).await?;
+    let two = sync_server::start(&args).await?;
+    Ok(Some((one, two, index)))
+}
+
 /// P2 on one server, and across two servers sharing PostgreSQL (skipped without one).
 async fn p2_rows(rounds: usize, rows: &mut Vec<Row>) -> anyhow::Result<()> {
     let (server, index, _dir) = seeded_server(50).await?;
@@ -346,24 +372,10 @@ async fn p2_rows(rounds: usize, rows: &mut Vec<Row>) -> anyhow::Result<()> {
         baseline: "—".into(),
         ratio: "—".into(),
     });
-    let Some(url) = fresh_postgres().await? else {
+    let Some((one, two, index)) = two_servers(50).await? else {
         eprintln!("P2 across servers skipped: set TEST_DATABASE_URL (bash scripts/postgres.sh)");
         return Ok(());
     };
-    let estate = bench_area(50)?;
-    let index = estate.areas[0].index;
-    let store = sync_server::store::Store::open(&Database::Url(url.clone())).await?;
-    sync_server::demo::seed(&store, estate, sync_server::now_ms()).await?;
-    let dir = tempfile::tempdir()?;
-    let args = ServeArgs::new(
-        "127.0.0.1:0".parse()?,
-        DbArgs {
-            data: dir.path().to_owned(),
-            database: Some(url),
-        },
-    );
-    let one = sync_server::start(&args).await?;
-    let two = sync_server::start(&args).await?;
     let (x50, x99) = p2_latency(rounds, [one.addr, two.addr], index).await?;
     one.stop().await?;
     two.stop().await?;

@@ -12,12 +12,11 @@ use estate_core::demo::bench_company;
 use estate_core::records::{Actor, StaffRole};
 use serde_json::json;
 use sync_server::client::{NativeClient, request, sign_in};
-use sync_server::config::{Database, DbArgs, ServeArgs};
 use sync_server::demo::DEMO_PASSWORD;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::{Row, fresh_postgres, seeded_server, seeded_with};
+use super::{Row, seeded_server, seeded_with, two_servers};
 
 /// An office screen following `/api/events` as office-chen.
 struct Board {
@@ -137,29 +136,13 @@ pub async fn rows(quick: bool, rows: &mut Vec<Row>) -> anyhow::Result<()> {
         baseline: "target p99 ≤ 1 s".into(),
         ratio: format!("{:.0}× under", 1000.0 / p99),
     });
-    match fresh_postgres().await? {
+    match two_servers(601).await? {
         None => {
             eprintln!(
                 "P7 across servers skipped: set TEST_DATABASE_URL (bash scripts/postgres.sh)"
             );
         }
-        Some(url) => {
-            let estate = estate_core::demo::bench_area(601)?;
-            let index = estate.areas[0].index;
-            let store = sync_server::store::Store::open(&Database::Url(url.clone())).await?;
-            sync_server::demo::seed(&store, estate, sync_server::now_ms()).await?;
-            let dir = tempfile::tempdir()?;
-            let args = ServeArgs::new(
-                "127.0.0.1:0".parse()?,
-                DbArgs {
-                    data: dir.path().to_owned(),
-                    database: Some(url),
-                },
-            );
-            let (one, two) = (
-                sync_server::start(&args).await?,
-                sync_server::start(&args).await?,
-            );
+        Some((one, two, index)) => {
             let (x50, x99) = board_latency(rounds, one.addr, two.addr, index).await?;
             one.stop().await?;
             two.stop().await?;
