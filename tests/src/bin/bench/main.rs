@@ -1,4 +1,4 @@
-//! `cargo run --release -p system-tests --bin bench [-- --quick] [-- --ours-only] [-- --office]`
+//! `cargo run --release -p system-tests --bin bench [-- --quick] [-- --ours-only] [-- --office [--company-records N]]`
 //!
 //! P1: an empty client gets a full replica of one area (about 9,000 documents), native
 //! client against our server, and the JS automerge-repo client against the stock Node

@@ -155,7 +155,16 @@ pub async fn rows(quick: bool, rows: &mut Vec<Row>) -> anyhow::Result<()> {
             });
         }
     }
-    let (areas, per_area) = if quick { (10, 100) } else { (50, 1_000) };
+    // `--company-records N`: records per area of the 50-area company (default 1,000).
+    let asked = std::env::args()
+        .skip_while(|a| a != "--company-records")
+        .nth(1)
+        .and_then(|n| n.parse().ok());
+    let (areas, per_area) = match asked {
+        Some(n) => (50, n),
+        None if quick => (10, 100),
+        None => (50, 1_000),
+    };
     let started = Instant::now();
     let (server, _, _dir) = seeded_with(bench_company(areas, per_area)?).await?;
     eprintln!(
