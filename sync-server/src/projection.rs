@@ -41,8 +41,18 @@ pub async fn project_all(
 ) -> sqlx::Result<()> {
     let mut batch = tx.begin().await?;
     let mut failed = false;
+    let mut calendars = Calendars::default();
     for &(id, doc) in docs {
-        match project(&mut batch, id, doc, received_at).await {
+        match project_since(
+            &mut batch,
+            id,
+            doc,
+            received_at,
+            received_at,
+            &mut calendars,
+        )
+        .await
+        {
             Ok(()) => {}
             Err(ProjectionError::Record(e)) => {
                 tracing::warn!(document = %id, "stored but not projected: {e}");
@@ -57,9 +67,11 @@ pub async fn project_all(
         return batch.commit().await;
     }
     batch.rollback().await?;
+    // What was read inside the rolled-back savepoint may not stand.
+    let mut calendars = Calendars::default();
     for &(id, doc) in docs {
         let mut one = tx.begin().await?;
-        match project(&mut one, id, doc, received_at).await {
+        match project_since(&mut one, id, doc, received_at, received_at, &mut calendars).await {
             Ok(()) => one.commit().await?,
             Err(e) => {
                 tracing::warn!(document = %id, "stored but not projected: {e}");
@@ -70,34 +82,52 @@ pub async fn project_all(
     Ok(())
 }
 
-/// Writes the office rows of one document. Documents that are not records (area
-/// indexes, foreign documents) have none.
-pub async fn project(
-    tx: &mut Tx<'_>,
-    id: DocumentId,
-    doc: &AutoCommit,
-    received_at: i64,
-) -> Result<(), ProjectionError> {
-    project_since(tx, id, doc, received_at, received_at).await
-}
-
-/// [`project`] for a record first stored at `created_at` (rows written afresh for
-/// records stored before their tables existed).
+/// Writes the office rows of one document, a record first stored at `created_at` and
+/// last at `received_at`; documents that are not records (area indexes, foreign
+/// documents) have none. `calendars` holds the project calendars read so far.
 pub async fn project_since(
     tx: &mut Tx<'_>,
     id: DocumentId,
     doc: &AutoCommit,
     received_at: i64,
     created_at: i64,
+    calendars: &mut Calendars,
 ) -> Result<(), ProjectionError> {
     let Some(record) = AnyRecord::from_doc(doc)? else {
         return Ok(());
     };
-    write(tx, id, &record, received_at, created_at).await?;
+    write(tx, id, &record, received_at, created_at, calendars).await?;
     if let AnyRecord::Project(calendar) = &record {
-        reproject_open(tx, &calendar.header.areas).await?;
+        // Whatever was read of the calendars may be this one as it was.
+        calendars.held.clear();
+        reproject_open(tx, &calendar.header.areas, calendars).await?;
     }
     Ok(())
+}
+
+/// The project calendar of each area, read once per batch of documents (every record of
+/// an area runs its clocks under the same one).
+#[derive(Debug, Default)]
+pub struct Calendars {
+    held: HashMap<String, Option<(DocumentId, AnyRecord)>>,
+}
+
+impl Calendars {
+    async fn of(
+        &mut self,
+        tx: &mut Tx<'_>,
+        area: &str,
+    ) -> Result<Option<(DocumentId, &AnyRecord)>, ProjectionError> {
+        if !self.held.contains_key(area) {
+            let calendar = stored::calendar_of(tx, area).await?;
+            self.held.insert(area.to_owned(), calendar);
+        }
+        Ok(self
+            .held
+            .get(area)
+            .and_then(Option::as_ref)
+            .map(|(id, r)| (*id, r)))
+    }
 }
 
 /// Writes what the core makes of one record: its rows, under its area's calendar, and
@@ -108,9 +138,10 @@ async fn write(
     record: &AnyRecord,
     received_at: i64,
     created_at: i64,
+    calendars: &mut Calendars,
 ) -> Result<(), ProjectionError> {
-    let calendar = stored::calendar_of(tx, record.area()).await?;
-    let rows = office_rows(id, record, calendar.as_ref().map(|(id, r)| (*id, r)));
+    let calendar = calendars.of(tx, record.area()).await?;
+    let rows = office_rows(id, record, calendar);
     let doc_id = id.to_string();
     for (table, column) in rows.owns {
         row::clear(tx, table, column, &doc_id).await?;
@@ -143,7 +174,11 @@ async fn write(
 /// Projects again the records of `areas` with a deadline still to meet, after their
 /// calendar changed: a holiday or a rain day moves their deadlines. Each keeps the time
 /// the server last stored it.
-async fn reproject_open(tx: &mut Tx<'_>, areas: &[String]) -> Result<(), ProjectionError> {
+async fn reproject_open(
+    tx: &mut Tx<'_>,
+    areas: &[String],
+    calendars: &mut Calendars,
+) -> Result<(), ProjectionError> {
     if areas.is_empty() {
         return Ok(());
     }
@@ -168,7 +203,7 @@ async fn reproject_open(tx: &mut Tx<'_>, areas: &[String]) -> Result<(), Project
             continue;
         };
         let (received, created) = open[&id];
-        write(tx, id, &record, received, created).await?;
+        write(tx, id, &record, received, created, calendars).await?;
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use estate_core::DocumentId;
 
-use super::project_since;
+use super::{Calendars, project_since};
 use crate::store::{self, Store};
 
 /// Documents read and projected per transaction.
@@ -36,6 +36,7 @@ pub async fn backfill(store: &Store, now: i64) -> anyhow::Result<usize> {
         documents.len()
     );
     let mut done = 0;
+    let mut calendars = Calendars::default();
     for batch in documents.chunks(BATCH) {
         let first_seen: std::collections::HashMap<DocumentId, i64> = batch
             .iter()
@@ -48,7 +49,7 @@ pub async fn backfill(store: &Store, now: i64) -> anyhow::Result<usize> {
             let doc = store::assemble(id, chunks);
             let created = first_seen.get(&id).copied().unwrap_or(now);
             let mut one = sqlx::Acquire::begin(&mut tx).await?;
-            match project_since(&mut one, id, &doc, now, created).await {
+            match project_since(&mut one, id, &doc, now, created, &mut calendars).await {
                 Ok(()) => one.commit().await?,
                 Err(e) => {
                     tracing::warn!(document = %id, "stored but not projected: {e}");
