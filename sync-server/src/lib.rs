@@ -1,6 +1,6 @@
 //! The sync server: the same core engine as the phones, with tokio and sqlx doing the IO.
 //!
-//! Layers, imports flowing one way (down); `tests/layers.rs` holds every module to them:
+//! Layers, imports flowing one way (down); `tests/server/layers.rs` holds every module to them:
 //!
 //! 1. Foundation: [`clock`] (time and the stop signal), [`config`] (command line and
 //!    environment), [`limits`] (what one `/sync` connection may send), [`metrics`] (the counters), [`store`] (the database: chunks in

@@ -1,7 +1,7 @@
 //! Our native client and the independent JS automerge-repo client read each other's
 //! documents through our server. Needs `npm ci` in tests/js (scripts/setup.sh does it).
 
-mod common;
+use crate::common;
 
 use automerge::ReadDoc;
 use common::{WAIT, area_one, connect, demo_server, full_replica, node, sign_in, ws_url};

@@ -3,7 +3,7 @@
 //! through the API and one on a phone at the same time are both kept; live screens hear
 //! of every commit they may see.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 

@@ -1,7 +1,7 @@
 //! Running the server: probes and metrics, limits per connection, eviction of idle
 //! documents, draining on shutdown, and the SQLite backup.
 
-mod common;
+use crate::common;
 
 use std::num::NonZeroU32;
 

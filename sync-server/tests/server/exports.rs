@@ -1,7 +1,7 @@
 //! `GET /api/records.xlsx`: the rows of the office list's filter, all of them, in one
 //! workbook with the core's Chinese names, on both databases.
 
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 

@@ -1,7 +1,7 @@
 //! Photos and signatures by content: `PUT`, `HEAD` and `GET /api/attachments/{sha256}`
 //! over real sockets, on both databases.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 

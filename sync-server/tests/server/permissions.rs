@@ -2,7 +2,7 @@
 //! A1 trying every path to area A2's documents, a forged actor, office staff writing,
 //! and the trusted history.
 
-mod common;
+use crate::common;
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ROOT};

@@ -3,7 +3,7 @@
 //! be refused with an `error` naming the rule, and leave the stored record, its office
 //! row and its history as they were.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 

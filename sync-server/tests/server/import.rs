@@ -2,7 +2,7 @@
 //! area's index (phones see them), bad rows are reported one by one, and a second import
 //! of the same sheet adds nothing.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

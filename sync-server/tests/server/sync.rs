@@ -1,6 +1,6 @@
 //! Phones (native clients over real WebSockets) and the server, end to end.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, WAIT, connect, full_replica, sign_in, ws_url};
 use estate_core::records::inspection::{Condition, InspectionForm};

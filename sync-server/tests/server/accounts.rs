@@ -2,7 +2,7 @@
 //! and unknown credentials, bad requests, expired and revoked tokens, and the admin
 //! CLI adding a user with the password on stdin.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

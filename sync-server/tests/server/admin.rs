@@ -1,7 +1,7 @@
 //! What administrators do over HTTP — users, devices, imports — on both databases, and
 //! that nobody else may.
 
-mod common;
+use crate::common;
 
 use common::TestDb;
 use common::app::App;

@@ -2,7 +2,7 @@
 //! after its inspection shows ventilated, and a change of a project's calendar moves the
 //! deadlines of its open records.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, full_replica, whole_area};
 use estate_core::DocumentId;

@@ -1,7 +1,7 @@
 //! The SQL projection and the office lists: records phones make land in their tables in
 //! the same commit, and `GET /api/records` filters, pages and keeps areas apart.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;

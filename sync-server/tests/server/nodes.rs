@@ -1,7 +1,7 @@
 //! Two real server processes on one PostgreSQL: a phone on each sees the other's edits,
 //! passed between the servers by LISTEN/NOTIFY.
 
-mod common;
+use crate::common;
 
 use std::time::Instant;
 

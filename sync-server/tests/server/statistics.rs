@@ -3,7 +3,7 @@
 //! the demo's October, the hand-computed fixture — and an area the caller may not see
 //! answers as a missing one.
 
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 
@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 fn fixture() -> Value {
     serde_json::from_str(include_str!(
-        "../../core/tests/fixtures/statistics-2026-10.json"
+        "../../../core/tests/fixtures/statistics-2026-10.json"
     ))
     .expect("fixture is JSON")
 }

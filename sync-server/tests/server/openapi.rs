@@ -3,7 +3,7 @@
 //! copy the console's TypeScript types are generated from is current — so a field
 //! renamed on the server fails the console's type check.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! The server is killed with SIGKILL while a phone is sending, then restarted on the same
 //! data directory: every change the phone saw acknowledged is still there.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

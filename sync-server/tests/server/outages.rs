@@ -1,7 +1,7 @@
 //! The database busy or out of reach under a running server: the hub waits and writes
 //! the same batch again, acknowledging nothing meanwhile and losing nothing.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
