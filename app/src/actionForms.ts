@@ -1,6 +1,7 @@
 // What the person fills in for each action, by record kind and action type: the inputs
 // only. Whether the action makes sense now is the core's to say (`offers`), and whether
 // what was filled in is acceptable is the core's to judge when it is saved.
+import { shanghaiMillis } from "./format";
 import type { Choice, Vocabulary } from "./vocabulary";
 
 /** `optional`: may be left empty (otherwise the form asks for it before the core is asked). */
@@ -9,7 +10,7 @@ export type Input = Base &
   (
     | { kind: "choice"; options: (v: Vocabulary) => Choice[] }
     | { kind: "bool"; initial?: boolean }
-    | { kind: "text" | "date" | "yuan" | "fen" | "person" | "signature" }
+    | { kind: "text" | "date" | "datetime" | "yuan" | "fen" | "person" | "signature" }
     | { kind: "checks"; options: (v: Vocabulary) => Choice[] }
     | { kind: "keys" | "units" }
   );
@@ -20,6 +21,11 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
   ticket: {
     dispatch: [{ key: "to", label: "派给", kind: "person" }],
     complete: [{ key: "signature", label: "业主签字", kind: "signature" }],
+    contact: [
+      { key: "way", label: "沟通方式", kind: "choice", options: (v) => v.ticket.contactWay },
+      { key: "reason", label: "延误原因", kind: "text", optional: true },
+      { key: "agreedAt", label: "约定完成时间", kind: "datetime", optional: true },
+    ],
     callback: [
       { key: "satisfaction", label: "满意度", kind: "choice", options: (v) => v.ticket.satisfaction },
       { key: "resolved", label: "问题已解决", kind: "bool", initial: true },
@@ -74,7 +80,13 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
 export const PLACEHOLDER = "…";
 
 /** Actions that need a note saying what was done or agreed. */
-export const NOTE_REQUIRED = new Set(["answer", "progress", "reschedule"]);
+export const NOTE_REQUIRED = new Set(["answer", "progress", "reschedule", "contact"]);
+
+/** What the note of an action is called on its form. */
+export function noteLabel(type: string): string {
+  if (type === "contact") return "沟通内容（必填）";
+  return NOTE_REQUIRED.has(type) ? "说明（必填）" : "备注";
+}
 
 /** Actions that link a ticket made from this record: offered as "转工单", which opens the
  * ticket form rather than acting at once. */
@@ -95,6 +107,7 @@ export function filledValue(i: Input, value: unknown, v: Vocabulary): unknown {
     case "fen": return value === "" ? null : Math.round(Number(value) * 100);
     case "checks":
       return Object.fromEntries(i.options(v).map((c) => [c.value, (value as string[]).includes(c.value) ? "abnormal" : "normal"]));
+    case "datetime": return value === "" ? null : shanghaiMillis(value as string);
     case "signature": case "text": case "date": return value === "" ? null : value;
     default: return value;
   }

@@ -1,6 +1,7 @@
 // What an event says beyond its name, in words: to whom it was dispatched, how satisfied
 // the customer was, which points a renovation patrol found in violation… Values and
 // labels come from the event and the core's vocabulary.
+import { shortTime } from "./format";
 import { labelOf, type Vocabulary } from "./vocabulary";
 
 type Fields = Record<string, unknown>;
@@ -14,6 +15,12 @@ export function eventDetails(kind: string, e: Fields, v: Vocabulary, nameOf: (us
       return `派给 ${nameOf(text("to"))}`;
     case "ticket/callback":
       return `${labelOf(v.ticket.satisfaction, text("satisfaction"))}${e.resolved ? "，问题已解决" : "，问题仍在"}`;
+    case "ticket/contact": {
+      const parts = [labelOf(v.ticket.contactWay, text("way"))];
+      if (e.reason) parts.push(`原因：${text("reason")}`);
+      if (typeof e.agreedAt === "number") parts.push(`约定 ${shortTime(e.agreedAt)} 前完成`);
+      return parts.join("，");
+    }
     case "ticket/escalate":
       return `${labelOf(v.ticket.escalation, text("escalation"))}${e.amountYuan ? ` ${text("amountYuan")} 元` : ""}`;
     case "renovation/review":

@@ -36,17 +36,27 @@ export function clockText(d: Deadline, now: number): string {
     case "waiting":
       return d.clock === "callback" ? "等待雨天后回访" : "等待中";
     case "overdue":
-      return d.dueAt === null ? "已超时" : `已超时 ${span(now - d.dueAt)}`;
+      if (d.dueAt === null) return "已超时";
+      return d.agreed ? `超过与业主约定的时间 ${span(now - d.dueAt)}` : `已超时 ${span(now - d.dueAt)}`;
     case "met_on_time":
       return d.metAt === null ? "按时完成" : `${shortTime(d.metAt)} 按时完成`;
     case "met_late":
       return d.metAt === null ? "超时完成" : `${shortTime(d.metAt)} 完成（超时）`;
     case "pending":
-      return d.dueAt === null ? "进行中" : `${shortTime(d.dueAt)} 前（还剩 ${span(d.dueAt - now)}）`;
+      if (d.dueAt === null) return "进行中";
+      return `${d.agreed ? "与业主约定 " : ""}${shortTime(d.dueAt)} 前（还剩 ${span(d.dueAt - now)}）`;
   }
 }
 
 const DAY = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
+
+/** A date and time typed in the estates' zone (`YYYY-MM-DDTHH:mm`, as a datetime input
+ * holds it) as milliseconds; `null` when it is not one. Shanghai keeps no summer time. */
+export function shanghaiMillis(local: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local)) return null;
+  const ms = Date.parse(`${local}:00+08:00`);
+  return Number.isNaN(ms) ? null : ms;
+}
 
 /** Today in the estates' zone, `YYYY-MM-DD`. */
 export function today(now = Date.now()): string {

@@ -24,6 +24,9 @@ export function recordFacts(r: AnyRecord, v: Vocabulary, who: (user: string) => 
         ...(s.repair ? [["维修", `${labelOf(v.ticket.repairScope, s.repair.scope)} · ${labelOf(v.ticket.repairScale, s.repair.scale)}${s.repair.leak ? " · 渗漏水" : ""}`] as [string, string]] : []),
         ["登记", `${shanghaiTime(h.registeredAt)} · ${who(h.registeredBy)}`],
         ...(s.assignee ? [["处理人", who(s.assignee)] as [string, string]] : []),
+        ...(s.contacts.length
+          ? [["沟通记录", s.contacts.map((c) => `${shanghaiTime(c.at)} ${c.said}${c.agreedAt !== null ? `（约定 ${shanghaiTime(c.agreedAt)} 前完成）` : ""}`).join("；")] as [string, string]]
+          : []),
         ...(s.callbacks.length ? [["回访", s.callbacks.map((c) => `${labelOf(v.ticket.satisfaction, c.satisfaction)}${c.resolved ? "" : "（问题仍在）"}`).join("、")] as [string, string]] : []),
       ];
     }

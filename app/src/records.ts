@@ -99,6 +99,17 @@ export type Validity = "valid" | "help_seeking" | "consultation" | "venting";
 export type Severity = "general" | "major";
 export type Satisfaction = "very_satisfied" | "satisfied" | "fairly_satisfied" | "unsatisfied";
 export type Escalation = "media" | "authority" | "litigation" | "compensation";
+export type ContactWay = "phone" | "visit" | "sms" | "wechat";
+/** A contact with the customer about the work (沟通记录); `said` is what was said. */
+export interface TicketContact {
+  round: number;
+  at: Millis;
+  by: string;
+  way: ContactWay;
+  said: string;
+  reason: string | null;
+  agreedAt: Millis | null;
+}
 export type TicketStatus =
   | "registered" | "dispatched" | "in_progress" | "completed" | "called_back" | "closed" | "reopened";
 export type Location = { type: "unit"; unit: string; code: string } | { type: "public"; place: string };
@@ -124,6 +135,7 @@ export type TicketAction =
   | { type: "respond" }
   | { type: "start" }
   | { type: "complete"; signature?: ContentHash | null }
+  | { type: "contact"; way: ContactWay; reason?: string | null; agreedAt?: Millis | null }
   | { type: "callback"; satisfaction: Satisfaction; resolved: boolean }
   | { type: "reopen" }
   | { type: "close" }
@@ -142,6 +154,8 @@ export interface TicketState {
   signature: ContentHash | null;
   /** Every callback; `round` is the round of work it follows (0 before any reopening). */
   callbacks: { round: number; at: Millis; by: string; satisfaction: Satisfaction; resolved: boolean }[];
+  /** Every contact with the customer, in journal order. */
+  contacts: TicketContact[];
   closedAt: Millis | null;
   reopened: number;
   repair: RepairInfo | null;

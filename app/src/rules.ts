@@ -3,7 +3,7 @@
 import type { Category, LocalDate, Millis, MonthText, RenovationStatus, SpecialReport, TicketStatus, UnitStatus } from "./records";
 
 export type Clock =
-  | "dispatch" | "first_response" | "completion" | "same_day" | "agreed_answer" | "callback"
+  | "dispatch" | "first_response" | "completion" | "same_day" | "contact_record" | "agreed_answer" | "callback"
   | "renovation_review" | "renovation_patrol" | "vacant_inspection" | "visit_plan" | "public_patrol"
   | "key_count" | "rectification" | "fee_promise";
 export type Standing = "waiting" | "pending" | "overdue" | "met_on_time" | "met_late";
@@ -16,6 +16,8 @@ export interface Deadline {
   dueAt: Millis | null;
   metAt: Millis | null;
   standing: Standing;
+  /** `dueAt` is a time agreed with the customer, not the procedure's own figure. */
+  agreed: boolean;
 }
 
 export interface UnitRef { unit: string; code: string }

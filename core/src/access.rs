@@ -31,10 +31,11 @@ const ENTRIES: &str = "entries";
 /// Event types office staff may add to a ticket.
 /// The service centre registers what comes in, dispatches it within 10 minutes ("服务中心
 /// 接收报修信息后录入客户信息数据平台……在10分钟内传递至责任部门", seed 004), classifies
-/// complaints, calls back, reopens what a callback finds unresolved, closes, and
-/// escalates; the work itself (respond, start, complete) is the field's.
+/// complaints, tells customers of delays and agrees a time (contact), calls back, reopens
+/// what a callback finds unresolved, closes, and escalates; the work itself (respond,
+/// start, complete) is the field's.
 const OFFICE_TICKET_EVENTS: &[&str] = &[
-    "dispatch", "classify", "callback", "reopen", "close", "note", "escalate",
+    "dispatch", "classify", "contact", "callback", "reopen", "close", "note", "escalate",
 ];
 
 /// The area or project a document belongs to.

@@ -613,13 +613,21 @@ mod tests {
         let clocks: Vec<Clock> = keeper.clocks.iter().map(|d| d.clock).collect();
         assert_eq!(
             clocks,
-            [Clock::Dispatch, Clock::Completion, Clock::FirstResponse]
+            [
+                Clock::Dispatch,
+                Clock::Completion,
+                Clock::FirstResponse,
+                Clock::ContactRecord
+            ]
         );
         // The service centre dispatches, classifies and escalates; the work is the field's.
         let office = phone
             .record_view(id, StaffRole::Office, now + 60_000)
             .expect("view");
-        assert_eq!(types(&office), ["dispatch", "classify", "escalate"]);
+        assert_eq!(
+            types(&office),
+            ["dispatch", "contact", "classify", "escalate"]
+        );
 
         let archive = phone
             .record_view(unit_id, StaffRole::Housekeeper, now)

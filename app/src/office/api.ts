@@ -7,7 +7,7 @@ import type { Offer } from "../core";
 import type { AnyRecord, Checkpoint, Input, AnyAction, StaffRole, TicketHeader } from "../records";
 import type { Deadline, MonthlyStatistics } from "../rules";
 import type { Session } from "../session";
-import type { components } from "./api.gen";
+import type { components, operations } from "./api.gen";
 
 /** The server's schemas, as its OpenAPI document names them. */
 type Schemas = components["schemas"];
@@ -28,17 +28,7 @@ export type Directory = Schemas["Directory"];
 export type ListedRecord = Schemas["ListedRecord"];
 export type RecordPage = Schemas["Page"];
 /** The filters `GET /api/records` and `GET /api/records.xlsx` take. */
-export interface RecordQuery {
-  kind?: string;
-  project?: string;
-  area?: string;
-  category?: string;
-  status?: string;
-  month?: string;
-  overdue?: boolean;
-  limit?: number;
-  cursor?: string;
-}
+export type RecordQuery = NonNullable<operations["listRecords"]["parameters"]["query"]>;
 
 /** `GET /api/records/{id}`: the record as the caller's role sees it — the phone's
  * `recordView` (kind, header, state, events, flags, offers, clocks) plus its ID and area. */

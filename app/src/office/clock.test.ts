@@ -40,7 +40,7 @@ describe("the dispatch countdown", () => {
 
 describe("the clock a record works against", () => {
   const clock = (name: Deadline["clock"], standing: Deadline["standing"], dueAt: number | null = NOW): Deadline =>
-    ({ clock: name, label: name, rule: "", dueAt, metAt: null, standing });
+    ({ clock: name, label: name, rule: "", dueAt, metAt: null, standing, agreed: false });
   it("is the open clock due first, overdue or not", () => {
     expect(soonestClock([clock("dispatch", "met_on_time", NOW - 9), clock("completion", "pending", NOW + 8 * 60 * MIN), clock("first_response", "pending", NOW + 59 * MIN)])?.clock).toBe("first_response");
     expect(soonestClock([clock("first_response", "pending", NOW + MIN), clock("same_day", "overdue", NOW - MIN)])?.clock).toBe("same_day");

@@ -15,6 +15,7 @@ describe("filters to the server's query string", () => {
   it("passes every chosen filter", () =>
     check({ kind: "ticket", area: "A1", category: "repair", status: "completed", month: "2026-10" },
       "?kind=ticket&area=A1&category=repair&status=completed&month=2026-10"));
+  it("the clock a record still waits on", () => check({ kind: "ticket", clock: "callback" }, "?kind=ticket&clock=callback"));
   it("a category only for tickets (other kinds have none)", () => check({ kind: "unit", category: "repair" }, "?kind=unit"));
   it("a month only when it is one", () => check({ month: "2026-13" }, ""));
   it("escapes what it passes", () => check({ area: "一区 A&B" }, "?area=%E4%B8%80%E5%8C%BA+A%26B"));
@@ -23,9 +24,9 @@ describe("filters to the server's query string", () => {
 describe("filters in the page's address", () => {
   it("round-trip, keeping only what differs from the defaults", () => {
     const defaults = { kind: "ticket" };
-    const f = filter({ kind: "ticket", area: "A2", month: "2026-10", overdue: true });
+    const f = filter({ kind: "ticket", area: "A2", month: "2026-10", overdue: true, clock: "contact_record" });
     const route = filterToRoute(f, defaults);
-    expect(route).toEqual({ area: "A2", month: "2026-10", overdue: "1" });
+    expect(route).toEqual({ area: "A2", month: "2026-10", overdue: "1", clock: "contact_record" });
     expect(filterFromRoute(route, defaults)).toEqual(f);
   });
   it("read a malformed month as none, and the first of repeated values", () => {

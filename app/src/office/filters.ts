@@ -11,9 +11,11 @@ export interface RecordFilter {
   /** `YYYY-MM`, or "" for any month. */
   month: string;
   overdue: boolean;
+  /** Only records still waiting on this clock (`callback`…), or "" for any. */
+  clock: string;
 }
 
-export const EMPTY_FILTER: RecordFilter = { kind: "", area: "", category: "", status: "", month: "", overdue: false };
+export const EMPTY_FILTER: RecordFilter = { kind: "", area: "", category: "", status: "", month: "", overdue: false, clock: "" };
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -27,6 +29,7 @@ export function filterQuery(filter: RecordFilter): RecordQuery {
   if (filter.status) query.status = filter.status;
   if (MONTH.test(filter.month)) query.month = filter.month;
   if (filter.overdue) query.overdue = true;
+  if (filter.clock) query.clock = filter.clock;
   return query;
 }
 
@@ -43,7 +46,7 @@ export function filterFromRoute(query: RouteQuery, defaults: Partial<RecordFilte
   return {
     ...EMPTY_FILTER,
     ...defaults,
-    ...pick({ kind: one("kind"), area: one("area"), category: one("category"), status: one("status") }),
+    ...pick({ kind: one("kind"), area: one("area"), category: one("category"), status: one("status"), clock: one("clock") }),
     ...(month !== undefined ? { month: MONTH.test(month) ? month : "" } : {}),
     ...(one("overdue") !== undefined ? { overdue: one("overdue") === "1" } : {}),
   };
@@ -53,7 +56,7 @@ export function filterFromRoute(query: RouteQuery, defaults: Partial<RecordFilte
 export function filterToRoute(filter: RecordFilter, defaults: Partial<RecordFilter> = {}): Record<string, string> {
   const base = { ...EMPTY_FILTER, ...defaults };
   const route: Record<string, string> = {};
-  for (const key of ["kind", "area", "category", "status", "month"] as const) {
+  for (const key of ["kind", "area", "category", "status", "month", "clock"] as const) {
     if (filter[key] !== base[key]) route[key] = filter[key];
   }
   if (filter.overdue !== base.overdue) route.overdue = filter.overdue ? "1" : "0";

@@ -7,12 +7,16 @@ import type { RecordFilter } from "./filters";
 /** The row as the record now stands: its status, who has it, its earliest open deadline. */
 export function updatedRow(row: ListedRecord, view: RecordView, now: number): ListedRecord {
   const state = view.state as { status?: unknown; assignee?: unknown };
-  const dueAt = soonestClock(view.clocks)?.dueAt ?? null;
+  const soonest = soonestClock(view.clocks);
+  const dueAt = soonest?.dueAt ?? null;
   return {
     ...row,
     status: typeof state.status === "string" ? state.status : row.status,
     ...(view.kind === "ticket" ? { assignee: view.state.assignee } : {}),
     dueAt,
+    dueClock: soonest?.clock ?? null,
+    dueAgreed: soonest?.agreed ?? false,
+    waitingOn: view.clocks.filter((c) => c.standing === "pending" || c.standing === "overdue" || c.standing === "waiting").map((c) => c.clock),
     overdue: dueAt !== null && dueAt < now,
   };
 }
@@ -22,6 +26,7 @@ export function stillListed(row: ListedRecord, filter: RecordFilter, statuses: r
   if (filter.status && row.status !== filter.status) return false;
   if (statuses.length && !statuses.includes(row.status ?? "")) return false;
   if (filter.overdue && !row.overdue) return false;
+  if (filter.clock && !row.waitingOn.includes(filter.clock)) return false;
   return true;
 }
 

@@ -143,7 +143,7 @@ fn office_staff_register_dispatch_and_call_back_but_never_touch_field_records() 
     let mut ticket = record("ticket", "B", DESK);
     assert_eq!(judge(&desk, &mut ticket, &[]), Ok(()), "hotline intake");
     let desk_events = [
-        "dispatch", "callback", "reopen", "close", "note", "escalate",
+        "dispatch", "contact", "callback", "reopen", "close", "note", "escalate",
     ];
     for (n, kind) in desk_events.into_iter().enumerate() {
         let before = ticket.get_heads();

@@ -26,8 +26,9 @@ use crate::records::renovation::{
     AcceptanceResult, Renovation, RenovationAction, RenovationChecks, RenovationHeader,
 };
 use crate::records::ticket::{
-    Category, Channel, ComplaintInfo, Escalation, Location, RepairInfo, RepairScale, RepairScope,
-    Satisfaction, Severity, SpecialReport, Ticket, TicketAction, TicketHeader, Validity,
+    Category, Channel, ComplaintInfo, ContactWay, Escalation, Location, RepairInfo, RepairScale,
+    RepairScope, Satisfaction, Severity, SpecialReport, Ticket, TicketAction, TicketHeader,
+    Validity,
 };
 use crate::records::unit::{Unit, UnitAction, UnitStatus};
 use crate::records::visit::{Visit, VisitHeader, VisitMethod};
@@ -303,6 +304,15 @@ fn tickets_a1(b: &mut Builder) -> Result<(), RecordError> {
             steps: vec![
                 ("10-20 10:20", Respond {}, ""),
                 ("10-20 10:25", dispatch(), ""),
+                (
+                    "10-20 17:00",
+                    TicketAction::Contact {
+                        way: ContactWay::Phone,
+                        reason: Some("需物业公司工程部查明渗水点".into()),
+                        agreed_at: Some(t("10-22 12:00")),
+                    },
+                    "已致电业主说明原因，约定10月22日中午前处理完毕",
+                ),
             ],
         },
         TicketSpec {

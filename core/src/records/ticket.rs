@@ -11,7 +11,8 @@ mod class;
 use serde::{Deserialize, Serialize};
 
 pub use class::{
-    Category, Channel, Escalation, RepairScale, RepairScope, Satisfaction, Severity, Validity,
+    Category, Channel, ContactWay, Escalation, RepairScale, RepairScope, Satisfaction, Severity,
+    Validity,
 };
 
 use super::RecordError;
@@ -223,6 +224,18 @@ pub enum TicketAction {
         #[serde(default)]
         signature: Option<ContentHash>,
     },
+    /// 沟通记录: the customer told why the work is late and, where agreed, when it will
+    /// be done (seed 004 §4.4.2: "不能及时到达的应告知客户，并与客户约定维修时间"; seed 003:
+    /// "告知原因及预计完成时间"). What was said is the note.
+    Contact {
+        way: ContactWay,
+        /// Why it is late.
+        #[serde(default)]
+        reason: Option<String>,
+        /// The time agreed with the customer.
+        #[serde(default)]
+        agreed_at: Option<i64>,
+    },
     /// 回访: the customer's satisfaction, and whether the problem is gone.
     Callback {
         satisfaction: Satisfaction,
@@ -280,6 +293,21 @@ pub struct Callback {
     pub resolved: bool,
 }
 
+/// One contact with the customer about the work (沟通记录).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Contact {
+    /// The round of work it belongs to (0 before any reopening).
+    pub round: u32,
+    pub at: i64,
+    pub by: String,
+    pub way: ContactWay,
+    /// What was said.
+    pub said: String,
+    pub reason: Option<String>,
+    pub agreed_at: Option<i64>,
+}
+
 /// One escalation.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -307,6 +335,8 @@ pub struct TicketState {
     pub completed_at: Option<i64>,
     pub signature: Option<ContentHash>,
     pub callbacks: Vec<Callback>,
+    /// Every contact with the customer, in journal order.
+    pub contacts: Vec<Contact>,
     pub closed_at: Option<i64>,
     pub reopened: u32,
     pub repair: Option<RepairInfo>,
@@ -329,6 +359,11 @@ impl TicketState {
     pub fn round_callbacks(&self) -> impl Iterator<Item = &Callback> {
         self.callbacks.iter().filter(|c| c.round == self.reopened)
     }
+
+    /// Contacts with the customer in the current round of work.
+    pub fn round_contacts(&self) -> impl Iterator<Item = &Contact> {
+        self.contacts.iter().filter(|c| c.round == self.reopened)
+    }
 }
 
 /// The ticket kind.
@@ -349,6 +384,7 @@ impl Kind for Ticket {
         ("respond", "首次响应"),
         ("start", "开始处理"),
         ("complete", "完成"),
+        ("contact", "沟通记录"),
         ("callback", "回访"),
         ("reopen", "重新打开"),
         ("close", "关闭"),
@@ -376,6 +412,7 @@ impl Kind for Ticket {
             completed_at: None,
             signature: None,
             callbacks: Vec::new(),
+            contacts: Vec::new(),
             closed_at: None,
             reopened: 0,
             repair: header.repair,
@@ -440,6 +477,36 @@ impl Kind for Ticket {
                 state.signature = signature.clone();
                 state.responded_at.get_or_insert(at);
                 state.status = Completed;
+            }
+            TicketAction::Contact {
+                way,
+                reason,
+                agreed_at,
+            } => {
+                if status == Closed {
+                    return refuse(state, "无需再沟通");
+                }
+                let said = event.note.trim();
+                if said.is_empty() {
+                    return Err("请在说明中写明与客户沟通的内容".into());
+                }
+                if agreed_at.is_some_and(|agreed| agreed <= at) {
+                    return Err("约定完成时间须晚于沟通时间".into());
+                }
+                state.contacts.push(Contact {
+                    round: state.reopened,
+                    at,
+                    by: event.by.clone(),
+                    way: *way,
+                    said: said.to_owned(),
+                    reason: reason
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|r| !r.is_empty())
+                        .map(str::to_owned),
+                    agreed_at: *agreed_at,
+                });
+                state.responded_at.get_or_insert(at);
             }
             TicketAction::Callback {
                 satisfaction,
@@ -659,6 +726,11 @@ impl Kind for Ticket {
             TicketAction::Start {},
             TicketAction::Complete {
                 signature: household.then(placeholder::signature),
+            },
+            TicketAction::Contact {
+                way: ContactWay::Phone,
+                reason: None,
+                agreed_at: None,
             },
             TicketAction::Callback {
                 satisfaction: Satisfaction::Satisfied,

@@ -18,8 +18,8 @@ use super::people::StaffRole;
 use super::rectification::{self, Rectification};
 use super::renovation::{AcceptanceResult, Renovation, RenovationChecks, RenovationStatus};
 use super::ticket::{
-    Category, Channel, Escalation, RepairScale, RepairScope, Satisfaction, Severity, Status,
-    Ticket, Validity,
+    Category, Channel, ContactWay, Escalation, RepairScale, RepairScope, Satisfaction, Severity,
+    Status, Ticket, Validity,
 };
 use super::unit::{Unit, UnitStatus};
 use super::visit::{Visit, VisitMethod};
@@ -109,6 +109,7 @@ pub fn vocabulary() -> Value {
             "validity": choices(Validity::ALL, Validity::label_zh),
             "severity": choices(Severity::ALL, Severity::label_zh),
             "satisfaction": choices(Satisfaction::ALL, Satisfaction::label_zh),
+            "contactWay": choices(ContactWay::ALL, ContactWay::label_zh),
             "escalation": choices(Escalation::ALL, Escalation::label_zh),
             "status": choices(&Status::ALL, Status::label_zh),
         },

@@ -50,10 +50,13 @@ fn records_row(
         .into_iter()
         .filter(|d| !d.clock.daily() && d.met_at.is_none())
         .collect();
+    // The clock due first; failing one with a date, the clock it waits on (a leak's
+    // callback waiting for rain), so lists can still say which.
     let first = clocks
         .iter()
         .filter(|d| d.due_at.is_some())
-        .min_by_key(|d| d.due_at);
+        .min_by_key(|d| d.due_at)
+        .or(clocks.first());
     let entry = record.entry();
     OfficeRow::new("records", &["doc_id"])
         .text("doc_id", id.to_string())
@@ -69,9 +72,20 @@ fn records_row(
         .int("due_at", first.and_then(|d| d.due_at))
         // Which clock that deadline is (`dispatch`, `callback`, …).
         .text("due_clock", first.map(|d| d.clock.as_str().to_owned()))
+        // That deadline is a time agreed with the customer (seed 004 §4.4.2).
+        .flag("due_agreed", first.is_some_and(|d| d.agreed))
         // A clock still to be met, even one whose deadline is not set yet (a leak's
         // callback waits for the first rain): a change of calendar may move it.
         .flag("open_clocks", !clocks.is_empty())
+        // Every clock still to be met, space-delimited (` callback contact_record `), so a
+        // list can ask for the records waiting on one whichever is due first.
+        .text(
+            "waiting_on",
+            (!clocks.is_empty()).then(|| {
+                let names: Vec<&str> = clocks.iter().map(|d| d.clock.as_str()).collect();
+                format!(" {} ", names.join(" "))
+            }),
+        )
 }
 
 #[cfg(test)]

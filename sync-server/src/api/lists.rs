@@ -1,5 +1,5 @@
 //! `GET /api/records`: the office's lists of any record kind, filtered by project, area,
-//! kind, category, status, month and overdue, newest first, a page at a time. Only the
+//! kind, category, status, month, overdue and the clock it waits on, newest first, a page at a time. Only the
 //! areas the caller may see are ever read. The same query ([`select`]) gives
 //! `records.xlsx` every matching row at once.
 
@@ -9,6 +9,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use estate_core::problem::Problem;
 use estate_core::records::any::KINDS;
+use estate_core::rules::deadlines::Clock;
 use estate_core::time::Month;
 use serde::{Deserialize, Serialize};
 use sqlx::{AssertSqlSafe, Row};
@@ -45,6 +46,8 @@ pub(super) struct Filter {
     pub month: Option<String>,
     /// `true`: only records with a deadline already past.
     pub overdue: Option<bool>,
+    /// Only records still waiting on this clock (`callback`, `contact_record`…).
+    pub clock: Option<String>,
     pub limit: Option<i64>,
     /// The `next` of the previous page.
     pub cursor: Option<String>,
@@ -74,6 +77,10 @@ pub(super) struct ListedRecord {
     /// Which clock `due_at` belongs to (`dispatch`, `callback`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due_clock: Option<String>,
+    /// `due_at` is a time agreed with the customer, not the procedure's own figure.
+    pub due_agreed: bool,
+    /// Every clock still to be met (`callback`, `contact_record`…).
+    pub waiting_on: Vec<String>,
     /// A ticket: who has it now (its latest dispatch), where, and when it came in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
@@ -109,6 +116,11 @@ pub(super) fn check(filter: &Filter) -> Result<(), ApiError> {
             "没有 {kind:?} 这种记录类型，应为：{}",
             KINDS.join("、")
         )));
+    }
+    if let Some(clock) = &filter.clock
+        && !Clock::ALL.iter().any(|c| c.as_str() == clock)
+    {
+        return Err(ApiError::BadRequest(format!("没有 {clock:?} 这种时限")));
     }
     if let Some(month) = &filter.month {
         month
@@ -171,7 +183,7 @@ pub(super) async fn select(
         return Ok(Vec::new());
     }
     let now = crate::clock::now_ms();
-    const FIXED: usize = 11;
+    const FIXED: usize = 12;
     let only = if allowed.is_empty() {
         String::new()
     } else {
@@ -184,7 +196,7 @@ pub(super) async fn select(
     let sql = format!(
         "SELECT r.doc_id, r.kind, r.area_id, r.code, r.status, r.unit_doc, r.month, r.date,
                 r.category, r.title, r.due_at, r.created_at, r.received_at, t.assignee,
-                r.due_clock, t.place, t.registered_at
+                r.due_clock, t.place, t.registered_at, r.due_agreed, r.waiting_on
          FROM records r LEFT JOIN tickets t ON t.doc_id = r.doc_id
          WHERE ($1 IS NULL OR r.kind = $1)
            AND ($2 IS NULL OR r.area_id IN (SELECT id FROM areas WHERE project_id = $2))
@@ -194,6 +206,7 @@ pub(super) async fn select(
            AND ($6 IS NULL OR r.month = $6)
            AND ($7 = 0 OR (r.due_at IS NOT NULL AND r.due_at < $8))
            AND ($9 IS NULL OR r.created_at < $9 OR (r.created_at = $9 AND r.doc_id < $10))
+           AND ($12 IS NULL OR r.waiting_on LIKE '% ' || $12 || ' %')
            {only}
          ORDER BY r.created_at DESC, r.doc_id DESC
          LIMIT $11"
@@ -210,7 +223,8 @@ pub(super) async fn select(
         .bind(now)
         .bind(after_at)
         .bind(after_id)
-        .bind(window.rows);
+        .bind(window.rows)
+        .bind(filter.clock.clone());
     for area in allowed {
         query = query.bind(area.as_str());
     }
@@ -239,6 +253,13 @@ pub(super) async fn select(
                 due_clock: r.get(14),
                 place: r.get(15),
                 registered_at: r.get(16),
+                due_agreed: r.get::<i64, _>(17) != 0,
+                waiting_on: r
+                    .get::<Option<String>, _>(18)
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect(),
             }
         })
         .collect())

@@ -79,14 +79,18 @@ fn a_fresh_ticket_offers_what_its_category_allows() {
     let repair = made::<Ticket>(&ticket(Category::Repair, household()), vec![]);
     assert_eq!(
         offered(&repair, HK),
-        ["dispatch", "respond", "classify", "escalate", "report"],
+        [
+            "dispatch", "respond", "contact", "classify", "escalate", "report"
+        ],
         "not started, completed or closed before dispatch"
     );
     // A consultation is answered on the spot: it may be closed at once.
     let question = made::<Ticket>(&ticket(Category::Consultation, None), vec![]);
     assert_eq!(
         offered(&question, HK),
-        ["dispatch", "respond", "close", "escalate", "report"]
+        [
+            "dispatch", "respond", "contact", "close", "escalate", "report"
+        ]
     );
 }
 
@@ -98,7 +102,7 @@ fn a_dispatched_household_repair_is_completed_with_the_owners_signature() {
     assert_eq!(
         types,
         [
-            "dispatch", "respond", "start", "complete", "classify", "escalate", "report"
+            "dispatch", "respond", "start", "complete", "contact", "classify", "escalate", "report"
         ]
     );
     let complete = repair

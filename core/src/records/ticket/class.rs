@@ -115,6 +115,16 @@ labelled! {
 }
 
 labelled! {
+    /// How a customer was reached about their ticket (a 沟通记录).
+    ContactWay {
+        Phone = "phone" / "电话",
+        Visit = "visit" / "上门",
+        Sms = "sms" / "短信",
+        WeChat = "wechat" / "微信",
+    }
+}
+
+labelled! {
     /// Whether a complaint is the company's fault (seed 004 §4.4.1 a).
     Validity {
         /// 有效投诉: our management or service fell short.

@@ -395,3 +395,231 @@ fn a_leak_callback_made_before_the_rain_does_not_count() {
     let d = clock(&after.record, &rain, Clock::Callback, "2026-11-08 10:00");
     assert_eq!(d.standing, Standing::MetOnTime);
 }
+
+fn contact(agreed: Option<&str>) -> crate::records::journal::Input<TicketAction> {
+    crate::records::journal::Input::act(TicketAction::Contact {
+        way: crate::records::ticket::ContactWay::Phone,
+        reason: Some("配件缺货".into()),
+        agreed_at: agreed.map(at),
+    })
+    .with_note("已致电业主说明原因，约定维修时间")
+}
+
+fn contacted(mut t: Built<Ticket>, agreed: Option<&str>, when: &str) -> Built<Ticket> {
+    t.record = t.try_act(contact(agreed), when).expect("contact accepted");
+    t
+}
+
+#[test]
+fn a_time_agreed_with_the_customer_in_time_is_the_deadline() {
+    // 004 §4.4.2: "不能及时到达的应告知客户，并与客户约定维修时间"; 003: "告知原因及预计完成时间".
+    // A general fault registered 09:00 is due 17:00 the same day (≤ 8 hours).
+    let opened = || {
+        ticket(
+            Category::Repair,
+            Some(repair_info(Household, General)),
+            1,
+            "2026-11-03 09:00",
+        )
+        .act(dispatch(), "2026-11-03 09:05")
+    };
+    let check = |told: &str, agreed: &str, now: &str, due: &str, is_agreed: bool, standing, why| {
+        let t = contacted(opened(), Some(agreed), told);
+        let d = clock(&t.record, &rules(), Clock::Completion, now);
+        assert_eq!(
+            (d.due_at, d.agreed, d.standing),
+            (Some(at(due)), is_agreed, standing),
+            "{why}"
+        );
+    };
+    check(
+        "2026-11-03 15:00",
+        "2026-11-04 10:00",
+        "2026-11-04 09:00",
+        "2026-11-04 10:00",
+        true,
+        Standing::Pending,
+        "told before 17:00: judged against the agreed 10:00 next day",
+    );
+    check(
+        "2026-11-03 15:00",
+        "2026-11-04 10:00",
+        "2026-11-04 10:01",
+        "2026-11-04 10:00",
+        true,
+        Standing::Overdue,
+        "the agreed time passed too: overdue, but agreed",
+    );
+    check(
+        "2026-11-03 18:00",
+        "2026-11-04 10:00",
+        "2026-11-04 09:00",
+        "2026-11-03 17:00",
+        false,
+        Standing::Overdue,
+        "told after 17:00: a late job explained, not excused",
+    );
+
+    // A second agreement made before the first agreed time moves the deadline again.
+    let twice = contacted(
+        contacted(opened(), Some("2026-11-04 10:00"), "2026-11-03 15:00"),
+        Some("2026-11-05 10:00"),
+        "2026-11-04 09:30",
+    );
+    let d = clock(
+        &twice.record,
+        &rules(),
+        Clock::Completion,
+        "2026-11-04 12:00",
+    );
+    assert_eq!(
+        (d.due_at, d.standing),
+        (Some(at("2026-11-05 10:00")), Standing::Pending)
+    );
+
+    // A complaint's "当日事当日毕" too.
+    let complaint = contacted(
+        ticket(Category::Complaint, None, 1, "2026-11-03 16:00"),
+        Some("2026-11-04 12:00"),
+        "2026-11-03 17:00",
+    );
+    let d = clock(
+        &complaint.record,
+        &rules(),
+        Clock::SameDay,
+        "2026-11-04 08:00",
+    );
+    assert_eq!((d.due_at, d.agreed), (Some(at("2026-11-04 12:00")), true));
+}
+
+#[test]
+fn a_contact_must_say_what_was_said_and_agree_a_later_time() {
+    let mut t = ticket(
+        Category::Repair,
+        Some(repair_info(Household, General)),
+        1,
+        "2026-11-03 09:00",
+    );
+    let silent = crate::records::journal::Input::act(TicketAction::Contact {
+        way: crate::records::ticket::ContactWay::Phone,
+        reason: None,
+        agreed_at: None,
+    });
+    assert!(
+        t.try_act(silent, "2026-11-03 10:00")
+            .unwrap_err()
+            .contains("沟通的内容")
+    );
+    let past = contact(Some("2026-11-03 09:30"));
+    assert!(
+        t.try_act(past, "2026-11-03 10:00")
+            .unwrap_err()
+            .contains("晚于")
+    );
+    let t = contacted(t, None, "2026-11-03 10:00");
+    assert_eq!(
+        t.record.state.responded_at,
+        Some(at("2026-11-03 10:00")),
+        "a contact is a first response too"
+    );
+    let said = &t.record.state.contacts[0];
+    assert_eq!(
+        (said.said.as_str(), said.reason.as_deref(), said.by.as_str()),
+        (
+            "已致电业主说明原因，约定维修时间",
+            Some("配件缺货"),
+            "hk-zhang"
+        )
+    );
+}
+
+#[test]
+fn three_days_unfinished_needs_a_contact_record() {
+    // 003 G4: "三天未完成留有沟通记录".
+    let open = || {
+        ticket(
+            Category::Repair,
+            Some(repair_info(Household, Major)),
+            1,
+            "2026-11-03 09:00",
+        )
+        .act(dispatch(), "2026-11-03 09:05")
+    };
+    let d = clock(
+        &open().record,
+        &rules(),
+        Clock::ContactRecord,
+        "2026-11-06 09:00",
+    );
+    assert_eq!(
+        (d.due_at, d.standing),
+        (Some(at("2026-11-06 09:00")), Standing::Pending),
+        "72 hours after registration"
+    );
+    let d = clock(
+        &open().record,
+        &rules(),
+        Clock::ContactRecord,
+        "2026-11-06 09:01",
+    );
+    assert_eq!(
+        d.standing,
+        Standing::Overdue,
+        "three days, no contact: forgotten"
+    );
+    let told = contacted(open(), None, "2026-11-05 10:00");
+    let d = clock(
+        &told.record,
+        &rules(),
+        Clock::ContactRecord,
+        "2026-11-07 09:00",
+    );
+    assert_eq!(d.standing, Standing::MetOnTime);
+
+    let quick = completed(General, false, "2026-11-03 10:00");
+    assert!(
+        ticket_deadlines(&quick.record, None, &rules(), at("2026-11-10 10:00"))
+            .iter()
+            .all(|d| d.clock != Clock::ContactRecord),
+        "done within three days: nothing to explain"
+    );
+    let praise = ticket(Category::Praise, None, 1, "2026-11-03 10:00");
+    assert!(
+        ticket_deadlines(&praise.record, None, &rules(), at("2026-11-10 10:00"))
+            .iter()
+            .all(|d| d.clock != Clock::ContactRecord),
+        "a praise has no work to be late with"
+    );
+}
+
+#[test]
+fn a_repair_closed_without_its_callback_still_owes_it() {
+    // 004 §4.4.2: "报修处理应在维修服务结束后3个工作日内进行回访"; 003 G4: "是否100%回访".
+    let closed = completed(General, false, "2026-11-03 10:00")
+        .act(TicketAction::Close {}, "2026-11-03 11:00");
+    let d = clock(
+        &closed.record,
+        &rules(),
+        Clock::Callback,
+        "2026-11-09 10:00",
+    );
+    assert_eq!(
+        (d.due_at, d.standing),
+        (Some(at("2026-11-07 00:00")), Standing::Overdue),
+        "Wed 4, Thu 5, Fri 6: still due after closing"
+    );
+    let called = closed.act(
+        TicketAction::Callback {
+            satisfaction: Satisfaction::Satisfied,
+            resolved: true,
+        },
+        "2026-11-09 11:00",
+    );
+    let d = clock(
+        &called.record,
+        &rules(),
+        Clock::Callback,
+        "2026-11-09 12:00",
+    );
+    assert_eq!(d.standing, Standing::MetLate, "made late, but made");
+}
