@@ -32,10 +32,12 @@ const ENTRIES: &str = "entries";
 /// The service centre registers what comes in, dispatches it within 10 minutes ("服务中心
 /// 接收报修信息后录入客户信息数据平台……在10分钟内传递至责任部门", seed 004), classifies
 /// complaints, tells customers of delays and agrees a time (contact), calls back, reopens
-/// what a callback finds unresolved, closes, and escalates; the work itself (respond,
-/// start, complete) is the field's.
+/// what a callback finds unresolved, closes, escalates, reports complaints up and forms
+/// the handling team of a major one (seed 004 §4.4.1 c: "由公司运营管理部/客户服务组组织
+/// ……成立处理小组"); the work itself (respond, start, complete) is the field's.
 const OFFICE_TICKET_EVENTS: &[&str] = &[
-    "dispatch", "classify", "contact", "callback", "reopen", "close", "note", "escalate",
+    "dispatch", "classify", "contact", "callback", "reopen", "close", "note", "escalate", "refer",
+    "team",
 ];
 
 /// The area or project a document belongs to.

@@ -21,6 +21,7 @@ pub mod deadlines;
 pub mod due;
 pub mod office;
 pub mod portfolio;
+pub mod referrals;
 pub mod renovations;
 pub mod statistics;
 pub mod vacant;

@@ -26,9 +26,9 @@ use crate::records::renovation::{
     AcceptanceResult, Renovation, RenovationAction, RenovationChecks, RenovationHeader,
 };
 use crate::records::ticket::{
-    Category, Channel, ComplaintInfo, ContactWay, Escalation, Location, RepairInfo, RepairScale,
-    RepairScope, Satisfaction, Severity, SpecialReport, Ticket, TicketAction, TicketHeader,
-    Validity,
+    BusinessType, Category, Channel, ComplaintInfo, ContactWay, Escalation, Location, Referee,
+    RepairInfo, RepairScale, RepairScope, Satisfaction, Severity, SpecialReport, Ticket,
+    TicketAction, TicketHeader, Validity,
 };
 use crate::records::unit::{Unit, UnitAction, UnitStatus};
 use crate::records::visit::{Visit, VisitHeader, VisitMethod};
@@ -146,11 +146,13 @@ fn ticket(b: &mut Builder, area: &str, spec: TicketSpec) -> Result<DocumentId, R
     )
 }
 
-fn valid(topic: &str) -> Option<ComplaintInfo> {
+fn valid(business: BusinessType, topic: &str) -> Option<ComplaintInfo> {
     Some(ComplaintInfo {
         validity: Some(Validity::Valid),
         severity: Some(Severity::General),
         topic: topic.into(),
+        business: Some(business),
+        against_head: false,
     })
 }
 
@@ -168,6 +170,20 @@ fn dispatch() -> TicketAction {
 
 fn complete(sig: Option<ContentHash>) -> TicketAction {
     TicketAction::Complete { signature: sig }
+}
+
+fn refer_head() -> TicketAction {
+    TicketAction::Refer {
+        to: Referee::ProjectHead,
+    }
+}
+
+/// A major complaint's handling team, the customer-service head answering.
+fn team() -> TicketAction {
+    TicketAction::Team {
+        spokesperson: "sup-wang".into(),
+        members: "工程部、客服组、分管领导".into(),
+    }
 }
 
 fn callback(satisfaction: Satisfaction, resolved: bool) -> TicketAction {
@@ -252,10 +268,11 @@ fn tickets_a1(b: &mut Builder) -> Result<(), RecordError> {
             description: "楼上装修噪音扰民",
             registered: "10-08 09:00",
             repair: None,
-            complaint: valid(""),
+            complaint: valid(BusinessType::Renovation, ""),
             steps: vec![
                 ("10-08 09:30", Respond {}, "已电话安抚业主"),
                 ("10-08 09:35", dispatch(), ""),
+                ("10-08 09:40", refer_head(), "装修噪音投诉，已上报项目经理"),
                 ("10-08 16:00", complete(None), "已约束装修时间"),
                 ("10-09 10:00", callback(Satisfied, true), ""),
                 ("10-09 10:05", Close {}, ""),
@@ -268,10 +285,11 @@ fn tickets_a1(b: &mut Builder) -> Result<(), RecordError> {
             description: "垃圾清运不及时",
             registered: "10-12 19:30",
             repair: None,
-            complaint: valid(""),
+            complaint: valid(BusinessType::Environment, ""),
             steps: vec![
                 ("10-13 08:50", Respond {}, ""),
                 ("10-13 08:55", dispatch(), ""),
+                ("10-13 09:00", refer_head(), "垃圾清运投诉，已上报项目经理"),
                 ("10-13 17:00", complete(None), ""),
                 ("10-14 10:00", callback(FairlySatisfied, true), ""),
             ],
@@ -283,7 +301,7 @@ fn tickets_a1(b: &mut Builder) -> Result<(), RecordError> {
             description: "保安态度差",
             registered: "10-15 14:00",
             repair: None,
-            complaint: valid(""),
+            complaint: valid(BusinessType::Staff, ""),
             steps: vec![
                 ("10-15 15:30", Respond {}, ""),
                 ("10-15 15:35", dispatch(), ""),
@@ -300,10 +318,11 @@ fn tickets_a1(b: &mut Builder) -> Result<(), RecordError> {
             description: "地下车库漏水",
             registered: "10-20 10:00",
             repair: None,
-            complaint: valid(""),
+            complaint: valid(BusinessType::Facilities, ""),
             steps: vec![
                 ("10-20 10:20", Respond {}, ""),
                 ("10-20 10:25", dispatch(), ""),
+                ("10-20 10:30", refer_head(), "车库漏水投诉，已上报项目经理"),
                 (
                     "10-20 17:00",
                     TicketAction::Contact {
@@ -488,6 +507,7 @@ fn tickets_a1(b: &mut Builder) -> Result<(), RecordError> {
             ("10-23 10:05", Close {}, ""),
         ];
         if n == 0 {
+            steps.insert(1, ("10-22 12:00", team(), ""));
             steps.push((
                 "10-23 11:00",
                 TicketAction::Report {
@@ -511,7 +531,7 @@ fn tickets_a1(b: &mut Builder) -> Result<(), RecordError> {
                 description: "5号楼停水无人通知",
                 registered,
                 repair: None,
-                complaint: valid("5号楼停水"),
+                complaint: valid(BusinessType::Facilities, "5号楼停水"),
                 steps,
             },
         )?;
@@ -584,10 +604,15 @@ fn tickets_a2(b: &mut Builder) -> Result<(), RecordError> {
             description: "电梯广告噪音",
             registered: "10-10 11:00",
             repair: None,
-            complaint: valid(""),
+            complaint: valid(BusinessType::CommunityBusiness, ""),
             steps: vec![
                 ("10-10 11:30", Respond {}, ""),
                 ("10-10 11:35", dispatch(), ""),
+                (
+                    "10-10 11:40",
+                    refer_head(),
+                    "电梯广告噪音投诉，已上报项目经理",
+                ),
                 ("10-10 16:00", complete(None), ""),
                 ("10-12 10:00", callback(VerySatisfied, true), ""),
                 ("10-12 10:05", Close {}, ""),
@@ -600,7 +625,7 @@ fn tickets_a2(b: &mut Builder) -> Result<(), RecordError> {
             description: "车辆被小区道闸砸坏",
             registered: "10-30 20:00",
             repair: None,
-            complaint: valid(""),
+            complaint: valid(BusinessType::Vehicle, ""),
             steps: vec![
                 ("10-31 08:00", Respond {}, ""),
                 ("10-31 08:05", dispatch(), ""),
@@ -612,6 +637,14 @@ fn tickets_a2(b: &mut Builder) -> Result<(), RecordError> {
                     },
                     "协商赔偿修车费",
                 ),
+                (
+                    "10-31 09:00",
+                    TicketAction::Refer {
+                        to: Referee::CompanyLeadership,
+                    },
+                    "涉及赔偿，已上报公司领导",
+                ),
+                ("10-31 09:30", team(), ""),
                 (
                     "10-31 10:00",
                     TicketAction::Answer {},

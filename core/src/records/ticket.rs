@@ -11,8 +11,8 @@ mod class;
 use serde::{Deserialize, Serialize};
 
 pub use class::{
-    Category, Channel, ContactWay, Escalation, RepairScale, RepairScope, Satisfaction, Severity,
-    Validity,
+    BusinessType, Category, Channel, ContactWay, Escalation, Referee, RepairScale, RepairScope,
+    Satisfaction, Severity, Validity,
 };
 
 use super::RecordError;
@@ -112,6 +112,15 @@ pub struct ComplaintInfo {
     /// households on one problem are recognised as a group complaint.
     #[serde(default)]
     pub topic: String,
+    /// Its business type (§4.4.1 b). The forms ask for it; the core does not refuse a
+    /// complaint without one, since a phone may have registered it offline before the
+    /// type existed — it counts as unclassified until the office classifies it.
+    #[serde(default)]
+    pub business: Option<BusinessType>,
+    /// A complaint against the office director (管理处主任): seed 000 sends it to the
+    /// company's leadership ("针对管理处主任的投诉，应上报公司领导解决").
+    #[serde(default)]
+    pub against_head: bool,
 }
 
 /// The special report of a major customer event (seed 004 §4.3.4: "分析报告内容应包括
@@ -254,6 +263,18 @@ pub enum TicketAction {
     },
     /// 统一口径: the agreed public answer to a major or group complaint (in the note).
     Answer {},
+    /// 上报: the complaint reported up to `to`; what was reported is the note.
+    Refer { to: Referee },
+    /// 成立处理小组: the handling team of a major or group complaint and the one person
+    /// who answers the customers (seed 004 §4.4.1 c: "成立处理小组……并指定专人对客户投诉
+    /// 进行回复").
+    Team {
+        /// 指定专人: who answers.
+        spokesperson: String,
+        /// Who else is on it (project staff, company departments, the leader in charge).
+        #[serde(default)]
+        members: String,
+    },
     /// Media, an authority, litigation or compensation: a major customer event.
     Escalate {
         escalation: Escalation,
@@ -308,6 +329,24 @@ pub struct Contact {
     pub agreed_at: Option<i64>,
 }
 
+/// One report up.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Referral {
+    pub at: i64,
+    pub by: String,
+    pub to: Referee,
+}
+
+/// A major complaint's handling team.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HandlingTeam {
+    pub at: i64,
+    pub spokesperson: String,
+    pub members: String,
+}
+
 /// One escalation.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -343,6 +382,10 @@ pub struct TicketState {
     pub complaint: Option<ComplaintInfo>,
     /// When the agreed answer to a major or group complaint was given.
     pub answered_at: Option<i64>,
+    /// Every report up, in journal order.
+    pub referrals: Vec<Referral>,
+    /// The handling team, once formed (the latest, if re-formed).
+    pub team: Option<HandlingTeam>,
     /// When a person judged the complaint major, if they did.
     pub judged_major_at: Option<i64>,
     pub escalations: Vec<Escalated>,
@@ -358,6 +401,15 @@ impl TicketState {
     /// Callbacks after the current round of work.
     pub fn round_callbacks(&self) -> impl Iterator<Item = &Callback> {
         self.callbacks.iter().filter(|c| c.round == self.reopened)
+    }
+
+    /// When the complaint was first reported to `to` at or after `since`.
+    pub fn referred(&self, to: Referee, since: i64) -> Option<i64> {
+        self.referrals
+            .iter()
+            .filter(|r| r.to == to && r.at >= since)
+            .map(|r| r.at)
+            .min()
     }
 
     /// Contacts with the customer in the current round of work.
@@ -390,6 +442,8 @@ impl Kind for Ticket {
         ("close", "关闭"),
         ("classify", "分类"),
         ("answer", "统一口径"),
+        ("refer", "上报"),
+        ("team", "成立处理小组"),
         ("escalate", "升级"),
         ("report", "专项报告"),
     ];
@@ -418,6 +472,8 @@ impl Kind for Ticket {
             repair: header.repair,
             complaint: header.complaint.clone(),
             answered_at: None,
+            referrals: Vec::new(),
+            team: None,
             judged_major_at: header
                 .complaint
                 .as_ref()
@@ -594,6 +650,35 @@ impl Kind for Ticket {
                 }
                 state.answered_at.get_or_insert(at);
             }
+            TicketAction::Refer { to } => {
+                if header.category != Category::Complaint {
+                    return Err("上报只用于投诉".into());
+                }
+                if event.note.trim().is_empty() {
+                    return Err("请在说明中写明上报的内容".into());
+                }
+                state.referrals.push(Referral {
+                    at,
+                    by: event.by.clone(),
+                    to: *to,
+                });
+            }
+            TicketAction::Team {
+                spokesperson,
+                members,
+            } => {
+                if header.category != Category::Complaint {
+                    return Err("处理小组只用于投诉".into());
+                }
+                if spokesperson.trim().is_empty() {
+                    return Err("请指定对客户回复的专人".into());
+                }
+                state.team = Some(HandlingTeam {
+                    at,
+                    spokesperson: spokesperson.trim().to_owned(),
+                    members: members.trim().to_owned(),
+                });
+            }
             TicketAction::Escalate {
                 escalation,
                 amount_yuan,
@@ -629,6 +714,7 @@ impl Kind for Ticket {
                 (a, b),
                 (TicketAction::Classify { .. }, TicketAction::Classify { .. })
                     | (TicketAction::Report { .. }, TicketAction::Report { .. })
+                    | (TicketAction::Team { .. }, TicketAction::Team { .. })
             )
     }
 
@@ -752,6 +838,13 @@ impl Kind for Ticket {
         });
         probes.extend([
             TicketAction::Answer {},
+            TicketAction::Refer {
+                to: Referee::ProjectHead,
+            },
+            TicketAction::Team {
+                spokesperson: text(),
+                members: String::new(),
+            },
             TicketAction::Escalate {
                 escalation: Escalation::Media,
                 amount_yuan: None,

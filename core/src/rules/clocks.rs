@@ -4,9 +4,10 @@
 //! `now`. Clocks that run on an area rather than on one record — the daily public
 //! patrol, the monthly vacant round, the visit plan — are due work's own.
 
-use super::complaints::assess;
-use super::deadlines::{Clock, Deadline, Major, ticket_deadlines, working_days_due};
+use super::complaints::{Assessed, assess};
+use super::deadlines::{Clock, Deadline, ticket_deadlines, working_days_due};
 use super::portfolio::{Portfolio, Records};
+use super::referrals::referral_deadlines;
 use crate::ids::DocumentId;
 use crate::records::fees::FeeAccountRecord;
 use crate::records::keys::KeyLedgerRecord;
@@ -28,8 +29,7 @@ pub fn record_clocks(p: &Portfolio<'_>, id: DocumentId, now: i64) -> Vec<Deadlin
         records.iter().find(|(r, _)| *r == id).map(|(_, r)| *r)
     }
     if let Some(t) = find(&p.tickets, id) {
-        let major = assess(p, now).majors.get(&id).copied();
-        return ticket_clocks(p, t, major, now);
+        return ticket_clocks(p, t, assess(p, now).of(id), now);
     }
     if let Some(r) = find(&p.renovations, id) {
         let mut clocks = vec![renovation_review(p, r, now)];
@@ -48,15 +48,18 @@ pub fn record_clocks(p: &Portfolio<'_>, id: DocumentId, now: i64) -> Vec<Deadlin
     Vec::new()
 }
 
-/// A ticket's clocks under its project's calendar and rain days; `major` as assessed
-/// over the portfolio (see `complaints::assess`).
+/// A ticket's clocks under its project's calendar and rain days, those of reporting it
+/// up included; `assessed` over the portfolio (see `complaints::assess`).
 pub fn ticket_clocks(
     p: &Portfolio<'_>,
     t: &TicketRecord,
-    major: Option<Major>,
+    assessed: Assessed,
     now: i64,
 ) -> Vec<Deadline> {
-    ticket_deadlines(t, major, &p.rules_for(t.area()).deadlines, now)
+    let rules = p.rules_for(t.area()).deadlines;
+    let mut clocks = ticket_deadlines(t, assessed.major, &rules, now);
+    clocks.extend(referral_deadlines(t, assessed, &rules, now));
+    clocks
 }
 
 /// The review of a renovation application, in the project's working days.

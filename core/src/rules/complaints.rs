@@ -6,6 +6,9 @@
 //! - Other reasons a complaint is major: judged so by a person (accident, injury, loss,
 //!   a promise repeatedly broken), raised by government or the media, or "有效投诉在一个
 //!   月内得不到合理解决的".
+//! - An early warning (seed 003 G5: "定期梳理投诉风险点，存在群诉风险预警（存在风险第一时间
+//!   告知项目经理）"): the same problem from 3 households within the window, before it
+//!   is a group — the seed names no figure; three is the reading, well short of five.
 //! - A major customer event: a group complaint, negative media, an escalation to a higher
 //!   authority, compensation of 5,000 yuan or more ("赔偿金额为5000元以上"), litigation,
 //!   or a valid complaint unresolved for a month — raised with the special report
@@ -19,12 +22,14 @@ use super::deadlines::Major;
 use super::portfolio::Portfolio;
 use crate::ids::DocumentId;
 use crate::records::ticket::{
-    Category, Escalation, Location, SpecialReport, TicketRecord, Validity,
+    Category, Escalation, Location, Referee, SpecialReport, TicketRecord, Validity,
 };
 use crate::time::one_month_after;
 
 /// "5户以上": five households or more.
 pub const GROUP_HOUSEHOLDS: usize = 5;
+/// Households on one problem that raise the early warning of a group complaint.
+pub const WARNING_HOUSEHOLDS: usize = 3;
 /// "赔偿金额为5000元以上": 5,000 yuan or more.
 pub const MAJOR_COMPENSATION_YUAN: u64 = 5_000;
 
@@ -88,8 +93,18 @@ pub struct GroupComplaint {
     pub households: usize,
     pub first_at: i64,
     pub last_at: i64,
-    /// When the fifth household complained: it became a group complaint then.
+    /// When the fifth household complained (the third, for a warning): it became a group
+    /// complaint (a risk of one) then.
     pub formed_at: i64,
+}
+
+/// The early warning of a group complaint forming, for one of its tickets.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Warning {
+    /// When the third household complained.
+    pub since: i64,
+    /// When the project head was told, on any ticket of the set, since then.
+    pub told_at: Option<i64>,
 }
 
 /// A major customer event and its special report. A group complaint is one event for
@@ -146,6 +161,12 @@ fn counts_toward_group(t: &TicketRecord) -> bool {
 
 /// Group complaints among a portfolio's complaints, per project and topic.
 pub fn group_complaints(p: &Portfolio<'_>) -> Vec<GroupComplaint> {
+    complaints_on_one_problem(p, GROUP_HOUSEHOLDS)
+}
+
+/// Complaints about one problem from `households` households or more within the
+/// project's window, per project and topic.
+fn complaints_on_one_problem(p: &Portfolio<'_>, households: usize) -> Vec<GroupComplaint> {
     let mut by_topic: BTreeMap<(String, String), Vec<(DocumentId, &TicketRecord)>> =
         BTreeMap::new();
     for (id, t) in p.tickets.iter().filter(|(_, t)| counts_toward_group(t)) {
@@ -184,7 +205,7 @@ pub fn group_complaints(p: &Portfolio<'_>) -> Vec<GroupComplaint> {
                 .iter()
                 .filter_map(|(_, t)| household(t))
                 .collect();
-            if homes.len() >= GROUP_HOUSEHOLDS {
+            if homes.len() >= households {
                 marked[start..=end].iter_mut().for_each(|m| *m = true);
             }
         }
@@ -197,25 +218,25 @@ pub fn group_complaints(p: &Portfolio<'_>) -> Vec<GroupComplaint> {
             if let Some(last) = current.last()
                 && item.1.header.registered_at - last.1.header.registered_at > window
             {
-                groups.push(group(&current));
+                groups.push(group(&current, households));
                 current.clear();
             }
             current.push(*item);
         }
         if !current.is_empty() {
-            groups.push(group(&current));
+            groups.push(group(&current, households));
         }
     }
     groups
 }
 
-fn group(members: &[(DocumentId, &TicketRecord)]) -> GroupComplaint {
+fn group(members: &[(DocumentId, &TicketRecord)], households: usize) -> GroupComplaint {
     let mut homes: HashSet<String> = HashSet::new();
     let mut formed_at = members[members.len() - 1].1.header.registered_at;
     for (_, t) in members {
         if let Some(home) = household(t)
             && homes.insert(home)
-            && homes.len() == GROUP_HOUSEHOLDS
+            && homes.len() == households
         {
             formed_at = t.header.registered_at;
         }
@@ -236,41 +257,73 @@ fn group(members: &[(DocumentId, &TicketRecord)]) -> GroupComplaint {
     }
 }
 
+/// What the portfolio says of one ticket: whether it is a major complaint, and whether
+/// it is one of three households or more on one problem.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Assessed {
+    pub major: Option<Major>,
+    pub warning: Option<Warning>,
+}
+
 /// What makes the tickets of a portfolio major at `now`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Assessment {
     /// Why each ticket is major (tickets that are not are absent).
     pub reasons: HashMap<DocumentId, Vec<MajorReason>>,
-    /// For major complaints: since when, and the (group's) agreed answer.
+    /// For major complaints: since when, and the (group's) agreed answer and team.
     pub majors: HashMap<DocumentId, Major>,
     pub groups: Vec<GroupComplaint>,
+    /// Complaints in a set of three households or more on one problem, not yet a group.
+    pub warnings: HashMap<DocumentId, Warning>,
+}
+
+impl Assessment {
+    /// What it says of ticket `id`.
+    pub fn of(&self, id: DocumentId) -> Assessed {
+        Assessed {
+            major: self.majors.get(&id).copied(),
+            warning: self.warnings.get(&id).copied(),
+        }
+    }
 }
 
 /// Judges every ticket of a portfolio at `now`.
 pub fn assess(p: &Portfolio<'_>, now: i64) -> Assessment {
     let groups = group_complaints(p);
-    let answered_at: HashMap<DocumentId, i64> = p
-        .tickets
-        .iter()
-        .filter_map(|(id, t)| Some((*id, t.state.answered_at?)))
-        .collect();
-    // Each grouped ticket: since when the group counts, and the group's one answer.
-    let mut grouped: HashMap<DocumentId, (i64, Option<i64>)> = HashMap::new();
+    let tickets: HashMap<DocumentId, &TicketRecord> =
+        p.tickets.iter().map(|(id, t)| (*id, *t)).collect();
+    // The earliest of something any ticket of a set did.
+    let first = |ids: &[DocumentId], of: &dyn Fn(&TicketRecord) -> Option<i64>| {
+        ids.iter().filter_map(|id| of(tickets.get(id)?)).min()
+    };
+    // Each grouped ticket: since when the group counts, its one answer and one team.
+    let mut grouped: HashMap<DocumentId, (i64, Option<i64>, Option<i64>)> = HashMap::new();
     for g in &groups {
-        let answer = g
-            .tickets
-            .iter()
-            .filter_map(|id| answered_at.get(id))
-            .min()
-            .copied();
+        let answer = first(&g.tickets, &|t| t.state.answered_at);
+        let team = first(&g.tickets, &|t| t.state.team.as_ref().map(|x| x.at));
         for id in &g.tickets {
-            grouped.insert(*id, (g.formed_at, answer));
+            grouped.insert(*id, (g.formed_at, answer, team));
+        }
+    }
+    let mut warnings = HashMap::new();
+    for w in complaints_on_one_problem(p, WARNING_HOUSEHOLDS) {
+        let told_at = first(&w.tickets, &|t| {
+            t.state.referred(Referee::ProjectHead, w.formed_at)
+        });
+        for id in w.tickets.iter().filter(|id| !grouped.contains_key(id)) {
+            warnings.insert(
+                *id,
+                Warning {
+                    since: w.formed_at,
+                    told_at,
+                },
+            );
         }
     }
     let mut out = Assessment::default();
     for (id, t) in &p.tickets {
         let mut reasons: Vec<(MajorReason, i64)> = Vec::new();
-        if let Some((formed, _)) = grouped.get(id) {
+        if let Some((formed, ..)) = grouped.get(id) {
             reasons.push((
                 MajorReason::GroupComplaint,
                 (*formed).max(t.header.registered_at),
@@ -311,14 +364,18 @@ pub fn assess(p: &Portfolio<'_>, now: i64) -> Assessment {
             continue;
         };
         if complaint.is_some() {
-            let answered = grouped
+            let own_team = t.state.team.as_ref().map(|x| x.at);
+            let (answered_at, team_at) = grouped
                 .get(id)
-                .map_or(t.state.answered_at, |(_, answer)| *answer);
+                .map_or((t.state.answered_at, own_team), |(_, answer, team)| {
+                    (*answer, *team)
+                });
             out.majors.insert(
                 *id,
                 Major {
                     since,
-                    answered_at: answered,
+                    answered_at,
+                    team_at,
                 },
             );
         }
@@ -328,6 +385,7 @@ pub fn assess(p: &Portfolio<'_>, now: i64) -> Assessment {
         out.reasons.insert(*id, reasons);
     }
     out.groups = groups;
+    out.warnings = warnings;
     out
 }
 

@@ -55,6 +55,12 @@ pub enum Clock {
     SameDay,
     ContactRecord,
     AgreedAnswer,
+    ReferHead,
+    GroupWarning,
+    HandlingTeam,
+    ReferLeadership,
+    SecondCallback,
+    Feedback400,
     Callback,
     RenovationReview,
     RenovationPatrol,
@@ -67,13 +73,19 @@ pub enum Clock {
 }
 
 impl Clock {
-    pub const ALL: [Clock; 15] = [
+    pub const ALL: [Clock; 21] = [
         Clock::Dispatch,
         Clock::FirstResponse,
         Clock::Completion,
         Clock::SameDay,
         Clock::ContactRecord,
         Clock::AgreedAnswer,
+        Clock::ReferHead,
+        Clock::GroupWarning,
+        Clock::HandlingTeam,
+        Clock::ReferLeadership,
+        Clock::SecondCallback,
+        Clock::Feedback400,
         Clock::Callback,
         Clock::RenovationReview,
         Clock::RenovationPatrol,
@@ -94,6 +106,12 @@ impl Clock {
             Clock::SameDay => "same_day",
             Clock::ContactRecord => "contact_record",
             Clock::AgreedAnswer => "agreed_answer",
+            Clock::ReferHead => "refer_head",
+            Clock::GroupWarning => "group_warning",
+            Clock::HandlingTeam => "handling_team",
+            Clock::ReferLeadership => "refer_leadership",
+            Clock::SecondCallback => "second_callback",
+            Clock::Feedback400 => "feedback_400",
             Clock::Callback => "callback",
             Clock::RenovationReview => "renovation_review",
             Clock::RenovationPatrol => "renovation_patrol",
@@ -123,6 +141,12 @@ impl Clock {
             Clock::SameDay => "当日处理",
             Clock::ContactRecord => "沟通记录",
             Clock::AgreedAnswer => "统一口径",
+            Clock::ReferHead => "上报项目负责人",
+            Clock::GroupWarning => "群诉预警",
+            Clock::HandlingTeam => "成立处理小组",
+            Clock::ReferLeadership => "上报公司领导",
+            Clock::SecondCallback => "公司再次回访",
+            Clock::Feedback400 => "向400反馈",
             Clock::Callback => "回访",
             Clock::RenovationReview => "装修审核",
             Clock::RenovationPatrol => "装修巡查",
@@ -321,6 +345,8 @@ pub struct Major {
     pub since: i64,
     /// When its agreed answer was given (for a group, by any of its tickets).
     pub answered_at: Option<i64>,
+    /// When its handling team was formed (for a group, by any of its tickets).
+    pub team_at: Option<i64>,
 }
 
 /// The end of the `n`th working day after the day of `at`.

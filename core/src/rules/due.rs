@@ -168,8 +168,7 @@ fn ticket_lists(p: &Portfolio<'_>, now: i64) -> (Vec<TicketDue>, Vec<TicketDue>)
     let mut callbacks = Vec::new();
     let mut overdue = Vec::new();
     for (id, t) in &p.tickets {
-        let major = assessment.majors.get(id).copied();
-        for deadline in clocks::ticket_clocks(p, t, major, now) {
+        for deadline in clocks::ticket_clocks(p, t, assessment.of(*id), now) {
             let due = || TicketDue {
                 ticket: *id,
                 category: t.header.category,

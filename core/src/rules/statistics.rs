@@ -10,14 +10,15 @@
 
 use serde::Serialize;
 
+use super::clocks::ticket_clocks;
 use super::complaints::{GroupComplaint, MajorEvent, assess, major_events};
-use super::deadlines::{Clock, Deadline, ticket_deadlines};
+use super::deadlines::{Clock, Deadline};
 use super::portfolio::{Portfolio, Scope};
 use super::renovations::patrol_compliance;
 use super::vacant::vacant_month;
 use super::visits::visit_progress;
 use crate::ids::DocumentId;
-use crate::records::ticket::{Category, Status, TicketRecord};
+use crate::records::ticket::{BusinessType, Category, Status, TicketRecord};
 use crate::time::{Month, local_date};
 
 /// One row of the indicator table.
@@ -81,6 +82,48 @@ pub struct CategoryCount {
     pub label: &'static str,
     pub received: usize,
     pub closed: usize,
+}
+
+/// The month's complaints of one business type (seed 004 §4.4.1 b), or of none yet
+/// (`business` absent): the table's hot issues, most complained about first.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BusinessCount {
+    pub business: Option<BusinessType>,
+    pub label: &'static str,
+    pub received: usize,
+}
+
+/// Complaints per business type, every type of the seed listed, most first (the seed's
+/// order among equals), then those not yet classified when there are any.
+fn complaint_types(counted: &[Counted<'_>]) -> Vec<BusinessCount> {
+    let business = |c: &Counted<'_>| c.ticket.state.complaint.as_ref().and_then(|i| i.business);
+    let complaints: Vec<&Counted<'_>> = counted
+        .iter()
+        .filter(|c| c.ticket.header.category == Category::Complaint)
+        .collect();
+    let mut out: Vec<BusinessCount> = BusinessType::ALL
+        .iter()
+        .map(|t| BusinessCount {
+            business: Some(*t),
+            label: t.label_zh(),
+            received: complaints
+                .iter()
+                .filter(|c| business(c) == Some(*t))
+                .count(),
+        })
+        .collect();
+    out.sort_by_key(|c| std::cmp::Reverse(c.received));
+    let unclassified = complaints.iter().filter(|c| business(c).is_none()).count();
+    if unclassified > 0 {
+        out.push(BusinessCount {
+            business: None,
+            label: "未分类",
+            received: unclassified,
+        });
+    }
+    out
 }
 
 /// A ticket the analysis must look at.
@@ -151,6 +194,8 @@ pub struct MonthlyStatistics {
     pub month: Month,
     pub as_of: i64,
     pub categories: Vec<CategoryCount>,
+    /// Complaints by business type, hot issues first.
+    pub complaint_types: Vec<BusinessCount>,
     pub indicators: Vec<Indicator>,
     pub vacant: VacantCompliance,
     pub renovation: RenovationCompliance,
@@ -244,14 +289,10 @@ pub fn monthly_statistics(
         .tickets
         .iter()
         .filter(|(_, t)| month.contains(t.header.registered_at))
-        .map(|(id, t)| {
-            let rules = p.rules_for(t.area()).deadlines;
-            let major = assessment.majors.get(id).copied();
-            Counted {
-                id: *id,
-                ticket: t,
-                deadlines: ticket_deadlines(t, major, &rules, now),
-            }
+        .map(|(id, t)| Counted {
+            id: *id,
+            ticket: t,
+            deadlines: ticket_clocks(&p, t, assessment.of(*id), now),
         })
         .collect();
 
@@ -430,6 +471,7 @@ pub fn monthly_statistics(
         scope: scope.clone(),
         month,
         as_of: now,
+        complaint_types: complaint_types(&counted),
         categories,
         indicators,
         vacant: VacantCompliance {
@@ -508,6 +550,10 @@ impl MonthlyStatistics {
         json!({
             "month": self.month,
             "received": received,
+            "complaintTypes": self.complaint_types.iter()
+                .filter(|c| c.received > 0)
+                .map(|c| json!([c.label, c.received]))
+                .collect::<Vec<_>>(),
             "indicators": indicators,
             "vacant": self.vacant,
             "renovation": self.renovation,

@@ -115,6 +115,19 @@ labelled! {
 }
 
 labelled! {
+    /// Whom a complaint is reported up to (seed 004 §4.4.1 c; seed 000).
+    Referee {
+        /// 项目负责人 / 项目经理: every general complaint ("及时上报项目负责人"), and the
+        /// early warning of a group complaint (seed 003 G5: "第一时间告知项目经理").
+        ProjectHead = "project_head" / "项目负责人",
+        /// 公司领导: compensation of any amount, a complaint against the office director.
+        CompanyLeadership = "company_leadership" / "公司领导",
+        /// 400服务监督热线: the result of a complaint it took, after the company's callback.
+        Hotline400 = "hotline_400" / "400服务监督热线",
+    }
+}
+
+labelled! {
     /// How a customer was reached about their ticket (a 沟通记录).
     ContactWay {
         Phone = "phone" / "电话",
@@ -135,6 +148,24 @@ labelled! {
         Consultation = "consultation" / "无效投诉·咨询型",
         /// 发泄型: venting a grievance or misunderstanding.
         Venting = "venting" / "无效投诉·发泄型",
+    }
+}
+
+labelled! {
+    /// A complaint's business type (seed 004 §4.4.1 b: "投诉按照业务类别分为：装修管理、安全
+    /// 管理、车辆管理、设备设施管理、环境管理、物业人员、投诉处理、社区经营、售后服务、其他"):
+    /// what the monthly table counts as hot issues.
+    BusinessType {
+        Renovation = "renovation" / "装修管理",
+        Security = "security" / "安全管理",
+        Vehicle = "vehicle" / "车辆管理",
+        Facilities = "facilities" / "设备设施管理",
+        Environment = "environment" / "环境管理",
+        Staff = "staff" / "物业人员",
+        ComplaintHandling = "complaint_handling" / "投诉处理",
+        CommunityBusiness = "community_business" / "社区经营",
+        AfterSales = "after_sales" / "售后服务",
+        Other = "other" / "其他",
     }
 }
 
@@ -188,6 +219,15 @@ mod tests {
         assert_eq!(
             labels.join("、"),
             "投诉、报修、装修、安全、车辆、设备设施、环境管理、物业人员、社区经营、建议、表扬、咨询、特约服务、其他"
+        );
+    }
+
+    #[test]
+    fn complaints_fall_into_the_ten_business_types_of_the_seed() {
+        let labels: Vec<&str> = BusinessType::ALL.iter().map(|c| c.label_zh()).collect();
+        assert_eq!(
+            labels.join("、"),
+            "装修管理、安全管理、车辆管理、设备设施管理、环境管理、物业人员、投诉处理、社区经营、售后服务、其他"
         );
     }
 

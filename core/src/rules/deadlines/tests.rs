@@ -272,6 +272,7 @@ fn general_complaints_the_same_day_major_ones_an_answer_within_24_hours() {
     let since = Some(Major {
         since: at("2026-11-03 16:00"),
         answered_at: None,
+        team_at: None,
     });
     let major = ticket_deadlines(&t.record, since, &rules(), at("2026-11-04 16:01"));
     let answer = major
