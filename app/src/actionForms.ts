@@ -30,6 +30,11 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
       { key: "satisfaction", label: "满意度", kind: "choice", options: (v) => v.ticket.satisfaction },
       { key: "resolved", label: "问题已解决", kind: "bool", initial: true },
     ],
+    refer: [{ key: "to", label: "上报对象", kind: "choice", options: (v) => v.ticket.referee }],
+    team: [
+      { key: "spokesperson", label: "对客户回复的专人", kind: "person" },
+      { key: "members", label: "小组成员", kind: "text", optional: true },
+    ],
     escalate: [
       { key: "escalation", label: "升级原因", kind: "choice", options: (v) => v.ticket.escalation },
       { key: "amountYuan", label: "赔偿金额（元）", kind: "yuan", optional: true },
@@ -80,11 +85,12 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
 export const PLACEHOLDER = "…";
 
 /** Actions that need a note saying what was done or agreed. */
-export const NOTE_REQUIRED = new Set(["answer", "progress", "reschedule", "contact"]);
+export const NOTE_REQUIRED = new Set(["answer", "progress", "reschedule", "contact", "refer"]);
 
 /** What the note of an action is called on its form. */
 export function noteLabel(type: string): string {
   if (type === "contact") return "沟通内容（必填）";
+  if (type === "refer") return "上报内容（必填）";
   return NOTE_REQUIRED.has(type) ? "说明（必填）" : "备注";
 }
 

@@ -21,6 +21,10 @@ export function eventDetails(kind: string, e: Fields, v: Vocabulary, nameOf: (us
       if (typeof e.agreedAt === "number") parts.push(`约定 ${shortTime(e.agreedAt)} 前完成`);
       return parts.join("，");
     }
+    case "ticket/refer":
+      return `上报${labelOf(v.ticket.referee, text("to"))}`;
+    case "ticket/team":
+      return `对客户回复：${nameOf(text("spokesperson"))}${e.members ? `；成员：${text("members")}` : ""}`;
     case "ticket/escalate":
       return `${labelOf(v.ticket.escalation, text("escalation"))}${e.amountYuan ? ` ${text("amountYuan")} 元` : ""}`;
     case "renovation/review":

@@ -24,6 +24,12 @@ export function recordFacts(r: AnyRecord, v: Vocabulary, who: (user: string) => 
         ...(s.repair ? [["维修", `${labelOf(v.ticket.repairScope, s.repair.scope)} · ${labelOf(v.ticket.repairScale, s.repair.scale)}${s.repair.leak ? " · 渗漏水" : ""}`] as [string, string]] : []),
         ["登记", `${shanghaiTime(h.registeredAt)} · ${who(h.registeredBy)}`],
         ...(s.assignee ? [["处理人", who(s.assignee)] as [string, string]] : []),
+        ...(s.complaint?.business ? [["业务类别", labelOf(v.ticket.businessType, s.complaint.business)] as [string, string]] : []),
+        ...(s.complaint?.againstHead ? [["投诉对象", "管理处主任"] as [string, string]] : []),
+        ...(s.referrals.length
+          ? [["上报", s.referrals.map((r) => `${shanghaiTime(r.at)} ${labelOf(v.ticket.referee, r.to)}`).join("；")] as [string, string]]
+          : []),
+        ...(s.team ? [["处理小组", `专人 ${who(s.team.spokesperson)}${s.team.members ? `；${s.team.members}` : ""}`] as [string, string]] : []),
         ...(s.contacts.length
           ? [["沟通记录", s.contacts.map((c) => `${shanghaiTime(c.at)} ${c.said}${c.agreedAt !== null ? `（约定 ${shanghaiTime(c.agreedAt)} 前完成）` : ""}`).join("；")] as [string, string]]
           : []),

@@ -100,6 +100,12 @@ export type Severity = "general" | "major";
 export type Satisfaction = "very_satisfied" | "satisfied" | "fairly_satisfied" | "unsatisfied";
 export type Escalation = "media" | "authority" | "litigation" | "compensation";
 export type ContactWay = "phone" | "visit" | "sms" | "wechat";
+/** A complaint's business type (seed 004 §4.4.1 b). */
+export type BusinessType =
+  | "renovation" | "security" | "vehicle" | "facilities" | "environment" | "staff" | "complaint_handling"
+  | "community_business" | "after_sales" | "other";
+/** Whom a complaint is reported up to. */
+export type Referee = "project_head" | "company_leadership" | "hotline_400";
 /** A contact with the customer about the work (沟通记录); `said` is what was said. */
 export interface TicketContact {
   round: number;
@@ -114,7 +120,14 @@ export type TicketStatus =
   | "registered" | "dispatched" | "in_progress" | "completed" | "called_back" | "closed" | "reopened";
 export type Location = { type: "unit"; unit: string; code: string } | { type: "public"; place: string };
 export interface RepairInfo { scope: RepairScope; scale: RepairScale; leak?: boolean }
-export interface ComplaintInfo { validity?: Validity | null; severity?: Severity | null; topic?: string }
+export interface ComplaintInfo {
+  validity?: Validity | null;
+  severity?: Severity | null;
+  topic?: string;
+  business?: BusinessType | null;
+  /** Against the office director: the company's leadership handles it. */
+  againstHead?: boolean;
+}
 export interface SpecialReport { description: string; cause: string; responsibility: string; measures: string }
 export interface TicketHeader {
   areaId: string;
@@ -141,6 +154,8 @@ export type TicketAction =
   | { type: "close" }
   | { type: "classify"; repair?: RepairInfo | null; complaint?: ComplaintInfo | null }
   | { type: "answer" }
+  | { type: "refer"; to: Referee }
+  | { type: "team"; spokesperson: string; members?: string }
   | { type: "escalate"; escalation: Escalation; amountYuan?: number | null }
   | { type: "report"; report: SpecialReport };
 export interface TicketState {
@@ -161,6 +176,10 @@ export interface TicketState {
   repair: RepairInfo | null;
   complaint: ComplaintInfo | null;
   answeredAt: Millis | null;
+  /** Every report up, in journal order. */
+  referrals: { at: Millis; by: string; to: Referee }[];
+  /** A major complaint's handling team and the one person who answers. */
+  team: { at: Millis; spokesperson: string; members: string } | null;
   /** When a person judged the complaint major, if they did. */
   judgedMajorAt: Millis | null;
   escalations: { at: Millis; escalation: Escalation; amountYuan: number | null }[];

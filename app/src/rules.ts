@@ -1,9 +1,10 @@
 // The rules' answers as the core hands them to JS: deadlines, due work and the monthly
 // statistics (hand-written types mirroring `core/src/rules/`).
-import type { Category, LocalDate, Millis, MonthText, RenovationStatus, SpecialReport, TicketStatus, UnitStatus } from "./records";
+import type { BusinessType, Category, LocalDate, Millis, MonthText, RenovationStatus, SpecialReport, TicketStatus, UnitStatus } from "./records";
 
 export type Clock =
-  | "dispatch" | "first_response" | "completion" | "same_day" | "contact_record" | "agreed_answer" | "callback"
+  | "dispatch" | "first_response" | "completion" | "same_day" | "contact_record" | "agreed_answer" | "refer_head"
+  | "group_warning" | "handling_team" | "refer_leadership" | "second_callback" | "feedback_400" | "callback"
   | "renovation_review" | "renovation_patrol" | "vacant_inspection" | "visit_plan" | "public_patrol"
   | "key_count" | "rectification" | "fee_promise";
 export type Standing = "waiting" | "pending" | "overdue" | "met_on_time" | "met_late";
@@ -103,6 +104,8 @@ export interface MonthlyStatistics {
   month: MonthText;
   asOf: Millis;
   categories: { category: Category; label: string; received: number; closed: number }[];
+  /** Complaints by business type, hot issues first; `business` null: not yet classified. */
+  complaintTypes: { business: BusinessType | null; label: string; received: number }[];
   indicators: Indicator[];
   vacant: { units: number; inspected: number; ventilated: number; cleaned: number; special: number };
   renovation: { requiredDays: number; patrolledDays: number };

@@ -8,7 +8,7 @@ type Lists<K extends string> = Record<K, Choice[]>;
 
 export interface Vocabulary {
   kinds: Choice[];
-  ticket: Lists<"category" | "channel" | "repairScope" | "repairScale" | "validity" | "severity" | "satisfaction" | "contactWay" | "escalation" | "status">;
+  ticket: Lists<"category" | "channel" | "repairScope" | "repairScale" | "validity" | "severity" | "satisfaction" | "contactWay" | "businessType" | "referee" | "escalation" | "status">;
   inspection: Lists<"checklist" | "occasion" | "condition">;
   patrol: Lists<"point" | "status">;
   renovation: Lists<"checks" | "acceptance" | "status">;

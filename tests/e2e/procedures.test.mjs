@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { snap, startHarness } from "./lib/harness.mjs";
 import { consoleAt, consoleSignIn, tableRead } from "./lib/office.mjs";
-import { hook, offer, offlineHome, sent, stepper, still, WAIT } from "./lib/steps.mjs";
+import { hook, offer, offlineHome, sent, shanghaiMonth, stepper, still, tab, WAIT } from "./lib/steps.mjs";
 
 const { server, pageErrors, phone, desk, withScreenshots, signIn, apiToken } = await startHarness();
 
@@ -154,6 +154,77 @@ test("a repair closed without its callback is still owed one: the desk finds it 
     await dialog.getByRole("button", { name: "完成" }).click();
     await owed.waitFor({ state: "detached", ...WAIT });
     step("called back late, but made: off the list");
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
+});
+
+test("a complaint at the door: its business type, reported to the project head offline; the desk sends a compensation up; the month counts the hot issue", async (t) => {
+  await withScreenshots(t, async () => {
+    const step = stepper(t);
+    const { context, page } = await phone("complaint-phone");
+    await signIn(page, "张敏");
+    await offlineHome(context, page);
+    await tab(page, "记录");
+    await page.getByRole("link", { name: "登记客户信息" }).or(page.getByRole("button", { name: "登记客户信息" })).click();
+    await page.locator("#category .van-radio", { hasText: /^投诉$/ }).click();
+    const code = await page.locator("#unit-codes option").nth(3).getAttribute("value");
+    await page.locator("input[name=unit]").fill(code);
+    const description = `楼道灯长期不亮（${Date.now() % 100000}）`;
+    await page.locator("textarea[name=description]").fill(description);
+    // 004 §4.4.1 b: every complaint has its business type; the form asks before filing.
+    await page.getByRole("button", { name: "登记" }).click();
+    await page.locator("#error[data-field=business]").waitFor(WAIT);
+    const types = await page.locator("#business .van-radio").allInnerTexts();
+    assert.equal(types.join("、"), "装修管理、安全管理、车辆管理、设备设施管理、环境管理、物业人员、投诉处理、社区经营、售后服务、其他");
+    await page.locator("#business .van-radio", { hasText: /^设备设施管理$/ }).click();
+    await shot(page, "proc-08-complaint-form");
+    await page.getByRole("button", { name: "登记" }).click();
+    await page.locator("#status", { hasText: "已登记" }).waitFor(WAIT);
+    const id = await page.evaluate(() => location.hash.split("/").pop());
+    // 004 §4.4.1 c: "及时上报项目负责人".
+    await page.locator('[data-clock="refer_head"]').waitFor(WAIT);
+    await offer(page, "refer", "上报", async (panel) => {
+      await panel.locator(".van-radio", { hasText: /^项目负责人$/ }).click();
+      await panel.locator("textarea[name=note]").fill("已电话报告项目经理，楼道灯线路老化");
+    });
+    await page.locator('[data-clock="refer_head"]', { hasText: "按时完成" }).waitFor(WAIT);
+    await shot(page, "proc-09-complaint-referred");
+    step(`complaint ${id} filed offline with its business type, reported to the project head`);
+
+    await context.setOffline(false);
+    await hook(page, sent);
+
+    // The desk: the owner asks for 300 yuan for a fall in the dark — compensation of any
+    // amount goes to the company's leadership (seed 000).
+    const office = await desk("complaint-desk");
+    const deskPage = office.page;
+    await consoleSignIn(deskPage, server.http, "陈客服", `/record/${id}`);
+    await deskPage.locator('[data-offer="escalate"]').click();
+    const escalate = deskPage.locator('.el-dialog[data-action="escalate"]');
+    await escalate.locator(".el-radio-button", { hasText: /^赔偿$/ }).click();
+    await escalate.locator(".el-input-number input").fill("300");
+    await escalate.locator("textarea").fill("业主夜间摔倒，要求赔偿医药费");
+    await escalate.getByRole("button", { name: "确定升级" }).click();
+    await escalate.waitFor({ state: "detached", ...WAIT });
+    const clocks = deskPage.locator("[data-clocks]");
+    await clocks.locator(".el-table__row", { hasText: "上报公司领导" }).waitFor(WAIT);
+    await deskPage.locator('[data-offer="refer"]').click();
+    const refer = deskPage.locator('.el-dialog[data-action="refer"]');
+    await refer.locator(".el-radio-button", { hasText: /^公司领导$/ }).click();
+    await refer.locator("textarea").fill("涉及赔偿300元，已报分管领导");
+    await shot(deskPage, "proc-10-desk-refer", { fullPage: false });
+    await refer.getByRole("button", { name: "确定上报" }).click();
+    await refer.waitFor({ state: "detached", ...WAIT });
+    await clocks.locator(".el-table__row", { hasText: "上报公司领导" }).locator(".el-tag", { hasText: "按时完成" }).waitFor(WAIT);
+    step("the desk escalated the compensation and reported it to the leadership");
+
+    // 月度统计: the hot issues of the month.
+    await deskPage.goto(consoleAt(server.http, `/stats?scope=area:A1&month=${shanghaiMonth()}`));
+    const hot = deskPage.locator("[data-hot-issues]");
+    await hot.waitFor(WAIT);
+    assert.match(await hot.innerText(), /设备设施管理\s+1/);
+    await shot(deskPage, "proc-11-hot-issues");
+    step("the month's statistics count the complaint under 设备设施管理");
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });

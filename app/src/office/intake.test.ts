@@ -17,9 +17,11 @@ describe("a call as the ticket header", () => {
     });
   });
   it("a complaint about a public place names its problem from the description when no topic is given", () => {
-    const h = header({ category: "complaint", where: "public", place: " 2栋大堂 ", description: "大堂灯坏了一周没人修，晚上很黑很危险，希望尽快处理", validity: "valid" });
+    const h = header({ category: "complaint", where: "public", place: " 2栋大堂 ", description: "大堂灯坏了一周没人修，晚上很黑很危险，希望尽快处理", validity: "valid", business: "facilities" });
     expect(h.location).toEqual({ type: "public", place: "2栋大堂" });
-    expect(h.complaint).toEqual({ topic: "大堂灯坏了一周没人修，晚上很黑很危险，希", validity: "valid", severity: null });
+    expect(h.complaint).toEqual({
+      topic: "大堂灯坏了一周没人修，晚上很黑很危险，希", validity: "valid", severity: null, business: "facilities", againstHead: false,
+    });
     expect(h.repair).toBeNull();
   });
   it("no caller given: no reporter", () => expect(header({ description: "x" }).reporter).toBeNull());

@@ -1,7 +1,7 @@
 // A call taken at the desk, as the ticket header the core files (`TicketHeader`): the
 // form's fields in the core's shape. Whether they make a valid ticket is the core's to
 // judge when the server files it.
-import type { Category, Channel, RepairScale, RepairScope, Severity, TicketHeader, Validity } from "../records";
+import type { BusinessType, Category, Channel, RepairScale, RepairScope, Severity, TicketHeader, Validity } from "../records";
 
 export interface IntakeForm {
   category: Category;
@@ -21,6 +21,10 @@ export interface IntakeForm {
   topic: string;
   validity: Validity | "";
   severity: Severity | "";
+  /** The complaint's business type (seed 004 §4.4.1 b); the form asks for it. */
+  business: BusinessType | "";
+  /** Against the office director: reported to the company's leadership. */
+  againstHead: boolean;
   /** The housekeeper to dispatch to; "" to register only. */
   assignee: string;
 }
@@ -29,7 +33,7 @@ export function blankIntake(): IntakeForm {
   return {
     category: "repair", channel: "hotline", callerName: "", callerPhone: "", area: "", where: "unit", unit: null,
     place: "", description: "", repairScope: "household", repairScale: "general", leak: false, topic: "",
-    validity: "", severity: "", assignee: "",
+    validity: "", severity: "", business: "", againstHead: false, assignee: "",
   };
 }
 
@@ -61,6 +65,8 @@ export function ticketHeader(form: IntakeForm, user: string, now: number): Ticke
             topic: form.topic.trim() || description.slice(0, TOPIC_LENGTH),
             validity: form.validity || null,
             severity: form.severity || null,
+            business: form.business || null,
+            againstHead: form.againstHead,
           }
         : null,
     photos: [],

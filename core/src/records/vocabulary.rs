@@ -18,7 +18,7 @@ use super::people::StaffRole;
 use super::rectification::{self, Rectification};
 use super::renovation::{AcceptanceResult, Renovation, RenovationChecks, RenovationStatus};
 use super::ticket::{
-    Category, Channel, ContactWay, Escalation, RepairScale, RepairScope, Satisfaction, Severity,
+    BusinessType, Category, Channel, ContactWay, Escalation, Referee, RepairScale, RepairScope, Satisfaction, Severity,
     Status, Ticket, Validity,
 };
 use super::unit::{Unit, UnitStatus};
@@ -110,6 +110,8 @@ pub fn vocabulary() -> Value {
             "severity": choices(Severity::ALL, Severity::label_zh),
             "satisfaction": choices(Satisfaction::ALL, Satisfaction::label_zh),
             "contactWay": choices(ContactWay::ALL, ContactWay::label_zh),
+            "businessType": choices(BusinessType::ALL, BusinessType::label_zh),
+            "referee": choices(Referee::ALL, Referee::label_zh),
             "escalation": choices(Escalation::ALL, Escalation::label_zh),
             "status": choices(&Status::ALL, Status::label_zh),
         },
