@@ -18,8 +18,8 @@ use super::people::StaffRole;
 use super::rectification::{self, Rectification};
 use super::renovation::{AcceptanceResult, Renovation, RenovationChecks, RenovationStatus};
 use super::ticket::{
-    BusinessType, Category, Channel, ContactWay, Escalation, Referee, RepairScale, RepairScope, Satisfaction, Severity,
-    Status, Ticket, Validity,
+    BusinessType, Category, Channel, ContactWay, Escalation, Referee, RepairScale, RepairScope,
+    Satisfaction, Severity, Status, Ticket, Validity,
 };
 use super::unit::{Unit, UnitStatus};
 use super::visit::{Visit, VisitMethod};
