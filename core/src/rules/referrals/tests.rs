@@ -193,8 +193,7 @@ fn compensation_of_any_amount_and_complaints_against_the_director_go_to_the_lead
     );
     let mut header: TicketHeader = ticket(Category::Complaint, None, 2, "2026-11-03 09:00")
         .record
-        .header
-        .clone();
+        .header;
     header.complaint = Some(ComplaintInfo {
         against_head: true,
         ..ComplaintInfo::default()
@@ -225,8 +224,7 @@ fn a_complaint_from_the_400_line_is_called_back_again_by_the_company_then_fed_ba
     // 004 §4.4.1 c: "400受理的客户投诉还需公司运营管理部/客户服务组再次回访客户后再向400反馈".
     let mut header = ticket(Category::Complaint, None, 1, "2026-11-03 09:00")
         .record
-        .header
-        .clone();
+        .header;
     header.channel = Channel::SupervisionHotline;
     let callback = || {
         Input::act(TicketAction::Callback {
