@@ -23,6 +23,7 @@ pub mod office;
 pub mod portfolio;
 pub mod referrals;
 pub mod renovations;
+pub mod sampling;
 pub mod statistics;
 pub mod vacant;
 pub mod visits;

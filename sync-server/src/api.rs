@@ -31,6 +31,7 @@ pub mod openapi;
 mod portfolio;
 mod record;
 mod records_xlsx;
+mod samples;
 mod scope;
 mod session;
 pub mod signed;
@@ -66,6 +67,7 @@ pub fn router() -> Router<AppState> {
         .merge(statistics::router())
         .merge(records_xlsx::router())
         .merge(checkpoints::router())
+        .merge(samples::router())
         .merge(admin::router())
         .merge(openapi::router())
         .route("/api", any(no_such_route))

@@ -228,3 +228,48 @@ test("a complaint at the door: its business type, reported to the project head o
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });
+
+test("the company's weekly sample: a fifth of a project's repairs drawn once, called back one by one", async (t) => {
+  await withScreenshots(t, async () => {
+    const step = stepper(t);
+    // 000: "公司专人每周对各管理处维修派工单抽样20%进行电话回访". The demo's week of 12 October.
+    const office = await desk("sample-desk");
+    const page = office.page;
+    await consoleSignIn(page, server.http, "陈客服", "/samples?project=P1&week=2026-10-12");
+    const draw = page.locator("[data-draw]");
+    await draw.waitFor(WAIT);
+    const offered = await page.locator(".el-empty__description").innerText();
+    const [, repairs, size] = /完成报修 (\d+) 单，应抽取 (\d+) 单/.exec(offered) ?? [];
+    assert.equal(Number(size), Math.ceil(Number(repairs) / 5), offered);
+    await shot(page, "proc-12-sample-offered");
+    await draw.click();
+    const progress = page.locator("[data-sample-progress]");
+    await progress.waitFor(WAIT);
+    assert.match(await progress.innerText(), new RegExp(`已回访 0/${size}`));
+    const rows = page.locator("[data-samples] .el-table__body .el-table__row");
+    assert.equal(await rows.count(), Number(size));
+    step(`drew ${size} of ${repairs} repairs`);
+
+    // Another desk sees the same sample, not a new draw.
+    const other = await office.tab("sample-desk-2");
+    await other.goto(consoleAt(server.http, "/samples?project=P1&week=2026-10-12"));
+    await other.locator("[data-sample-progress]").waitFor(WAIT);
+    assert.deepEqual(
+      await other.locator("[data-samples] .el-table__body .el-table__row").allInnerTexts(),
+      await rows.allInnerTexts(),
+    );
+
+    await rows.first().locator('[data-action="callback"]').click();
+    const dialog = page.locator(".el-dialog", { hasText: "回访：" });
+    await dialog.locator(".el-radio-button", { hasText: /^满意$/ }).click();
+    await dialog.locator("textarea").fill("公司抽样回访：业主满意");
+    await dialog.getByRole("button", { name: "提交回访" }).click();
+    await dialog.locator("[data-outcome]", { hasText: "回访完成" }).waitFor(WAIT);
+    await dialog.getByRole("button", { name: "完成" }).click();
+    await progress.filter({ hasText: `已回访 1/${size}` }).waitFor(WAIT);
+    await rows.first().locator("[data-done]").waitFor(WAIT);
+    await shot(page, "proc-13-sample-progress");
+    step("one called back: the progress shows it");
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
+});

@@ -51,6 +51,9 @@ export type StatisticsScope = { area: string } | { project: string } | Record<st
 export interface ChangedDocument { id: string; kind: string; areaId: string | null; status: string | null }
 
 /** `GET /api/checkpoints?area=ID`: an area's patrol checkpoints. */
+/** A week's callback sample of a project (seed 000's 20 %), or what it would be drawn from. */
+export type Sample = Schemas["Sample"];
+export type SampledRepair = Schemas["Sampled"];
 export type AreaCheckpoints = Omit<Schemas["AreaCheckpoints"], "checkpoints"> & { checkpoints: Checkpoint[] };
 
 export type AdminUser = Schemas["UserRow"];
@@ -224,6 +227,8 @@ export const api = {
     getFile("/api/statistics.xlsx", { month, ...scope }, `月度客户信息统计-${month}.xlsx`),
   recordsFile: (query: RecordQuery) => getFile("/api/records.xlsx", { ...query }, "记录.xlsx"),
   checkpoints: (area: string) => get<AreaCheckpoints>("/api/checkpoints", { area }),
+  sample: (project: string, week: string) => get<Sample>("/api/samples", { project, week }),
+  drawSample: (project: string, week: string) => post<Sample>("/api/samples", { project, week }),
 
   users: () => get<AdminUser[]>("/api/admin/users"),
   createUser: (user: NewUser) => post<AdminUser>("/api/admin/users", user),

@@ -739,6 +739,7 @@ impl Kind for Ticket {
                 .int("completed_at", s.completed_at)
                 .int("closed_at", s.closed_at)
                 .int("reopened", i64::from(s.reopened))
+                .int("called_back_at", s.callbacks.last().map(|c| c.at))
                 .text(
                     "satisfaction",
                     s.satisfaction().map(|x| x.as_str().to_owned()),

@@ -10,8 +10,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, attachments, checkpoints, events, history, lists, office, record, records_xlsx, session,
-    statistics, tickets,
+    admin, attachments, checkpoints, events, history, lists, office, record, records_xlsx, samples,
+    session, statistics, tickets,
 };
 use crate::state::AppState;
 
@@ -61,6 +61,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         statistics::Doc::openapi(),
         records_xlsx::Doc::openapi(),
         checkpoints::Doc::openapi(),
+        samples::Doc::openapi(),
         attachments::Doc::openapi(),
         admin::document(),
     ] {

@@ -20,5 +20,6 @@ mod operations;
 mod outages;
 mod permissions;
 mod projection;
+mod samples;
 mod statistics;
 mod sync;
