@@ -37,7 +37,7 @@ const ENTRIES: &str = "entries";
 /// ……成立处理小组"); the work itself (respond, start, complete) is the field's.
 const OFFICE_TICKET_EVENTS: &[&str] = &[
     "dispatch", "classify", "contact", "callback", "reopen", "close", "note", "escalate", "refer",
-    "team",
+    "team", "collect",
 ];
 
 /// The area or project a document belongs to.

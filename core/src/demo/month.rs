@@ -172,6 +172,15 @@ fn complete(sig: Option<ContentHash>) -> TicketAction {
     TicketAction::Complete { signature: sig }
 }
 
+/// A special service's 《服务需求单》, signed by the customer.
+fn agree(name: &str, item: &str, price_fen: u64) -> TicketAction {
+    TicketAction::Agree {
+        item: item.into(),
+        price_fen,
+        signature: ContentHash::of(format!("服务需求单/{name}").as_bytes()),
+    }
+}
+
 fn refer_head() -> TicketAction {
     TicketAction::Refer {
         to: Referee::ProjectHead,
@@ -245,6 +254,33 @@ fn project(b: &mut Builder) -> Result<(), RecordError> {
             }),
             office.clone(),
         ));
+    }
+    // The special-service price list, approved by the price bureau's filing (seed 004
+    // §4.4.3 a); 家电清洗 is still waiting for its approval.
+    for (item, unit, yuan, approved) in [
+        ("室内保洁", "次", 120, true),
+        ("代客购物", "次", 20, true),
+        ("家电清洗", "台", 80, false),
+    ] {
+        events.push((
+            "09-15 10:00",
+            Input::act(ProjectAction::Price {
+                item: item.into(),
+                unit: unit.into(),
+                price_fen: yuan * 100,
+            }),
+            office.clone(),
+        ));
+        if approved {
+            events.push((
+                "09-20 10:00",
+                Input::act(ProjectAction::ApprovePrice {
+                    item: item.into(),
+                    reference: "深价备〔2026〕118号".into(),
+                }),
+                Actor::new("sup-wang", StaffRole::Supervisor),
+            ));
+        }
     }
     let id = b.add::<Project>("A1", "project", &header)?;
     for (when, input, actor) in events {
@@ -433,6 +469,11 @@ fn tickets_a1(b: &mut Builder) -> Result<(), RecordError> {
             complaint: None,
             steps: vec![
                 ("10-11 10:10", dispatch(), ""),
+                (
+                    "10-11 10:30",
+                    agree("S1", "室内保洁", 12_000),
+                    "全屋保洁两人三小时，含玻璃",
+                ),
                 ("10-11 15:00", complete(None), ""),
                 ("10-12 10:00", callback(Satisfied, true), ""),
                 ("10-12 10:05", Close {}, ""),
@@ -448,6 +489,11 @@ fn tickets_a1(b: &mut Builder) -> Result<(), RecordError> {
             complaint: None,
             steps: vec![
                 ("10-25 09:10", dispatch(), ""),
+                (
+                    "10-25 09:30",
+                    agree("S2", "代客购物", 2_000),
+                    "代购客厅吸顶灯一盏，灯具费另付",
+                ),
                 ("10-25 16:00", complete(None), ""),
             ],
         },

@@ -1,7 +1,11 @@
 //! A project's own calendar and settings, shared by its areas: public holidays and
 //! make-up working days (调休) for the working-day clocks, the rain days that start leak
 //! callbacks (seed 003: "房屋渗漏水项目维修后的第一个雨天后电话或上门回访"), and the window
-//! within which five households on one problem make a group complaint.
+//! within which five households on one problem make a group complaint; and its
+//! 《特约服务项目及收费标准》 (seed 004 §4.4.3 a: "服务中心负责编制《特约服务项目及收费
+//! 标准》，报公司财务部统一交辖区物价管理部门审批或备案……并将批准后的收费标准公示"): an item
+//! proposed or re-priced waits for its approval, and only the approved price is published
+//! to the phones and the console.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -51,6 +55,60 @@ pub enum ProjectAction {
     Rain { date: NaiveDate, rained: bool },
     /// The group-complaint window, in hours.
     GroupWindow { hours: u32 },
+    /// 特约服务: an item of the price list proposed, or re-priced, in fen per `unit`
+    /// (次, 小时, 平方米…); 0 for a free service. Published once approved.
+    Price {
+        item: String,
+        unit: String,
+        price_fen: u64,
+    },
+    /// The proposed price of `item` approved, or filed (审批或备案), under `reference`.
+    ApprovePrice { item: String, reference: String },
+    /// `item` no longer offered.
+    WithdrawPrice { item: String },
+}
+
+/// A price as approved and published.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovedPrice {
+    pub unit: String,
+    pub price_fen: u64,
+    pub at: i64,
+    pub by: String,
+    /// The approval or filing's reference (批文号 / 备案号).
+    pub reference: String,
+}
+
+/// One item of the special-service price list.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PriceItem {
+    pub unit: String,
+    /// The price proposed last: awaiting approval when it differs from the approved one.
+    pub price_fen: u64,
+    pub approved: Option<ApprovedPrice>,
+    pub withdrawn: bool,
+}
+
+impl PriceItem {
+    /// Waiting for approval: new, or re-priced since.
+    pub fn pending(&self) -> bool {
+        !self.withdrawn
+            && self
+                .approved
+                .as_ref()
+                .is_none_or(|a| a.price_fen != self.price_fen || a.unit != self.unit)
+    }
+}
+
+/// An item as published: what a customer is shown before the service (seed 000).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublishedPrice {
+    pub item: String,
+    pub unit: String,
+    pub price_fen: u64,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize)]
@@ -59,6 +117,8 @@ pub struct ProjectState {
     pub days: BTreeMap<NaiveDate, DayType>,
     pub rain_days: BTreeSet<NaiveDate>,
     pub group_window_hours: u32,
+    /// The special-service price list, by item.
+    pub prices: BTreeMap<String, PriceItem>,
 }
 
 impl ProjectState {
@@ -70,6 +130,22 @@ impl ProjectState {
                 .map(|(date, _)| *date)
         };
         WorkCalendar::new(of(DayType::Holiday), of(DayType::Workday))
+    }
+
+    /// The price list as published: approved items not withdrawn, at their approved price.
+    pub fn published_prices(&self) -> Vec<PublishedPrice> {
+        self.prices
+            .iter()
+            .filter(|(_, p)| !p.withdrawn)
+            .filter_map(|(item, p)| {
+                let a = p.approved.as_ref()?;
+                Some(PublishedPrice {
+                    item: item.clone(),
+                    unit: a.unit.clone(),
+                    price_fen: a.price_fen,
+                })
+            })
+            .collect()
     }
 
     pub fn group_window_ms(&self) -> i64 {
@@ -89,6 +165,9 @@ impl Kind for Project {
         ("day", "节假日与调休"),
         ("rain", "雨天"),
         ("group_window", "群诉时间窗口"),
+        ("price", "特约服务定价"),
+        ("approve_price", "收费标准审批"),
+        ("withdraw_price", "停止服务项目"),
     ];
     type Header = ProjectHeader;
     type Action = ProjectAction;
@@ -129,7 +208,7 @@ impl Kind for Project {
     fn apply(
         _header: &ProjectHeader,
         state: &mut ProjectState,
-        _event: &Event<ProjectAction>,
+        event: &Event<ProjectAction>,
         action: &ProjectAction,
     ) -> Result<(), String> {
         match action {
@@ -155,6 +234,50 @@ impl Kind for Project {
                 return Err("群诉时间窗口至少1小时".into());
             }
             ProjectAction::GroupWindow { hours } => state.group_window_hours = *hours,
+            ProjectAction::Price {
+                item,
+                unit,
+                price_fen,
+            } => {
+                let (item, unit) = (item.trim(), unit.trim());
+                if item.is_empty() || unit.is_empty() {
+                    return Err("请填写服务项目和计价单位".into());
+                }
+                let entry = state
+                    .prices
+                    .entry(item.to_owned())
+                    .or_insert_with(|| PriceItem {
+                        unit: unit.to_owned(),
+                        price_fen: *price_fen,
+                        approved: None,
+                        withdrawn: false,
+                    });
+                entry.unit = unit.to_owned();
+                entry.price_fen = *price_fen;
+                entry.withdrawn = false;
+            }
+            ProjectAction::ApprovePrice { item, reference } => {
+                let Some(entry) = state.prices.get_mut(item.trim()) else {
+                    return Err(format!("收费标准中没有“{item}”"));
+                };
+                if reference.trim().is_empty() {
+                    return Err("请填写审批或备案的文号".into());
+                }
+                if !entry.pending() {
+                    return Err(format!("“{item}”没有待审批的价格"));
+                }
+                entry.approved = Some(ApprovedPrice {
+                    unit: entry.unit.clone(),
+                    price_fen: entry.price_fen,
+                    at: event.at,
+                    by: event.by.clone(),
+                    reference: reference.trim().to_owned(),
+                });
+            }
+            ProjectAction::WithdrawPrice { item } => match state.prices.get_mut(item.trim()) {
+                Some(entry) if !entry.withdrawn => entry.withdrawn = true,
+                _ => return Err(format!("没有在提供的服务项目“{item}”")),
+            },
         }
         Ok(())
     }
@@ -165,6 +288,9 @@ impl Kind for Project {
             (Day { date: x, .. }, Day { date: y, .. })
             | (Rain { date: x, .. }, Rain { date: y, .. }) => x == y,
             (GroupWindow { .. }, GroupWindow { .. }) => true,
+            (Price { item: x, .. }, Price { item: y, .. })
+            | (Price { item: x, .. }, ApprovePrice { item: y, .. })
+            | (ApprovePrice { item: x, .. }, Price { item: y, .. }) => x == y,
             _ => false,
         }
     }
@@ -191,6 +317,22 @@ impl Kind for Project {
             ProjectAction::GroupWindow {
                 hours: state.group_window_hours,
             },
+            ProjectAction::Price {
+                item: super::kind::placeholder::TEXT.to_owned(),
+                unit: super::kind::placeholder::TEXT.to_owned(),
+                price_fen: 0,
+            },
         ]
+        .into_iter()
+        .chain(state.prices.iter().flat_map(|(item, p)| {
+            let approve = p.pending().then(|| ProjectAction::ApprovePrice {
+                item: item.clone(),
+                reference: super::kind::placeholder::TEXT.to_owned(),
+            });
+            let withdraw =
+                (!p.withdrawn).then(|| ProjectAction::WithdrawPrice { item: item.clone() });
+            approve.into_iter().chain(withdraw)
+        }))
+        .collect()
     }
 }

@@ -402,3 +402,124 @@ fn actions_are_stored_flat_with_camel_case_fields() {
             "escalation": "compensation", "amountYuan": 5000})
     );
 }
+
+#[test]
+fn special_services_are_priced_approved_agreed_and_billed() {
+    // 004 §4.4.3: a) "编制《特约服务项目及收费标准》……审批或备案……并将批准后的收费标准公示";
+    // b) "服务过程需填报《服务需求单》，提前与客户确认服务方案与价格"; c) "每月……完成特约服务
+    // 有偿服务项的账单制作并收款".
+    use super::project::{Project, ProjectAction::*, ProjectHeader};
+    use super::ticket::{Category, Ticket, TicketAction};
+    let project = ProjectHeader {
+        project_id: "P1".into(),
+        name: "翠湖花园".into(),
+        areas: vec!["A1".into()],
+    };
+    let price = |yuan: u64| {
+        (
+            Price {
+                item: "室内保洁".into(),
+                unit: "次".into(),
+                price_fen: yuan * 100,
+            },
+            SUP,
+            "",
+            false,
+        )
+    };
+    let approve = |reference: &str| {
+        (
+            ApprovePrice {
+                item: "室内保洁".into(),
+                reference: reference.into(),
+            },
+            SUP,
+            "",
+            false,
+        )
+    };
+    check::<Project>(&project, &[price(120), approve("")], "文号");
+    check::<Project>(
+        &project,
+        &[price(120), approve("备2026-1"), approve("备2026-2")],
+        "没有待审批",
+    );
+    check::<Project>(&project, &[approve("备2026-1")], "没有“室内保洁”");
+
+    // Only the approved price is published; a new price waits for its own approval.
+    let mut doc = Record::<Project>::new_doc(&project).expect("header");
+    let mut play = |action, at| {
+        Record::<Project>::act(&mut doc, Input::act(action), &Actor::new("sup", SUP), at)
+            .expect("accepted")
+            .1
+    };
+    play(price(120).0, T0);
+    assert!(
+        play(approve("备2026-1").0, T0 + 1)
+            .state
+            .published_prices()
+            .len()
+            == 1
+    );
+    let repriced = play(price(150).0, T0 + 2);
+    let published = repriced.state.published_prices();
+    assert_eq!(
+        published[0].price_fen, 12_000,
+        "still the approved 120 yuan"
+    );
+    assert!(repriced.state.prices["室内保洁"].pending());
+    let gone = play(
+        WithdrawPrice {
+            item: "室内保洁".into(),
+        },
+        T0 + 3,
+    );
+    assert!(gone.state.published_prices().is_empty());
+
+    // The 服务需求单: a special service's, with a plan; collected up to its price.
+    let header = |category| super::ticket::tests::header(category, None);
+    let agree = |price_fen| {
+        (
+            TicketAction::Agree {
+                item: "室内保洁".into(),
+                price_fen,
+                signature: ContentHash::of(b"customer"),
+            },
+            HK,
+            "全屋保洁两人三小时",
+            false,
+        )
+    };
+    let collect = |amount_fen| (TicketAction::Collect { amount_fen }, HK, "", false);
+    check::<Ticket>(
+        &header(Category::Praise),
+        &[agree(12_000)],
+        "只用于特约服务",
+    );
+    let silent = (
+        TicketAction::Agree {
+            item: "室内保洁".into(),
+            price_fen: 12_000,
+            signature: ContentHash::of(b"customer"),
+        },
+        HK,
+        "",
+        false,
+    );
+    check::<Ticket>(&header(Category::SpecialService), &[silent], "服务方案");
+    check::<Ticket>(
+        &header(Category::SpecialService),
+        &[collect(100)],
+        "没有服务需求单",
+    );
+    check::<Ticket>(
+        &header(Category::SpecialService),
+        &[agree(12_000), collect(10_000), collect(2_001)],
+        "超过约定价格 120.00 元",
+    );
+    check::<Ticket>(
+        &header(Category::SpecialService),
+        &[agree(12_000), collect(10_000), collect(2_000)],
+        "",
+    );
+}

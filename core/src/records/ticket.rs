@@ -263,6 +263,19 @@ pub enum TicketAction {
     },
     /// 统一口径: the agreed public answer to a major or group complaint (in the note).
     Answer {},
+    /// 《服务需求单》: a special service's plan (the note) and price agreed with the
+    /// customer before the work, signed (seed 004 §4.4.3 b: "服务过程需填报《服务需求单》，
+    /// 提前与客户确认服务方案与价格"; seed 000: the price is shown before the service).
+    Agree {
+        /// The item of the project's published price list, or what else was agreed.
+        item: String,
+        /// In fen; 0 for a free service.
+        price_fen: u64,
+        signature: ContentHash,
+    },
+    /// 收款: payment of a special service's bill (seed 004 §4.4.3 c: "每月……完成特约服务
+    /// 有偿服务项的账单制作并收款"), in fen.
+    Collect { amount_fen: u64 },
     /// 上报: the complaint reported up to `to`; what was reported is the note.
     Refer { to: Referee },
     /// 成立处理小组: the handling team of a major or group complaint and the one person
@@ -329,6 +342,18 @@ pub struct Contact {
     pub agreed_at: Option<i64>,
 }
 
+/// A special service's 《服务需求单》.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAgreement {
+    pub at: i64,
+    pub item: String,
+    pub price_fen: u64,
+    /// The plan agreed, as written on the form.
+    pub plan: String,
+    pub signature: ContentHash,
+}
+
 /// One report up.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -384,6 +409,10 @@ pub struct TicketState {
     pub answered_at: Option<i64>,
     /// Every report up, in journal order.
     pub referrals: Vec<Referral>,
+    /// A special service's agreed plan and price (the latest, if agreed again).
+    pub service: Option<ServiceAgreement>,
+    /// Payments collected for a special service, in fen.
+    pub collected_fen: u64,
     /// The handling team, once formed (the latest, if re-formed).
     pub team: Option<HandlingTeam>,
     /// When a person judged the complaint major, if they did.
@@ -442,6 +471,8 @@ impl Kind for Ticket {
         ("close", "关闭"),
         ("classify", "分类"),
         ("answer", "统一口径"),
+        ("agree", "服务需求单"),
+        ("collect", "收款"),
         ("refer", "上报"),
         ("team", "成立处理小组"),
         ("escalate", "升级"),
@@ -473,6 +504,8 @@ impl Kind for Ticket {
             complaint: header.complaint.clone(),
             answered_at: None,
             referrals: Vec::new(),
+            service: None,
+            collected_fen: 0,
             team: None,
             judged_major_at: header
                 .complaint
@@ -650,6 +683,44 @@ impl Kind for Ticket {
                 }
                 state.answered_at.get_or_insert(at);
             }
+            TicketAction::Agree {
+                item,
+                price_fen,
+                signature,
+            } => {
+                if header.category != Category::SpecialService {
+                    return Err("服务需求单只用于特约服务".into());
+                }
+                if status.is_resolved() {
+                    return refuse(state, "服务需求单应在服务前填写");
+                }
+                let plan = event.note.trim();
+                if item.trim().is_empty() || plan.is_empty() {
+                    return Err("请填写服务项目，并在说明中写明服务方案".into());
+                }
+                state.service = Some(ServiceAgreement {
+                    at,
+                    item: item.trim().to_owned(),
+                    price_fen: *price_fen,
+                    plan: plan.to_owned(),
+                    signature: signature.clone(),
+                });
+            }
+            TicketAction::Collect { amount_fen } => {
+                let Some(service) = &state.service else {
+                    return Err("没有服务需求单，无从收款".into());
+                };
+                if *amount_fen == 0 {
+                    return Err("请填写收款金额".into());
+                }
+                if state.collected_fen + amount_fen > service.price_fen {
+                    return Err(format!(
+                        "收款超过约定价格 {:.2} 元",
+                        service.price_fen as f64 / 100.0
+                    ));
+                }
+                state.collected_fen += amount_fen;
+            }
             TicketAction::Refer { to } => {
                 if header.category != Category::Complaint {
                     return Err("上报只用于投诉".into());
@@ -715,6 +786,8 @@ impl Kind for Ticket {
                 (TicketAction::Classify { .. }, TicketAction::Classify { .. })
                     | (TicketAction::Report { .. }, TicketAction::Report { .. })
                     | (TicketAction::Team { .. }, TicketAction::Team { .. })
+                    | (TicketAction::Agree { .. }, TicketAction::Agree { .. })
+                    | (TicketAction::Collect { .. }, TicketAction::Collect { .. })
             )
     }
 
@@ -795,7 +868,8 @@ impl Kind for Ticket {
         match action {
             TicketAction::Complete {
                 signature: Some(signature),
-            } => vec![signature],
+            }
+            | TicketAction::Agree { signature, .. } => vec![signature],
             _ => Vec::new(),
         }
     }
@@ -837,6 +911,18 @@ impl Kind for Ticket {
             }),
             _ => None,
         });
+        if header.category == Category::SpecialService {
+            probes.push(TicketAction::Agree {
+                item: text(),
+                price_fen: 0,
+                signature: placeholder::signature(),
+            });
+            let owed = state
+                .service
+                .as_ref()
+                .map_or(0, |s| s.price_fen.saturating_sub(state.collected_fen));
+            probes.extend((owed > 0).then_some(TicketAction::Collect { amount_fen: owed }));
+        }
         probes.extend([
             TicketAction::Answer {},
             TicketAction::Refer {

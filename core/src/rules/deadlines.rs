@@ -54,6 +54,7 @@ pub enum Clock {
     Completion,
     SameDay,
     ContactRecord,
+    ServiceRequest,
     AgreedAnswer,
     ReferHead,
     GroupWarning,
@@ -73,12 +74,13 @@ pub enum Clock {
 }
 
 impl Clock {
-    pub const ALL: [Clock; 21] = [
+    pub const ALL: [Clock; 22] = [
         Clock::Dispatch,
         Clock::FirstResponse,
         Clock::Completion,
         Clock::SameDay,
         Clock::ContactRecord,
+        Clock::ServiceRequest,
         Clock::AgreedAnswer,
         Clock::ReferHead,
         Clock::GroupWarning,
@@ -105,6 +107,7 @@ impl Clock {
             Clock::Completion => "completion",
             Clock::SameDay => "same_day",
             Clock::ContactRecord => "contact_record",
+            Clock::ServiceRequest => "service_request",
             Clock::AgreedAnswer => "agreed_answer",
             Clock::ReferHead => "refer_head",
             Clock::GroupWarning => "group_warning",
@@ -140,6 +143,7 @@ impl Clock {
             Clock::Completion => "维修完成",
             Clock::SameDay => "当日处理",
             Clock::ContactRecord => "沟通记录",
+            Clock::ServiceRequest => "服务需求单",
             Clock::AgreedAnswer => "统一口径",
             Clock::ReferHead => "上报项目负责人",
             Clock::GroupWarning => "群诉预警",
@@ -284,6 +288,8 @@ const EMERGENCY_CALLBACK_RULE: &str = "急修项目维修后24小时内回访（
 const LEAK_CALLBACK_RULE: &str = "渗漏水维修后的第一个雨天后回访（003）";
 const SPECIAL_CALLBACK_RULE: &str = "返修后24小时内特殊回访（000）";
 const CONTACT_RULE: &str = "三天未完成留有沟通记录（003 G4）";
+const SERVICE_REQUEST_RULE: &str =
+    "服务过程需填报《服务需求单》，提前与客户确认服务方案与价格（004 §4.4.3）";
 
 /// Whether `at` falls in the night, 18:00 to 08:00.
 fn at_night(at: i64) -> bool {
@@ -418,6 +424,7 @@ pub fn ticket_deadlines(
         }
     }
     out.extend(contact_deadline(ticket, now));
+    out.extend(service_request_deadline(ticket, now));
     out.extend(callback_deadline(ticket, rules, now));
     out
 }
@@ -430,6 +437,27 @@ fn agreed_due(s: &TicketState, due: i64) -> Option<i64> {
         .fold(None, |agreed, (at, until)| {
             (at <= agreed.unwrap_or(due)).then_some(until).or(agreed)
         })
+}
+
+/// A special service's 《服务需求单》, due when the work begins: met on time when agreed
+/// before it, late after; no clock before there is either.
+fn service_request_deadline(ticket: &TicketRecord, now: i64) -> Option<Deadline> {
+    let s = &ticket.state;
+    if ticket.header.category != Category::SpecialService {
+        return None;
+    }
+    let begun = s.started_at.or(s.completed_at);
+    let agreed = s.service.as_ref().map(|a| a.at);
+    if begun.is_none() && agreed.is_none() {
+        return None;
+    }
+    Some(Deadline::new(
+        Clock::ServiceRequest,
+        SERVICE_REQUEST_RULE,
+        begun,
+        agreed,
+        now,
+    ))
 }
 
 /// "三天未完成留有沟通记录": a contact record by 72 hours after the round opened, unless

@@ -126,6 +126,56 @@ fn complaint_types(counted: &[Counted<'_>]) -> Vec<BusinessCount> {
     out
 }
 
+/// One paid special service of the month's bill (seed 004 §4.4.3 c: "每月……完成特约服务
+/// 有偿服务项的账单制作并收款").
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BillLine {
+    pub ticket: DocumentId,
+    pub place: String,
+    pub item: String,
+    pub price_fen: u64,
+    pub collected_fen: u64,
+    pub completed_at: i64,
+}
+
+/// The month's special-service bill: every paid service completed, what it earns and
+/// what is collected.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceBill {
+    pub lines: Vec<BillLine>,
+    pub billed_fen: u64,
+    pub collected_fen: u64,
+}
+
+fn service_bill(counted: &[Counted<'_>]) -> ServiceBill {
+    let mut lines: Vec<BillLine> = counted
+        .iter()
+        .filter(|c| c.ticket.header.category == Category::SpecialService)
+        .filter_map(|c| {
+            let s = &c.ticket.state;
+            let agreed = s.service.as_ref().filter(|a| a.price_fen > 0)?;
+            Some(BillLine {
+                ticket: c.id,
+                place: c.ticket.header.location.label().to_owned(),
+                item: agreed.item.clone(),
+                price_fen: agreed.price_fen,
+                collected_fen: s.collected_fen,
+                completed_at: s.completed_at?,
+            })
+        })
+        .collect();
+    lines.sort_by_key(|l| (l.completed_at, l.ticket));
+    ServiceBill {
+        billed_fen: lines.iter().map(|l| l.price_fen).sum(),
+        collected_fen: lines.iter().map(|l| l.collected_fen).sum(),
+        lines,
+    }
+}
+
 /// A ticket the analysis must look at.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -196,6 +246,8 @@ pub struct MonthlyStatistics {
     pub categories: Vec<CategoryCount>,
     /// Complaints by business type, hot issues first.
     pub complaint_types: Vec<BusinessCount>,
+    /// The paid special services of the month and their revenue.
+    pub service_bill: ServiceBill,
     pub indicators: Vec<Indicator>,
     pub vacant: VacantCompliance,
     pub renovation: RenovationCompliance,
@@ -472,6 +524,7 @@ pub fn monthly_statistics(
         month,
         as_of: now,
         complaint_types: complaint_types(&counted),
+        service_bill: service_bill(&counted),
         categories,
         indicators,
         vacant: VacantCompliance {
@@ -555,6 +608,13 @@ impl MonthlyStatistics {
                 .map(|c| json!([c.label, c.received]))
                 .collect::<Vec<_>>(),
             "indicators": indicators,
+            "serviceBill": [
+                self.service_bill.lines.iter()
+                    .map(|l| json!([l.place, l.item, l.price_fen, l.collected_fen]))
+                    .collect::<Vec<_>>(),
+                self.service_bill.billed_fen,
+                self.service_bill.collected_fen,
+            ],
             "vacant": self.vacant,
             "renovation": self.renovation,
             "visits": self.visits,

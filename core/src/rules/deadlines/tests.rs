@@ -624,3 +624,49 @@ fn a_repair_closed_without_its_callback_still_owes_it() {
     );
     assert_eq!(d.standing, Standing::MetLate, "made late, but made");
 }
+
+#[test]
+fn a_special_service_agrees_its_plan_and_price_before_the_work() {
+    // 004 §4.4.3 b: "服务过程需填报《服务需求单》，提前与客户确认服务方案与价格".
+    let agree = || {
+        crate::records::journal::Input::act(TicketAction::Agree {
+            item: "室内保洁".into(),
+            price_fen: 12_000,
+            signature: crate::records::content::ContentHash::of(b"customer"),
+        })
+        .with_note("全屋保洁")
+    };
+    let service = || {
+        ticket(Category::SpecialService, None, 1, "2026-11-03 09:00")
+            .act(dispatch(), "2026-11-03 09:05")
+    };
+    let none = ticket_deadlines(&service().record, None, &rules(), at("2026-11-03 10:00"));
+    assert!(
+        none.iter().all(|d| d.clock != Clock::ServiceRequest),
+        "nothing due before the work"
+    );
+
+    let mut first = service();
+    first.record = first.try_act(agree(), "2026-11-03 09:30").expect("agreed");
+    let first = first.act(TicketAction::Start {}, "2026-11-03 10:00");
+    let d = clock(
+        &first.record,
+        &rules(),
+        Clock::ServiceRequest,
+        "2026-11-03 11:00",
+    );
+    assert_eq!(d.standing, Standing::MetOnTime, "agreed before the work");
+
+    let skipped = service().act(TicketAction::Start {}, "2026-11-03 10:00");
+    let d = clock(
+        &skipped.record,
+        &rules(),
+        Clock::ServiceRequest,
+        "2026-11-03 11:00",
+    );
+    assert_eq!(
+        (d.due_at, d.standing),
+        (Some(at("2026-11-03 10:00")), Standing::Overdue),
+        "work begun with no form"
+    );
+}
