@@ -11,6 +11,8 @@ export type Input = Base &
     | { kind: "choice"; options: (v: Vocabulary) => Choice[] }
     | { kind: "bool"; initial?: boolean }
     | { kind: "text" | "date" | "datetime" | "yuan" | "fen" | "person" | "signature" }
+    /** An item of the project's published special-service prices (its price fills `priceFen`). */
+    | { kind: "service" }
     | { kind: "checks"; options: (v: Vocabulary) => Choice[] }
     | { kind: "keys" | "units" }
   );
@@ -31,6 +33,12 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
       { key: "resolved", label: "问题已解决", kind: "bool", initial: true },
     ],
     refer: [{ key: "to", label: "上报对象", kind: "choice", options: (v) => v.ticket.referee }],
+    agree: [
+      { key: "item", label: "服务项目", kind: "service" },
+      { key: "priceFen", label: "约定价格（元）", kind: "fen" },
+      { key: "signature", label: "客户签字", kind: "signature" },
+    ],
+    collect: [{ key: "amountFen", label: "收款金额（元）", kind: "fen" }],
     team: [
       { key: "spokesperson", label: "对客户回复的专人", kind: "person" },
       { key: "members", label: "小组成员", kind: "text", optional: true },
@@ -85,12 +93,13 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
 export const PLACEHOLDER = "…";
 
 /** Actions that need a note saying what was done or agreed. */
-export const NOTE_REQUIRED = new Set(["answer", "progress", "reschedule", "contact", "refer"]);
+export const NOTE_REQUIRED = new Set(["answer", "progress", "reschedule", "contact", "refer", "agree"]);
 
 /** What the note of an action is called on its form. */
 export function noteLabel(type: string): string {
   if (type === "contact") return "沟通内容（必填）";
   if (type === "refer") return "上报内容（必填）";
+  if (type === "agree") return "服务方案（必填）";
   return NOTE_REQUIRED.has(type) ? "说明（必填）" : "备注";
 }
 
@@ -114,7 +123,7 @@ export function filledValue(i: Input, value: unknown, v: Vocabulary): unknown {
     case "checks":
       return Object.fromEntries(i.options(v).map((c) => [c.value, (value as string[]).includes(c.value) ? "abnormal" : "normal"]));
     case "datetime": return value === "" ? null : shanghaiMillis(value as string);
-    case "signature": case "text": case "date": return value === "" ? null : value;
+    case "signature": case "text": case "date": case "service": return value === "" ? null : value;
     default: return value;
   }
 }
@@ -122,6 +131,6 @@ export function filledValue(i: Input, value: unknown, v: Vocabulary): unknown {
 /** An input left empty that the action cannot do without (a signature may be required or
  * not: the core says which). */
 export function missingInput(inputs: Input[], values: Record<string, unknown>): Input | undefined {
-  const asked = ["text", "date", "choice", "person", "yuan", "fen"];
+  const asked = ["text", "date", "choice", "person", "yuan", "fen", "service"];
   return inputs.find((i) => !i.optional && asked.includes(i.kind) && values[i.key] === "");
 }

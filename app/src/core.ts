@@ -49,6 +49,8 @@ export interface Replica {
   dueWork(nowMs: number): DueWork;
   /** The households a visit plan for `month` (`YYYY-MM`) chooses from, key customers first. */
   visitCandidates(month: string): { unit: string; code: string; keyCustomer: boolean; visitedInRound: boolean }[];
+  /** The special-service prices the area's project publishes (approved, not withdrawn). */
+  servicePrices(): { item: string; unit: string; priceFen: number }[];
   /** The places of the area's daily patrol, each with a QR code. */
   checkpoints(): Checkpoint[];
   /** The area's statistics for `month` (`YYYY-MM`) as of `nowMs`. */

@@ -21,6 +21,10 @@ export function eventDetails(kind: string, e: Fields, v: Vocabulary, nameOf: (us
       if (typeof e.agreedAt === "number") parts.push(`约定 ${shortTime(e.agreedAt)} 前完成`);
       return parts.join("，");
     }
+    case "ticket/agree":
+      return `${text("item")} ${yuan(e.priceFen)}，客户已签字`;
+    case "ticket/collect":
+      return `收款 ${yuan(e.amountFen)}`;
     case "ticket/refer":
       return `上报${labelOf(v.ticket.referee, text("to"))}`;
     case "ticket/team":

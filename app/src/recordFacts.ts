@@ -24,6 +24,9 @@ export function recordFacts(r: AnyRecord, v: Vocabulary, who: (user: string) => 
         ...(s.repair ? [["维修", `${labelOf(v.ticket.repairScope, s.repair.scope)} · ${labelOf(v.ticket.repairScale, s.repair.scale)}${s.repair.leak ? " · 渗漏水" : ""}`] as [string, string]] : []),
         ["登记", `${shanghaiTime(h.registeredAt)} · ${who(h.registeredBy)}`],
         ...(s.assignee ? [["处理人", who(s.assignee)] as [string, string]] : []),
+        ...(s.service
+          ? [["服务需求单", `${s.service.item} ${yuan(s.service.priceFen)}（已收 ${yuan(s.collectedFen)}）：${s.service.plan}`] as [string, string]]
+          : []),
         ...(s.complaint?.business ? [["业务类别", labelOf(v.ticket.businessType, s.complaint.business)] as [string, string]] : []),
         ...(s.complaint?.againstHead ? [["投诉对象", "管理处主任"] as [string, string]] : []),
         ...(s.referrals.length

@@ -154,6 +154,8 @@ export type TicketAction =
   | { type: "close" }
   | { type: "classify"; repair?: RepairInfo | null; complaint?: ComplaintInfo | null }
   | { type: "answer" }
+  | { type: "agree"; item: string; priceFen: number; signature: ContentHash }
+  | { type: "collect"; amountFen: number }
   | { type: "refer"; to: Referee }
   | { type: "team"; spokesperson: string; members?: string }
   | { type: "escalate"; escalation: Escalation; amountYuan?: number | null }
@@ -176,6 +178,10 @@ export interface TicketState {
   repair: RepairInfo | null;
   complaint: ComplaintInfo | null;
   answeredAt: Millis | null;
+  /** A special service's 服务需求单: the plan and price agreed with the customer, signed. */
+  service: { at: Millis; item: string; priceFen: number; plan: string; signature: ContentHash } | null;
+  /** Paid so far for a special service, in fen. */
+  collectedFen: number;
   /** Every report up, in journal order. */
   referrals: { at: Millis; by: string; to: Referee }[];
   /** A major complaint's handling team and the one person who answers. */
@@ -372,8 +378,23 @@ export type DayType = "holiday" | "workday" | "ordinary";
 export type ProjectAction =
   | { type: "day"; date: LocalDate; day: DayType }
   | { type: "rain"; date: LocalDate; rained: boolean }
-  | { type: "group_window"; hours: number };
-export interface ProjectState { days: Record<LocalDate, DayType>; rainDays: LocalDate[]; groupWindowHours: number }
+  | { type: "group_window"; hours: number }
+  | { type: "price"; item: string; unit: string; priceFen: number }
+  | { type: "approve_price"; item: string; reference: string }
+  | { type: "withdraw_price"; item: string };
+/** One item of the special-service price list: the price proposed last, and the approved one. */
+export interface PriceItem {
+  unit: string;
+  priceFen: number;
+  approved: { unit: string; priceFen: number; at: Millis; by: string; reference: string } | null;
+  withdrawn: boolean;
+}
+export interface ProjectState {
+  days: Record<LocalDate, DayType>;
+  rainDays: LocalDate[];
+  groupWindowHours: number;
+  prices: Record<string, PriceItem>;
+}
 export type ProjectRecord = RecordView<"project", ProjectHeader, ProjectState, ProjectAction>;
 
 /** Any record, told apart by `kind`. */

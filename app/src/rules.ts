@@ -3,7 +3,7 @@
 import type { BusinessType, Category, LocalDate, Millis, MonthText, RenovationStatus, SpecialReport, TicketStatus, UnitStatus } from "./records";
 
 export type Clock =
-  | "dispatch" | "first_response" | "completion" | "same_day" | "contact_record" | "agreed_answer" | "refer_head"
+  | "dispatch" | "first_response" | "completion" | "same_day" | "contact_record" | "service_request" | "agreed_answer" | "refer_head"
   | "group_warning" | "handling_team" | "refer_leadership" | "second_callback" | "feedback_400" | "callback"
   | "renovation_review" | "renovation_patrol" | "vacant_inspection" | "visit_plan" | "public_patrol"
   | "key_count" | "rectification" | "fee_promise";
@@ -106,6 +106,12 @@ export interface MonthlyStatistics {
   categories: { category: Category; label: string; received: number; closed: number }[];
   /** Complaints by business type, hot issues first; `business` null: not yet classified. */
   complaintTypes: { business: BusinessType | null; label: string; received: number }[];
+  /** The month's paid special services, billed and collected (fen). */
+  serviceBill: {
+    lines: { ticket: string; place: string; item: string; priceFen: number; collectedFen: number; completedAt: Millis }[];
+    billedFen: number;
+    collectedFen: number;
+  };
   indicators: Indicator[];
   vacant: { units: number; inspected: number; ventilated: number; cleaned: number; special: number };
   renovation: { requiredDays: number; patrolledDays: number };

@@ -19,7 +19,7 @@ use crate::records::inspection::{self, Inspection, InspectionForm, InspectionRec
 use crate::records::journal::{EventId, Input};
 use crate::records::kind::{Kind, Record};
 use crate::records::people::{Actor, StaffRole};
-use crate::records::project;
+use crate::records::project::{self, PublishedPrice};
 use crate::records::unit::{self, UnitStatus, natural_key};
 use crate::records::{RecordError, json};
 use crate::rules::deadlines::Deadline;
@@ -453,6 +453,19 @@ impl Replica {
             .filter(|e| e.kind == unit::KIND)
             .filter_map(|e| e.code.as_deref());
         Ok(checkpoints(&index.area_id, codes))
+    }
+
+    /// The special-service prices this area's project publishes (seed 004 §4.4.3 a), shown
+    /// to the customer before the service; none before the project's record arrives.
+    pub fn service_prices(&mut self) -> Result<Vec<PublishedPrice>, ReplicaError> {
+        let area = self.index()?.area_id;
+        Ok(self
+            .portfolio()
+            .projects
+            .iter()
+            .find(|(_, p)| p.header.areas.contains(&area))
+            .map(|(_, p)| p.state.published_prices())
+            .unwrap_or_default())
     }
 
     /// What is due in this area at `now`.

@@ -29,6 +29,7 @@ mod lists;
 mod office;
 pub mod openapi;
 mod portfolio;
+mod prices;
 mod record;
 mod records_xlsx;
 mod samples;
@@ -68,6 +69,7 @@ pub fn router() -> Router<AppState> {
         .merge(records_xlsx::router())
         .merge(checkpoints::router())
         .merge(samples::router())
+        .merge(prices::router())
         .merge(admin::router())
         .merge(openapi::router())
         .route("/api", any(no_such_route))

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { snap, startHarness } from "./lib/harness.mjs";
 import { consoleAt, consoleSignIn, tableRead } from "./lib/office.mjs";
-import { hook, offer, offlineHome, sent, shanghaiMonth, stepper, still, tab, WAIT } from "./lib/steps.mjs";
+import { hook, offer, offlineHome, sent, shanghaiMonth, sign, stepper, still, tab, WAIT } from "./lib/steps.mjs";
 
 const { server, pageErrors, phone, desk, withScreenshots, signIn, apiToken } = await startHarness();
 
@@ -270,6 +270,76 @@ test("the company's weekly sample: a fifth of a project's repairs drawn once, ca
     await rows.first().locator("[data-done]").waitFor(WAIT);
     await shot(page, "proc-13-sample-progress");
     step("one called back: the progress shows it");
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
+});
+
+test("a special service: the price approved and published, agreed and signed on the phone offline, billed and collected", async (t) => {
+  await withScreenshots(t, async () => {
+    const step = stepper(t);
+    // 004 §4.4.3 a: the project's supervisor records the price bureau's filing of 家电清洗.
+    const head = await desk("prices-desk");
+    await consoleSignIn(head.page, server.http, "王主管", "/prices?project=P1");
+    const table = head.page.locator("[data-price-table]");
+    const pending = table.locator(".el-table__row", { hasText: "家电清洗" });
+    await pending.locator("[data-pending]").waitFor(WAIT);
+    await pending.getByLabel("家电清洗批文号").fill("深价备〔2026〕131号");
+    await shot(head.page, "proc-14-prices-pending");
+    await pending.locator("[data-approve]").click();
+    await pending.locator(".el-tag", { hasText: "已公示" }).waitFor(WAIT);
+    await shot(head.page, "proc-15-prices-approved");
+    step("家电清洗 approved and published");
+
+    // 张敏 takes the request at the door, with no signal: the price is shown before the service (000).
+    const { context, page } = await phone("service-phone");
+    await signIn(page, "张敏");
+    await hook(page, () => window.__estate.idle());
+    await offlineHome(context, page);
+    await tab(page, "记录");
+    await page.getByRole("link", { name: "登记客户信息" }).or(page.getByRole("button", { name: "登记客户信息" })).click();
+    await page.locator("#category .van-radio", { hasText: /^特约服务$/ }).click();
+    const code = await page.locator("#unit-codes option").nth(5).getAttribute("value");
+    await page.locator("input[name=unit]").fill(code);
+    await page.locator("textarea[name=description]").fill("清洗客厅空调");
+    await page.getByRole("button", { name: "登记" }).click();
+    await page.locator("#status", { hasText: "已登记" }).waitFor(WAIT);
+    const id = await page.evaluate(() => location.hash.split("/").pop());
+    await offer(page, "dispatch", "派工");
+    await page.locator('[data-offer="agree"]').click();
+    const panel = page.locator(".action-panel");
+    await panel.locator(".van-radio", { hasText: /^家电清洗 80\.00 元\/台$/ }).click();
+    assert.equal(await panel.locator("input[name=priceFen]").inputValue(), "80", "the published price, filled in");
+    await panel.locator("textarea[name=note]").fill("清洗客厅挂机一台，含滤网消毒");
+    await panel.locator(".signature-field").click();
+    await sign(page);
+    await page.getByRole("button", { name: "确认签字" }).click();
+    await panel.locator("[data-signed]").waitFor(WAIT);
+    await shot(page, "proc-16-service-request");
+    await page.getByRole("button", { name: "确定服务需求单" }).click();
+    await panel.waitFor({ state: "detached", ...WAIT });
+    await page.locator('[data-clock="service_request"]').waitFor(WAIT);
+    await offer(page, "start", "开始处理");
+    await offer(page, "complete", "完成");
+    assert.match(await page.locator('[data-clock="service_request"]').innerText(), /按时完成/);
+    step(`special service ${id}: agreed at 80 yuan and signed before the work, done, offline`);
+    await context.setOffline(false);
+    await hook(page, sent);
+
+    // The cashier's month: the bill lists it; the desk records the payment.
+    const desk2 = await desk("bill-desk");
+    const billPage = desk2.page;
+    await consoleSignIn(billPage, server.http, "陈客服", `/stats?scope=area:A1&month=${shanghaiMonth()}`);
+    const bill = billPage.locator("[data-service-bill]");
+    await bill.locator(".el-table__row", { hasText: "家电清洗" }).waitFor(WAIT);
+    await billPage.goto(consoleAt(server.http, `/record/${id}`));
+    await billPage.locator('[data-offer="collect"]').click();
+    const collect = billPage.locator('.el-dialog[data-action="collect"]');
+    await collect.getByRole("button", { name: "确定收款" }).click();
+    await collect.waitFor({ state: "detached", ...WAIT });
+    await billPage.goto(consoleAt(server.http, `/stats?scope=area:A1&month=${shanghaiMonth()}`));
+    await bill.locator(".el-table__row", { hasText: "家电清洗" }).locator(".el-tag", { hasText: "已收款" }).waitFor(WAIT);
+    await shot(billPage, "proc-17-service-bill");
+    step("billed for the month and collected");
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });

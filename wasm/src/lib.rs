@@ -393,6 +393,12 @@ impl FieldReplica {
         to_js(&self.inner.checkpoints().map_err(refusal)?)
     }
 
+    /// The special-service prices the area's project publishes: `[{item, unit, priceFen}]`.
+    #[wasm_bindgen(js_name = servicePrices)]
+    pub fn service_prices(&mut self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.service_prices().map_err(refusal)?)
+    }
+
     /// What is due in the area at `nowMs`.
     #[wasm_bindgen(js_name = dueWork)]
     pub fn due_work(&mut self, now_ms: f64) -> Result<JsValue, JsValue> {

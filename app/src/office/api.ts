@@ -4,7 +4,7 @@
 // `openapi.json`), so a field renamed on the server fails this build; record views keep
 // the phone's types, which are checked against the core's real output.
 import type { Offer } from "../core";
-import type { AnyRecord, Checkpoint, Input, AnyAction, StaffRole, TicketHeader } from "../records";
+import type { AnyRecord, Checkpoint, Input, AnyAction, PriceItem, StaffRole, TicketHeader } from "../records";
 import type { Deadline, MonthlyStatistics } from "../rules";
 import type { Session } from "../session";
 import type { components, operations } from "./api.gen";
@@ -54,6 +54,11 @@ export interface ChangedDocument { id: string; kind: string; areaId: string | nu
 /** A week's callback sample of a project (seed 000's 20 %), or what it would be drawn from. */
 export type Sample = Schemas["Sample"];
 export type SampledRepair = Schemas["Sampled"];
+/** A project's special-service price list (the core's `PriceItem` per item). */
+export type PriceList = Omit<Schemas["PriceList"], "items" | "published"> & {
+  items: (PriceItem & { item: string; pending: boolean })[];
+  published: { item: string; unit: string; priceFen: number }[];
+};
 export type AreaCheckpoints = Omit<Schemas["AreaCheckpoints"], "checkpoints"> & { checkpoints: Checkpoint[] };
 
 export type AdminUser = Schemas["UserRow"];
@@ -229,6 +234,9 @@ export const api = {
   checkpoints: (area: string) => get<AreaCheckpoints>("/api/checkpoints", { area }),
   sample: (project: string, week: string) => get<Sample>("/api/samples", { project, week }),
   drawSample: (project: string, week: string) => post<Sample>("/api/samples", { project, week }),
+  prices: (project: string) => get<PriceList>(`/api/projects/${encodeURIComponent(project)}/prices`),
+  changePrices: (project: string, input: Record<string, unknown> & { type: string }) =>
+    post<PriceList>(`/api/projects/${encodeURIComponent(project)}/prices`, input),
 
   users: () => get<AdminUser[]>("/api/admin/users"),
   createUser: (user: NewUser) => post<AdminUser>("/api/admin/users", user),

@@ -10,8 +10,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, attachments, checkpoints, events, history, lists, office, record, records_xlsx, samples,
-    session, statistics, tickets,
+    admin, attachments, checkpoints, events, history, lists, office, prices, record, records_xlsx,
+    samples, session, statistics, tickets,
 };
 use crate::state::AppState;
 
@@ -62,6 +62,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         records_xlsx::Doc::openapi(),
         checkpoints::Doc::openapi(),
         samples::Doc::openapi(),
+        prices::Doc::openapi(),
         attachments::Doc::openapi(),
         admin::document(),
     ] {

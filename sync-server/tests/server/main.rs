@@ -19,6 +19,7 @@ mod openapi;
 mod operations;
 mod outages;
 mod permissions;
+mod prices;
 mod projection;
 mod samples;
 mod statistics;

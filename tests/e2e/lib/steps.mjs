@@ -8,7 +8,7 @@ import { DEMO_PASSWORD } from "../../js/lib/server.mjs";
 export const WAIT = { timeout: 30_000 };
 
 /** The demo's accounts by name (password DEMO_PASSWORD). */
-export const USERS = { 张敏: "hk-zhang", 李强: "hk-li", 陈客服: "office-chen", 管理员: "admin" };
+export const USERS = { 张敏: "hk-zhang", 李强: "hk-li", 王主管: "sup-wang", 陈客服: "office-chen", 管理员: "admin" };
 
 /** `YYYY-MM-DD HH:MM` in Shanghai as milliseconds. */
 export const shanghai = (text) => Date.parse(`${text.replace(" ", "T")}:00+08:00`);

@@ -1,0 +1,166 @@
+//! A project's 《特约服务项目及收费标准》 (seed 004 §4.4.3 a): `GET /api/projects/{id}/prices`
+//! lists every item — proposed, approved under its filing, withdrawn — and what is
+//! published; `POST` takes one of the project record's price actions (`price`,
+//! `approve_price`, `withdraw_price`), run by the core on the project's calendar record
+//! and written through the same gate as a phone's change: a project's supervisor or an
+//! administrator may, office staff may not. The phones hold the same record and show
+//! the published prices.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use estate_core::DocumentId;
+use estate_core::access::Owner;
+use estate_core::problem::Problem;
+use estate_core::records::any::AnyRecord;
+use estate_core::records::index::AreaIndex;
+use estate_core::records::people::Actor;
+use estate_core::records::project::{PriceItem, PublishedPrice};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::ApiError;
+use super::record::{body, index_of};
+use crate::api::ErrorBody;
+use crate::api::signed::Signed;
+use crate::hub::Edit;
+use crate::state::AppState;
+use crate::stored;
+
+/// These routes in the OpenAPI document (`openapi.rs`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, change))]
+pub(super) struct Doc;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/api/projects/{id}/prices", get(list).post(change))
+}
+
+/// One item of the price list.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct Item {
+    item: String,
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    price: PriceItem,
+    /// A price proposed and not yet approved.
+    pending: bool,
+}
+
+/// The price list of a project.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct PriceList {
+    project: String,
+    items: Vec<Item>,
+    /// What customers are shown: approved items at their approved price.
+    #[schema(value_type = Vec<Object>)]
+    published: Vec<PublishedPrice>,
+    /// Whether the caller may propose, approve and withdraw.
+    may_change: bool,
+}
+
+/// The project record of `project` (the one holding its areas' calendar), if the caller
+/// sees the project: its document, an area of it, and the record.
+async fn project_record(
+    state: &AppState,
+    signed: &Signed,
+    project: &str,
+) -> Result<(DocumentId, String, AnyRecord), ApiError> {
+    let missing = || ApiError::NotFound(format!("没有项目 {project}"));
+    if !signed.may_read(Some(&Owner::Project(project.to_owned()))) {
+        return Err(missing());
+    }
+    let area: Option<String> =
+        sqlx::query_scalar("SELECT id FROM areas WHERE project_id = $1 ORDER BY id LIMIT 1")
+            .bind(project)
+            .fetch_optional(state.store.pool())
+            .await?;
+    let area = area.ok_or_else(missing)?;
+    let mut conn = state.store.pool().acquire().await?;
+    let (id, record) = stored::calendar_of(&mut conn, &area)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .ok_or_else(missing)?;
+    Ok((id, area, record))
+}
+
+fn price_list(project: &str, record: &AnyRecord, may_change: bool) -> Result<PriceList, ApiError> {
+    let AnyRecord::Project(p) = record else {
+        return Err(ApiError::Internal(format!(
+            "project {project}'s calendar is no project record"
+        )));
+    };
+    Ok(PriceList {
+        project: project.to_owned(),
+        items: p
+            .state
+            .prices
+            .iter()
+            .map(|(item, price)| Item {
+                item: item.clone(),
+                pending: price.pending(),
+                price: price.clone(),
+            })
+            .collect(),
+        published: p.state.published_prices(),
+        may_change,
+    })
+}
+
+/// Who changes the price list: what the gate lets write a project record.
+fn may_change(signed: &Signed) -> bool {
+    use estate_core::records::people::StaffRole::{Admin, Supervisor};
+    matches!(signed.grant.role, Supervisor | Admin)
+}
+
+#[utoipa::path(get, operation_id = "listPrices", path = "/api/projects/{id}/prices", tag = "office", params(("id" = String, Path, description = "项目编号")), responses((status = 200, body = PriceList), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
+async fn list(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(project): Path<String>,
+) -> Result<Json<PriceList>, ApiError> {
+    let (_, _, record) = project_record(&state, &signed, &project).await?;
+    Ok(Json(price_list(&project, &record, may_change(&signed))?))
+}
+
+#[utoipa::path(post, operation_id = "changePrices", path = "/api/projects/{id}/prices", tag = "office", params(("id" = String, Path, description = "项目编号")), request_body(content = Object, description = "{\"type\": \"price\", \"item\", \"unit\", \"priceFen\"} | {\"type\": \"approve_price\", \"item\", \"reference\"} | {\"type\": \"withdraw_price\", \"item\"}"), responses((status = 200, body = PriceList), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 403, description = "访问规则不允许", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody), (status = 422, description = "输入有误", body = ErrorBody)))]
+async fn change(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(project): Path<String>,
+    input: Result<Json<Value>, JsonRejection>,
+) -> Result<Json<PriceList>, ApiError> {
+    let input = body(
+        input,
+        "{\"type\": \"price\" | \"approve_price\" | \"withdraw_price\", …}",
+    )?;
+    let kind = input
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !["price", "approve_price", "withdraw_price"].contains(&kind) {
+        return Err(ApiError::BadRequest(format!(
+            "收费标准只接受 price、approve_price、withdraw_price，收到 {kind:?}"
+        )));
+    }
+    let (id, area, _) = project_record(&state, &signed, &project).await?;
+    let index = index_of(&state, &area).await?;
+    let actor = Actor::new(signed.grant.user.clone(), signed.grant.role);
+    let now = crate::clock::now_ms();
+    let edit: Edit = Box::new(move |drafts| {
+        let (event, record) =
+            AnyRecord::act(drafts.doc(id)?, input, &actor, now).map_err(|e| Problem::from(&e))?;
+        AreaIndex::put_entry(drafts.doc(index)?, id, &record.entry())
+            .map_err(|e| Problem::from(&e))?;
+        Ok(json!({ "event": event }))
+    });
+    state
+        .hub
+        .submit(signed.grant.clone(), vec![id, index], edit)
+        .await?;
+    let (_, _, record) = project_record(&state, &signed, &project).await?;
+    Ok(Json(price_list(&project, &record, may_change(&signed))?))
+}
