@@ -10,8 +10,8 @@
 //! - [`people`], [`content`] — roles and phone numbers; photo and signature hashes;
 //! - the kinds: [`unit`](mod@unit) (archive), [`ticket`] (customer information), [`inspection`]
 //!   (vacant units), [`patrol`] (public areas), [`renovation`], [`visit`] and
-//!   [`visit_plan`], [`keys`], [`fees`], [`rectification`], [`project`] (calendar,
-//!   rain days, settings);
+//!   [`visit_plan`], [`keys`], [`fees`], [`rectification`], [`duty`] (a shift's duty log
+//!   and handover), [`project`] (calendar, rain days, settings, special-service prices);
 //! - [`index`] — the area index; [`any`] — every kind behind one enum, by `kind` string;
 //! - [`vocabulary`] — every closed choice set and action name with its Chinese label,
 //!   for the apps to render from.
@@ -21,6 +21,7 @@
 
 pub mod any;
 pub mod content;
+pub mod duty;
 pub mod fees;
 pub mod index;
 pub mod inspection;

@@ -19,6 +19,7 @@ pub mod clocks;
 pub mod complaints;
 pub mod deadlines;
 pub mod due;
+pub mod duty;
 pub mod office;
 pub mod portfolio;
 pub mod referrals;

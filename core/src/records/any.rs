@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::content::ContentHash;
+use super::duty::DutyLog;
 use super::fees::FeeAccount;
 use super::index::Entry;
 use super::inspection::VacantInspection;
@@ -160,5 +161,6 @@ any_record! {
     KeyLedger => KeyLedger,
     FeeAccount => FeeAccount,
     Rectification => Rectification,
+    DutyLog => DutyLog,
     Project => Project,
 }

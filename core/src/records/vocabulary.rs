@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::any::ACTIONS;
+use super::duty::{self, DutyLog, Shift};
 use super::fees::{self, ContactMethod, FeeAccount};
 use super::inspection::{Checklist, Condition, Occasion, VacantInspection};
 use super::journal::COMMON_ACTIONS;
@@ -99,6 +100,7 @@ pub fn vocabulary() -> Value {
             kind::<KeyLedger>(),
             kind::<FeeAccount>(),
             kind::<Rectification>(),
+            kind::<DutyLog>(),
             kind::<Unit>(),
         ],
         "ticket": {
@@ -138,6 +140,10 @@ pub fn vocabulary() -> Value {
         },
         "rectification": {
             "status": pairs(rectification::STATUSES),
+        },
+        "duty": {
+            "shift": choices(&Shift::ALL, Shift::label_zh),
+            "status": pairs(duty::STATUSES),
         },
         "unit": {
             "status": choices(&UnitStatus::ALL, UnitStatus::label_zh),
@@ -187,6 +193,7 @@ pub fn status_label(kind: &str, status: &str) -> Option<&'static str> {
         k if k == Rectification::KIND => pairs(rectification::STATUSES),
         k if k == FeeAccount::KIND => pairs(fees::STATUSES),
         k if k == KeyLedger::KIND => pairs(keys::STATUSES),
+        k if k == DutyLog::KIND => pairs(duty::STATUSES),
         _ => None,
     }
 }

@@ -71,10 +71,12 @@ pub enum Clock {
     KeyCount,
     Rectification,
     FeePromise,
+    Handover,
+    DutyCheck,
 }
 
 impl Clock {
-    pub const ALL: [Clock; 22] = [
+    pub const ALL: [Clock; 24] = [
         Clock::Dispatch,
         Clock::FirstResponse,
         Clock::Completion,
@@ -97,6 +99,8 @@ impl Clock {
         Clock::KeyCount,
         Clock::Rectification,
         Clock::FeePromise,
+        Clock::Handover,
+        Clock::DutyCheck,
     ];
 
     /// The stored and displayed name.
@@ -124,6 +128,8 @@ impl Clock {
             Clock::KeyCount => "key_count",
             Clock::Rectification => "rectification",
             Clock::FeePromise => "fee_promise",
+            Clock::Handover => "handover",
+            Clock::DutyCheck => "duty_check",
         }
     }
 
@@ -160,6 +166,8 @@ impl Clock {
             Clock::KeyCount => "钥匙核对",
             Clock::Rectification => "整改完成",
             Clock::FeePromise => "承诺缴费",
+            Clock::Handover => "交班",
+            Clock::DutyCheck => "值班检查",
         }
     }
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::clocks;
 use super::complaints::assess;
 use super::deadlines::{Clock, Deadline};
+use super::duty::{HandoverCheck, duty_checks, handovers_due};
 use super::portfolio::{Portfolio, Records};
 use super::renovations::{PatrolDue, patrols_due};
 use super::vacant::vacant_month;
@@ -108,6 +109,10 @@ pub struct DueWork {
     pub keys_out: Vec<KeyOut>,
     pub rectifications: Vec<RecordDue>,
     pub fee_promises: Vec<RecordDue>,
+    /// Shifts to hand over, or handed over with a ticket dropped or an item missing.
+    pub handovers: Vec<HandoverCheck>,
+    /// The supervisor's checks of the duty logs this month, when the area keeps any.
+    pub duty_checks: Option<Deadline>,
     pub flagged: Vec<Flagged>,
 }
 
@@ -159,6 +164,8 @@ pub fn due_work(p: &Portfolio<'_>, now: i64) -> DueWork {
         keys_out: keys_out(p),
         rectifications: rectifications(p, now),
         fee_promises: fee_promises(p, now),
+        handovers: handovers_due(p, now),
+        duty_checks: duty_checks(p, month, now),
         flagged: flagged(p),
     }
 }
@@ -318,6 +325,7 @@ pub fn flagged(p: &Portfolio<'_>) -> Vec<Flagged> {
     flags_of(&p.key_ledgers, &mut out);
     flags_of(&p.fee_accounts, &mut out);
     flags_of(&p.rectifications, &mut out);
+    flags_of(&p.duty_logs, &mut out);
     flags_of(&p.projects, &mut out);
     out
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::deadlines::DeadlineRules;
 use crate::ids::DocumentId;
 use crate::records::any::AnyRecord;
+use crate::records::duty::DutyLogRecord;
 use crate::records::fees::FeeAccountRecord;
 use crate::records::inspection::InspectionRecord;
 use crate::records::keys::KeyLedgerRecord;
@@ -38,6 +39,7 @@ pub struct Portfolio<'a> {
     pub key_ledgers: Records<'a, KeyLedgerRecord>,
     pub fee_accounts: Records<'a, FeeAccountRecord>,
     pub rectifications: Records<'a, RectificationRecord>,
+    pub duty_logs: Records<'a, DutyLogRecord>,
     pub projects: Records<'a, ProjectRecord>,
 }
 
@@ -108,6 +110,7 @@ impl<'a> Portfolio<'a> {
                 AnyRecord::KeyLedger(r) => p.key_ledgers.push((id, r)),
                 AnyRecord::FeeAccount(r) => p.fee_accounts.push((id, r)),
                 AnyRecord::Rectification(r) => p.rectifications.push((id, r)),
+                AnyRecord::DutyLog(r) => p.duty_logs.push((id, r)),
                 AnyRecord::Project(r) => p.projects.push((id, r)),
             }
         }
@@ -129,6 +132,7 @@ impl<'a> Portfolio<'a> {
         by_id(&mut self.key_ledgers);
         by_id(&mut self.fee_accounts);
         by_id(&mut self.rectifications);
+        by_id(&mut self.duty_logs);
         by_id(&mut self.projects);
     }
 
@@ -156,6 +160,7 @@ impl<'a> Portfolio<'a> {
             key_ledgers: keep(&self.key_ledgers, |r| r.area(), scope),
             fee_accounts: keep(&self.fee_accounts, |r| r.area(), scope),
             rectifications: keep(&self.rectifications, |r| r.area(), scope),
+            duty_logs: keep(&self.duty_logs, |r| r.area(), scope),
             projects: self.projects.clone(),
         }
     }

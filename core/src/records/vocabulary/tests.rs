@@ -45,6 +45,7 @@ fn kinds_are_listed_in_menu_order_with_their_names() {
             ("key-ledger", "钥匙台账"),
             ("fee-account", "收费跟进"),
             ("rectification", "整改事项"),
+            ("duty-log", "值班记录"),
             ("unit", "房屋"),
         ]
     );
@@ -197,6 +198,7 @@ fn every_action_of_every_kind_has_a_label() {
         check_labelled::<KeyLedger>(),
         check_labelled::<FeeAccount>(),
         check_labelled::<Rectification>(),
+        check_labelled::<crate::records::duty::DutyLog>(),
         check_labelled::<Project>(),
     ];
     assert_eq!(checked, KINDS, "every kind is checked");
