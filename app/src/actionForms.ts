@@ -15,6 +15,12 @@ export type Input = Base &
     | { kind: "service" }
     | { kind: "checks"; options: (v: Vocabulary) => Choice[] }
     | { kind: "keys" | "units" }
+    /** The tickets a shift owes the next one (all ticked to begin with). */
+    | { kind: "owed" }
+    /** The items a shift handed over, to tick those missing. */
+    | { kind: "handed" }
+    /** A list typed as text, one item per comma or line. */
+    | { kind: "list" }
   );
 
 const text = (key: string, label: string): Input => ({ key, label, kind: "text" });
@@ -73,6 +79,15 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
     payment: [{ key: "amountFen", label: "缴费金额（元）", kind: "fen" }],
     arrears: [{ key: "amountFen", label: "欠费金额（元）", kind: "fen" }],
   },
+  "duty-log": {
+    hand_over: [
+      { key: "to", label: "接班人", kind: "person" },
+      { key: "tickets", label: "转交下一班的未完成工单", kind: "owed", optional: true },
+      { key: "items", label: "交接物品（逗号分隔）", kind: "list", optional: true },
+    ],
+    take_over: [{ key: "missing", label: "缺失的物品（勾选）", kind: "handed", optional: true }],
+    check: [{ key: "complete", label: "记录完整、物品无缺失", kind: "bool", initial: true }],
+  },
   rectification: {
     reschedule: [{ key: "expected", label: "新的预计完成日期", kind: "date" }],
   },
@@ -93,7 +108,7 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
 export const PLACEHOLDER = "…";
 
 /** Actions that need a note saying what was done or agreed. */
-export const NOTE_REQUIRED = new Set(["answer", "progress", "reschedule", "contact", "refer", "agree"]);
+export const NOTE_REQUIRED = new Set(["answer", "progress", "reschedule", "contact", "refer", "agree", "log"]);
 
 /** What the note of an action is called on its form. */
 export function noteLabel(type: string): string {
@@ -123,6 +138,7 @@ export function filledValue(i: Input, value: unknown, v: Vocabulary): unknown {
     case "checks":
       return Object.fromEntries(i.options(v).map((c) => [c.value, (value as string[]).includes(c.value) ? "abnormal" : "normal"]));
     case "datetime": return value === "" ? null : shanghaiMillis(value as string);
+    case "list": return String(value).split(/[,，、;；\n]/).map((x) => x.trim()).filter(Boolean);
     case "signature": case "text": case "date": case "service": return value === "" ? null : value;
     default: return value;
   }

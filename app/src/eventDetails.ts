@@ -65,6 +65,12 @@ export function eventDetails(kind: string, e: Fields, v: Vocabulary, nameOf: (us
     case "fee-account/payment":
     case "fee-account/arrears":
       return yuan(e.amountFen);
+    case "duty-log/hand_over":
+      return `交给 ${nameOf(text("to"))}，工单 ${(e.tickets as unknown[] | undefined)?.length ?? 0} 单${(e.items as string[] | undefined)?.length ? `，物品：${(e.items as string[]).join("、")}` : ""}`;
+    case "duty-log/take_over":
+      return (e.missing as string[] | undefined)?.length ? `缺失：${(e.missing as string[]).join("、")}` : "物品齐全";
+    case "duty-log/check":
+      return e.complete ? "记录完整" : "记录不完整";
     case "rectification/reschedule":
       return `改到 ${text("expected")}`;
     case "visit-plan/add":

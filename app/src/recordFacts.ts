@@ -109,6 +109,23 @@ export function recordFacts(r: AnyRecord, v: Vocabulary, who: (user: string) => 
         ["预计完成", r.state.expected],
         ["状态", r.state.doneAt ? `${shanghaiTime(r.state.doneAt)} 完成` : "整改中"],
       ];
+    case "duty-log": {
+      const s = r.state;
+      return [
+        ["班次", `${r.header.date} ${labelOf(v.duty.shift, r.header.shift)}`],
+        ["值班人", who(r.header.onDuty)],
+        ["记录", `${s.entries} 条`],
+        ...(s.handover
+          ? [["交班", `${shanghaiTime(s.handover.at)} 交给 ${who(s.handover.to)}：工单 ${s.handover.tickets.length} 单${s.handover.items.length ? `，物品 ${s.handover.items.join("、")}` : ""}`] as [string, string]]
+          : []),
+        ...(s.takenOver
+          ? [["接班", `${shanghaiTime(s.takenOver.at)} ${who(s.takenOver.by)}${s.takenOver.missing.length ? `，缺失：${s.takenOver.missing.join("、")}` : "，物品齐全"}`] as [string, string]]
+          : []),
+        ...(s.checks.length
+          ? [["主管检查", s.checks.map((c) => `${shanghaiTime(c.at)} ${c.complete ? "完整" : "不完整"}`).join("；")] as [string, string]]
+          : []),
+      ];
+    }
     case "unit":
       return [
         ["房号", r.header.code],

@@ -56,6 +56,14 @@ export const RECORD_FORMS: Record<string, RecordForm> = {
       { key: "arrearsFen", label: "欠费金额（元）", kind: "fen" },
     ],
   },
+  "duty-log": {
+    title: "值班记录",
+    stamp: { area: true, by: "onDuty" },
+    inputs: [
+      { key: "date", label: "值班日期", kind: "date" },
+      { key: "shift", label: "班次", kind: "choice", options: (v) => v.duty.shift },
+    ],
+  },
   rectification: {
     title: "整改事项",
     stamp: { area: true },

@@ -373,6 +373,23 @@ export type RectificationAction =
 export interface RectificationState { expected: LocalDate; doneAt: Millis | null; rescheduled: number }
 export type RectificationRecord = RecordView<"rectification", RectificationHeader, RectificationState, RectificationAction>;
 
+// ---- duty log -------------------------------------------------------------------------
+
+export type Shift = "day" | "night";
+export interface DutyHeader { areaId: string; date: LocalDate; shift: Shift; onDuty: string }
+export type DutyAction =
+  | { type: "log" }
+  | { type: "hand_over"; to: string; tickets: string[]; items: string[] }
+  | { type: "take_over"; missing: string[] }
+  | { type: "check"; complete: boolean };
+export interface DutyState {
+  entries: number;
+  handover: { at: Millis; by: string; to: string; tickets: string[]; items: string[] } | null;
+  takenOver: { at: Millis; by: string; missing: string[] } | null;
+  checks: { at: Millis; by: string; complete: boolean }[];
+}
+export type DutyLogRecord = RecordView<"duty-log", DutyHeader, DutyState, DutyAction>;
+
 export interface ProjectHeader { projectId: string; name: string; areas: string[] }
 export type DayType = "holiday" | "workday" | "ordinary";
 export type ProjectAction =
@@ -400,12 +417,12 @@ export type ProjectRecord = RecordView<"project", ProjectHeader, ProjectState, P
 /** Any record, told apart by `kind`. */
 export type AnyRecord =
   | UnitRecord | TicketRecord | InspectionRecord | PatrolRecord | RenovationRecord | VisitRecord
-  | VisitPlanRecord | KeyLedgerRecord | FeeAccountRecord | RectificationRecord | ProjectRecord;
+  | VisitPlanRecord | KeyLedgerRecord | FeeAccountRecord | RectificationRecord | DutyLogRecord | ProjectRecord;
 export type RecordKind = AnyRecord["kind"];
 /** Any record kind's own action. */
 export type AnyAction =
   | UnitAction | TicketAction | InspectionAction | PatrolAction | RenovationAction | VisitAction
-  | VisitPlanAction | KeyAction | FeeAction | RectificationAction | ProjectAction;
+  | VisitPlanAction | KeyAction | FeeAction | RectificationAction | DutyAction | ProjectAction;
 /** The header a new record of each kind needs. */
 export interface Headers {
   unit: UnitHeader;
@@ -418,5 +435,6 @@ export interface Headers {
   "key-ledger": { areaId: string };
   "fee-account": FeeAccountHeader;
   rectification: RectificationHeader;
+  "duty-log": DutyHeader;
   project: ProjectHeader;
 }

@@ -1,12 +1,12 @@
 // The rules' answers as the core hands them to JS: deadlines, due work and the monthly
 // statistics (hand-written types mirroring `core/src/rules/`).
-import type { BusinessType, Category, LocalDate, Millis, MonthText, RenovationStatus, SpecialReport, TicketStatus, UnitStatus } from "./records";
+import type { BusinessType, Category, LocalDate, Shift, Millis, MonthText, RenovationStatus, SpecialReport, TicketStatus, UnitStatus } from "./records";
 
 export type Clock =
   | "dispatch" | "first_response" | "completion" | "same_day" | "contact_record" | "service_request" | "agreed_answer" | "refer_head"
   | "group_warning" | "handling_team" | "refer_leadership" | "second_callback" | "feedback_400" | "callback"
   | "renovation_review" | "renovation_patrol" | "vacant_inspection" | "visit_plan" | "public_patrol"
-  | "key_count" | "rectification" | "fee_promise";
+  | "key_count" | "rectification" | "fee_promise" | "handover" | "duty_check";
 export type Standing = "waiting" | "pending" | "overdue" | "met_on_time" | "met_late";
 export interface Deadline {
   clock: Clock;
@@ -31,6 +31,17 @@ export interface TicketDue {
   deadline: Deadline;
 }
 export interface RecordDue { record: string; what: string; deadline: Deadline }
+/** A ticket a shift owes the next one. */
+export interface OwedTicket { ticket: string; place: string; description: string }
+export interface HandoverCheck {
+  log: string;
+  date: LocalDate;
+  shift: Shift;
+  owed: OwedTicket[];
+  dropped: OwedTicket[];
+  missing: string[];
+  deadline: Deadline;
+}
 export interface VisitProgress {
   month: MonthText;
   round: string;
@@ -63,6 +74,10 @@ export interface DueWork {
   keyCount: Deadline | null;
   keysOut: { label: string; unitCode: string | null; borrower: string | null; since: Millis | null }[];
   rectifications: RecordDue[];
+  /** Shifts to hand over, or handed over with a ticket dropped or an item missing. */
+  handovers: HandoverCheck[];
+  /** The supervisor's checks of the duty logs this month (at least two). */
+  dutyChecks: Deadline | null;
   feePromises: RecordDue[];
   flagged: { record: string; kind: string; events: string[]; reason: string; concurrent: boolean }[];
 }

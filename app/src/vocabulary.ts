@@ -15,6 +15,7 @@ export interface Vocabulary {
   visit: Lists<"method">;
   fees: Lists<"contactMethod" | "status">;
   rectification: Lists<"status">;
+  duty: Lists<"shift" | "status">;
   unit: Lists<"status">;
   keys: Lists<"status">;
   clock: Choice[];

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { snap, startHarness } from "./lib/harness.mjs";
 import { consoleAt, consoleSignIn, tableRead } from "./lib/office.mjs";
-import { hook, offer, offlineHome, sent, shanghaiMonth, sign, stepper, still, tab, WAIT } from "./lib/steps.mjs";
+import { hook, newRecord, offer, offlineHome, sent, shanghaiMonth, sign, stepper, still, tab, WAIT } from "./lib/steps.mjs";
 
 const { server, pageErrors, phone, desk, withScreenshots, signIn, apiToken } = await startHarness();
 
@@ -340,6 +340,74 @@ test("a special service: the price approved and published, agreed and signed on 
     await bill.locator(".el-table__row", { hasText: "家电清洗" }).locator(".el-tag", { hasText: "已收款" }).waitFor(WAIT);
     await shot(billPage, "proc-17-service-bill");
     step("billed for the month and collected");
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
+});
+
+test("the night shift: logged, its unfinished tickets handed to the morning with no signal, a dropped one shown; the supervisor checks the log", async (t) => {
+  await withScreenshots(t, async () => {
+    const step = stepper(t);
+    // Two calls came in last night, taken by the hotline (the API may say when a call came in).
+    const office = await apiToken("陈客服");
+    const yesterday = shanghaiDay(-1);
+    const call = async (place, description, at) => {
+      const header = {
+        areaId: "A1", category: "repair", channel: "hotline", location: { type: "public", place }, description,
+        repair: { scope: "public", scale: "general" }, registeredAt: Date.parse(`${yesterday}T${at}:00+08:00`),
+      };
+      const made = await fetch(`${server.http}/api/tickets`, {
+        method: "POST", headers: { authorization: `Bearer ${office}`, "content-type": "application/json" }, body: JSON.stringify({ header }),
+      });
+      assert.equal(made.status, 201, await made.clone().text());
+      return (await made.json()).id;
+    };
+    await call("6号楼地库", "地库排水泵报警", "22:40");
+    await call("2号楼电梯", "电梯夜间异响", "23:10");
+
+    const { context, page } = await phone("duty-phone");
+    await signIn(page, "张敏");
+    await offlineHome(context, page);
+    const id = await newRecord(page, "duty-log", "值班记录", async () => {
+      await page.locator("input[type=date]").fill(yesterday);
+      await page.locator(".van-radio", { hasText: /^夜班$/ }).click();
+    });
+    await offer(page, "log", "记录", (panel) => panel.locator("textarea[name=note]").fill("22:40 地库排水泵报警，已通知工程值班；23:10 电梯异响，已停梯"));
+    // 003 G7: "夜间未处理完成的信息是否转出" — both are owed, both ticked; the lift is unticked by mistake.
+    await page.locator('[data-offer="hand_over"]').click();
+    const panel = page.locator(".action-panel");
+    const owed = panel.locator('[data-input="owed"] .van-checkbox');
+    await owed.first().waitFor(WAIT);
+    assert.equal(await owed.count(), 2, "the night's two unfinished tickets");
+    await panel.locator("input[name=to-other]").fill("sup-wang");
+    await owed.filter({ hasText: "2号楼电梯" }).click();
+    await panel.locator("input[name=items]").fill("对讲机2部，钥匙柜钥匙");
+    await shot(page, "proc-18-handover");
+    await page.getByRole("button", { name: "确定交班" }).click();
+    await panel.waitFor({ state: "detached", ...WAIT });
+    step(`night log ${id} kept and handed over offline`);
+
+    await page.goto(`${server.http}/#/`);
+    const due = page.locator(`[data-handover="${id}"]`);
+    await due.waitFor(WAIT);
+    assert.match(await due.innerText(), /漏转工单：2号楼电梯/);
+    await shot(page, "proc-19-dropped");
+    step("待办 shows the ticket dropped at handover");
+    await context.setOffline(false);
+    await hook(page, sent);
+
+    // The supervisor reads the log in the console and records the check (at least twice a month).
+    const head = await desk("duty-desk");
+    await consoleSignIn(head.page, server.http, "王主管", `/record/${id}`);
+    await head.page.locator('[data-offer="check"]').click();
+    const dialog = head.page.locator('.el-dialog[data-action="check"]');
+    // Not taken over yet: the check starts at "not complete".
+    assert.equal(await dialog.locator(".el-switch.is-checked").count(), 0);
+    await dialog.locator("textarea").fill("漏转2号楼电梯工单，已提醒");
+    await dialog.getByRole("button", { name: "确定主管检查" }).click();
+    await dialog.waitFor({ state: "detached", ...WAIT });
+    await head.page.getByText("记录不完整").first().waitFor(WAIT);
+    await shot(head.page, "proc-20-duty-checked");
+    step("the supervisor checked the log: not complete");
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });

@@ -11,6 +11,7 @@ const STATUS_LISTS: Record<string, (v: Vocabulary) => Choice[] | undefined> = {
   "public-patrol": (v) => v.patrol.status,
   "fee-account": (v) => v.fees.status,
   rectification: (v) => v.rectification?.status,
+  "duty-log": (v) => v.duty?.status,
 };
 
 /** The statuses a kind's rows may have, in the core's order (none for a kind without). */
