@@ -7,6 +7,7 @@ use serde::de::{Error as _, Visitor};
 
 use super::*;
 use crate::records::any::KINDS;
+use crate::records::duty::DutyLog;
 use crate::records::project::Project;
 
 fn list<'a>(v: &'a Value, path: &[&str]) -> Vec<(&'a str, &'a str)> {
@@ -198,7 +199,7 @@ fn every_action_of_every_kind_has_a_label() {
         check_labelled::<KeyLedger>(),
         check_labelled::<FeeAccount>(),
         check_labelled::<Rectification>(),
-        check_labelled::<crate::records::duty::DutyLog>(),
+        check_labelled::<DutyLog>(),
         check_labelled::<Project>(),
     ];
     assert_eq!(checked, KINDS, "every kind is checked");

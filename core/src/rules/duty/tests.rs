@@ -22,13 +22,13 @@ fn act(
     log: &mut Built<DutyLog>,
     action: DutyAction,
     note: &str,
-    who: Actor,
+    who: &Actor,
     when: &str,
 ) -> Result<(), String> {
     Record::<DutyLog>::act(
         &mut log.doc,
         Input::act(action).with_note(note),
-        &who,
+        who,
         at(when),
     )
     .map(|(_, r)| log.record = r)
@@ -105,7 +105,7 @@ fn the_nights_unfinished_tickets_are_handed_to_the_morning() {
         &mut log,
         DutyAction::Log {},
         "",
-        zhang(),
+        &zhang(),
         "2026-11-03 23:00",
     )
     .expect_err("a log says what happened");
@@ -113,7 +113,7 @@ fn the_nights_unfinished_tickets_are_handed_to_the_morning() {
         &mut log,
         DutyAction::Log {},
         "22:10 3号楼漏水，已派工程值班",
-        zhang(),
+        &zhang(),
         "2026-11-03 23:00",
     )
     .expect("logged");
@@ -125,7 +125,7 @@ fn the_nights_unfinished_tickets_are_handed_to_the_morning() {
             items: vec!["对讲机2部".into(), "钥匙柜钥匙".into()],
         },
         "",
-        zhang(),
+        &zhang(),
         "2026-11-04 08:00",
     )
     .expect("handed over");
@@ -142,7 +142,7 @@ fn the_nights_unfinished_tickets_are_handed_to_the_morning() {
             &mut log,
             DutyAction::TakeOver { missing: vec![] },
             "",
-            zhang(),
+            &zhang(),
             "2026-11-04 08:05"
         )
         .unwrap_err()
@@ -155,7 +155,7 @@ fn the_nights_unfinished_tickets_are_handed_to_the_morning() {
                 missing: vec!["手电".into()]
             },
             "",
-            li(),
+            &li(),
             "2026-11-04 08:05"
         )
         .unwrap_err()
@@ -167,7 +167,7 @@ fn the_nights_unfinished_tickets_are_handed_to_the_morning() {
             missing: vec!["对讲机2部".into()],
         },
         "",
-        li(),
+        &li(),
         "2026-11-04 08:05",
     )
     .expect("taken over");
@@ -187,7 +187,7 @@ fn the_supervisor_checks_the_logs_at_least_twice_a_month() {
             &mut first,
             DutyAction::Check { complete: true },
             "",
-            zhang(),
+            &zhang(),
             "2026-11-04 10:00"
         )
         .unwrap_err()
@@ -197,7 +197,7 @@ fn the_supervisor_checks_the_logs_at_least_twice_a_month() {
         &mut first,
         DutyAction::Check { complete: true },
         "记录完整",
-        wang(),
+        &wang(),
         "2026-11-04 10:00",
     )
     .expect("checked");
@@ -224,7 +224,7 @@ fn the_supervisor_checks_the_logs_at_least_twice_a_month() {
         &mut second,
         DutyAction::Check { complete: false },
         "缺交接签名",
-        wang(),
+        &wang(),
         "2026-11-11 10:00",
     )
     .expect("checked");
