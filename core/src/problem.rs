@@ -26,6 +26,11 @@ impl Problem {
         Self::new("internal", None, message)
     }
 
+    /// Input not acceptable at `field` (code `invalid`), for a host's own checks.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::new("invalid", Some(field.to_owned()), message)
+    }
+
     fn new(code: &'static str, field: Option<String>, message: impl Into<String>) -> Self {
         Self {
             code,

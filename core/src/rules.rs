@@ -24,6 +24,7 @@ pub mod office;
 pub mod portfolio;
 pub mod referrals;
 pub mod renovations;
+pub mod reports;
 pub mod sampling;
 pub mod statistics;
 pub mod vacant;

@@ -32,6 +32,7 @@ mod portfolio;
 mod prices;
 mod record;
 mod records_xlsx;
+mod reports;
 mod samples;
 mod scope;
 mod session;
@@ -70,6 +71,7 @@ pub fn router() -> Router<AppState> {
         .merge(checkpoints::router())
         .merge(samples::router())
         .merge(prices::router())
+        .merge(reports::router())
         .merge(admin::router())
         .merge(openapi::router())
         .route("/api", any(no_such_route))

@@ -73,10 +73,11 @@ pub enum Clock {
     FeePromise,
     Handover,
     DutyCheck,
+    MonthlyReport,
 }
 
 impl Clock {
-    pub const ALL: [Clock; 24] = [
+    pub const ALL: [Clock; 25] = [
         Clock::Dispatch,
         Clock::FirstResponse,
         Clock::Completion,
@@ -101,6 +102,7 @@ impl Clock {
         Clock::FeePromise,
         Clock::Handover,
         Clock::DutyCheck,
+        Clock::MonthlyReport,
     ];
 
     /// The stored and displayed name.
@@ -130,6 +132,7 @@ impl Clock {
             Clock::FeePromise => "fee_promise",
             Clock::Handover => "handover",
             Clock::DutyCheck => "duty_check",
+            Clock::MonthlyReport => "monthly_report",
         }
     }
 
@@ -168,6 +171,7 @@ impl Clock {
             Clock::FeePromise => "承诺缴费",
             Clock::Handover => "交班",
             Clock::DutyCheck => "值班检查",
+            Clock::MonthlyReport => "月度报表上报",
         }
     }
 }

@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     admin, attachments, checkpoints, events, history, lists, office, prices, record, records_xlsx,
-    samples, session, statistics, tickets,
+    reports, samples, session, statistics, tickets,
 };
 use crate::state::AppState;
 
@@ -63,6 +63,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         checkpoints::Doc::openapi(),
         samples::Doc::openapi(),
         prices::Doc::openapi(),
+        reports::Doc::openapi(),
         attachments::Doc::openapi(),
         admin::document(),
     ] {

@@ -15,11 +15,12 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use estate_core::problem::Problem;
+use estate_core::rules::reports::ReportLevel;
 use estate_core::rules::{MonthlyStatistics, Portfolio, monthly_statistics};
 use estate_core::time::Month;
 use serde::Deserialize;
 
-use super::{ApiError, portfolio, scope};
+use super::{ApiError, portfolio, reports, scope};
 use crate::api::ErrorBody;
 use crate::api::signed::Signed;
 use crate::state::AppState;
@@ -65,8 +66,23 @@ async fn xlsx(
     signed: Signed,
     asked: Result<Query<Asked>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let statistics = compute(&state, &signed, super::query(asked)?).await?;
-    workbook::build(&statistics)
+    let asked = super::query(asked)?;
+    // A project's or the company's table carries what its writers handed in.
+    let level = match (&asked.area, &asked.project) {
+        (None, Some(project)) => Some((ReportLevel::Project, project.clone())),
+        (None, None) => Some((ReportLevel::Company, reports::COMPANY.to_owned())),
+        (Some(_), _) => None,
+    };
+    let statistics = compute(&state, &signed, asked).await?;
+    let written = match level {
+        Some((level, scope)) => {
+            reports::handed_in(state.store.pool(), level, &scope, statistics.month)
+                .await?
+                .map(|(written, ..)| written)
+        }
+        None => None,
+    };
+    workbook::build(&statistics, written.as_ref())
 }
 
 async fn compute(

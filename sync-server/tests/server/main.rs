@@ -21,6 +21,7 @@ mod outages;
 mod permissions;
 mod prices;
 mod projection;
+mod reports;
 mod samples;
 mod statistics;
 mod sync;

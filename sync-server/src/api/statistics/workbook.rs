@@ -1,6 +1,8 @@
 //! The monthly statistics as a workbook: the indicator table, the categories, the
 //! vacant-unit round with renovation patrols and visits, then one sheet for each list
-//! the analysis looks at (open, unsatisfied, overdue, major events, group complaints).
+//! the analysis looks at (open, unsatisfied, overdue, major events, group complaints),
+//! the hot issues by complaint business type, the special-service bill, and — once
+//! handed in — the analysis and improvement measures its writers wrote (004 §4.3.6).
 //! Every figure is the core's; every label is the core's `label_zh`.
 
 use axum::response::Response;
@@ -8,10 +10,11 @@ use estate_core::rules::MonthlyStatistics;
 use estate_core::rules::statistics::Item;
 
 use crate::api::ApiError;
+use crate::api::reports::Written;
 use crate::api::xlsx::{Book, Cell, Column, local, yes_no};
 
 /// The sheets' names, in order.
-const SHEETS: [&str; 8] = [
+const SHEETS: [&str; 11] = [
     "指标",
     "分类",
     "空置房·装修·拜访",
@@ -20,6 +23,9 @@ const SHEETS: [&str; 8] = [
     "超时",
     "重大事件",
     "群诉",
+    "热点问题",
+    "特约服务账单",
+    "分析与改进措施",
 ];
 
 const INDICATORS: [Column; 9] = [
@@ -43,7 +49,10 @@ const ITEMS: [Column; 6] = [
     ("记录编号", 26.0),
 ];
 
-pub(super) fn build(s: &MonthlyStatistics) -> Result<Response, ApiError> {
+pub(super) fn build(
+    s: &MonthlyStatistics,
+    written: Option<&Written>,
+) -> Result<Response, ApiError> {
     let month = format!("{}年{}月", s.month.year(), s.month.number());
     let title = |what: &str| format!("{} {month} {what}", s.scope.name);
     let areas: Vec<&str> = s.scope.areas.iter().flatten().map(String::as_str).collect();
@@ -179,6 +188,60 @@ pub(super) fn build(s: &MonthlyStatistics) -> Result<Response, ApiError> {
             ]
         }),
     )?;
+    book.table(
+        SHEETS[8],
+        &title("投诉业务类别（热点问题）"),
+        &note,
+        &[("业务类别", 16.0), ("投诉", 8.0)],
+        s.complaint_types
+            .iter()
+            .filter(|c| c.received > 0)
+            .map(|c| vec![c.label.into(), c.received.into()]),
+    )?;
+    let yuan = |fen: u64| Cell::from(format!("{:.2}", fen as f64 / 100.0));
+    book.table(
+        SHEETS[9],
+        &title("特约服务账单"),
+        &format!(
+            "{note}；应收 {:.2} 元，已收 {:.2} 元",
+            s.service_bill.billed_fen as f64 / 100.0,
+            s.service_bill.collected_fen as f64 / 100.0
+        ),
+        &[
+            ("完成时间", 18.0),
+            ("地点", 18.0),
+            ("服务项目", 18.0),
+            ("应收（元）", 12.0),
+            ("已收（元）", 12.0),
+            ("记录编号", 26.0),
+        ],
+        s.service_bill.lines.iter().map(|l| {
+            vec![
+                local(l.completed_at).into(),
+                l.place.clone().into(),
+                l.item.clone().into(),
+                yuan(l.price_fen),
+                yuan(l.collected_fen),
+                l.ticket.to_string().into(),
+            ]
+        }),
+    )?;
+    if let Some(w) = written {
+        book.table(
+            SHEETS[10],
+            &title("分析与改进措施"),
+            &note,
+            &[("项目", 14.0), ("内容", 90.0)],
+            [
+                ("分析", &w.analysis),
+                ("改进措施", &w.measures),
+                ("薄弱环节", &w.weak_spots),
+            ]
+            .into_iter()
+            .filter(|(_, text)| !text.is_empty())
+            .map(|(what, text)| vec![what.into(), text.clone().into()]),
+        )?;
+    }
     let fallback = format!("statistics-{}.xlsx", s.month);
     book.download(&format!("{}.xlsx", title("客户服务月度统计")), &fallback)
 }
