@@ -114,12 +114,12 @@ async fn whose(
 }
 
 fn may_write(signed: &Signed, level: ReportLevel) -> bool {
-    match (signed.grant.role, level) {
-        (StaffRole::Admin, _) => true,
-        (StaffRole::Supervisor, ReportLevel::Project) => true,
-        (StaffRole::Office, ReportLevel::Company) => true,
-        _ => false,
-    }
+    matches!(
+        (signed.grant.role, level),
+        (StaffRole::Admin, _)
+            | (StaffRole::Supervisor, ReportLevel::Project)
+            | (StaffRole::Office, ReportLevel::Company)
+    )
 }
 
 /// The table handed in for `level`, `scope` and `month`, if any.

@@ -226,9 +226,15 @@ async fn the_statistics_workbook_holds_the_same_table(db: TestDb) {
     );
     let hot = book.worksheet_range("热点问题").expect("the hot issues");
     assert_eq!(text(hot.get_value((3, 0))), "设备设施管理");
-    assert_eq!(hot.get_value((3, 1)).map(ToString::to_string).as_deref(), Some("6"));
+    assert_eq!(
+        hot.get_value((3, 1)).map(ToString::to_string).as_deref(),
+        Some("6")
+    );
     let bill = book.worksheet_range("特约服务账单").expect("the bill");
-    assert!(text(bill.get_value((1, 0))).contains("应收 140.00 元"), "S1 120 + S2 20 yuan");
+    assert!(
+        text(bill.get_value((1, 0))).contains("应收 140.00 元"),
+        "S1 120 + S2 20 yuan"
+    );
     let sheet = book.worksheet_range("指标").expect("the indicator sheet");
     let cell = |r: u32, c: u32| sheet.get_value((r, c));
     assert_eq!(text(cell(0, 0)), "一区 2026年10月 客户服务月度统计");
