@@ -71,9 +71,9 @@ async fn a_projects_table_is_handed_in_by_its_head_and_travels_with_the_workbook
         .worksheet_range("分析与改进措施")
         .expect("the analysis sheet");
     assert!(
-        written
-            .rows()
-            .any(|r| r.iter().any(|c| c.to_string() == analysis)),
+        written.rows().any(|r| r
+            .iter()
+            .any(|c| matches!(c, calamine::Data::String(s) if s == analysis))),
         "the head's analysis beside the figures"
     );
 
