@@ -411,3 +411,31 @@ test("the night shift: logged, its unfinished tickets handed to the morning with
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });
+
+test("the monthly table handed in: the project's head writes the analysis and measures in 月度统计, late and marked so", async (t) => {
+  await withScreenshots(t, async () => {
+    // 004 §4.3.6: "重点分析未关闭、不满意的客户信息，制定改善措施……次月5日上报".
+    const head = await desk("report-desk");
+    const page = head.page;
+    await consoleSignIn(page, server.http, "王主管", "/stats?scope=project:P1&month=2026-10");
+    const card = page.locator("[data-report]");
+    await card.waitFor(WAIT);
+    assert.match(await card.innerText(), /次月5日上报/);
+    await card.locator("[data-hand-in]").click();
+    await card.locator(".el-form-item__error", { hasText: "分析" }).waitFor(WAIT);
+    await card.getByLabel("分析").fill("投诉回访不满意1单（1-1-201 保安态度差），重新派单后仍未闭环；群诉1起（5号楼停水）");
+    await card.getByLabel("改进措施").fill("保安主管每周抽查岗位礼仪；停水须提前通知到户");
+    await card.locator("[data-hand-in]").click();
+    await card.locator("[data-handed-in]", { hasText: "逾期" }).waitFor(WAIT);
+    await shot(page, "proc-21-report-handed-in");
+
+    // The desk reads it, and cannot rewrite the project's words.
+    const desk2 = await desk("report-reader");
+    await consoleSignIn(desk2.page, server.http, "陈客服", "/stats?scope=project:P1&month=2026-10");
+    const read = desk2.page.locator("[data-report]");
+    await read.locator("[data-handed-in]").waitFor(WAIT);
+    assert.equal(await read.locator("[data-hand-in]").count(), 0);
+    assert.match(await read.getByLabel("分析").inputValue(), /保安态度差/);
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
+});

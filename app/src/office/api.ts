@@ -54,6 +54,9 @@ export interface ChangedDocument { id: string; kind: string; areaId: string | nu
 /** A week's callback sample of a project (seed 000's 20 %), or what it would be drawn from. */
 export type Sample = Schemas["Sample"];
 export type SampledRepair = Schemas["Sampled"];
+/** A month's table as handed in (or still due), of a project or the company. */
+export type MonthlyReport = Omit<Schemas["MonthlyReport"], "deadline"> & { deadline: Deadline };
+export type WrittenReport = Schemas["Written"];
 /** A project's special-service price list (the core's `PriceItem` per item). */
 export type PriceList = Omit<Schemas["PriceList"], "items" | "published"> & {
   items: (PriceItem & { item: string; pending: boolean })[];
@@ -234,6 +237,9 @@ export const api = {
   checkpoints: (area: string) => get<AreaCheckpoints>("/api/checkpoints", { area }),
   sample: (project: string, week: string) => get<Sample>("/api/samples", { project, week }),
   drawSample: (project: string, week: string) => post<Sample>("/api/samples", { project, week }),
+  report: (month: string, project?: string) => get<MonthlyReport>("/api/reports", project ? { month, project } : { month }),
+  handInReport: (month: string, project: string | undefined, written: WrittenReport) =>
+    put<MonthlyReport>("/api/reports", { month, ...(project ? { project } : {}), ...written }),
   prices: (project: string) => get<PriceList>(`/api/projects/${encodeURIComponent(project)}/prices`),
   changePrices: (project: string, input: Record<string, unknown> & { type: string }) =>
     post<PriceList>(`/api/projects/${encodeURIComponent(project)}/prices`, input),

@@ -40,7 +40,7 @@ pub(super) fn router() -> Router<AppState> {
 /// One item of the price list.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Item {
+struct PriceListItem {
     item: String,
     #[serde(flatten)]
     #[schema(value_type = Object)]
@@ -54,7 +54,7 @@ struct Item {
 #[serde(rename_all = "camelCase")]
 struct PriceList {
     project: String,
-    items: Vec<Item>,
+    items: Vec<PriceListItem>,
     /// What customers are shown: approved items at their approved price.
     #[schema(value_type = Vec<Object>)]
     published: Vec<PublishedPrice>,
@@ -99,7 +99,7 @@ fn price_list(project: &str, record: &AnyRecord, may_change: bool) -> Result<Pri
             .state
             .prices
             .iter()
-            .map(|(item, price)| Item {
+            .map(|(item, price)| PriceListItem {
                 item: item.clone(),
                 pending: price.pending(),
                 price: price.clone(),

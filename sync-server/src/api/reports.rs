@@ -70,7 +70,7 @@ struct HandedIn {
 /// A month's table of a project or the company.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Report {
+struct MonthlyReport {
     level: ReportLevel,
     scope: String,
     month: String,
@@ -158,10 +158,10 @@ async fn report(
     month: Month,
     level: ReportLevel,
     scope: String,
-) -> Result<Report, ApiError> {
+) -> Result<MonthlyReport, ApiError> {
     let stored = handed_in(state.store.pool(), level, &scope, month).await?;
     let now = crate::clock::now_ms();
-    Ok(Report {
+    Ok(MonthlyReport {
         level,
         month: month.to_string(),
         deadline: report_deadline(level, month, stored.as_ref().map(|s| s.2), now),
@@ -178,24 +178,24 @@ async fn report(
     })
 }
 
-#[utoipa::path(get, operation_id = "readReport", path = "/api/reports", tag = "statistics", params(Asked), responses((status = 200, body = Report), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "readReport", path = "/api/reports", tag = "statistics", params(Asked), responses((status = 200, body = MonthlyReport), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
 async fn read(
     State(state): State<AppState>,
     signed: Signed,
     asked: Result<Query<Asked>, QueryRejection>,
-) -> Result<Json<Report>, ApiError> {
+) -> Result<Json<MonthlyReport>, ApiError> {
     let asked = super::query(asked)?;
     let (month, level, scope) =
         whose(&state, &signed, &asked.month, asked.project.as_deref()).await?;
     Ok(Json(report(&state, &signed, month, level, scope).await?))
 }
 
-#[utoipa::path(put, operation_id = "handInReport", path = "/api/reports", tag = "statistics", request_body = HandIn, responses((status = 200, body = Report), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 403, description = "无权编写这份报表", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody), (status = 422, description = "输入有误", body = ErrorBody)))]
+#[utoipa::path(put, operation_id = "handInReport", path = "/api/reports", tag = "statistics", request_body = HandIn, responses((status = 200, body = MonthlyReport), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 403, description = "无权编写这份报表", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody), (status = 422, description = "输入有误", body = ErrorBody)))]
 async fn hand_in(
     State(state): State<AppState>,
     signed: Signed,
     asked: Result<Json<HandIn>, JsonRejection>,
-) -> Result<Json<Report>, ApiError> {
+) -> Result<Json<MonthlyReport>, ApiError> {
     let Json(asked) = asked.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let (month, level, scope) =
         whose(&state, &signed, &asked.month, asked.project.as_deref()).await?;
