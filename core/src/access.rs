@@ -22,7 +22,7 @@ pub use delta::{AddedEvent, Delta, EntryEdit};
 use crate::engine::{ConnId, Gate};
 use crate::ids::DocumentId;
 use crate::records::people::StaffRole;
-use crate::records::{index, json, project, ticket};
+use crate::records::{index, json, project, ticket, visit};
 
 /// The root key of a record's journal, and of an area index's entries.
 const EVENTS: &str = "events";
@@ -132,7 +132,9 @@ impl Grant {
                 Ok(())
             }
             (StaffRole::Admin, Owner::Project(_)) => Ok(()),
-            (StaffRole::Office, Owner::Area(_)) if kind == ticket::KIND => office_events(delta),
+            (StaffRole::Office, Owner::Area(_)) if kind == ticket::KIND || kind == visit::KIND => {
+                office_events(kind, delta)
+            }
             (StaffRole::Office, Owner::Area(_)) if kind == index::KIND && !delta.created => {
                 office_entries(delta)
             }
@@ -174,21 +176,29 @@ pub fn may_add(role: StaffRole, kind: &str, event: &str) -> bool {
     match role {
         StaffRole::Housekeeper => kind != project::KIND,
         StaffRole::Supervisor => true,
-        StaffRole::Office => kind == ticket::KIND && OFFICE_TICKET_EVENTS.contains(&event),
+        StaffRole::Office => {
+            (kind == ticket::KIND && OFFICE_TICKET_EVENTS.contains(&event))
+                || (kind == visit::KIND && event == "verify")
+        }
         StaffRole::Admin => kind == project::KIND,
     }
 }
 
-/// Office staff add only the service centre's events to a ticket.
-fn office_events(delta: &Delta) -> Result<(), String> {
+/// Office staff add only the service centre's events to a ticket, and the company's
+/// check to a visit (seed 004 §4.4.5: "运营管理部/客户服务组每月抽样回访服务中心客户拜访
+/// 情况"); they create neither.
+fn office_events(kind: &str, delta: &Delta) -> Result<(), String> {
+    if kind == visit::KIND && delta.created {
+        return Err("office staff check visits; they do not make them".into());
+    }
     match delta
         .added
         .iter()
-        .find(|e| !may_add(StaffRole::Office, ticket::KIND, &e.kind))
+        .find(|e| !may_add(StaffRole::Office, kind, &e.kind))
     {
         Some(event) => Err(format!(
             "office staff may register, dispatch, classify, call back, reopen, close, \
-             comment on and escalate tickets, not `{}`",
+             comment on and escalate tickets and check visits, not `{}` on a {kind}",
             event.kind
         )),
         None => Ok(()),

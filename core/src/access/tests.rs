@@ -162,6 +162,19 @@ fn office_staff_register_dispatch_and_call_back_but_never_touch_field_records() 
     append(&mut inspection, DESK, "d-1", "note", "desk");
     let refused = judge(&desk, &mut inspection, &before).expect_err("inspection");
     assert!(refused.contains("vacant-inspection"), "{refused}");
+
+    // 004 §4.4.5: "运营管理部/客户服务组每月抽样回访服务中心客户拜访情况" — the desk checks a
+    // housekeeper's visit; it neither makes one nor adds anything else to it.
+    let mut visit = record("visit", "A", PHONE_A);
+    let before = visit.get_heads();
+    append(&mut visit, DESK, "v-1", "verify", "desk");
+    assert_eq!(judge(&desk, &mut visit, &before), Ok(()), "the sample check");
+    let before = visit.get_heads();
+    append(&mut visit, DESK, "v-2", "ticket", "desk");
+    assert!(judge(&desk, &mut visit, &before).is_err(), "linking is the housekeeper's");
+    let mut made = record("visit", "A", DESK);
+    let refused = judge(&desk, &mut made, &[]).expect_err("a visit by the desk");
+    assert!(refused.contains("do not make them"), "{refused}");
 }
 
 #[test]

@@ -62,12 +62,32 @@ pub struct VisitHeader {
 pub enum VisitAction {
     /// Something raised during the visit, registered as this ticket.
     Ticket { ticket: DocumentId },
+    /// 抽样回访: the company's check by phone of a visit drawn in its monthly sample (seed
+    /// 004 §4.4.5: "运营管理部/客户服务组每月抽样回访服务中心客户拜访情况"): whether the
+    /// household confirms the visit, and how it rates the service.
+    Verify {
+        confirmed: bool,
+        #[serde(default)]
+        satisfaction: Option<Satisfaction>,
+    },
+}
+
+/// The company's check of one visit.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verification {
+    pub at: i64,
+    pub by: String,
+    pub confirmed: bool,
+    pub satisfaction: Option<Satisfaction>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VisitState {
     pub tickets: Vec<DocumentId>,
+    /// The company's checks of it, in journal order.
+    pub verifications: Vec<Verification>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -78,7 +98,8 @@ pub type VisitRecord = Record<Visit>;
 impl Kind for Visit {
     const KIND: &'static str = KIND;
     const LABEL: &'static str = "拜访";
-    const ACTIONS: &'static [(&'static str, &'static str)] = &[("ticket", "转工单")];
+    const ACTIONS: &'static [(&'static str, &'static str)] =
+        &[("ticket", "转工单"), ("verify", "抽样回访")];
     type Header = VisitHeader;
     type Action = VisitAction;
     type State = VisitState;
@@ -94,10 +115,22 @@ impl Kind for Visit {
     fn apply(
         _header: &VisitHeader,
         state: &mut VisitState,
-        _event: &Event<VisitAction>,
+        event: &Event<VisitAction>,
         action: &VisitAction,
     ) -> Result<(), String> {
         match action {
+            VisitAction::Verify {
+                confirmed,
+                satisfaction,
+            } => {
+                state.verifications.push(Verification {
+                    at: event.at,
+                    by: event.by.clone(),
+                    confirmed: *confirmed,
+                    satisfaction: *satisfaction,
+                });
+                Ok(())
+            }
             VisitAction::Ticket { ticket } if state.tickets.contains(ticket) => {
                 Err("该工单已关联".into())
             }
@@ -130,7 +163,8 @@ impl Kind for Visit {
                     "satisfaction",
                     h.satisfaction.map(|x| x.as_str().to_owned()),
                 )
-                .int("tickets", s.tickets.len() as i64),
+                .int("tickets", s.tickets.len() as i64)
+                .int("verified_at", s.verifications.last().map(|v| v.at)),
         ]
     }
 
@@ -146,8 +180,14 @@ impl Kind for Visit {
     }
 
     fn probes(_: &VisitHeader, _: &VisitState, _now_ms: i64) -> Vec<VisitAction> {
-        vec![VisitAction::Ticket {
-            ticket: placeholder::record(),
-        }]
+        vec![
+            VisitAction::Ticket {
+                ticket: placeholder::record(),
+            },
+            VisitAction::Verify {
+                confirmed: true,
+                satisfaction: Some(Satisfaction::Satisfied),
+            },
+        ]
     }
 }

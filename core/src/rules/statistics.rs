@@ -16,7 +16,7 @@ use super::deadlines::{Clock, Deadline};
 use super::portfolio::{Portfolio, Scope};
 use super::renovations::patrol_compliance;
 use super::vacant::vacant_month;
-use super::visits::visit_progress;
+use super::visits::{VisitReport, visit_progress, visit_report};
 use crate::ids::DocumentId;
 use crate::records::ticket::{BusinessType, Category, Status, TicketRecord};
 use crate::time::{Month, local_date};
@@ -252,6 +252,8 @@ pub struct MonthlyStatistics {
     pub vacant: VacantCompliance,
     pub renovation: RenovationCompliance,
     pub visits: VisitCoverage,
+    /// The month's visit report: methods, satisfaction, issues raised, the sample check.
+    pub visit_report: VisitReport,
     /// Not closed.
     pub open: Vec<Item>,
     /// The latest callback was unsatisfied.
@@ -478,6 +480,7 @@ pub fn monthly_statistics(
     ));
     let today = local_date(now.min(month.end_ms() - 1));
     let progress = visit_progress(&p, month, today, now);
+    let visit_report = visit_report(&p, month);
     // "100%/半年" is judged pro rata: four months into the round, two thirds.
     let elapsed = 7 - month.half_year().months_left(month);
     indicators.push(Indicator::new(
@@ -547,6 +550,7 @@ pub fn monthly_statistics(
             key_customers: progress.key_customers,
             key_customers_visited: progress.key_customers_visited,
         },
+        visit_report,
         open: sorted(
             counted
                 .iter()

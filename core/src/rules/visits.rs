@@ -208,3 +208,241 @@ pub fn visit_progress(
         ),
     }
 }
+
+/// One issue a household raised on a visit, and where its ticket stands.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitIssue {
+    pub visit: DocumentId,
+    pub code: String,
+    pub ticket: DocumentId,
+    pub description: String,
+    pub status: crate::records::ticket::Status,
+}
+
+/// How many visits of the month gave each answer.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Counted {
+    pub label: &'static str,
+    pub count: usize,
+}
+
+/// The month's visit report (走访月报; seed 003 G6: "监控满意度指标完成情况（走访月报）";
+/// "客户提出意见和建议是否得到整改和反馈"): how the month's visits were made, the
+/// satisfaction households gave (three of the four levels count as satisfied, seed 001
+/// 篇2), the issues they raised with where each stands, and the company's sample check
+/// (seed 004 §4.4.5): how many visits it called, and how many households confirmed them.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitReport {
+    pub visits: usize,
+    pub by_method: Vec<Counted>,
+    pub satisfaction: Vec<Counted>,
+    /// Satisfied among the visits that asked, in tenths of a per cent.
+    pub satisfied_permille: Option<u32>,
+    pub issues: Vec<VisitIssue>,
+    pub issues_resolved: usize,
+    pub verified: usize,
+    pub confirmed: usize,
+}
+
+/// The visit report of the portfolio's visits in `month`.
+pub fn visit_report(p: &Portfolio<'_>, month: Month) -> VisitReport {
+    use crate::records::ticket::Satisfaction;
+    use crate::records::visit::VisitMethod;
+    let visits: Vec<_> = p
+        .visits
+        .iter()
+        .filter(|(_, v)| month.contains(v.header.visited_at))
+        .collect();
+    let answers: Vec<Satisfaction> = visits
+        .iter()
+        .filter_map(|(_, v)| v.header.satisfaction)
+        .collect();
+    let issues: Vec<VisitIssue> = visits
+        .iter()
+        .flat_map(|(id, v)| v.state.tickets.iter().map(move |t| (*id, *v, *t)))
+        .filter_map(|(visit, v, ticket)| {
+            let (_, t) = p.tickets.iter().find(|(tid, _)| *tid == ticket)?;
+            Some(VisitIssue {
+                visit,
+                code: v.header.unit_code.to_string(),
+                ticket,
+                description: t.header.description.clone(),
+                status: t.state.status,
+            })
+        })
+        .collect();
+    let checks: Vec<_> = visits
+        .iter()
+        .filter_map(|(_, v)| v.state.verifications.last())
+        .collect();
+    let satisfied = answers.iter().filter(|s| s.counts_as_satisfied()).count();
+    VisitReport {
+        visits: visits.len(),
+        by_method: VisitMethod::ALL
+            .iter()
+            .map(|m| Counted {
+                label: m.label_zh(),
+                count: visits.iter().filter(|(_, v)| v.header.method == *m).count(),
+            })
+            .collect(),
+        satisfaction: Satisfaction::ALL
+            .iter()
+            .map(|s| Counted {
+                label: s.label_zh(),
+                count: answers.iter().filter(|a| *a == s).count(),
+            })
+            .collect(),
+        satisfied_permille: (!answers.is_empty())
+            .then(|| ((satisfied * 2000 + answers.len()) / (2 * answers.len())) as u32),
+        issues_resolved: issues.iter().filter(|i| i.status.is_resolved()).count(),
+        issues,
+        verified: checks.len(),
+        confirmed: checks.iter().filter(|c| c.confirmed).count(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::any::AnyRecord;
+    use crate::records::journal::Input;
+    use crate::records::kind::Record;
+    use crate::records::people::{Actor, StaffRole};
+    use crate::records::ticket::{Category, Satisfaction, TicketAction};
+    use crate::records::visit::{Visit, VisitAction, VisitHeader, VisitMethod};
+    use crate::rules::testing::{Built, at, ticket, wrap};
+
+    fn visit(
+        unit: u8,
+        method: VisitMethod,
+        satisfaction: Option<Satisfaction>,
+        when: &str,
+    ) -> Built<Visit> {
+        Built::new(&VisitHeader {
+            area_id: "A1".into(),
+            unit: DocumentId::from_bytes([unit; 16]),
+            unit_code: format!("1-1-{unit:04}").parse().expect("code"),
+            method,
+            visited_at: at(when),
+            by: "hk-zhang".into(),
+            person: String::new(),
+            notes: String::new(),
+            satisfaction,
+        })
+    }
+
+    fn verify(v: &mut Built<Visit>, confirmed: bool, when: &str) {
+        let office = Actor::new("office-chen", StaffRole::Office);
+        let input = Input::act(VisitAction::Verify {
+            confirmed,
+            satisfaction: Some(Satisfaction::Satisfied),
+        });
+        v.record = Record::<Visit>::act(&mut v.doc, input, &office, at(when))
+            .expect("checked")
+            .1;
+    }
+
+    /// The ID `wrap` gives the record at `index`.
+    fn id_at(index: u32) -> DocumentId {
+        let mut bytes = [0xAA; 16];
+        bytes[..4].copy_from_slice(&index.to_be_bytes());
+        DocumentId::from_bytes(bytes)
+    }
+
+    fn raised(v: &mut Built<Visit>, ticket: DocumentId, when: &str) {
+        let input = Input::act(VisitAction::Ticket { ticket });
+        v.record = Record::<Visit>::act(
+            &mut v.doc,
+            input,
+            &crate::rules::testing::keeper(),
+            at(when),
+        )
+        .expect("linked")
+        .1;
+    }
+
+    #[test]
+    fn the_monthly_visit_report_adds_up_satisfaction_issues_and_the_companys_checks() {
+        // 003 G6: "监控满意度指标完成情况（走访月报）", "客户提出意见和建议是否得到整改和反馈";
+        // 004 §4.4.5: "运营管理部/客户服务组每月抽样回访服务中心客户拜访情况".
+        use crate::records::ticket::{RepairScale, RepairScope};
+        let leak = ticket(
+            Category::Repair,
+            Some(crate::rules::testing::repair_info(
+                RepairScope::Household,
+                RepairScale::General,
+            )),
+            1,
+            "2026-11-03 10:00",
+        );
+        let question = ticket(Category::Consultation, None, 2, "2026-11-04 10:00")
+            .act(TicketAction::Close {}, "2026-11-04 10:05");
+        let mut door = visit(
+            1,
+            VisitMethod::Door,
+            Some(Satisfaction::Satisfied),
+            "2026-11-03 09:30",
+        );
+        raised(&mut door, id_at(0), "2026-11-03 10:00");
+        verify(&mut door, true, "2026-11-20 10:00");
+        let mut call = visit(
+            2,
+            VisitMethod::Phone,
+            Some(Satisfaction::VerySatisfied),
+            "2026-11-04 09:30",
+        );
+        raised(&mut call, id_at(1), "2026-11-04 10:00");
+        let mut unhappy = visit(
+            3,
+            VisitMethod::Door,
+            Some(Satisfaction::Unsatisfied),
+            "2026-11-05 09:30",
+        );
+        verify(&mut unhappy, false, "2026-11-20 10:05");
+        let met = visit(4, VisitMethod::InEstate, None, "2026-11-06 17:00");
+        let october = visit(
+            5,
+            VisitMethod::Door,
+            Some(Satisfaction::Unsatisfied),
+            "2026-10-30 09:00",
+        );
+        let records = wrap(vec![
+            AnyRecord::Ticket(Box::new(leak.record)),
+            AnyRecord::Ticket(Box::new(question.record)),
+            AnyRecord::Visit(Box::new(door.record)),
+            AnyRecord::Visit(Box::new(call.record)),
+            AnyRecord::Visit(Box::new(unhappy.record)),
+            AnyRecord::Visit(Box::new(met.record)),
+            AnyRecord::Visit(Box::new(october.record)),
+        ]);
+        let p = Portfolio::new(records.iter().map(|(id, r)| (*id, r)));
+        let r = visit_report(&p, "2026-11".parse().expect("month"));
+        let counts = |list: &[Counted]| list.iter().map(|c| (c.label, c.count)).collect::<Vec<_>>();
+        assert_eq!(r.visits, 4, "October's is not November's");
+        assert_eq!(
+            counts(&r.by_method),
+            [("电话拜访", 1), ("上门拜访", 2), ("户外面访", 1)]
+        );
+        assert_eq!(
+            counts(&r.satisfaction),
+            [("很满意", 1), ("满意", 1), ("较满意", 0), ("不满意", 1)]
+        );
+        assert_eq!(r.satisfied_permille, Some(667), "2 of the 3 who were asked");
+        assert_eq!(
+            (r.issues.len(), r.issues_resolved),
+            (2, 1),
+            "the consultation answered, the leak open"
+        );
+        assert_eq!(
+            (r.verified, r.confirmed),
+            (2, 1),
+            "one household did not confirm its visit"
+        );
+    }
+}
