@@ -79,6 +79,12 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
     payment: [{ key: "amountFen", label: "缴费金额（元）", kind: "fen" }],
     arrears: [{ key: "amountFen", label: "欠费金额（元）", kind: "fen" }],
   },
+  visit: {
+    verify: [
+      { key: "confirmed", label: "业主确认拜访", kind: "bool", initial: true },
+      { key: "satisfaction", label: "满意度", kind: "choice", options: (v) => v.ticket.satisfaction },
+    ],
+  },
   "duty-log": {
     hand_over: [
       { key: "to", label: "接班人", kind: "person" },

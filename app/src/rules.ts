@@ -134,6 +134,17 @@ export interface MonthlyStatistics {
     round: string; households: number; roundVisited: number; visitedThisMonth: number;
     monthTarget: number; keyCustomers: number; keyCustomersVisited: number;
   };
+  /** The month's visit report: methods, satisfaction, issues raised, the company's checks. */
+  visitReport: {
+    visits: number;
+    byMethod: { label: string; count: number }[];
+    satisfaction: { label: string; count: number }[];
+    satisfiedPermille: number | null;
+    issues: { visit: string; code: string; ticket: string; description: string; status: TicketStatus }[];
+    issuesResolved: number;
+    verified: number;
+    confirmed: number;
+  };
   open: StatisticsItem[];
   unsatisfied: StatisticsItem[];
   overdue: { ticket: string; place: string; clock: Clock; label: string; dueAt: Millis | null }[];

@@ -229,7 +229,7 @@ test("a complaint at the door: its business type, reported to the project head o
   });
 });
 
-test("the company's weekly sample: a fifth of a project's repairs drawn once, called back one by one", async (t) => {
+test("the company's samples: a fifth of a week's repairs drawn once and called back; a month's visits checked at the desk's rate", async (t) => {
   await withScreenshots(t, async () => {
     const step = stepper(t);
     // 000: "公司专人每周对各管理处维修派工单抽样20%进行电话回访". The demo's week of 12 October.
@@ -239,7 +239,7 @@ test("the company's weekly sample: a fifth of a project's repairs drawn once, ca
     const draw = page.locator("[data-draw]");
     await draw.waitFor(WAIT);
     const offered = await page.locator(".el-empty__description").innerText();
-    const [, repairs, size] = /完成报修 (\d+) 单，应抽取 (\d+) 单/.exec(offered) ?? [];
+    const [, repairs, size] = /完成报修 (\d+) 条，应抽取 (\d+) 条/.exec(offered) ?? [];
     assert.equal(Number(size), Math.ceil(Number(repairs) / 5), offered);
     await shot(page, "proc-12-sample-offered");
     await draw.click();
@@ -270,6 +270,24 @@ test("the company's weekly sample: a fifth of a project's repairs drawn once, ca
     await rows.first().locator("[data-done]").waitFor(WAIT);
     await shot(page, "proc-13-sample-progress");
     step("one called back: the progress shows it");
+
+    // 004 §4.4.5: the month's visits, at the desk's rate; a household confirms its visit.
+    await page.locator("[data-sample-kind] .el-radio-button", { hasText: "拜访抽查" }).click();
+    await page.locator(".el-select", { has: page.getByLabel("月份") }).click();
+    await page.locator(".el-select-dropdown:visible .el-select-dropdown__item", { hasText: "2026年10月" }).click();
+    await page.locator("[data-draw]").waitFor(WAIT);
+    await page.getByLabel("抽样率").fill("50");
+    await page.locator("[data-draw]").click();
+    await progress.filter({ hasText: "已抽查 0/" }).waitFor(WAIT);
+    await rows.first().locator('[data-action="verify"]').click();
+    const check = page.locator('.el-dialog[data-action="verify"]');
+    await check.locator(".el-radio-button", { hasText: /^很满意$/ }).click();
+    await check.locator("textarea").fill("业主确认管家10月上门，反映良好");
+    await check.getByRole("button", { name: "确定抽样回访" }).click();
+    await check.waitFor({ state: "detached", ...WAIT });
+    await rows.first().locator("[data-done]").waitFor(WAIT);
+    await shot(page, "proc-13b-visit-check");
+    step("a visit of October checked with its household");
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });

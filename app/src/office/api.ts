@@ -51,9 +51,11 @@ export type StatisticsScope = { area: string } | { project: string } | Record<st
 export interface ChangedDocument { id: string; kind: string; areaId: string | null; status: string | null }
 
 /** `GET /api/checkpoints?area=ID`: an area's patrol checkpoints. */
-/** A week's callback sample of a project (seed 000's 20 %), or what it would be drawn from. */
+/** A sample of a project's work for the company's phone checks — a week's repairs (seed
+ * 000's 20 %) or a month's visits (004 §4.4.5) — or what it would be drawn from. */
 export type Sample = Schemas["Sample"];
-export type SampledRepair = Schemas["Sampled"];
+export type SampledRecord = Schemas["Sampled"];
+export type SamplePeriod = { week: string } | { month: string };
 /** A month's table as handed in (or still due), of a project or the company. */
 export type MonthlyReport = Omit<Schemas["MonthlyReport"], "deadline"> & { deadline: Deadline };
 export type WrittenReport = Schemas["Written"];
@@ -235,8 +237,10 @@ export const api = {
     getFile("/api/statistics.xlsx", { month, ...scope }, `月度客户信息统计-${month}.xlsx`),
   recordsFile: (query: RecordQuery) => getFile("/api/records.xlsx", { ...query }, "记录.xlsx"),
   checkpoints: (area: string) => get<AreaCheckpoints>("/api/checkpoints", { area }),
-  sample: (project: string, week: string) => get<Sample>("/api/samples", { project, week }),
-  drawSample: (project: string, week: string) => post<Sample>("/api/samples", { project, week }),
+  /** `period`: `{ week }` (a Monday, repairs) or `{ month }` (visits). */
+  sample: (project: string, period: SamplePeriod) => get<Sample>("/api/samples", { project, ...period }),
+  drawSample: (project: string, period: SamplePeriod, rate?: number) =>
+    post<Sample>("/api/samples", { project, ...period, ...(rate ? { rate } : {}) }),
   report: (month: string, project?: string) => get<MonthlyReport>("/api/reports", project ? { month, project } : { month }),
   handInReport: (month: string, project: string | undefined, written: WrittenReport) =>
     put<MonthlyReport>("/api/reports", { month, ...(project ? { project } : {}), ...written }),

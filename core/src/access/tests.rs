@@ -168,10 +168,17 @@ fn office_staff_register_dispatch_and_call_back_but_never_touch_field_records() 
     let mut visit = record("visit", "A", PHONE_A);
     let before = visit.get_heads();
     append(&mut visit, DESK, "v-1", "verify", "desk");
-    assert_eq!(judge(&desk, &mut visit, &before), Ok(()), "the sample check");
+    assert_eq!(
+        judge(&desk, &mut visit, &before),
+        Ok(()),
+        "the sample check"
+    );
     let before = visit.get_heads();
     append(&mut visit, DESK, "v-2", "ticket", "desk");
-    assert!(judge(&desk, &mut visit, &before).is_err(), "linking is the housekeeper's");
+    assert!(
+        judge(&desk, &mut visit, &before).is_err(),
+        "linking is the housekeeper's"
+    );
     let mut made = record("visit", "A", DESK);
     let refused = judge(&desk, &mut made, &[]).expect_err("a visit by the desk");
     assert!(refused.contains("do not make them"), "{refused}");

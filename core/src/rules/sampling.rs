@@ -14,7 +14,13 @@ pub const SAMPLE_PERCENT: usize = 20;
 
 /// How many of `repairs` orders the week's sample holds.
 pub fn sample_size(repairs: usize) -> usize {
-    (repairs * SAMPLE_PERCENT).div_ceil(100)
+    sample_of(repairs, SAMPLE_PERCENT)
+}
+
+/// `percent` of `n`, rounded up: any population gives a sample of at least one (the
+/// visits' monthly check, seed 004 §4.4.5, draws at the rate the desk chooses).
+pub fn sample_of(n: usize, percent: usize) -> usize {
+    (n * percent).div_ceil(100)
 }
 
 /// The Monday of the week holding `date`.

@@ -27,7 +27,7 @@ async fn a_weeks_sample_is_drawn_once_and_done_as_its_callbacks_are_made(db: Tes
     let before = app.get(week, &office).await;
     assert_eq!(before.status, 200, "{:?}", before.json());
     let before = before.json();
-    let repairs = before["repairs"].as_i64().expect("repairs");
+    let repairs = before["population"].as_i64().expect("repairs");
     assert!(repairs >= 2, "{before}");
     assert_eq!(
         before["size"],
@@ -48,7 +48,7 @@ async fn a_weeks_sample_is_drawn_once_and_done_as_its_callbacks_are_made(db: Tes
     );
     assert_eq!(drawn["drawnBy"], "office-chen");
     for item in drawn["items"].as_array().expect("items") {
-        let at = item["completedAt"].as_i64().expect("completed");
+        let at = item["at"].as_i64().expect("completed");
         assert!(
             (estate_core::time::at_local(
                 estate_core::time::parse_date("2026-10-12").expect("date"),
@@ -124,4 +124,79 @@ async fn a_weeks_sample_is_drawn_once_and_done_as_its_callbacks_are_made(db: Tes
         .status,
         200
     );
+}
+
+on_both_databases!(a_months_visits_are_sampled_at_the_desks_rate_and_checked);
+async fn a_months_visits_are_sampled_at_the_desks_rate_and_checked(db: TestDb) {
+    // 004 §4.4.5: "运营管理部/客户服务组每月抽样回访服务中心客户拜访情况，抽样率可根据服务中心
+    // 客户群体或实际情况随机抽样".
+    let app = App::demo(&db).await;
+    let office = app.sign_in("office-chen").await;
+    let before = app
+        .get("/api/samples?project=P1&month=2026-10", &office)
+        .await
+        .json();
+    let visits = before["population"].as_i64().expect("visits");
+    assert!(visits >= 5, "{before}");
+    assert_eq!(
+        before["size"],
+        json!((visits + 9) / 10),
+        "10 % unless the desk says"
+    );
+    let drawn = app
+        .json(
+            "POST",
+            "/api/samples",
+            &office,
+            json!({"project": "P1", "month": "2026-10", "rate": 50}),
+        )
+        .await;
+    assert_eq!(drawn.status, 200, "{:?}", drawn.json());
+    let drawn = drawn.json();
+    assert_eq!(drawn["size"], json!((visits + 1) / 2), "half, rounded up");
+    let first = drawn["items"][0]["id"].as_str().expect("id").to_owned();
+    let checked = app
+        .json(
+            "POST",
+            &format!("/api/records/{first}/actions"),
+            &office,
+            json!({"type": "verify", "confirmed": true, "satisfaction": "satisfied", "note": "业主确认管家上门"}),
+        )
+        .await;
+    assert_eq!(checked.status, 200, "{:?}", checked.json());
+    let after = app
+        .get("/api/samples?project=P1&month=2026-10", &office)
+        .await
+        .json();
+    assert_eq!(after["done"], 1, "{after}");
+    // Nothing else of a visit is the desk's.
+    let linked = app
+        .json(
+            "POST",
+            &format!("/api/records/{first}/actions"),
+            &office,
+            json!({"type": "ticket", "ticket": first}),
+        )
+        .await;
+    assert!(
+        matches!(linked.status, 403 | 409 | 422),
+        "{:?}",
+        linked.json()
+    );
+    let both = app
+        .get(
+            "/api/samples?project=P1&month=2026-10&week=2026-10-12",
+            &office,
+        )
+        .await;
+    assert_eq!(both.status, 400);
+    let rate = app
+        .json(
+            "POST",
+            "/api/samples",
+            &office,
+            json!({"project": "P1", "month": "2026-09", "rate": 0}),
+        )
+        .await;
+    assert_eq!(rate.status, 400);
 }
