@@ -306,8 +306,15 @@ export interface VisitHeader {
   notes?: string;
   satisfaction?: Satisfaction | null;
 }
-export type VisitAction = { type: "ticket"; ticket: string };
-export type VisitRecord = RecordView<"visit", VisitHeader, { tickets: string[] }, VisitAction>;
+export type VisitAction =
+  | { type: "ticket"; ticket: string }
+  | { type: "verify"; confirmed: boolean; satisfaction?: Satisfaction | null };
+export interface VisitState {
+  tickets: string[];
+  /** The company's sample checks of the visit (004 §4.4.5). */
+  verifications: { at: Millis; by: string; confirmed: boolean; satisfaction: Satisfaction | null }[];
+}
+export type VisitRecord = RecordView<"visit", VisitHeader, VisitState, VisitAction>;
 
 export interface VisitPlanHeader { areaId: string; month: MonthText; madeBy: string; madeAt: Millis }
 export type VisitPlanAction =
