@@ -65,6 +65,8 @@ export function eventDetails(kind: string, e: Fields, v: Vocabulary, nameOf: (us
     case "fee-account/payment":
     case "fee-account/arrears":
       return yuan(e.amountFen);
+    case "visit/verify":
+      return `${e.confirmed ? "业主确认拜访" : "业主未确认拜访"}${e.satisfaction ? `，${labelOf(v.ticket.satisfaction, text("satisfaction"))}` : ""}`;
     case "duty-log/hand_over":
       return `交给 ${nameOf(text("to"))}，工单 ${(e.tickets as unknown[] | undefined)?.length ?? 0} 单${(e.items as string[] | undefined)?.length ? `，物品：${(e.items as string[]).join("、")}` : ""}`;
     case "duty-log/take_over":
