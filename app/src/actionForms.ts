@@ -65,6 +65,7 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
     book_acceptance: [{ key: "date", label: "验收日期", kind: "date" }],
     accept: [{ key: "result", label: "验收结果", kind: "choice", options: (v) => v.renovation.acceptance }],
     refund_deposit: [{ key: "amountYuan", label: "退还押金（元）", kind: "yuan" }],
+    spot_check: [{ key: "consistent", label: "记录与现场一致", kind: "bool", initial: true }],
   },
   "key-ledger": {
     receive: [text("label", "钥匙标签"), { key: "unitCode", label: "房号", kind: "text", optional: true }, { key: "signature", label: "业主签字", kind: "signature" }],

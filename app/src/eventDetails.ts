@@ -44,6 +44,8 @@ export function eventDetails(kind: string, e: Fields, v: Vocabulary, nameOf: (us
       return `验收日期 ${text("date")}`;
     case "renovation/accept":
       return labelOf(v.renovation.acceptance, text("result"));
+    case "renovation/spot_check":
+      return e.consistent ? "记录与现场一致" : "记录与现场不符";
     case "renovation/refund_deposit":
       return `${text("amountYuan")} 元`;
     case "public-patrol/finding":

@@ -277,7 +277,8 @@ export type RenovationAction =
   | { type: "accept"; result: "passed" | "minor_faults" | "structural_damage" }
   | { type: "rectified" }
   | { type: "report_authority" }
-  | { type: "refund_deposit"; amountYuan: number };
+  | { type: "refund_deposit"; amountYuan: number }
+  | { type: "spot_check"; consistent: boolean };
 export interface RenovationState {
   status: RenovationStatus;
   reviewedAt: Millis | null;
@@ -289,6 +290,8 @@ export interface RenovationState {
   worksEndedAt: Millis | null;
   acceptedAt: Millis | null;
   refundedYuan: number | null;
+  /** The supervisor's spot checks of the file against the works (003 G3). */
+  spotChecks: { at: Millis; by: string; consistent: boolean }[];
 }
 export type RenovationRecord = RecordView<"renovation", RenovationHeader, RenovationState, RenovationAction>;
 
@@ -343,7 +346,8 @@ export type KeyStatus =
 export type Key = { unit: string | null; unitCode: string | null } & KeyStatus;
 export interface KeyLedgerState {
   keys: Record<string, Key>;
-  counts: { at: Millis; date: LocalDate; by: string; missing: string[] }[];
+  /** `supervisor`: the supervisor's weekly check of the ledger against the keys (003 G9). */
+  counts: { at: Millis; date: LocalDate; by: string; missing: string[]; supervisor: boolean }[];
 }
 export type KeyLedgerRecord = RecordView<"key-ledger", { areaId: string }, KeyLedgerState, KeyAction>;
 

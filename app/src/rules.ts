@@ -6,7 +6,8 @@ export type Clock =
   | "dispatch" | "first_response" | "completion" | "same_day" | "contact_record" | "service_request" | "agreed_answer" | "refer_head"
   | "group_warning" | "handling_team" | "refer_leadership" | "second_callback" | "feedback_400" | "callback"
   | "renovation_review" | "renovation_patrol" | "vacant_inspection" | "visit_plan" | "public_patrol"
-  | "key_count" | "rectification" | "fee_promise" | "handover" | "duty_check";
+  | "key_count" | "rectification" | "fee_promise" | "handover" | "duty_check" | "monthly_report" | "key_audit"
+  | "renovation_spot_check";
 export type Standing = "waiting" | "pending" | "overdue" | "met_on_time" | "met_late";
 export interface Deadline {
   clock: Clock;
@@ -78,6 +79,8 @@ export interface DueWork {
   handovers: HandoverCheck[];
   /** The supervisor's checks of the duty logs this month (at least two). */
   dutyChecks: Deadline | null;
+  /** The supervisor's checks this week: the key ledger, the renovation files. */
+  supervisorChecks: Deadline[];
   feePromises: RecordDue[];
   flagged: { record: string; kind: string; events: string[]; reason: string; concurrent: boolean }[];
 }

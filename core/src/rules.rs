@@ -27,6 +27,7 @@ pub mod renovations;
 pub mod reports;
 pub mod sampling;
 pub mod statistics;
+pub mod supervision;
 pub mod vacant;
 pub mod visits;
 

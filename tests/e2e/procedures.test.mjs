@@ -457,3 +457,37 @@ test("the monthly table handed in: the project's head writes the analysis and me
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });
+
+test("the supervisor's weekly checks: due on the area's 待办, a renovation file spot-checked from the console", async (t) => {
+  await withScreenshots(t, async () => {
+    // 003 G9: "主管每周抽台帐与实物相符"; G3: "装修记录表是否更新（与记录对比抽查，每周两次）".
+    const { context, page } = await phone("supervision-phone");
+    await signIn(page, "张敏");
+    await offlineHome(context, page);
+    const due = page.locator("#supervisor-due");
+    await due.locator('[data-check="key_audit"]').waitFor(WAIT);
+    const spot = due.locator('[data-check="renovation_spot_check"]');
+    await spot.waitFor(WAIT);
+    await shot(page, "proc-22-supervisor-due");
+
+    const auth = { authorization: `Bearer ${await apiToken("王主管")}` };
+    const listed = await (await fetch(`${server.http}/api/records?kind=renovation&area=A1&status=permitted`, { headers: auth })).json();
+    const [file] = listed.records;
+    assert.ok(file, "a renovation under construction in 一区");
+    const head = await desk("supervision-desk");
+    await consoleSignIn(head.page, server.http, "王主管", `/record/${file.id}`);
+    for (const note of ["装修记录与现场一致", "第二次抽查：巡查记录已更新"]) {
+      await head.page.locator('[data-offer="spot_check"]').click();
+      const dialog = head.page.locator('.el-dialog[data-action="spot_check"]');
+      await dialog.locator("textarea").fill(note);
+      await dialog.getByRole("button", { name: "确定主管抽查" }).click();
+      await dialog.waitFor({ state: "detached", ...WAIT });
+    }
+    await head.page.getByText("记录与现场一致").first().waitFor(WAIT);
+    await context.setOffline(false);
+    await hook(page, () => window.__estate.online && window.__estate.idle());
+    await hook(page, () => document.querySelector('#supervisor-due [data-check="renovation_spot_check"]')?.textContent.includes("按时完成"));
+    await shot(page, "proc-23-spot-checked");
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
+});

@@ -117,6 +117,9 @@ pub struct KeyCount {
     pub by: String,
     /// Keys in custody that were not found.
     pub missing: Vec<String>,
+    /// Made by a supervisor: the weekly check of the ledger against the keys (seed 003
+    /// G9: "主管每周抽台帐与实物相符").
+    pub supervisor: bool,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize)]
@@ -211,6 +214,7 @@ impl Kind for KeyLedger {
                 date: local_date(event.at),
                 by: event.by.clone(),
                 missing,
+                supervisor: event.role == StaffRole::Supervisor,
             });
             return Ok(());
         }

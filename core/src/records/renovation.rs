@@ -147,6 +147,20 @@ pub enum RenovationAction {
     RefundDeposit {
         amount_yuan: u64,
     },
+    /// 主管抽查: the supervisor's spot check of the file against the works (seed 003 G3:
+    /// "装修记录表是否更新（与记录对比抽查，每周两次）"); what was found in the note.
+    SpotCheck {
+        consistent: bool,
+    },
+}
+
+/// A supervisor's spot check of a renovation file.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpotCheck {
+    pub at: i64,
+    pub by: String,
+    pub consistent: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
@@ -240,6 +254,8 @@ pub struct RenovationState {
     pub works_ended_at: Option<i64>,
     pub accepted_at: Option<i64>,
     pub refunded_yuan: Option<u64>,
+    /// The supervisor's spot checks, in journal order.
+    pub spot_checks: Vec<SpotCheck>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -259,6 +275,7 @@ impl Kind for Renovation {
         ("rectified", "整改完成"),
         ("report_authority", "上报主管部门"),
         ("refund_deposit", "退押金"),
+        ("spot_check", "主管抽查"),
     ];
     type Header = RenovationHeader;
     type Action = RenovationAction;
@@ -280,6 +297,7 @@ impl Kind for Renovation {
             works_ended_at: None,
             accepted_at: None,
             refunded_yuan: None,
+            spot_checks: Vec::new(),
         }
     }
 
@@ -357,6 +375,16 @@ impl Kind for Renovation {
                     AcceptanceResult::MinorFaults => Rectifying,
                     AcceptanceResult::StructuralDamage => StructuralDamage,
                 };
+            }
+            RenovationAction::SpotCheck { .. } if event.role != StaffRole::Supervisor => {
+                return Err("装修记录由客服主管抽查".into());
+            }
+            RenovationAction::SpotCheck { consistent } => {
+                state.spot_checks.push(SpotCheck {
+                    at: event.at,
+                    by: event.by.clone(),
+                    consistent: *consistent,
+                });
             }
             RenovationAction::Rectified {} => {
                 if now != Rectifying {
@@ -449,6 +477,7 @@ impl Kind for Renovation {
             RenovationAction::RefundDeposit {
                 amount_yuan: header.deposit_yuan,
             },
+            RenovationAction::SpotCheck { consistent: true },
         ]
     }
 }

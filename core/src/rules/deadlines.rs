@@ -74,10 +74,12 @@ pub enum Clock {
     Handover,
     DutyCheck,
     MonthlyReport,
+    KeyAudit,
+    RenovationSpotCheck,
 }
 
 impl Clock {
-    pub const ALL: [Clock; 25] = [
+    pub const ALL: [Clock; 27] = [
         Clock::Dispatch,
         Clock::FirstResponse,
         Clock::Completion,
@@ -103,6 +105,8 @@ impl Clock {
         Clock::Handover,
         Clock::DutyCheck,
         Clock::MonthlyReport,
+        Clock::KeyAudit,
+        Clock::RenovationSpotCheck,
     ];
 
     /// The stored and displayed name.
@@ -133,6 +137,8 @@ impl Clock {
             Clock::Handover => "handover",
             Clock::DutyCheck => "duty_check",
             Clock::MonthlyReport => "monthly_report",
+            Clock::KeyAudit => "key_audit",
+            Clock::RenovationSpotCheck => "renovation_spot_check",
         }
     }
 
@@ -172,6 +178,8 @@ impl Clock {
             Clock::Handover => "交班",
             Clock::DutyCheck => "值班检查",
             Clock::MonthlyReport => "月度报表上报",
+            Clock::KeyAudit => "钥匙台账抽查",
+            Clock::RenovationSpotCheck => "装修记录抽查",
         }
     }
 }

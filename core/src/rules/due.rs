@@ -10,6 +10,7 @@ use super::deadlines::{Clock, Deadline};
 use super::duty::{HandoverCheck, duty_checks, handovers_due};
 use super::portfolio::{Portfolio, Records};
 use super::renovations::{PatrolDue, patrols_due};
+use super::supervision::{key_audit, renovation_spot_checks};
 use super::vacant::vacant_month;
 use super::visits::{VisitProgress, visit_progress};
 use crate::ids::DocumentId;
@@ -113,6 +114,9 @@ pub struct DueWork {
     pub handovers: Vec<HandoverCheck>,
     /// The supervisor's checks of the duty logs this month, when the area keeps any.
     pub duty_checks: Option<Deadline>,
+    /// The supervisor's checks this week: the key ledger against the keys, the
+    /// renovation files against the works (when there is something to check).
+    pub supervisor_checks: Vec<Deadline>,
     pub flagged: Vec<Flagged>,
 }
 
@@ -166,6 +170,10 @@ pub fn due_work(p: &Portfolio<'_>, now: i64) -> DueWork {
         fee_promises: fee_promises(p, now),
         handovers: handovers_due(p, now),
         duty_checks: duty_checks(p, month, now),
+        supervisor_checks: [key_audit(p, now), renovation_spot_checks(p, now)]
+            .into_iter()
+            .flatten()
+            .collect(),
         flagged: flagged(p),
     }
 }

@@ -204,7 +204,10 @@ fn a_role_is_offered_only_what_it_may_do() {
         vec![],
     );
     assert!(offered(&shop, HK).is_empty());
-    assert_eq!(offered(&shop, StaffRole::Supervisor), ["review"]);
+    assert_eq!(
+        offered(&shop, StaffRole::Supervisor),
+        ["review", "spot_check"]
+    );
     // 004 §4.4.5: the plan is approved by the service center's head.
     let plan = made::<VisitPlan>(
         &VisitPlanHeader {
