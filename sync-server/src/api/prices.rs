@@ -12,19 +12,15 @@ use axum::routing::get;
 use axum::{Json, Router};
 use estate_core::DocumentId;
 use estate_core::access::Owner;
-use estate_core::problem::Problem;
 use estate_core::records::any::AnyRecord;
-use estate_core::records::index::AreaIndex;
-use estate_core::records::people::Actor;
 use estate_core::records::project::{PriceItem, PublishedPrice};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::ApiError;
-use super::record::{body, index_of};
+use super::record::{act_on, body};
 use crate::api::ErrorBody;
 use crate::api::signed::Signed;
-use crate::hub::Edit;
 use crate::state::AppState;
 use crate::stored;
 
@@ -147,20 +143,7 @@ async fn change(
         )));
     }
     let (id, area, _) = project_record(&state, &signed, &project).await?;
-    let index = index_of(&state, &area).await?;
-    let actor = Actor::new(signed.grant.user.clone(), signed.grant.role);
-    let now = crate::clock::now_ms();
-    let edit: Edit = Box::new(move |drafts| {
-        let (event, record) =
-            AnyRecord::act(drafts.doc(id)?, input, &actor, now).map_err(|e| Problem::from(&e))?;
-        AreaIndex::put_entry(drafts.doc(index)?, id, &record.entry())
-            .map_err(|e| Problem::from(&e))?;
-        Ok(json!({ "event": event }))
-    });
-    state
-        .hub
-        .submit(signed.grant.clone(), vec![id, index], edit)
-        .await?;
+    act_on(&state, &signed, id, &area, input).await?;
     let (_, _, record) = project_record(&state, &signed, &project).await?;
     Ok(Json(price_list(&project, &record, may_change(&signed))?))
 }

@@ -141,7 +141,25 @@ async fn act(
     let id = record_id(&id)?;
     let input = body(input, "{\"type\": …}")?;
     let area = visible_area(&state, &signed, id).await?;
-    let index = index_of(&state, &area).await?;
+    let event = act_on(&state, &signed, id, &area, input).await?;
+    Ok(Json(ActionDone {
+        event,
+        view: view(&state, &signed, id).await?,
+    }))
+}
+
+/// Takes the action `input` on record `id` (filed in `area`'s index) as `signed`, at
+/// once: the core's rules on the document as it stands, written under the caller's
+/// device through the same gate as a phone's change, the index entry kept current.
+/// Returns the new event's ID.
+pub(super) async fn act_on(
+    state: &AppState,
+    signed: &Signed,
+    id: DocumentId,
+    area: &str,
+    input: Value,
+) -> Result<String, ApiError> {
+    let index = index_of(state, area).await?;
     let actor = Actor::new(signed.grant.user.clone(), signed.grant.role);
     let now = crate::clock::now_ms();
     let edit: Edit = Box::new(move |drafts| {
@@ -155,8 +173,5 @@ async fn act(
         .hub
         .submit(signed.grant.clone(), vec![id, index], edit)
         .await?;
-    Ok(Json(ActionDone {
-        event: done["event"].as_str().unwrap_or_default().to_owned(),
-        view: view(&state, &signed, id).await?,
-    }))
+    Ok(done["event"].as_str().unwrap_or_default().to_owned())
 }
