@@ -19,6 +19,36 @@
 //! Stored shapes (field names, string values) are a compatibility promise with every
 //! replica ever deployed: rename nothing, only add.
 
+/// Declares a closed set of stored string values with Chinese labels.
+macro_rules! labelled {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal / $zh:literal,)+ }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The stored value.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            pub fn label_zh(self) -> &'static str {
+                match self {
+                    $($name::$variant => $zh,)+
+                }
+            }
+        }
+    };
+}
+
 pub mod any;
 pub mod content;
 pub mod duty;
@@ -29,6 +59,7 @@ pub mod journal;
 pub mod json;
 pub mod keys;
 pub mod kind;
+pub mod meeting;
 pub mod office;
 pub mod patrol;
 pub mod people;

@@ -15,6 +15,7 @@ use super::journal::{EventId, Input};
 use super::json::{from_value, to_value};
 use super::keys::KeyLedger;
 use super::kind::{Kind, Record};
+use super::meeting::OwnerMeeting;
 use super::office::OfficeRow;
 use super::patrol::Patrol;
 use super::people::{Actor, StaffRole, mask_phones};
@@ -162,5 +163,6 @@ any_record! {
     FeeAccount => FeeAccount,
     Rectification => Rectification,
     DutyLog => DutyLog,
+    Meeting => OwnerMeeting,
     Project => Project,
 }

@@ -14,6 +14,7 @@ use super::inspection::{Checklist, Condition, Occasion, VacantInspection};
 use super::journal::COMMON_ACTIONS;
 use super::keys::{self, KeyLedger};
 use super::kind::Kind;
+use super::meeting::{self, Answer, Heading, OwnerMeeting, Reminder};
 use super::patrol::{self, Patrol, PatrolPoint};
 use super::people::StaffRole;
 use super::rectification::{self, Rectification};
@@ -101,6 +102,7 @@ pub fn vocabulary() -> Value {
             kind::<FeeAccount>(),
             kind::<Rectification>(),
             kind::<DutyLog>(),
+            kind::<OwnerMeeting>(),
             kind::<Unit>(),
         ],
         "ticket": {
@@ -140,6 +142,12 @@ pub fn vocabulary() -> Value {
         },
         "rectification": {
             "status": pairs(rectification::STATUSES),
+        },
+        "meeting": {
+            "answer": choices(Answer::ALL, Answer::label_zh),
+            "reminder": choices(Reminder::ALL, Reminder::label_zh),
+            "heading": choices(Heading::ALL, Heading::label_zh),
+            "status": pairs(meeting::STATUSES),
         },
         "duty": {
             "shift": choices(&Shift::ALL, Shift::label_zh),
@@ -194,6 +202,7 @@ pub fn status_label(kind: &str, status: &str) -> Option<&'static str> {
         k if k == FeeAccount::KIND => pairs(fees::STATUSES),
         k if k == KeyLedger::KIND => pairs(keys::STATUSES),
         k if k == DutyLog::KIND => pairs(duty::STATUSES),
+        k if k == OwnerMeeting::KIND => pairs(meeting::STATUSES),
         _ => None,
     }
 }

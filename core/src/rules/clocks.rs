@@ -42,6 +42,9 @@ pub fn record_clocks(p: &Portfolio<'_>, id: DocumentId, now: i64) -> Vec<Deadlin
     if let Some(f) = find(&p.fee_accounts, id) {
         return fee_promise(f, now).into_iter().collect();
     }
+    if let Some(m) = find(&p.meetings, id) {
+        return super::meetings::meeting_clocks(m, now);
+    }
     if let Some(l) = find(&p.duty_logs, id) {
         return super::duty::log_clocks(p, id, l, now);
     }

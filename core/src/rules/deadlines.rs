@@ -76,10 +76,14 @@ pub enum Clock {
     MonthlyReport,
     KeyAudit,
     RenovationSpotCheck,
+    MeetingReminder,
+    MeetingCall,
+    MeetingMinutes,
+    RectificationPlan,
 }
 
 impl Clock {
-    pub const ALL: [Clock; 27] = [
+    pub const ALL: [Clock; 31] = [
         Clock::Dispatch,
         Clock::FirstResponse,
         Clock::Completion,
@@ -107,6 +111,10 @@ impl Clock {
         Clock::MonthlyReport,
         Clock::KeyAudit,
         Clock::RenovationSpotCheck,
+        Clock::MeetingReminder,
+        Clock::MeetingCall,
+        Clock::MeetingMinutes,
+        Clock::RectificationPlan,
     ];
 
     /// The stored and displayed name.
@@ -139,6 +147,10 @@ impl Clock {
             Clock::MonthlyReport => "monthly_report",
             Clock::KeyAudit => "key_audit",
             Clock::RenovationSpotCheck => "renovation_spot_check",
+            Clock::MeetingReminder => "meeting_reminder",
+            Clock::MeetingCall => "meeting_call",
+            Clock::MeetingMinutes => "meeting_minutes",
+            Clock::RectificationPlan => "rectification_plan",
         }
     }
 
@@ -180,6 +192,10 @@ impl Clock {
             Clock::MonthlyReport => "月度报表上报",
             Clock::KeyAudit => "钥匙台账抽查",
             Clock::RenovationSpotCheck => "装修记录抽查",
+            Clock::MeetingReminder => "会前提醒",
+            Clock::MeetingCall => "开会前电话提醒",
+            Clock::MeetingMinutes => "会议纪要",
+            Clock::RectificationPlan => "公布整改方案",
         }
     }
 }

@@ -109,6 +109,8 @@ pub struct DueWork {
     pub key_count: Option<Deadline>,
     pub keys_out: Vec<KeyOut>,
     pub rectifications: Vec<RecordDue>,
+    /// Owner meetings' open clocks: reminders, minutes, the rectification plan.
+    pub meetings: Vec<RecordDue>,
     pub fee_promises: Vec<RecordDue>,
     /// Shifts to hand over, or handed over with a ticket dropped or an item missing.
     pub handovers: Vec<HandoverCheck>,
@@ -167,6 +169,7 @@ pub fn due_work(p: &Portfolio<'_>, now: i64) -> DueWork {
         key_count: key_count(p, now),
         keys_out: keys_out(p),
         rectifications: rectifications(p, now),
+        meetings: meetings(p, now),
         fee_promises: fee_promises(p, now),
         handovers: handovers_due(p, now),
         duty_checks: duty_checks(p, month, now),
@@ -286,6 +289,25 @@ fn rectifications(p: &Portfolio<'_>, now: i64) -> Vec<RecordDue> {
     list
 }
 
+fn meetings(p: &Portfolio<'_>, now: i64) -> Vec<RecordDue> {
+    let mut list: Vec<RecordDue> = p
+        .meetings
+        .iter()
+        .flat_map(|(id, m)| {
+            super::meetings::meeting_clocks(m, now)
+                .into_iter()
+                .filter(Deadline::is_open)
+                .map(|deadline| RecordDue {
+                    record: *id,
+                    what: m.header.title.clone(),
+                    deadline,
+                })
+        })
+        .collect();
+    list.sort_by_key(|d| d.deadline.due_at);
+    list
+}
+
 /// Promises falling due today or already broken.
 fn fee_promises(p: &Portfolio<'_>, now: i64) -> Vec<RecordDue> {
     let today_ends = end_of_day(local_date(now));
@@ -334,6 +356,7 @@ pub fn flagged(p: &Portfolio<'_>) -> Vec<Flagged> {
     flags_of(&p.fee_accounts, &mut out);
     flags_of(&p.rectifications, &mut out);
     flags_of(&p.duty_logs, &mut out);
+    flags_of(&p.meetings, &mut out);
     flags_of(&p.projects, &mut out);
     out
 }

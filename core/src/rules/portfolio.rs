@@ -13,6 +13,7 @@ use crate::records::duty::DutyLogRecord;
 use crate::records::fees::FeeAccountRecord;
 use crate::records::inspection::InspectionRecord;
 use crate::records::keys::KeyLedgerRecord;
+use crate::records::meeting::OwnerMeetingRecord;
 use crate::records::patrol::PatrolRecord;
 use crate::records::project::{DEFAULT_GROUP_WINDOW_HOURS, ProjectRecord};
 use crate::records::rectification::RectificationRecord;
@@ -40,6 +41,7 @@ pub struct Portfolio<'a> {
     pub fee_accounts: Records<'a, FeeAccountRecord>,
     pub rectifications: Records<'a, RectificationRecord>,
     pub duty_logs: Records<'a, DutyLogRecord>,
+    pub meetings: Records<'a, OwnerMeetingRecord>,
     pub projects: Records<'a, ProjectRecord>,
 }
 
@@ -111,6 +113,7 @@ impl<'a> Portfolio<'a> {
                 AnyRecord::FeeAccount(r) => p.fee_accounts.push((id, r)),
                 AnyRecord::Rectification(r) => p.rectifications.push((id, r)),
                 AnyRecord::DutyLog(r) => p.duty_logs.push((id, r)),
+                AnyRecord::Meeting(r) => p.meetings.push((id, r)),
                 AnyRecord::Project(r) => p.projects.push((id, r)),
             }
         }
@@ -133,6 +136,7 @@ impl<'a> Portfolio<'a> {
         by_id(&mut self.fee_accounts);
         by_id(&mut self.rectifications);
         by_id(&mut self.duty_logs);
+        by_id(&mut self.meetings);
         by_id(&mut self.projects);
     }
 
@@ -161,6 +165,7 @@ impl<'a> Portfolio<'a> {
             fee_accounts: keep(&self.fee_accounts, |r| r.area(), scope),
             rectifications: keep(&self.rectifications, |r| r.area(), scope),
             duty_logs: keep(&self.duty_logs, |r| r.area(), scope),
+            meetings: keep(&self.meetings, |r| r.area(), scope),
             projects: self.projects.clone(),
         }
     }

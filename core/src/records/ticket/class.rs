@@ -5,36 +5,6 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Declares a closed set of stored string values with Chinese labels.
-macro_rules! labelled {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal / $zh:literal,)+ }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vdoc])* $variant,)+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
-
-            /// The stored value.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text,)+
-                }
-            }
-
-            pub fn label_zh(self) -> &'static str {
-                match self {
-                    $($name::$variant => $zh,)+
-                }
-            }
-        }
-    };
-}
-
 labelled! {
     /// The 14 categories of customer information (seed 004 §4.1: "投诉、报修、装修、安全、
     /// 车辆、设备设施、环境管理、物业人员、社区经营、建议、表扬、咨询、特约服务、其他").

@@ -8,6 +8,7 @@ use serde::de::{Error as _, Visitor};
 use super::*;
 use crate::records::any::KINDS;
 use crate::records::duty::DutyLog;
+use crate::records::meeting::OwnerMeeting;
 use crate::records::project::Project;
 
 fn list<'a>(v: &'a Value, path: &[&str]) -> Vec<(&'a str, &'a str)> {
@@ -47,6 +48,7 @@ fn kinds_are_listed_in_menu_order_with_their_names() {
             ("fee-account", "收费跟进"),
             ("rectification", "整改事项"),
             ("duty-log", "值班记录"),
+            ("owner-meeting", "业主沟通会"),
             ("unit", "房屋"),
         ]
     );
@@ -200,6 +202,7 @@ fn every_action_of_every_kind_has_a_label() {
         check_labelled::<FeeAccount>(),
         check_labelled::<Rectification>(),
         check_labelled::<DutyLog>(),
+        check_labelled::<OwnerMeeting>(),
         check_labelled::<Project>(),
     ];
     assert_eq!(checked, KINDS, "every kind is checked");
