@@ -86,6 +86,25 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
       { key: "satisfaction", label: "满意度", kind: "choice", options: (v) => v.ticket.satisfaction },
     ],
   },
+  "owner-meeting": {
+    invite: [
+      text("name", "业主姓名"),
+      { key: "unitCode", label: "房号", kind: "text", optional: true },
+      { key: "answer", label: "邀请结果", kind: "choice", options: (v) => v.meeting.answer },
+    ],
+    remind: [
+      { key: "reminder", label: "提醒", kind: "choice", options: (v) => v.meeting.reminder },
+      { key: "names", label: "已电话提醒的业主（逗号分隔）", kind: "list" },
+    ],
+    sign_in: [text("name", "姓名"), text("unitCode", "房号")],
+    staff: [{ key: "names", label: "与会工作人员（逗号分隔）", kind: "list" }],
+    issue: [
+      { key: "heading", label: "方面", kind: "choice", options: (v) => v.meeting.heading },
+      text("raisedBy", "提出人"),
+      text("issue", "问题、意见或建议"),
+      { key: "answer", label: "当场答复（不能当场解决的留空）", kind: "text", optional: true },
+    ],
+  },
   "duty-log": {
     hand_over: [
       { key: "to", label: "接班人", kind: "person" },
@@ -115,13 +134,14 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
 export const PLACEHOLDER = "…";
 
 /** Actions that need a note saying what was done or agreed. */
-export const NOTE_REQUIRED = new Set(["answer", "progress", "reschedule", "contact", "refer", "agree", "log"]);
+export const NOTE_REQUIRED = new Set(["answer", "progress", "reschedule", "contact", "refer", "agree", "log", "minutes"]);
 
 /** What the note of an action is called on its form. */
 export function noteLabel(type: string): string {
   if (type === "contact") return "沟通内容（必填）";
   if (type === "refer") return "上报内容（必填）";
   if (type === "agree") return "服务方案（必填）";
+  if (type === "minutes") return "会议纪要（必填）";
   return NOTE_REQUIRED.has(type) ? "说明（必填）" : "备注";
 }
 

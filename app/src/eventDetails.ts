@@ -69,6 +69,16 @@ export function eventDetails(kind: string, e: Fields, v: Vocabulary, nameOf: (us
       return yuan(e.amountFen);
     case "visit/verify":
       return `${e.confirmed ? "业主确认拜访" : "业主未确认拜访"}${e.satisfaction ? `，${labelOf(v.ticket.satisfaction, text("satisfaction"))}` : ""}`;
+    case "owner-meeting/invite":
+      return `${text("name")}${e.unitCode ? `（${text("unitCode")}）` : ""}：${labelOf(v.meeting.answer, text("answer"))}`;
+    case "owner-meeting/remind":
+      return `${labelOf(v.meeting.reminder, text("reminder"))}：${((e.names as string[] | undefined) ?? []).join("、")}`;
+    case "owner-meeting/sign_in":
+      return `${text("name")}（${text("unitCode")}）`;
+    case "owner-meeting/staff":
+      return ((e.names as string[] | undefined) ?? []).join("、");
+    case "owner-meeting/issue":
+      return `${labelOf(v.meeting.heading, text("heading"))} · ${text("raisedBy")}：${text("issue")}${e.answer ? `；当场答复：${text("answer")}` : "（会后整改）"}`;
     case "duty-log/hand_over":
       return `交给 ${nameOf(text("to"))}，工单 ${(e.tickets as unknown[] | undefined)?.length ?? 0} 单${(e.items as string[] | undefined)?.length ? `，物品：${(e.items as string[]).join("、")}` : ""}`;
     case "duty-log/take_over":

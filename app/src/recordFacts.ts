@@ -109,6 +109,20 @@ export function recordFacts(r: AnyRecord, v: Vocabulary, who: (user: string) => 
         ["预计完成", r.state.expected],
         ["状态", r.state.doneAt ? `${shanghaiTime(r.state.doneAt)} 完成` : "整改中"],
       ];
+    case "owner-meeting": {
+      const s = r.state;
+      const invited = Object.values(s.invitations);
+      return [
+        ["会议", r.header.title],
+        ["时间地点", `${shanghaiTime(r.header.startsAt)} · ${r.header.place}`],
+        ["邀请", `${invited.length} 户：${v.meeting.answer.map((a) => `${a.label} ${invited.filter((i) => i.answer === a.value).length}`).join("，")}`],
+        ["签到", s.signedIn.length ? s.signedIn.map((a) => `${a.name}（${a.unitCode}）`).join("、") : "尚无"],
+        ...(s.staff.length ? [["与会人员", s.staff.join("、")] as [string, string]] : []),
+        ["业主意见", `${s.issues.length} 项，当场答复 ${s.issues.filter((i) => i.answer !== null).length} 项`],
+        ["会议纪要", s.minutes ?? "未写"],
+        ["整改方案", s.publishedAt ? `${shanghaiTime(s.publishedAt)} 已公布` : "未公布"],
+      ];
+    }
     case "duty-log": {
       const s = r.state;
       return [

@@ -4,7 +4,7 @@
 import type { Choice, Vocabulary } from "./vocabulary";
 
 export type RecordInput =
-  | { key: string; label: string; kind: "unit" | "text" | "textarea" | "date" | "month" | "yuan" | "fen" | "phone" }
+  | { key: string; label: string; kind: "unit" | "text" | "textarea" | "date" | "month" | "yuan" | "fen" | "phone" | "datetime" }
   | { key: string; label: string; kind: "bool" }
   | { key: string; label: string; kind: "choice"; options: (v: Vocabulary) => Choice[]; optional?: boolean };
 
@@ -62,6 +62,15 @@ export const RECORD_FORMS: Record<string, RecordForm> = {
     inputs: [
       { key: "date", label: "值班日期", kind: "date" },
       { key: "shift", label: "班次", kind: "choice", options: (v) => v.duty.shift },
+    ],
+  },
+  "owner-meeting": {
+    title: "业主沟通会",
+    stamp: { area: true },
+    inputs: [
+      { key: "title", label: "会议名称", kind: "text" },
+      { key: "startsAt", label: "开始时间", kind: "datetime" },
+      { key: "place", label: "地点", kind: "text" },
     ],
   },
   rectification: {

@@ -401,6 +401,31 @@ export interface DutyState {
 }
 export type DutyLogRecord = RecordView<"duty-log", DutyHeader, DutyState, DutyAction>;
 
+// ---- owner meeting -------------------------------------------------------------------
+
+export type MeetingAnswer = "coming" | "undecided" | "declined";
+export type MeetingHeading = "environment" | "engineering" | "security" | "customer_service" | "other";
+export interface MeetingHeader { areaId: string; title: string; startsAt: Millis; place: string }
+export type MeetingAction =
+  | { type: "invite"; name: string; unitCode?: string | null; answer: MeetingAnswer }
+  | { type: "remind"; reminder: "day_before" | "ten_minutes"; names: string[] }
+  | { type: "sign_in"; name: string; unitCode: string }
+  | { type: "staff"; names: string[] }
+  | { type: "issue"; heading: MeetingHeading; raisedBy: string; issue: string; answer?: string | null }
+  | { type: "minutes" }
+  | { type: "publish" };
+export interface MeetingState {
+  invitations: Record<string, { unitCode: string | null; answer: MeetingAnswer; at: Millis }>;
+  reminders: { reminder: "day_before" | "ten_minutes"; names: string[]; at: Millis }[];
+  signedIn: { name: string; unitCode: string; at: Millis }[];
+  staff: string[];
+  issues: { heading: MeetingHeading; raisedBy: string; issue: string; answer: string | null; at: Millis }[];
+  minutesAt: Millis | null;
+  minutes: string | null;
+  publishedAt: Millis | null;
+}
+export type OwnerMeetingRecord = RecordView<"owner-meeting", MeetingHeader, MeetingState, MeetingAction>;
+
 export interface ProjectHeader { projectId: string; name: string; areas: string[] }
 export type DayType = "holiday" | "workday" | "ordinary";
 export type ProjectAction =
@@ -428,12 +453,12 @@ export type ProjectRecord = RecordView<"project", ProjectHeader, ProjectState, P
 /** Any record, told apart by `kind`. */
 export type AnyRecord =
   | UnitRecord | TicketRecord | InspectionRecord | PatrolRecord | RenovationRecord | VisitRecord
-  | VisitPlanRecord | KeyLedgerRecord | FeeAccountRecord | RectificationRecord | DutyLogRecord | ProjectRecord;
+  | VisitPlanRecord | KeyLedgerRecord | FeeAccountRecord | RectificationRecord | DutyLogRecord | OwnerMeetingRecord | ProjectRecord;
 export type RecordKind = AnyRecord["kind"];
 /** Any record kind's own action. */
 export type AnyAction =
   | UnitAction | TicketAction | InspectionAction | PatrolAction | RenovationAction | VisitAction
-  | VisitPlanAction | KeyAction | FeeAction | RectificationAction | DutyAction | ProjectAction;
+  | VisitPlanAction | KeyAction | FeeAction | RectificationAction | DutyAction | MeetingAction | ProjectAction;
 /** The header a new record of each kind needs. */
 export interface Headers {
   unit: UnitHeader;
@@ -447,5 +472,6 @@ export interface Headers {
   "fee-account": FeeAccountHeader;
   rectification: RectificationHeader;
   "duty-log": DutyHeader;
+  "owner-meeting": MeetingHeader;
   project: ProjectHeader;
 }

@@ -7,7 +7,7 @@ export type Clock =
   | "group_warning" | "handling_team" | "refer_leadership" | "second_callback" | "feedback_400" | "callback"
   | "renovation_review" | "renovation_patrol" | "vacant_inspection" | "visit_plan" | "public_patrol"
   | "key_count" | "rectification" | "fee_promise" | "handover" | "duty_check" | "monthly_report" | "key_audit"
-  | "renovation_spot_check";
+  | "renovation_spot_check" | "meeting_reminder" | "meeting_call" | "meeting_minutes" | "rectification_plan";
 export type Standing = "waiting" | "pending" | "overdue" | "met_on_time" | "met_late";
 export interface Deadline {
   clock: Clock;
@@ -75,6 +75,8 @@ export interface DueWork {
   keyCount: Deadline | null;
   keysOut: { label: string; unitCode: string | null; borrower: string | null; since: Millis | null }[];
   rectifications: RecordDue[];
+  /** Owner meetings' open clocks. */
+  meetings: RecordDue[];
   /** Shifts to hand over, or handed over with a ticket dropped or an item missing. */
   handovers: HandoverCheck[];
   /** The supervisor's checks of the duty logs this month (at least two). */

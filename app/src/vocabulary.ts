@@ -16,6 +16,7 @@ export interface Vocabulary {
   fees: Lists<"contactMethod" | "status">;
   rectification: Lists<"status">;
   duty: Lists<"shift" | "status">;
+  meeting: Lists<"answer" | "reminder" | "heading" | "status">;
   unit: Lists<"status">;
   keys: Lists<"status">;
   clock: Choice[];

@@ -491,3 +491,58 @@ test("the supervisor's weekly checks: due on the area's 待办, a renovation fil
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });
+
+test("the owner meeting as a whole record: invited, reminded, signed in and heard on the phone with no signal; the plan published from the console", async (t) => {
+  await withScreenshots(t, async () => {
+    const step = stepper(t);
+    const { context, page } = await phone("meeting-phone");
+    await signIn(page, "张敏");
+    await offlineHome(context, page);
+    const id = await newRecord(page, "owner-meeting", "业主沟通会", async () => {
+      await page.locator("input[name=title]").fill("第四季度业主沟通会");
+      await page.locator("input[name=startsAt]").fill(`${shanghaiDay(1)}T20:00`);
+      await page.locator("input[name=place]").fill("物业培训室");
+    });
+    /** Fills the panel's fields one after another (a field takes the keyboard while filled). */
+    const fill = async (panel, values) => {
+      for (const [name, value] of Object.entries(values)) await panel.locator(`[name=${name}]`).fill(value);
+    };
+    // 002: "在预邀名单上注明邀请结果，哪些业主确定会来，哪些业主待定".
+    await offer(page, "invite", "邀请业主", (panel) => fill(panel, { name: "王先生", unitCode: "1-1-101" }));
+    await offer(page, "invite", "邀请业主", async (panel) => {
+      await fill(panel, { name: "李女士", unitCode: "1-2-301" });
+      await panel.locator(".van-radio", { hasText: /^待定$/ }).click();
+    });
+    await page.locator('[data-clock="meeting_reminder"]').waitFor(WAIT);
+    await offer(page, "remind", "提醒", (panel) => fill(panel, { names: "王先生，李女士" }));
+    await page.locator('[data-clock="meeting_reminder"]', { hasText: "按时完成" }).waitFor(WAIT);
+    step(`meeting ${id}: two owners invited and called the day before, offline`);
+
+    // 002: "指导业主签到（姓名、房号）"; issues under the five headings, answered on the spot or not.
+    await offer(page, "sign_in", "签到", (panel) => fill(panel, { name: "王先生", unitCode: "1-1-101" }));
+    await offer(page, "issue", "业主意见", async (panel) => {
+      await panel.locator(".van-radio", { hasText: /^工程$/ }).click();
+      await fill(panel, { raisedBy: "王先生", issue: "地库照明不足", answer: "本周内更换灯管" });
+    });
+    await offer(page, "issue", "业主意见", (panel) => fill(panel, { raisedBy: "李女士", issue: "绿化带杂草多" }));
+    await page.locator('[data-clock="rectification_plan"]').waitFor(WAIT);
+    await offer(page, "minutes", "会议纪要", (panel) => panel.locator("textarea[name=note]").fill("到会业主1户；工程1项当场答复，环境1项会后整改"));
+    await shot(page, "proc-24-meeting");
+    step("signed in, two issues heard (one answered on the spot), minutes written");
+    await context.setOffline(false);
+    await hook(page, sent);
+
+    // The project's head publishes the rectification plan.
+    const head = await desk("meeting-desk");
+    await consoleSignIn(head.page, server.http, "王主管", `/record/${id}`);
+    await head.page.locator('[data-offer="publish"]').click();
+    const dialog = head.page.locator('.el-dialog[data-action="publish"]');
+    await dialog.locator("textarea").fill("整改方案已在公告栏公布");
+    await dialog.getByRole("button", { name: "确定公布整改方案" }).click();
+    await dialog.waitFor({ state: "detached", ...WAIT });
+    await head.page.locator("[data-clocks] .el-table__row", { hasText: "公布整改方案" }).locator(".el-tag", { hasText: "按时完成" }).waitFor(WAIT);
+    await shot(head.page, "proc-25-meeting-console");
+    step("the plan published from the console");
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
+});
