@@ -50,7 +50,15 @@ impl Modify for Bearer {
 /// The whole document.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = Base::openapi();
-    for part in [
+    for part in parts() {
+        doc.merge(part);
+    }
+    doc
+}
+
+/// Each module's routes and schemas.
+fn parts() -> [utoipa::openapi::OpenApi; 15] {
+    [
         session::Doc::openapi(),
         office::Doc::openapi(),
         lists::Doc::openapi(),
@@ -66,8 +74,28 @@ pub fn document() -> utoipa::openapi::OpenApi {
         reports::Doc::openapi(),
         attachments::Doc::openapi(),
         admin::document(),
-    ] {
-        doc.merge(part);
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::parts;
+
+    /// Merging keeps one schema per name: two different types of one name would leave
+    /// the document describing only one of them, silently.
+    #[test]
+    fn no_two_types_share_a_schema_name() {
+        let mut seen: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+        for part in parts() {
+            for (name, schema) in part.components.map(|c| c.schemas).unwrap_or_default() {
+                let schema = serde_json::to_value(schema).expect("a schema serializes");
+                if let Some(other) = seen.insert(name.clone(), schema.clone()) {
+                    assert_eq!(other, schema, "two different types are both called {name}");
+                }
+            }
+        }
+        assert!(seen.contains_key("MonthlyReport") && seen.contains_key("Report"));
     }
-    doc
 }
