@@ -52,6 +52,7 @@ macro_rules! labelled {
 pub mod any;
 pub mod content;
 pub mod duty;
+pub mod engagement;
 pub mod fees;
 pub mod index;
 pub mod inspection;

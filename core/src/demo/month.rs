@@ -211,6 +211,43 @@ pub(crate) fn add_sample_month(b: &mut Builder) -> Result<(), RecordError> {
     renovations(b)?;
     visits(b)?;
     keys_fees_and_meeting(b)?;
+    engagements(b)
+}
+
+/// The project's reception day on Saturday 17 October, its head at the gate three of
+/// October's four weeks (not the week of the 26th), the department heads six times of
+/// the eight asked (seed 004 §4.3.5).
+fn engagements(b: &mut Builder) -> Result<(), RecordError> {
+    use crate::records::engagement::{Engagement, EngagementHeader, Host, Occasion};
+    let reception = (
+        Occasion::ReceptionDay,
+        Host::ProjectHead,
+        "王经理",
+        "10-17 09:00",
+    );
+    let head = ["10-09 08:00", "10-16 08:00", "10-23 08:00"]
+        .map(|at| (Occasion::SendOff, Host::ProjectHead, "王经理", at));
+    let departments = [
+        "10-08 08:00",
+        "10-09 18:00",
+        "10-13 08:00",
+        "10-15 18:00",
+        "10-20 08:00",
+        "10-22 18:00",
+    ]
+    .map(|at| (Occasion::SendOff, Host::DepartmentHead, "工程部刘主管", at));
+    let all = std::iter::once(reception).chain(head).chain(departments);
+    for (n, (occasion, host_level, host, at)) in all.enumerate() {
+        let header = EngagementHeader {
+            area_id: "A1".into(),
+            occasion,
+            held_at: t(at),
+            host: host.into(),
+            host_level,
+            notes: String::new(),
+        };
+        b.add::<Engagement>("A1", &format!("A1/engagement/{n}"), &header)?;
+    }
     Ok(())
 }
 

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::content::ContentHash;
 use super::duty::DutyLog;
+use super::engagement::Engagement;
 use super::fees::FeeAccount;
 use super::index::Entry;
 use super::inspection::VacantInspection;
@@ -164,5 +165,6 @@ any_record! {
     Rectification => Rectification,
     DutyLog => DutyLog,
     Meeting => OwnerMeeting,
+    Engagement => Engagement,
     Project => Project,
 }

@@ -523,3 +523,26 @@ fn special_services_are_priced_approved_agreed_and_billed() {
         "",
     );
 }
+
+#[test]
+fn a_reception_day_is_the_project_heads_and_a_mistaken_record_is_withdrawn_with_a_reason() {
+    // 004 §4.3.5: "项目经理接待日 开展频次 1次/月".
+    use super::engagement::{Engagement, EngagementAction, EngagementHeader, Host, Occasion};
+    let header = |occasion, host_level| EngagementHeader {
+        area_id: "A1".into(),
+        occasion,
+        held_at: T0,
+        host: "王经理".into(),
+        host_level,
+        notes: String::new(),
+    };
+    let refused =
+        Record::<Engagement>::new_doc(&header(Occasion::ReceptionDay, Host::DepartmentHead))
+            .expect_err("a department head's reception day");
+    assert!(refused.to_string().contains("项目负责人"), "{refused}");
+    let withdraw = (EngagementAction::Withdraw {}, HK, "", false);
+    let send_off = header(Occasion::SendOff, Host::DepartmentHead);
+    check::<Engagement>(&send_off, std::slice::from_ref(&withdraw), "撤销原因");
+    let with_reason = (EngagementAction::Withdraw {}, HK, "录入重复", false);
+    check::<Engagement>(&send_off, &[with_reason.clone(), with_reason], "已撤销");
+}

@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 
 use super::any::ACTIONS;
 use super::duty::{self, DutyLog, Shift};
+use super::engagement::{self, Engagement, Host};
 use super::fees::{self, ContactMethod, FeeAccount};
 use super::inspection::{Checklist, Condition, Occasion, VacantInspection};
 use super::journal::COMMON_ACTIONS;
@@ -103,6 +104,7 @@ pub fn vocabulary() -> Value {
             kind::<Rectification>(),
             kind::<DutyLog>(),
             kind::<OwnerMeeting>(),
+            kind::<Engagement>(),
             kind::<Unit>(),
         ],
         "ticket": {
@@ -142,6 +144,11 @@ pub fn vocabulary() -> Value {
         },
         "rectification": {
             "status": pairs(rectification::STATUSES),
+        },
+        "engagement": {
+            "occasion": choices(engagement::Occasion::ALL, engagement::Occasion::label_zh),
+            "host": choices(Host::ALL, Host::label_zh),
+            "status": pairs(engagement::STATUSES),
         },
         "meeting": {
             "answer": choices(Answer::ALL, Answer::label_zh),
@@ -203,6 +210,7 @@ pub fn status_label(kind: &str, status: &str) -> Option<&'static str> {
         k if k == KeyLedger::KIND => pairs(keys::STATUSES),
         k if k == DutyLog::KIND => pairs(duty::STATUSES),
         k if k == OwnerMeeting::KIND => pairs(meeting::STATUSES),
+        k if k == Engagement::KIND => pairs(engagement::STATUSES),
         _ => None,
     }
 }

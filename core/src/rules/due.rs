@@ -357,6 +357,7 @@ pub fn flagged(p: &Portfolio<'_>) -> Vec<Flagged> {
     flags_of(&p.rectifications, &mut out);
     flags_of(&p.duty_logs, &mut out);
     flags_of(&p.meetings, &mut out);
+    flags_of(&p.engagements, &mut out);
     flags_of(&p.projects, &mut out);
     out
 }

@@ -10,6 +10,7 @@ use super::deadlines::DeadlineRules;
 use crate::ids::DocumentId;
 use crate::records::any::AnyRecord;
 use crate::records::duty::DutyLogRecord;
+use crate::records::engagement::EngagementRecord;
 use crate::records::fees::FeeAccountRecord;
 use crate::records::inspection::InspectionRecord;
 use crate::records::keys::KeyLedgerRecord;
@@ -42,6 +43,7 @@ pub struct Portfolio<'a> {
     pub rectifications: Records<'a, RectificationRecord>,
     pub duty_logs: Records<'a, DutyLogRecord>,
     pub meetings: Records<'a, OwnerMeetingRecord>,
+    pub engagements: Records<'a, EngagementRecord>,
     pub projects: Records<'a, ProjectRecord>,
 }
 
@@ -114,6 +116,7 @@ impl<'a> Portfolio<'a> {
                 AnyRecord::Rectification(r) => p.rectifications.push((id, r)),
                 AnyRecord::DutyLog(r) => p.duty_logs.push((id, r)),
                 AnyRecord::Meeting(r) => p.meetings.push((id, r)),
+                AnyRecord::Engagement(r) => p.engagements.push((id, r)),
                 AnyRecord::Project(r) => p.projects.push((id, r)),
             }
         }
@@ -137,6 +140,7 @@ impl<'a> Portfolio<'a> {
         by_id(&mut self.rectifications);
         by_id(&mut self.duty_logs);
         by_id(&mut self.meetings);
+        by_id(&mut self.engagements);
         by_id(&mut self.projects);
     }
 
@@ -166,6 +170,8 @@ impl<'a> Portfolio<'a> {
             rectifications: keep(&self.rectifications, |r| r.area(), scope),
             duty_logs: keep(&self.duty_logs, |r| r.area(), scope),
             meetings: keep(&self.meetings, |r| r.area(), scope),
+            // A project's occasions count for every area of it (`statistics`).
+            engagements: self.engagements.clone(),
             projects: self.projects.clone(),
         }
     }

@@ -176,6 +176,74 @@ fn service_bill(counted: &[Counted<'_>]) -> ServiceBill {
     }
 }
 
+/// The project's occasions for meeting customers (seed 004 §4.3.5: "项目经理接待日 开展频次
+/// 1次/月"; "客户送迎 送迎频次 项目负责人：1次/周，专业负责人：2次/周"), asked of every
+/// project whose areas the scope covers; a week counts in the month its Monday falls in.
+fn engagement_indicators(p: &Portfolio<'_>, scope: &Scope, month: Month) -> [Indicator; 3] {
+    use crate::records::engagement::{Host, Occasion};
+    use chrono::{Datelike, Weekday};
+    let projects: Vec<&Vec<String>> = p
+        .projects
+        .iter()
+        .map(|(_, pr)| &pr.header.areas)
+        .filter(|areas| areas.iter().any(|a| scope.covers(a)))
+        .collect();
+    let ours = |area: &str| projects.iter().any(|areas| areas.iter().any(|a| a == area));
+    let held = |occasion: Occasion, host: Option<Host>| {
+        p.engagements
+            .iter()
+            .filter(|(_, e)| !e.state.withdrawn && ours(e.area()))
+            .filter(|(_, e)| e.header.occasion == occasion && month.contains(e.header.held_at))
+            .filter(|(_, e)| host.is_none_or(|h| e.header.host_level == h))
+            .count()
+    };
+    let mondays = month
+        .first_day()
+        .iter_days()
+        .take_while(|d| *d <= month.last_day())
+        .filter(|d| d.weekday() == Weekday::Mon)
+        .count();
+    let n = projects.len();
+    [
+        Indicator::new(
+            (
+                "reception_day",
+                "项目经理接待日",
+                "开展频次",
+                "开展次数/应开展次数",
+                "1次/月",
+                100,
+            ),
+            held(Occasion::ReceptionDay, None),
+            n,
+        ),
+        Indicator::new(
+            (
+                "send_off_project_head",
+                "客户送迎",
+                "项目负责人送迎频次",
+                "送迎次数/应送迎次数",
+                "1次/周",
+                100,
+            ),
+            held(Occasion::SendOff, Some(Host::ProjectHead)),
+            n * mondays,
+        ),
+        Indicator::new(
+            (
+                "send_off_department_head",
+                "客户送迎",
+                "专业负责人送迎频次",
+                "送迎次数/应送迎次数",
+                "2次/周",
+                100,
+            ),
+            held(Occasion::SendOff, Some(Host::DepartmentHead)),
+            2 * n * mondays,
+        ),
+    ]
+}
+
 /// A ticket the analysis must look at.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -495,6 +563,8 @@ pub fn monthly_statistics(
         progress.round_visited,
         progress.households,
     ));
+
+    indicators.extend(engagement_indicators(all, scope, month));
 
     let vacant = vacant_month(&p, month);
     let (patrolled_days, required_days) = patrol_compliance(&p, month, today);

@@ -8,6 +8,7 @@ use serde::de::{Error as _, Visitor};
 use super::*;
 use crate::records::any::KINDS;
 use crate::records::duty::DutyLog;
+use crate::records::engagement::Engagement;
 use crate::records::meeting::OwnerMeeting;
 use crate::records::project::Project;
 
@@ -49,6 +50,7 @@ fn kinds_are_listed_in_menu_order_with_their_names() {
             ("rectification", "整改事项"),
             ("duty-log", "值班记录"),
             ("owner-meeting", "业主沟通会"),
+            ("engagement", "接待日与客户送迎"),
             ("unit", "房屋"),
         ]
     );
@@ -203,6 +205,7 @@ fn every_action_of_every_kind_has_a_label() {
         check_labelled::<Rectification>(),
         check_labelled::<DutyLog>(),
         check_labelled::<OwnerMeeting>(),
+        check_labelled::<Engagement>(),
         check_labelled::<Project>(),
     ];
     assert_eq!(checked, KINDS, "every kind is checked");
