@@ -109,6 +109,14 @@ export function recordFacts(r: AnyRecord, v: Vocabulary, who: (user: string) => 
         ["预计完成", r.state.expected],
         ["状态", r.state.doneAt ? `${shanghaiTime(r.state.doneAt)} 完成` : "整改中"],
       ];
+    case "engagement":
+      return [
+        ["活动", labelOf(v.engagement.occasion, r.header.occasion)],
+        ["主持人", `${r.header.host}（${labelOf(v.engagement.host, r.header.hostLevel)}）`],
+        ["时间", shanghaiTime(r.header.heldAt)],
+        ...(r.header.notes ? [["客户反映", r.header.notes] as [string, string]] : []),
+        ["状态", r.state.withdrawn ? "已撤销" : "已开展"],
+      ];
     case "owner-meeting": {
       const s = r.state;
       const invited = Object.values(s.invitations);

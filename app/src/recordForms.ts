@@ -64,6 +64,17 @@ export const RECORD_FORMS: Record<string, RecordForm> = {
       { key: "shift", label: "班次", kind: "choice", options: (v) => v.duty.shift },
     ],
   },
+  engagement: {
+    title: "接待日与客户送迎",
+    stamp: { area: true },
+    inputs: [
+      { key: "occasion", label: "活动", kind: "choice", options: (v) => v.engagement.occasion },
+      { key: "hostLevel", label: "主持人", kind: "choice", options: (v) => v.engagement.host },
+      { key: "host", label: "主持人姓名", kind: "text" },
+      { key: "heldAt", label: "时间", kind: "datetime" },
+      { key: "notes", label: "客户反映", kind: "textarea" },
+    ],
+  },
   "owner-meeting": {
     title: "业主沟通会",
     stamp: { area: true },

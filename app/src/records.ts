@@ -426,6 +426,19 @@ export interface MeetingState {
 }
 export type OwnerMeetingRecord = RecordView<"owner-meeting", MeetingHeader, MeetingState, MeetingAction>;
 
+// ---- reception day and greeting customers ------------------------------------------------
+
+export interface EngagementHeader {
+  areaId: string;
+  occasion: "reception_day" | "send_off";
+  heldAt: Millis;
+  host: string;
+  hostLevel: "project_head" | "department_head";
+  notes?: string;
+}
+export type EngagementAction = { type: "withdraw" };
+export type EngagementRecord = RecordView<"engagement", EngagementHeader, { withdrawn: boolean }, EngagementAction>;
+
 export interface ProjectHeader { projectId: string; name: string; areas: string[] }
 export type DayType = "holiday" | "workday" | "ordinary";
 export type ProjectAction =
@@ -453,12 +466,12 @@ export type ProjectRecord = RecordView<"project", ProjectHeader, ProjectState, P
 /** Any record, told apart by `kind`. */
 export type AnyRecord =
   | UnitRecord | TicketRecord | InspectionRecord | PatrolRecord | RenovationRecord | VisitRecord
-  | VisitPlanRecord | KeyLedgerRecord | FeeAccountRecord | RectificationRecord | DutyLogRecord | OwnerMeetingRecord | ProjectRecord;
+  | VisitPlanRecord | KeyLedgerRecord | FeeAccountRecord | RectificationRecord | DutyLogRecord | OwnerMeetingRecord | EngagementRecord | ProjectRecord;
 export type RecordKind = AnyRecord["kind"];
 /** Any record kind's own action. */
 export type AnyAction =
   | UnitAction | TicketAction | InspectionAction | PatrolAction | RenovationAction | VisitAction
-  | VisitPlanAction | KeyAction | FeeAction | RectificationAction | DutyAction | MeetingAction | ProjectAction;
+  | VisitPlanAction | KeyAction | FeeAction | RectificationAction | DutyAction | MeetingAction | EngagementAction | ProjectAction;
 /** The header a new record of each kind needs. */
 export interface Headers {
   unit: UnitHeader;
@@ -473,5 +486,6 @@ export interface Headers {
   rectification: RectificationHeader;
   "duty-log": DutyHeader;
   "owner-meeting": MeetingHeader;
+  engagement: EngagementHeader;
   project: ProjectHeader;
 }

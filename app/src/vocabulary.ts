@@ -17,6 +17,7 @@ export interface Vocabulary {
   rectification: Lists<"status">;
   duty: Lists<"shift" | "status">;
   meeting: Lists<"answer" | "reminder" | "heading" | "status">;
+  engagement: Lists<"occasion" | "host" | "status">;
   unit: Lists<"status">;
   keys: Lists<"status">;
   clock: Choice[];

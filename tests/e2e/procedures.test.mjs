@@ -546,3 +546,27 @@ test("the owner meeting as a whole record: invited, reminded, signed in and hear
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });
+
+test("greeting customers at the gate: recorded on the phone, counted in the month's table", async (t) => {
+  await withScreenshots(t, async () => {
+    // 004 §4.3.5: "客户送迎 送迎频次 项目负责人：1次/周，专业负责人：2次/周".
+    const { context, page } = await phone("engagement-phone");
+    await signIn(page, "张敏");
+    await offlineHome(context, page);
+    await newRecord(page, "engagement", "接待日与客户送迎", async () => {
+      await page.locator(".van-radio", { hasText: /^客户送迎$/ }).click();
+      await page.locator(".van-radio", { hasText: /^专业负责人$/ }).click();
+      await page.locator("input[name=host]").fill("工程部刘主管");
+      await page.locator("input[name=heldAt]").fill(`${shanghaiDay(0)}T08:00`);
+    });
+    await context.setOffline(false);
+    await hook(page, sent);
+    const office = await desk("engagement-desk");
+    await consoleSignIn(office.page, server.http, "陈客服", `/stats?scope=project:P1&month=${shanghaiMonth()}`);
+    const row = office.page.locator("[data-indicators] tr", { has: office.page.locator('[data-indicator="send_off_department_head"]') });
+    await row.locator("[data-figures]").waitFor(WAIT);
+    assert.match(await row.locator("[data-figures]").innerText(), /^1\s*\//, "the one send-off this month");
+    await shot(office.page, "proc-26-engagement-counted");
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
+});

@@ -13,6 +13,7 @@ const STATUS_LISTS: Record<string, (v: Vocabulary) => Choice[] | undefined> = {
   rectification: (v) => v.rectification?.status,
   "duty-log": (v) => v.duty?.status,
   "owner-meeting": (v) => v.meeting?.status,
+  engagement: (v) => v.engagement?.status,
 };
 
 /** The statuses a kind's rows may have, in the core's order (none for a kind without). */
