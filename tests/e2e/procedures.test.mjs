@@ -272,9 +272,10 @@ test("the company's samples: a fifth of a week's repairs drawn once and called b
     step("one called back: the progress shows it");
 
     // 004 §4.4.5: the month's visits, at the desk's rate; a household confirms its visit.
-    await page.locator("[data-sample-kind] .el-radio-button", { hasText: "拜访抽查" }).click();
-    await page.locator(".el-select", { has: page.getByLabel("月份") }).click();
-    await page.locator(".el-select-dropdown:visible .el-select-dropdown__item", { hasText: "2026年10月" }).click();
+    // Opened from its address (a bookmark): October stays reachable whenever this runs.
+    await page.goto(consoleAt(server.http, "/samples?project=P1&month=2026-10"));
+    await page.reload();
+    await page.locator("[data-sample-kind] .el-radio-button.is-active", { hasText: "拜访抽查" }).waitFor(WAIT);
     await page.locator("[data-draw]").waitFor(WAIT);
     await page.getByLabel("抽样率").fill("50");
     await page.locator("[data-draw]").click();
