@@ -1,11 +1,11 @@
 // What an event says beyond its name, in words: to whom it was dispatched, how satisfied
 // the customer was, which points a renovation patrol found in violation… Values and
 // labels come from the event and the core's vocabulary.
-import { shortTime } from "./format";
+import { shortTime, yuan as yuanOf } from "./format";
 import { labelOf, type Vocabulary } from "./vocabulary";
 
 type Fields = Record<string, unknown>;
-const yuan = (fen: unknown) => `${(Number(fen) / 100).toFixed(2)} 元`;
+const yuan = (fen: unknown) => yuanOf(Number(fen));
 
 /** One line about `e` (an event of a record of `kind`), or "" when its name says it all. */
 export function eventDetails(kind: string, e: Fields, v: Vocabulary, nameOf: (user: string) => string): string {

@@ -20,6 +20,11 @@ export function shortTime(ms: number): string {
   return SHORT.format(new Date(ms));
 }
 
+/** An amount in fen, in yuan: `120.00 元`. */
+export function yuan(fen: number): string {
+  return `${(fen / 100).toFixed(2)} 元`;
+}
+
 /** A span of time in words: `3 天 2 小时`, `45 分钟`. */
 export function span(ms: number): string {
   const minutes = Math.max(1, Math.round(ms / 60_000));

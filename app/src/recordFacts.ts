@@ -1,13 +1,12 @@
 // A record's facts and where it stands, by kind, as [label, value] rows: the header as
 // registered and the state its journal adds up to (both from the core). The phone's
 // summary card and the office console's detail show the same rows.
-import { shanghaiTime } from "./format";
+import { shanghaiTime, yuan } from "./format";
 import type { AnyRecord } from "./records";
 import { labelOf, type Vocabulary } from "./vocabulary";
 
 export type Fact = [label: string, value: string | null | undefined];
 
-const yuan = (fen: number) => `${(fen / 100).toFixed(2)} 元`;
 
 /** Rows of [label, value] for the record's kind; `who` names a user. */
 export function recordFacts(r: AnyRecord, v: Vocabulary, who: (user: string) => string): Fact[] {

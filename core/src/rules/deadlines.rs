@@ -391,6 +391,14 @@ pub struct Major {
     pub team_at: Option<i64>,
 }
 
+/// The `n`th earliest of `times` (from 1): when a clock asking for `n` of something in a
+/// period was met.
+pub fn nth_earliest(times: impl IntoIterator<Item = i64>, n: usize) -> Option<i64> {
+    let mut times: Vec<i64> = times.into_iter().collect();
+    times.sort_unstable();
+    times.get(n.checked_sub(1)?).copied()
+}
+
 /// The end of the `n`th working day after the day of `at`.
 pub fn working_days_due(calendar: &WorkCalendar, at: i64, n: u32) -> i64 {
     end_of_day(calendar.working_days_after(local_date(at), n))

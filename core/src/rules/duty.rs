@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::deadlines::{Clock, Deadline};
+use super::deadlines::{Clock, Deadline, nth_earliest};
 use super::portfolio::Portfolio;
 use crate::ids::DocumentId;
 use crate::records::duty::{DutyLogRecord, Shift};
@@ -104,19 +104,17 @@ pub fn duty_checks(p: &Portfolio<'_>, month: Month, now: i64) -> Option<Deadline
     if p.duty_logs.is_empty() {
         return None;
     }
-    let mut checks: Vec<i64> = p
+    let checks = p
         .duty_logs
         .iter()
         .flat_map(|(_, l)| &l.state.checks)
         .map(|c| c.at)
-        .filter(|at| month.contains(*at))
-        .collect();
-    checks.sort_unstable();
+        .filter(|at| month.contains(*at));
     Some(Deadline::new(
         Clock::DutyCheck,
         CHECK_RULE,
         Some(month.end_ms()),
-        checks.get(CHECKS_PER_MONTH - 1).copied(),
+        nth_earliest(checks, CHECKS_PER_MONTH),
         now,
     ))
 }

@@ -12,11 +12,6 @@ use crate::time::{add_days, local_date, start_of_day};
 /// "抽样20%".
 pub const SAMPLE_PERCENT: usize = 20;
 
-/// How many of `repairs` orders the week's sample holds.
-pub fn sample_size(repairs: usize) -> usize {
-    sample_of(repairs, SAMPLE_PERCENT)
-}
-
 /// `percent` of `n`, rounded up: any population gives a sample of at least one (the
 /// visits' monthly check, seed 004 §4.4.5, draws at the rate the desk chooses).
 pub fn sample_of(n: usize, percent: usize) -> usize {
@@ -28,10 +23,16 @@ pub fn week_of(date: NaiveDate) -> NaiveDate {
     add_days(date, -i64::from(date.weekday().num_days_from_monday()))
 }
 
+/// The week holding `date`, Monday to Sunday, as `[start, end)` in ms.
+pub fn week_holding(date: NaiveDate) -> (i64, i64) {
+    let monday = week_of(date);
+    (start_of_day(monday), start_of_day(add_days(monday, 7)))
+}
+
 /// The week starting on Monday `monday`, as `[start, end)` in ms; `None` when it is no
 /// Monday.
 pub fn week_bounds(monday: NaiveDate) -> Option<(i64, i64)> {
-    (week_of(monday) == monday).then(|| (start_of_day(monday), start_of_day(add_days(monday, 7))))
+    (week_of(monday) == monday).then(|| week_holding(monday))
 }
 
 /// Whether the week starting on `monday` has begun by `now`.
@@ -62,7 +63,11 @@ mod tests {
             (11, 3),
             (100, 20),
         ] {
-            assert_eq!(sample_size(repairs), sampled, "{repairs} repairs");
+            assert_eq!(
+                sample_of(repairs, SAMPLE_PERCENT),
+                sampled,
+                "{repairs} repairs"
+            );
         }
     }
 

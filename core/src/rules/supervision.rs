@@ -5,28 +5,22 @@
 //! by the week's end, met by the supervisor's own count of the keys, and by the second
 //! spot check of a renovation file while any is under construction.
 
-use super::deadlines::{Clock, Deadline};
+use super::deadlines::{Clock, Deadline, nth_earliest};
 use super::portfolio::Portfolio;
-use super::sampling::week_of;
-use crate::time::{add_days, local_date, start_of_day};
+use super::sampling::week_holding;
+use crate::time::local_date;
 
 const KEY_AUDIT_RULE: &str = "主管每周抽查钥匙台帐与实物相符（003 G9）";
 const SPOT_CHECK_RULE: &str = "装修记录表与现场对比抽查，每周两次（003 G3）";
 /// "每周两次".
 pub const SPOT_CHECKS_A_WEEK: usize = 2;
 
-/// This week, `[start, end)` in ms.
-fn this_week(now: i64) -> (i64, i64) {
-    let monday = week_of(local_date(now));
-    (start_of_day(monday), start_of_day(add_days(monday, 7)))
-}
-
 /// The supervisor's check of this week's key ledgers; none when the area keeps no keys.
 pub fn key_audit(p: &Portfolio<'_>, now: i64) -> Option<Deadline> {
     if p.key_ledgers.is_empty() {
         return None;
     }
-    let (start, end) = this_week(now);
+    let (start, end) = week_holding(local_date(now));
     let met = p
         .key_ledgers
         .iter()
@@ -53,20 +47,18 @@ pub fn renovation_spot_checks(p: &Portfolio<'_>, now: i64) -> Option<Deadline> {
     {
         return None;
     }
-    let (start, end) = this_week(now);
-    let mut checks: Vec<i64> = p
+    let (start, end) = week_holding(local_date(now));
+    let checks = p
         .renovations
         .iter()
         .flat_map(|(_, r)| &r.state.spot_checks)
         .map(|c| c.at)
-        .filter(|at| (start..end).contains(at))
-        .collect();
-    checks.sort_unstable();
+        .filter(|at| (start..end).contains(at));
     Some(Deadline::new(
         Clock::RenovationSpotCheck,
         SPOT_CHECK_RULE,
         Some(end),
-        checks.get(SPOT_CHECKS_A_WEEK - 1).copied(),
+        nth_earliest(checks, SPOT_CHECKS_A_WEEK),
         now,
     ))
 }
