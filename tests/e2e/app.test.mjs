@@ -12,7 +12,7 @@ import { execFileSync } from "node:child_process";
 import { serverCommand } from "../js/lib/server.mjs";
 import { snap, startHarness } from "./lib/harness.mjs";
 import { consoleSignIn, fact, rowOf } from "./lib/office.mjs";
-import { controlled, fillLogin, hook, newRecord, offer, offlineHome, photo, photoInSheet, sent, shanghai, sign, stepper, still, tab, WAIT, whole } from "./lib/steps.mjs";
+import { controlled, fillLogin, hook, newRecord, offer, offlineHome, openTicketForm, photo, photoInSheet, sent, shanghai, sign, stepper, still, tab, WAIT, whole } from "./lib/steps.mjs";
 
 /** October 2026's statistics, worked out by hand (core/tests/fixtures/README.md). */
 const FIXTURE = JSON.parse(readFileSync(
@@ -293,8 +293,7 @@ test("a repair registered at the door is dispatched, done, signed for and called
     await offlineHome(context, page);
     step("offline on the home screen");
 
-    await tab(page, "记录");
-    await page.getByRole("link", { name: "登记客户信息" }).or(page.getByRole("button", { name: "登记客户信息" })).click();
+    await openTicketForm(page);
     await page.locator("#category").waitFor(WAIT);
     const labels = await page.locator("#category .van-radio").allInnerTexts();
     assert.equal(labels.length, 14, `the 14 categories of seed 004: ${labels.join("、")}`);

@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { snap, startHarness } from "./lib/harness.mjs";
-import { choices, consoleAt, consoleSignIn, fact, rowOf, tableRead } from "./lib/office.mjs";
+import { callBack, choices, consoleAt, consoleSignIn, fact, rowOf, tableRead } from "./lib/office.mjs";
 import { fillLogin, hook, offer, photoInSheet, sent, shanghaiMonth, stepper, still, WAIT } from "./lib/steps.mjs";
 
 const { server, pageErrors, seen, phone, desk, withScreenshots, signIn, apiToken } = await startHarness();
@@ -148,15 +148,11 @@ test("a call registered at the desk is worked on the phone, followed live on the
     const due = rowOf(deskPage, description);
     await due.waitFor(WAIT);
     await shot(deskPage, "office-04-callbacks");
-    await due.locator('[data-action="callback"]').click();
-    const dialog = deskPage.locator(".el-dialog", { hasText: "回访：" });
-    await dialog.locator(".el-radio-button", { hasText: /^满意$/ }).click();
-    assert.equal(await dialog.locator(".el-switch.is-checked").count(), 1, "resolved, unless the customer says otherwise");
-    await dialog.locator("textarea").fill("业主表示灯已修好");
-    await dialog.getByRole("button", { name: "提交回访" }).click();
-    await dialog.locator("[data-outcome]", { hasText: "回访完成" }).waitFor(WAIT);
-    await shot(deskPage, "office-04b-callback", { fullPage: false });
-    await dialog.getByRole("button", { name: "完成" }).click();
+    await callBack(deskPage, due, "满意", "业主表示灯已修好", {
+      checkDialog: async (dialog) =>
+        assert.equal(await dialog.locator(".el-switch.is-checked").count(), 1, "resolved, unless the customer says otherwise"),
+      afterDone: () => shot(deskPage, "office-04b-callback", { fullPage: false }),
+    });
     await due.waitFor({ state: "detached", ...WAIT });
     await row.locator('[data-status="called_back"]').waitFor(LIVE);
     step("called back, satisfied; off the callbacks list, 已回访 on the board");

@@ -4,8 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { snap, startHarness } from "./lib/harness.mjs";
-import { consoleAt, consoleSignIn, tableRead } from "./lib/office.mjs";
-import { hook, newRecord, offer, offlineHome, sent, shanghaiMonth, sign, stepper, still, tab, WAIT } from "./lib/steps.mjs";
+import { callBack, consoleAt, consoleSignIn, tableRead } from "./lib/office.mjs";
+import { hook, newRecord, offer, offlineHome, openTicketForm, sent, shanghaiMonth, sign, stepper, still, WAIT } from "./lib/steps.mjs";
 
 const { server, pageErrors, phone, desk, withScreenshots, signIn, apiToken } = await startHarness();
 
@@ -21,21 +21,28 @@ const boardRow = (page, text) => page.locator("[data-variant=tickets] .el-table_
 /** `YYYY-MM-DD` in Shanghai, `days` from today. */
 const shanghaiDay = (days) => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
-/** A call the desk registers and dispatches to 张敏 through the API (the intake screen has a
- * test of its own): a public repair in 一区. */
-async function registered(token, description) {
+/** A call the desk registers through the API (the intake screen has a test of its own): a
+ * public repair in 一区 at `place`, taken now unless `registeredAt` says when. Its ID. */
+async function call(token, place, description, registeredAt) {
   const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const header = {
     areaId: "A1",
     category: "repair",
     channel: "hotline",
-    location: { type: "public", place: "3号楼1单元电梯" },
+    location: { type: "public", place },
     description,
     repair: { scope: "public", scale: "general" },
+    ...(registeredAt ? { registeredAt } : {}),
   };
   const made = await fetch(`${server.http}/api/tickets`, { method: "POST", headers: auth, body: JSON.stringify({ header }) });
   assert.equal(made.status, 201, await made.clone().text());
-  const { id } = await made.json();
+  return (await made.json()).id;
+}
+
+/** A call registered and dispatched to 张敏. */
+async function registered(token, description) {
+  const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const id = await call(token, "3号楼1单元电梯", description);
   const dispatched = await fetch(`${server.http}/api/records/${id}/actions`, {
     method: "POST",
     headers: auth,
@@ -145,13 +152,7 @@ test("a repair closed without its callback is still owed one: the desk finds it 
     await shot(page, "proc-07-callbacks-owed");
     step("回访 lists the closed repair whose callback was never made");
 
-    await owed.locator('[data-action="callback"]').click();
-    const dialog = page.locator(".el-dialog", { hasText: "回访：" });
-    await dialog.locator(".el-radio-button", { hasText: /^很满意$/ }).click();
-    await dialog.locator("textarea").fill("业主表示灯一直正常");
-    await dialog.getByRole("button", { name: "提交回访" }).click();
-    await dialog.locator("[data-outcome]", { hasText: "回访完成" }).waitFor(WAIT);
-    await dialog.getByRole("button", { name: "完成" }).click();
+    await callBack(page, owed, "很满意", "业主表示灯一直正常");
     await owed.waitFor({ state: "detached", ...WAIT });
     step("called back late, but made: off the list");
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
@@ -164,8 +165,7 @@ test("a complaint at the door: its business type, reported to the project head o
     const { context, page } = await phone("complaint-phone");
     await signIn(page, "张敏");
     await offlineHome(context, page);
-    await tab(page, "记录");
-    await page.getByRole("link", { name: "登记客户信息" }).or(page.getByRole("button", { name: "登记客户信息" })).click();
+    await openTicketForm(page);
     await page.locator("#category .van-radio", { hasText: /^投诉$/ }).click();
     const code = await page.locator("#unit-codes option").nth(3).getAttribute("value");
     await page.locator("input[name=unit]").fill(code);
@@ -259,13 +259,7 @@ test("the company's samples: a fifth of a week's repairs drawn once and called b
       await rows.allInnerTexts(),
     );
 
-    await rows.first().locator('[data-action="callback"]').click();
-    const dialog = page.locator(".el-dialog", { hasText: "回访：" });
-    await dialog.locator(".el-radio-button", { hasText: /^满意$/ }).click();
-    await dialog.locator("textarea").fill("公司抽样回访：业主满意");
-    await dialog.getByRole("button", { name: "提交回访" }).click();
-    await dialog.locator("[data-outcome]", { hasText: "回访完成" }).waitFor(WAIT);
-    await dialog.getByRole("button", { name: "完成" }).click();
+    await callBack(page, rows.first(), "满意", "公司抽样回访：业主满意");
     await progress.filter({ hasText: `已回访 1/${size}` }).waitFor(WAIT);
     await rows.first().locator("[data-done]").waitFor(WAIT);
     await shot(page, "proc-13-sample-progress");
@@ -314,8 +308,7 @@ test("a special service: the price approved and published, agreed and signed on 
     await signIn(page, "张敏");
     await hook(page, () => window.__estate.idle());
     await offlineHome(context, page);
-    await tab(page, "记录");
-    await page.getByRole("link", { name: "登记客户信息" }).or(page.getByRole("button", { name: "登记客户信息" })).click();
+    await openTicketForm(page);
     await page.locator("#category .van-radio", { hasText: /^特约服务$/ }).click();
     const code = await page.locator("#unit-codes option").nth(5).getAttribute("value");
     await page.locator("input[name=unit]").fill(code);
@@ -369,19 +362,9 @@ test("the night shift: logged, its unfinished tickets handed to the morning with
     // Two calls came in last night, taken by the hotline (the API may say when a call came in).
     const office = await apiToken("陈客服");
     const yesterday = shanghaiDay(-1);
-    const call = async (place, description, at) => {
-      const header = {
-        areaId: "A1", category: "repair", channel: "hotline", location: { type: "public", place }, description,
-        repair: { scope: "public", scale: "general" }, registeredAt: Date.parse(`${yesterday}T${at}:00+08:00`),
-      };
-      const made = await fetch(`${server.http}/api/tickets`, {
-        method: "POST", headers: { authorization: `Bearer ${office}`, "content-type": "application/json" }, body: JSON.stringify({ header }),
-      });
-      assert.equal(made.status, 201, await made.clone().text());
-      return (await made.json()).id;
-    };
-    await call("6号楼地库", "地库排水泵报警", "22:40");
-    await call("2号楼电梯", "电梯夜间异响", "23:10");
+    const last = (at) => Date.parse(`${yesterday}T${at}:00+08:00`);
+    await call(office, "6号楼地库", "地库排水泵报警", last("22:40"));
+    await call(office, "2号楼电梯", "电梯夜间异响", last("23:10"));
 
     const { context, page } = await phone("duty-phone");
     await signIn(page, "张敏");

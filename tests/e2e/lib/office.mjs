@@ -15,6 +15,21 @@ export async function consoleSignIn(page, origin, name, route = "/board") {
   await page.locator("#who", { hasText: /\S/ }).waitFor(WAIT);
 }
 
+/** Records a callback in the console's 回访 dialog opened from `row` — `satisfaction` as the
+ * dialog names it, what the customer said — and closes it once done. `checkDialog` may
+ * look at the dialog before it is submitted; `afterDone` once it says 回访完成. */
+export async function callBack(page, row, satisfaction, said, { checkDialog, afterDone } = {}) {
+  await row.locator('[data-action="callback"]').click();
+  const dialog = page.locator(".el-dialog", { hasText: "回访：" });
+  await dialog.locator(".el-radio-button", { hasText: new RegExp(`^${satisfaction}$`) }).click();
+  if (checkDialog) await checkDialog(dialog);
+  await dialog.locator("textarea").fill(said);
+  await dialog.getByRole("button", { name: "提交回访" }).click();
+  await dialog.locator("[data-outcome]", { hasText: "回访完成" }).waitFor(WAIT);
+  if (afterDone) await afterDone(dialog);
+  await dialog.getByRole("button", { name: "完成" }).click();
+}
+
 /** A table's row holding `text`. */
 export const rowOf = (page, text) => page.locator(".el-table__row", { hasText: text });
 

@@ -107,6 +107,12 @@ export async function newRecord(page, kind, title, fill) {
 /** Taps a tab of the phone's tab bar. */
 export const tab = (page, name) => page.locator(".van-tabbar-item", { hasText: name }).click();
 
+/** Opens the phone's 登记客户信息 form from the 记录 tab. */
+export async function openTicketForm(page) {
+  await tab(page, "记录");
+  await page.getByRole("link", { name: "登记客户信息" }).or(page.getByRole("button", { name: "登记客户信息" })).click();
+}
+
 /** Waits until the service worker controls the page, so the app reloads with no network. */
 export async function controlled(page) {
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => {}));
