@@ -10,7 +10,7 @@
 //! - [`people`], [`content`] — roles and phone numbers; photo and signature hashes;
 //! - the kinds: [`unit`](mod@unit) (archive), [`ticket`] (customer information), [`inspection`]
 //!   (vacant units), [`patrol`] (public areas), [`renovation`], [`visit`] and
-//!   [`visit_plan`], [`keys`], [`fees`], [`rectification`], [`duty`] (a shift's duty log
+//!   [`visit_plan`], [`keys`], [`fees`] and [`fee_plan`], [`rectification`], [`duty`] (a shift's duty log
 //!   and handover), [`project`] (calendar, rain days, settings, special-service prices);
 //! - [`index`] — the area index; [`any`] — every kind behind one enum, by `kind` string;
 //! - [`vocabulary`] — every closed choice set and action name with its Chinese label,
@@ -49,10 +49,16 @@ macro_rules! labelled {
     };
 }
 
+/// An amount in fen as the forms write it: `120.00 元`.
+pub fn yuan_text(fen: u64) -> String {
+    format!("{}.{:02} 元", fen / 100, fen % 100)
+}
+
 pub mod any;
 pub mod content;
 pub mod duty;
 pub mod engagement;
+pub mod fee_plan;
 pub mod fees;
 pub mod index;
 pub mod inspection;

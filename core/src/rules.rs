@@ -20,6 +20,7 @@ pub mod complaints;
 pub mod deadlines;
 pub mod due;
 pub mod duty;
+pub mod fees;
 pub mod meetings;
 pub mod office;
 pub mod portfolio;

@@ -297,7 +297,10 @@ fn fee_actions() -> BoxedStrategy<FeeAction> {
                 }),
             }
         ),
-        (0..5000u64).prop_map(|amount_fen| FeeAction::Payment { amount_fen }),
+        (0..5000u64).prop_map(|amount_fen| FeeAction::Payment {
+            amount_fen,
+            receipt: format!("R{amount_fen}"),
+        }),
         (0..9000u64).prop_map(|amount_fen| FeeAction::Arrears { amount_fen }),
     ]
     .boxed()

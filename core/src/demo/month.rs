@@ -11,6 +11,7 @@ use super::Builder;
 use crate::ids::DocumentId;
 use crate::records::RecordError;
 use crate::records::content::ContentHash;
+use crate::records::fee_plan::{FeePlan, FeePlanAction, FeePlanHeader};
 use crate::records::fees::{ContactMethod, FeeAccount, FeeAccountHeader, FeeAction, Promise};
 use crate::records::inspection::{
     Inspection, InspectionAction, InspectionForm, Occasion, VacantInspection,
@@ -211,6 +212,7 @@ pub(crate) fn add_sample_month(b: &mut Builder) -> Result<(), RecordError> {
     renovations(b)?;
     visits(b)?;
     keys_fees_and_meeting(b)?;
+    fee_ledger(b)?;
     engagements(b)
 }
 
@@ -993,6 +995,90 @@ fn visits(b: &mut Builder) -> Result<(), RecordError> {
                 ],
             )?;
         }
+    }
+    Ok(())
+}
+
+/// A1's October fees: the supervisor's plan, set late on the 6th and reviewed on the
+/// 29th, and six households billed 356.40 元 each — four paid (one short), one promised,
+/// one not reached.
+fn fee_ledger(b: &mut Builder) -> Result<(), RecordError> {
+    let hk = keeper("A1");
+    let month = crate::time::Month::of(d("10-01"));
+    record::<FeePlan>(
+        b,
+        "A1",
+        "A1/fee-plan/2026-10",
+        &FeePlanHeader {
+            area_id: "A1".into(),
+            month,
+        },
+        vec![
+            (
+                "10-06 09:00",
+                Input::act(FeePlanAction::Target {
+                    amount_fen: 200_000,
+                    households: 6,
+                }),
+                supervisor(),
+            ),
+            (
+                "10-29 17:00",
+                Input::act(FeePlanAction::Review {}).with_note("完成率约63%，欠费两户下月上户"),
+                supervisor(),
+            ),
+        ],
+    )?;
+    let codes = b.codes_with("A1", UnitStatus::Occupied);
+    let paid = [
+        Some(("10-08 10:00", 35_640, "No.100231")),
+        Some(("10-12 15:30", 35_640, "No.100245")),
+        Some(("10-19 09:10", 35_640, "No.100262")),
+        Some(("10-26 18:40", 20_000, "No.100288")),
+        None,
+        None,
+    ];
+    for (n, payment) in paid.into_iter().enumerate() {
+        let code = codes[210 + n].clone();
+        let header = FeeAccountHeader {
+            area_id: "A1".into(),
+            unit: b.unit("A1", &code),
+            unit_code: code.parse()?,
+            arrears_fen: 0,
+            opened_at: t("10-01 08:00"),
+        };
+        let mut events = vec![(
+            "10-01 08:00",
+            Input::act(FeeAction::Bill {
+                month,
+                amount_fen: 35_640,
+            }),
+            hk.clone(),
+        )];
+        if let Some((when, amount_fen, receipt)) = payment {
+            let receipt = receipt.into();
+            events.push((
+                when,
+                Input::act(FeeAction::Payment {
+                    amount_fen,
+                    receipt,
+                }),
+                hk.clone(),
+            ));
+        }
+        if n >= 4 {
+            let promise = (n == 4).then(|| Promise {
+                amount_fen: 35_640,
+                by: d("11-05"),
+            });
+            let contact = FeeAction::Contact {
+                method: ContactMethod::Phone,
+                reached: n == 4,
+                promise,
+            };
+            events.push(("10-20 19:00", Input::act(contact), hk.clone()));
+        }
+        record::<FeeAccount>(b, "A1", &format!("A1/fees/{code}"), &header, events)?;
     }
     Ok(())
 }

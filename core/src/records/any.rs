@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::content::ContentHash;
 use super::duty::DutyLog;
 use super::engagement::Engagement;
+use super::fee_plan::FeePlan;
 use super::fees::FeeAccount;
 use super::index::Entry;
 use super::inspection::VacantInspection;
@@ -162,6 +163,7 @@ any_record! {
     VisitPlan => VisitPlan,
     KeyLedger => KeyLedger,
     FeeAccount => FeeAccount,
+    FeePlan => FeePlan,
     Rectification => Rectification,
     DutyLog => DutyLog,
     Meeting => OwnerMeeting,

@@ -1,6 +1,9 @@
-//! A household's fee collection (收费管理, seed 003 G8): the arrears, every contact made
-//! to collect them ("是否对欠缴客户采取措施，措施是否得当（电话、上户、发单、短信等）") and
-//! every promise to pay. Amounts are in fen (分), so no sum is ever rounded.
+//! A household's fee ledger (收费管理, seed 003 G8): what it was billed month by month,
+//! what it paid and against which receipt (000 forbids "收费不给票据"), the arrears, every
+//! contact made to collect them ("是否对欠缴客户采取措施，措施是否得当（电话、上户、发单、
+//! 短信等）") and every promise to pay. Amounts are in fen (分), so no sum is ever rounded.
+//! The area's ledger, the month's plan and the check against the cashier's ledger are
+//! `rules::fees`.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -10,6 +13,7 @@ use super::journal::Event;
 use super::kind::{Kind, Record};
 use super::unit::UnitCode;
 use crate::ids::DocumentId;
+use crate::time::Month;
 
 pub const KIND: &str = "fee-account";
 
@@ -26,6 +30,7 @@ pub struct FeeAccountHeader {
 
 /// How the household was contacted.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ContactMethod {
     /// 电话
@@ -58,6 +63,7 @@ impl ContactMethod {
 
 /// A promise to pay.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Promise {
     pub amount_fen: u64,
@@ -77,11 +83,15 @@ pub enum FeeAction {
     },
     Payment {
         amount_fen: u64,
+        /// The receipt's number. The phone's form asks for it; an older phone's payment
+        /// without one is kept, not refused.
+        #[serde(default)]
+        receipt: String,
     },
+    /// A month's fees billed to the household.
+    Bill { month: Month, amount_fen: u64 },
     /// The arrears restated (a new bill, a correction), in fen.
-    Arrears {
-        amount_fen: u64,
-    },
+    Arrears { amount_fen: u64 },
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
@@ -93,11 +103,33 @@ pub struct Contact {
     pub reached: bool,
 }
 
+/// A payment taken.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Payment {
+    pub at: i64,
+    pub by: String,
+    pub amount_fen: u64,
+    pub receipt: String,
+}
+
+/// A month billed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bill {
+    pub month: Month,
+    pub amount_fen: u64,
+}
+
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FeeAccountState {
     pub outstanding_fen: u64,
     pub paid_fen: u64,
+    /// Billed since the account was opened (the arrears it opened with not included).
+    pub billed_fen: u64,
+    pub bills: Vec<Bill>,
+    pub payments: Vec<Payment>,
     pub contacts: Vec<Contact>,
     /// The latest promise not yet kept.
     pub promise: Option<Promise>,
@@ -114,6 +146,7 @@ impl Kind for FeeAccount {
     const ACTIONS: &'static [(&'static str, &'static str)] = &[
         ("contact", "催缴联系"),
         ("payment", "缴费"),
+        ("bill", "出账"),
         ("arrears", "调整欠费"),
     ];
     type Header = FeeAccountHeader;
@@ -128,6 +161,9 @@ impl Kind for FeeAccount {
         FeeAccountState {
             outstanding_fen: header.arrears_fen,
             paid_fen: 0,
+            billed_fen: 0,
+            bills: Vec::new(),
+            payments: Vec::new(),
             contacts: Vec::new(),
             promise: None,
         }
@@ -161,8 +197,17 @@ impl Kind for FeeAccount {
                     state.promise = *promise;
                 }
             }
-            FeeAction::Payment { amount_fen: 0 } => return Err("缴费金额须大于0".into()),
-            FeeAction::Payment { amount_fen } => {
+            FeeAction::Payment { amount_fen: 0, .. } => return Err("缴费金额须大于0".into()),
+            FeeAction::Payment {
+                amount_fen,
+                receipt,
+            } => {
+                state.payments.push(Payment {
+                    at: event.at,
+                    by: event.by.clone(),
+                    amount_fen: *amount_fen,
+                    receipt: receipt.trim().to_owned(),
+                });
                 state.paid_fen += amount_fen;
                 state.outstanding_fen = state.outstanding_fen.saturating_sub(*amount_fen);
                 if state
@@ -172,16 +217,29 @@ impl Kind for FeeAccount {
                     state.promise = None;
                 }
             }
+            FeeAction::Bill { amount_fen: 0, .. } => return Err("出账金额须大于0".into()),
+            FeeAction::Bill { month, .. } if state.bills.iter().any(|b| b.month == *month) => {
+                return Err(format!("{month} 已出账；金额有误请调整欠费"));
+            }
+            FeeAction::Bill { month, amount_fen } => {
+                state.bills.push(Bill {
+                    month: *month,
+                    amount_fen: *amount_fen,
+                });
+                state.billed_fen += amount_fen;
+                state.outstanding_fen += amount_fen;
+            }
             FeeAction::Arrears { amount_fen } => state.outstanding_fen = *amount_fen,
         }
         Ok(())
     }
 
     fn contends(a: &FeeAction, b: &FeeAction) -> bool {
-        matches!(
-            (a, b),
-            (FeeAction::Arrears { .. }, FeeAction::Arrears { .. })
-        )
+        match (a, b) {
+            (FeeAction::Arrears { .. }, FeeAction::Arrears { .. }) => true,
+            (FeeAction::Bill { month: m, .. }, FeeAction::Bill { month: n, .. }) => m == n,
+            _ => false,
+        }
     }
 
     fn entry(header: &FeeAccountHeader, state: &FeeAccountState) -> Entry {
@@ -194,7 +252,15 @@ impl Kind for FeeAccount {
         }
     }
 
-    fn probes(_: &FeeAccountHeader, state: &FeeAccountState, _now_ms: i64) -> Vec<FeeAction> {
+    fn title(header: &FeeAccountHeader, state: &FeeAccountState) -> Option<String> {
+        Some(format!(
+            "{} · 欠费 {}",
+            header.unit_code,
+            super::yuan_text(state.outstanding_fen)
+        ))
+    }
+
+    fn probes(_: &FeeAccountHeader, state: &FeeAccountState, now_ms: i64) -> Vec<FeeAction> {
         vec![
             FeeAction::Contact {
                 method: ContactMethod::Phone,
@@ -203,6 +269,11 @@ impl Kind for FeeAccount {
             },
             FeeAction::Payment {
                 amount_fen: state.outstanding_fen.max(1),
+                receipt: "0001".into(),
+            },
+            FeeAction::Bill {
+                month: Month::at(now_ms),
+                amount_fen: 1,
             },
             FeeAction::Arrears {
                 amount_fen: state.outstanding_fen,

@@ -311,7 +311,15 @@ fn fee_contacts_log_promises_only_from_someone_reached() {
         &header,
         &[
             (contact(true), HK, "", false),
-            (FeeAction::Payment { amount_fen: 5_000 }, HK, "", false),
+            (
+                FeeAction::Payment {
+                    amount_fen: 5_000,
+                    receipt: "0456".into(),
+                },
+                HK,
+                "",
+                false,
+            ),
         ],
         "",
     );

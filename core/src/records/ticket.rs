@@ -715,8 +715,8 @@ impl Kind for Ticket {
                 }
                 if state.collected_fen + amount_fen > service.price_fen {
                     return Err(format!(
-                        "收款超过约定价格 {:.2} 元",
-                        service.price_fen as f64 / 100.0
+                        "收款超过约定价格 {}",
+                        super::yuan_text(service.price_fen)
                     ));
                 }
                 state.collected_fen += amount_fen;

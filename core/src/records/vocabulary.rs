@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use super::any::ACTIONS;
 use super::duty::{self, DutyLog, Shift};
 use super::engagement::{self, Engagement, Host};
+use super::fee_plan::{self, FeePlan};
 use super::fees::{self, ContactMethod, FeeAccount};
 use super::inspection::{Checklist, Condition, Occasion, VacantInspection};
 use super::journal::COMMON_ACTIONS;
@@ -101,6 +102,7 @@ pub fn vocabulary() -> Value {
             kind::<VisitPlan>(),
             kind::<KeyLedger>(),
             kind::<FeeAccount>(),
+            kind::<FeePlan>(),
             kind::<Rectification>(),
             kind::<DutyLog>(),
             kind::<OwnerMeeting>(),
@@ -141,6 +143,7 @@ pub fn vocabulary() -> Value {
         "fees": {
             "contactMethod": choices(&ContactMethod::ALL, ContactMethod::label_zh),
             "status": pairs(fees::STATUSES),
+            "planStatus": pairs(fee_plan::STATUSES),
         },
         "rectification": {
             "status": pairs(rectification::STATUSES),
@@ -207,6 +210,7 @@ pub fn status_label(kind: &str, status: &str) -> Option<&'static str> {
         k if k == Patrol::KIND => pairs(patrol::STATUSES),
         k if k == Rectification::KIND => pairs(rectification::STATUSES),
         k if k == FeeAccount::KIND => pairs(fees::STATUSES),
+        k if k == FeePlan::KIND => pairs(fee_plan::STATUSES),
         k if k == KeyLedger::KIND => pairs(keys::STATUSES),
         k if k == DutyLog::KIND => pairs(duty::STATUSES),
         k if k == OwnerMeeting::KIND => pairs(meeting::STATUSES),

@@ -80,10 +80,13 @@ pub enum Clock {
     MeetingCall,
     MeetingMinutes,
     RectificationPlan,
+    FeePlan,
+    FeeReview,
+    FeeLedgerCheck,
 }
 
 impl Clock {
-    pub const ALL: [Clock; 31] = [
+    pub const ALL: [Clock; 34] = [
         Clock::Dispatch,
         Clock::FirstResponse,
         Clock::Completion,
@@ -115,6 +118,9 @@ impl Clock {
         Clock::MeetingCall,
         Clock::MeetingMinutes,
         Clock::RectificationPlan,
+        Clock::FeePlan,
+        Clock::FeeReview,
+        Clock::FeeLedgerCheck,
     ];
 
     /// The stored and displayed name.
@@ -151,6 +157,9 @@ impl Clock {
             Clock::MeetingCall => "meeting_call",
             Clock::MeetingMinutes => "meeting_minutes",
             Clock::RectificationPlan => "rectification_plan",
+            Clock::FeePlan => "fee_plan",
+            Clock::FeeReview => "fee_review",
+            Clock::FeeLedgerCheck => "fee_ledger_check",
         }
     }
 
@@ -196,6 +205,9 @@ impl Clock {
             Clock::MeetingCall => "开会前电话提醒",
             Clock::MeetingMinutes => "会议纪要",
             Clock::RectificationPlan => "公布整改方案",
+            Clock::FeePlan => "收费计划",
+            Clock::FeeReview => "收费指标考核",
+            Clock::FeeLedgerCheck => "收费台账核对",
         }
     }
 }

@@ -8,6 +8,7 @@ use super::clocks;
 use super::complaints::assess;
 use super::deadlines::{Clock, Deadline};
 use super::duty::{HandoverCheck, duty_checks, handovers_due};
+use super::fees::fee_checks;
 use super::portfolio::{Portfolio, Records};
 use super::renovations::{PatrolDue, patrols_due};
 use super::supervision::{key_audit, renovation_spot_checks};
@@ -19,6 +20,7 @@ use crate::records::keys::KeyStatus;
 use crate::records::kind::{Kind, Record};
 use crate::records::ticket::{Category, Status};
 use crate::records::unit::{UnitStatus, natural_key};
+use crate::records::yuan_text;
 use crate::time::{Month, end_of_day, local_date};
 
 const PATROL_RULE: &str = "每日进行责任区域公共部位的巡视（003）";
@@ -176,6 +178,7 @@ pub fn due_work(p: &Portfolio<'_>, now: i64) -> DueWork {
         supervisor_checks: [key_audit(p, now), renovation_spot_checks(p, now)]
             .into_iter()
             .flatten()
+            .chain(fee_checks(p, now))
             .collect(),
         flagged: flagged(p),
     }
@@ -320,9 +323,9 @@ fn fee_promises(p: &Portfolio<'_>, now: i64) -> Vec<RecordDue> {
             Some(RecordDue {
                 record: *id,
                 what: format!(
-                    "{} 承诺缴费 {:.2} 元",
+                    "{} 承诺缴费 {}",
                     f.header.unit_code,
-                    promise.amount_fen as f64 / 100.0
+                    yuan_text(promise.amount_fen)
                 ),
                 deadline,
             })
@@ -354,6 +357,7 @@ pub fn flagged(p: &Portfolio<'_>) -> Vec<Flagged> {
     flags_of(&p.plans, &mut out);
     flags_of(&p.key_ledgers, &mut out);
     flags_of(&p.fee_accounts, &mut out);
+    flags_of(&p.fee_plans, &mut out);
     flags_of(&p.rectifications, &mut out);
     flags_of(&p.duty_logs, &mut out);
     flags_of(&p.meetings, &mut out);

@@ -11,6 +11,7 @@ use crate::ids::DocumentId;
 use crate::records::any::AnyRecord;
 use crate::records::duty::DutyLogRecord;
 use crate::records::engagement::EngagementRecord;
+use crate::records::fee_plan::FeePlanRecord;
 use crate::records::fees::FeeAccountRecord;
 use crate::records::inspection::InspectionRecord;
 use crate::records::keys::KeyLedgerRecord;
@@ -40,6 +41,7 @@ pub struct Portfolio<'a> {
     pub plans: Records<'a, VisitPlanRecord>,
     pub key_ledgers: Records<'a, KeyLedgerRecord>,
     pub fee_accounts: Records<'a, FeeAccountRecord>,
+    pub fee_plans: Records<'a, FeePlanRecord>,
     pub rectifications: Records<'a, RectificationRecord>,
     pub duty_logs: Records<'a, DutyLogRecord>,
     pub meetings: Records<'a, OwnerMeetingRecord>,
@@ -113,6 +115,7 @@ impl<'a> Portfolio<'a> {
                 AnyRecord::VisitPlan(r) => p.plans.push((id, r)),
                 AnyRecord::KeyLedger(r) => p.key_ledgers.push((id, r)),
                 AnyRecord::FeeAccount(r) => p.fee_accounts.push((id, r)),
+                AnyRecord::FeePlan(r) => p.fee_plans.push((id, r)),
                 AnyRecord::Rectification(r) => p.rectifications.push((id, r)),
                 AnyRecord::DutyLog(r) => p.duty_logs.push((id, r)),
                 AnyRecord::Meeting(r) => p.meetings.push((id, r)),
@@ -137,6 +140,7 @@ impl<'a> Portfolio<'a> {
         by_id(&mut self.plans);
         by_id(&mut self.key_ledgers);
         by_id(&mut self.fee_accounts);
+        by_id(&mut self.fee_plans);
         by_id(&mut self.rectifications);
         by_id(&mut self.duty_logs);
         by_id(&mut self.meetings);
@@ -167,6 +171,7 @@ impl<'a> Portfolio<'a> {
             plans: keep(&self.plans, |r| r.area(), scope),
             key_ledgers: keep(&self.key_ledgers, |r| r.area(), scope),
             fee_accounts: keep(&self.fee_accounts, |r| r.area(), scope),
+            fee_plans: keep(&self.fee_plans, |r| r.area(), scope),
             rectifications: keep(&self.rectifications, |r| r.area(), scope),
             duty_logs: keep(&self.duty_logs, |r| r.area(), scope),
             meetings: keep(&self.meetings, |r| r.area(), scope),

@@ -9,6 +9,7 @@ use super::*;
 use crate::records::any::KINDS;
 use crate::records::duty::DutyLog;
 use crate::records::engagement::Engagement;
+use crate::records::fee_plan::FeePlan;
 use crate::records::meeting::OwnerMeeting;
 use crate::records::project::Project;
 
@@ -47,6 +48,7 @@ fn kinds_are_listed_in_menu_order_with_their_names() {
             ("visit-plan", "拜访计划"),
             ("key-ledger", "钥匙台账"),
             ("fee-account", "收费跟进"),
+            ("fee-plan", "收费计划"),
             ("rectification", "整改事项"),
             ("duty-log", "值班记录"),
             ("owner-meeting", "业主沟通会"),
@@ -202,6 +204,7 @@ fn every_action_of_every_kind_has_a_label() {
         check_labelled::<VisitPlan>(),
         check_labelled::<KeyLedger>(),
         check_labelled::<FeeAccount>(),
+        check_labelled::<FeePlan>(),
         check_labelled::<Rectification>(),
         check_labelled::<DutyLog>(),
         check_labelled::<OwnerMeeting>(),
@@ -254,6 +257,7 @@ fn every_status_a_list_shows_has_its_chinese_name() {
         ("public-patrol", "finished", "已完成"),
         ("rectification", "open", "整改中"),
         ("fee-account", "arrears", "欠费"),
+        ("fee-plan", "reviewed", "已考核"),
         ("unit", "undelivered_vacant", "未交付空置"),
     ] {
         assert_eq!(status_label(kind, status), Some(label), "{kind} {status}");
