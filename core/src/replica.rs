@@ -23,6 +23,7 @@ use crate::records::project::{self, PublishedPrice};
 use crate::records::unit::{self, UnitStatus, natural_key};
 use crate::records::{RecordError, json};
 use crate::rules::deadlines::Deadline;
+use crate::rules::fees::{FeeCollection, fee_collection};
 use crate::rules::visits::{Candidate, plan_candidates};
 use crate::rules::{
     Checkpoint, DueWork, MonthlyStatistics, Portfolio, Scope, checkpoints, due_work,
@@ -482,6 +483,17 @@ impl Replica {
         let index = self.index()?;
         let scope = Scope::areas(index.name, [index.area_id]);
         Ok(monthly_statistics(&self.portfolio(), &scope, month, now_ms))
+    }
+
+    /// This area's fee collection for `month`: the plan against the ledger.
+    pub fn fee_collection(
+        &mut self,
+        month: Month,
+        now_ms: i64,
+    ) -> Result<FeeCollection, ReplicaError> {
+        let index = self.index()?;
+        let scope = Scope::areas(index.name, [index.area_id]);
+        Ok(fee_collection(&self.portfolio(), &scope, month, now_ms))
     }
 
     /// Every inspection held, newest first.

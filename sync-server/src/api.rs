@@ -24,6 +24,7 @@ mod admin;
 mod attachments;
 mod checkpoints;
 mod events;
+mod fees;
 mod history;
 mod lists;
 mod office;
@@ -39,6 +40,7 @@ mod session;
 pub mod signed;
 mod statistics;
 mod tickets;
+mod upload;
 mod xlsx;
 
 use axum::extract::Query;
@@ -72,6 +74,7 @@ pub fn router() -> Router<AppState> {
         .merge(samples::router())
         .merge(prices::router())
         .merge(reports::router())
+        .merge(fees::router())
         .merge(admin::router())
         .merge(openapi::router())
         .route("/api", any(no_such_route))

@@ -22,7 +22,7 @@ use estate_core::records::unit::{
     Person, Relation, Unit, UnitAction, UnitCode, UnitHeader, UnitStatus,
 };
 use estate_core::storage::{StorageKey, StorageOp};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::commit::{Announcer, Commit, Made};
 use crate::store::{self, Store};
@@ -49,7 +49,7 @@ pub enum ImportError {
 }
 
 /// One rejected row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Rejected {
     /// The row's line in the sheet (the header is line 1).
     pub line: usize,
@@ -75,7 +75,7 @@ struct Good {
 }
 
 /// The sheet's rows as text with their line numbers in the sheet, header first.
-fn read_rows(path: &Path) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
+pub(crate) fn read_rows(path: &Path) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
     let shown = path.display().to_string();
     let is_csv = path
         .extension()
@@ -119,13 +119,16 @@ struct Columns {
     phone: Option<usize>,
 }
 
+/// The column of `header` named any of `names` (in Chinese or English, any case).
+pub(crate) fn column(header: &[String], names: &[&str]) -> Option<usize> {
+    header
+        .iter()
+        .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+}
+
 impl Columns {
     fn find(header: &[String]) -> Result<Self, ImportError> {
-        let at = |names: &[&str]| {
-            header
-                .iter()
-                .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
-        };
+        let at = |names: &[&str]| column(header, names);
         Ok(Self {
             code: at(&["房号", "code"]).ok_or(ImportError::Column("房号/code"))?,
             area: at(&["片区", "area"]).ok_or(ImportError::Column("片区/area"))?,

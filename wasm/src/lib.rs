@@ -418,6 +418,19 @@ impl FieldReplica {
         })
     }
 
+    /// The area's fee collection for `month` (`YYYY-MM`) as of `nowMs`: the plan, what
+    /// was collected, the ledger per household.
+    #[wasm_bindgen(js_name = feeCollection)]
+    pub fn fee_collection(&mut self, month: &str, now_ms: f64) -> Result<JsValue, JsValue> {
+        let month = parse_month(month)?;
+        to_js(
+            &self
+                .inner
+                .fee_collection(month, now_ms as i64)
+                .map_err(refusal)?,
+        )
+    }
+
     /// Records the server refused: `[{id, reason}]`, the reason in the server's words.
     #[wasm_bindgen(js_name = refusedRecords)]
     pub fn refused_records(&self) -> Result<JsValue, JsValue> {

@@ -1004,7 +1004,7 @@ fn visits(b: &mut Builder) -> Result<(), RecordError> {
 /// one not reached.
 fn fee_ledger(b: &mut Builder) -> Result<(), RecordError> {
     let hk = keeper("A1");
-    let month = crate::time::Month::of(d("10-01"));
+    let month = Month::of(d("10-01"));
     record::<FeePlan>(
         b,
         "A1",

@@ -68,6 +68,7 @@ impl ContactMethod {
 pub struct Promise {
     pub amount_fen: u64,
     /// Pays by the end of this day.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub by: NaiveDate,
 }
 

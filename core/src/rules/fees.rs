@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::deadlines::{Clock, Deadline};
 use super::portfolio::{Portfolio, Scope};
@@ -275,7 +275,7 @@ pub struct Paid {
 }
 
 /// A household whose payments differ between the two ledgers.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerDifference {

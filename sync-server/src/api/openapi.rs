@@ -10,8 +10,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, attachments, checkpoints, events, history, lists, office, prices, record, records_xlsx,
-    reports, samples, session, statistics, tickets,
+    admin, attachments, checkpoints, events, fees, history, lists, office, prices, record,
+    records_xlsx, reports, samples, session, statistics, tickets,
 };
 use crate::state::AppState;
 
@@ -57,7 +57,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// Each module's routes and schemas.
-fn parts() -> [utoipa::openapi::OpenApi; 15] {
+fn parts() -> [utoipa::openapi::OpenApi; 16] {
     [
         session::Doc::openapi(),
         office::Doc::openapi(),
@@ -72,6 +72,7 @@ fn parts() -> [utoipa::openapi::OpenApi; 15] {
         samples::Doc::openapi(),
         prices::Doc::openapi(),
         reports::Doc::openapi(),
+        fees::Doc::openapi(),
         attachments::Doc::openapi(),
         admin::document(),
     ]

@@ -8,6 +8,7 @@ mod admin;
 mod adversary;
 mod attachments;
 mod exports;
+mod fees;
 mod import;
 mod js_interop;
 mod kill_restart;

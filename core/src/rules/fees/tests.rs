@@ -35,7 +35,10 @@ fn pay(fen: u64, receipt: &str) -> FeeAction {
     }
 }
 
-fn plan(acts: &[(FeePlanAction, &Actor, &str, &str)]) -> Result<Built<FeePlan>, String> {
+/// An act on a plan: what, by whom, the note, when.
+type Act<'a> = (FeePlanAction, &'a Actor, &'a str, &'a str);
+
+fn plan(acts: &[Act<'_>]) -> Result<Built<FeePlan>, String> {
     let mut b = Built::<FeePlan>::new(&FeePlanHeader {
         area_id: "A1".into(),
         month: november(),
@@ -60,7 +63,7 @@ fn target(yuan: u64) -> FeePlanAction {
 fn the_supervisor_sets_the_target_and_reviews_it_no_one_else() {
     // "月初制定收费计划，指标分解" and "是否与个人绩效考核" are the supervisor's.
     let (wang, keeper) = (&wang(), &keeper());
-    let cases: &[(&str, Vec<(FeePlanAction, &Actor, &str, &str)>, &str)] = &[
+    let cases: &[(&str, Vec<Act<'_>>, &str)] = &[
         (
             "a housekeeper cannot set their own target",
             vec![(target(50_000), keeper, "", "2026-11-02 09:00")],

@@ -7,7 +7,6 @@
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -18,12 +17,6 @@ use crate::api::ErrorBody;
 use crate::import::{self, ImportError, Report};
 use crate::state::AppState;
 
-/// The largest sheet taken: tens of thousands of rows.
-const MAX_BYTES: usize = 10 * 1024 * 1024;
-
-/// The file types the import reads, by extension.
-const TYPES: [&str; 4] = ["csv", "xlsx", "xls", "ods"];
-
 /// These routes in the OpenAPI document (`openapi.rs`).
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(upload))]
@@ -32,7 +25,7 @@ pub(super) struct Doc;
 pub(super) fn router() -> Router<AppState> {
     Router::new().route(
         "/api/admin/import",
-        post(upload).layer(DefaultBodyLimit::max(MAX_BYTES)),
+        post(upload).layer(DefaultBodyLimit::max(crate::api::upload::MAX_BYTES)),
     )
 }
 
@@ -56,40 +49,15 @@ async fn upload(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Report>, ApiError> {
     let asked = crate::api::query(asked)?;
-    let extension = asked
-        .filename
-        .as_deref()
-        .and_then(|f| f.rsplit_once('.'))
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .filter(|e| TYPES.contains(&e.as_str()))
-        .ok_or_else(|| {
-            ApiError::BadRequest(format!(
-                "请用 filename= 给出文件名，扩展名须为 {} 之一",
-                TYPES.join("、")
-            ))
-        })?;
-    let body = body.map_err(|e| match e.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(format!(
-            "文件超过 {} MB，请分成几个文件导入",
-            MAX_BYTES / 1024 / 1024
-        )),
-        _ => ApiError::BadRequest(format!("文件没有传完：{}", e.body_text())),
-    })?;
-    if body.is_empty() {
-        return Err(ApiError::BadRequest(
-            "请求体为空：请上传表格文件本身".into(),
-        ));
-    }
-    // The import reads a file, and a workbook by its extension: the upload goes into a
-    // directory of its own under a name the server chooses, gone when this returns.
-    let dir = tempfile::tempdir().map_err(|e| ApiError::Internal(format!("temp dir: {e}")))?;
-    let path = dir.path().join(format!("upload.{extension}"));
-    tokio::fs::write(&path, &body)
-        .await
-        .map_err(|e| ApiError::Internal(format!("writing the upload: {e}")))?;
-    let report = import::import_units(&state.store, &path, asked.dry_run, crate::clock::now_ms())
-        .await
-        .map_err(refused)?;
+    let sheet = crate::api::upload::sheet(asked.filename.as_deref(), body).await?;
+    let report = import::import_units(
+        &state.store,
+        &sheet.path,
+        asked.dry_run,
+        crate::clock::now_ms(),
+    )
+    .await
+    .map_err(refused)?;
     tracing::info!(
         admin = %admin.identity.user,
         dry_run = asked.dry_run,
