@@ -10,7 +10,7 @@ export type Input = Base &
   (
     | { kind: "choice"; options: (v: Vocabulary) => Choice[] }
     | { kind: "bool"; initial?: boolean }
-    | { kind: "text" | "date" | "datetime" | "yuan" | "fen" | "person" | "signature" }
+    | { kind: "text" | "date" | "month" | "datetime" | "yuan" | "fen" | "count" | "person" | "signature" }
     /** An item of the project's published special-service prices (its price fills `priceFen`). */
     | { kind: "service" }
     | { kind: "checks"; options: (v: Vocabulary) => Choice[] }
@@ -77,8 +77,12 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
       { key: "method", label: "联系方式", kind: "choice", options: (v) => v.fees.contactMethod },
       { key: "reached", label: "已联系上", kind: "bool", initial: true },
     ],
-    payment: [{ key: "amountFen", label: "缴费金额（元）", kind: "fen" }],
+    payment: [{ key: "amountFen", label: "缴费金额（元）", kind: "fen" }, text("receipt", "票据号")],
+    bill: [{ key: "month", label: "账期", kind: "month" }, { key: "amountFen", label: "出账金额（元）", kind: "fen" }],
     arrears: [{ key: "amountFen", label: "欠费金额（元）", kind: "fen" }],
+  },
+  "fee-plan": {
+    target: [{ key: "amountFen", label: "收费指标（元）", kind: "fen" }, { key: "households", label: "收费户数", kind: "count" }],
   },
   visit: {
     verify: [
@@ -134,7 +138,7 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
 export const PLACEHOLDER = "…";
 
 /** Actions that need a note saying what was done or agreed. */
-export const NOTE_REQUIRED = new Set(["answer", "progress", "reschedule", "contact", "refer", "agree", "log", "minutes"]);
+export const NOTE_REQUIRED = new Set(["answer", "progress", "reschedule", "contact", "refer", "agree", "log", "minutes", "assess"]);
 
 /** What the note of an action is called on its form. */
 export function noteLabel(type: string): string {
@@ -142,6 +146,7 @@ export function noteLabel(type: string): string {
   if (type === "refer") return "上报内容（必填）";
   if (type === "agree") return "服务方案（必填）";
   if (type === "minutes") return "会议纪要（必填）";
+  if (type === "assess") return "考核意见（必填）";
   return NOTE_REQUIRED.has(type) ? "说明（必填）" : "备注";
 }
 
@@ -160,13 +165,13 @@ export function inputsOf(kind: string, type: string): Input[] {
 /** What was filled in for `i` (as the form holds it), in the shape the core reads. */
 export function filledValue(i: Input, value: unknown, v: Vocabulary): unknown {
   switch (i.kind) {
-    case "yuan": return value === "" ? null : Math.round(Number(value));
+    case "yuan": case "count": return value === "" ? null : Math.round(Number(value));
     case "fen": return value === "" ? null : Math.round(Number(value) * 100);
     case "checks":
       return Object.fromEntries(i.options(v).map((c) => [c.value, (value as string[]).includes(c.value) ? "abnormal" : "normal"]));
     case "datetime": return value === "" ? null : shanghaiMillis(value as string);
     case "list": return String(value).split(/[,，、;；\n]/).map((x) => x.trim()).filter(Boolean);
-    case "signature": case "text": case "date": case "service": return value === "" ? null : value;
+    case "signature": case "text": case "date": case "month": case "service": return value === "" ? null : value;
     default: return value;
   }
 }
@@ -174,6 +179,6 @@ export function filledValue(i: Input, value: unknown, v: Vocabulary): unknown {
 /** An input left empty that the action cannot do without (a signature may be required or
  * not: the core says which). */
 export function missingInput(inputs: Input[], values: Record<string, unknown>): Input | undefined {
-  const asked = ["text", "date", "choice", "person", "yuan", "fen", "service"];
+  const asked = ["text", "date", "month", "choice", "person", "yuan", "fen", "count", "service"];
   return inputs.find((i) => !i.optional && asked.includes(i.kind) && values[i.key] === "");
 }

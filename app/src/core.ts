@@ -3,7 +3,7 @@
 import init, { FieldReplica, sampleStatistics } from "./wasm/estate_wasm.js";
 import wasmUrl from "./wasm/estate_wasm_bg.wasm?url";
 import type { Actor, AnyAction, Checkpoint, AnyRecord, Headers, IndexEntry, Input, Inspection, InspectionForm, RecordKind, StaffRole } from "./records";
-import type { Deadline, DueWork, MonthlyStatistics, StatisticsSummary, VacantUnit } from "./rules";
+import type { Deadline, DueWork, FeeCollection, MonthlyStatistics, StatisticsSummary, VacantUnit } from "./rules";
 
 export type { InspectionForm } from "./records";
 export type { VacantUnit } from "./rules";
@@ -53,6 +53,8 @@ export interface Replica {
   servicePrices(): { item: string; unit: string; priceFen: number }[];
   /** The places of the area's daily patrol, each with a QR code. */
   checkpoints(): Checkpoint[];
+  /** The area's fee collection for `month` (`YYYY-MM`) as of `nowMs`: plan, collected, ledger. */
+  feeCollection(month: string, nowMs: number): FeeCollection;
   /** The area's statistics for `month` (`YYYY-MM`) as of `nowMs`. */
   statistics(month: string, nowMs: number): { statistics: MonthlyStatistics; summary: StatisticsSummary };
   pendingCount(): number;

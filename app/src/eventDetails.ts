@@ -65,8 +65,13 @@ export function eventDetails(kind: string, e: Fields, v: Vocabulary, nameOf: (us
     case "fee-account/contact":
       return `${labelOf(v.fees.contactMethod, text("method"))}${e.reached ? "，已联系上" : "，未联系上"}`;
     case "fee-account/payment":
+      return `${yuan(e.amountFen)}${e.receipt ? `，票据 ${text("receipt")}` : ""}`;
+    case "fee-account/bill":
+      return `${text("month")} ${yuan(e.amountFen)}`;
     case "fee-account/arrears":
       return yuan(e.amountFen);
+    case "fee-plan/target":
+      return `${yuan(e.amountFen)}，${String(e.households)} 户`;
     case "visit/verify":
       return `${e.confirmed ? "业主确认拜访" : "业主未确认拜访"}${e.satisfaction ? `，${labelOf(v.ticket.satisfaction, text("satisfaction"))}` : ""}`;
     case "owner-meeting/invite":

@@ -95,10 +95,20 @@ export function recordFacts(r: AnyRecord, v: Vocabulary, who: (user: string) => 
       return [
         ["房号", r.header.unitCode],
         ["欠费", yuan(r.state.outstandingFen)],
+        ["已出账", yuan(r.state.billedFen ?? 0)],
         ["已缴", yuan(r.state.paidFen)],
         ["联系", `${r.state.contacts.length} 次`],
         ...(r.state.promise ? [["承诺", `${r.state.promise.by} 前缴 ${yuan(r.state.promise.amountFen)}`] as [string, string]] : []),
       ];
+    case "fee-plan": {
+      const s = r.state;
+      return [
+        ["月份", r.header.month],
+        ["指标", s.target ? `${yuan(s.target.amountFen)}，${s.target.households} 户` : "未下达"],
+        ...(s.setAt ? [["下达", `${shanghaiTime(s.setAt)}（${who(s.setBy ?? "")}）`] as [string, string]] : []),
+        ["考核", s.reviewedAt ? `${shanghaiTime(s.reviewedAt)}（${who(s.reviewedBy ?? "")}）` : "未考核"],
+      ];
+    }
     case "rectification":
       return [
         ["问题", r.header.problem],

@@ -56,6 +56,11 @@ export const RECORD_FORMS: Record<string, RecordForm> = {
       { key: "arrearsFen", label: "欠费金额（元）", kind: "fen" },
     ],
   },
+  "fee-plan": {
+    title: "收费计划",
+    stamp: { area: true },
+    inputs: [{ key: "month", label: "计划月份", kind: "month" }],
+  },
   "duty-log": {
     title: "值班记录",
     stamp: { area: true, by: "onDuty" },

@@ -356,15 +356,33 @@ export interface PayPromise { amountFen: number; by: LocalDate }
 export interface FeeAccountHeader { areaId: string; unit: string; unitCode: string; arrearsFen: number; openedAt: Millis }
 export type FeeAction =
   | { type: "contact"; method: ContactMethod; reached: boolean; promise?: PayPromise | null }
-  | { type: "payment"; amountFen: number }
+  | { type: "payment"; amountFen: number; receipt?: string }
+  | { type: "bill"; month: MonthText; amountFen: number }
   | { type: "arrears"; amountFen: number };
 export interface FeeAccountState {
   outstandingFen: number;
   paidFen: number;
+  /** Billed since the account was opened. */
+  billedFen: number;
+  bills: { month: MonthText; amountFen: number }[];
+  payments: { at: Millis; by: string; amountFen: number; receipt: string }[];
   contacts: { at: Millis; by: string; method: ContactMethod; reached: boolean }[];
   promise: PayPromise | null;
 }
 export type FeeAccountRecord = RecordView<"fee-account", FeeAccountHeader, FeeAccountState, FeeAction>;
+
+/** An area's collection plan for a month (003 G8): the supervisor's target and review. */
+export interface FeePlanHeader { areaId: string; month: MonthText }
+export type FeePlanAction = { type: "target"; amountFen: number; households: number } | { type: "assess" };
+export interface FeeTarget { amountFen: number; households: number }
+export interface FeePlanState {
+  target: FeeTarget | null;
+  setAt: Millis | null;
+  setBy: string | null;
+  reviewedAt: Millis | null;
+  reviewedBy: string | null;
+}
+export type FeePlanRecord = RecordView<"fee-plan", FeePlanHeader, FeePlanState, FeePlanAction>;
 
 export interface RectificationHeader {
   areaId: string;
@@ -466,12 +484,12 @@ export type ProjectRecord = RecordView<"project", ProjectHeader, ProjectState, P
 /** Any record, told apart by `kind`. */
 export type AnyRecord =
   | UnitRecord | TicketRecord | InspectionRecord | PatrolRecord | RenovationRecord | VisitRecord
-  | VisitPlanRecord | KeyLedgerRecord | FeeAccountRecord | RectificationRecord | DutyLogRecord | OwnerMeetingRecord | EngagementRecord | ProjectRecord;
+  | VisitPlanRecord | KeyLedgerRecord | FeeAccountRecord | FeePlanRecord | RectificationRecord | DutyLogRecord | OwnerMeetingRecord | EngagementRecord | ProjectRecord;
 export type RecordKind = AnyRecord["kind"];
 /** Any record kind's own action. */
 export type AnyAction =
   | UnitAction | TicketAction | InspectionAction | PatrolAction | RenovationAction | VisitAction
-  | VisitPlanAction | KeyAction | FeeAction | RectificationAction | DutyAction | MeetingAction | EngagementAction | ProjectAction;
+  | VisitPlanAction | KeyAction | FeeAction | FeePlanAction | RectificationAction | DutyAction | MeetingAction | EngagementAction | ProjectAction;
 /** The header a new record of each kind needs. */
 export interface Headers {
   unit: UnitHeader;
@@ -483,6 +501,7 @@ export interface Headers {
   "visit-plan": VisitPlanHeader;
   "key-ledger": { areaId: string };
   "fee-account": FeeAccountHeader;
+  "fee-plan": FeePlanHeader;
   rectification: RectificationHeader;
   "duty-log": DutyHeader;
   "owner-meeting": MeetingHeader;

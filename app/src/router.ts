@@ -12,6 +12,7 @@ import TicketForm from "./views/TicketForm.vue";
 import NewRecord from "./views/NewRecord.vue";
 import CheckpointsView from "./views/CheckpointsView.vue";
 import PatrolScan from "./views/PatrolScan.vue";
+import FeesView from "./views/FeesView.vue";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -41,6 +42,7 @@ export const router = createRouter({
       meta: { title: "空置房巡查", form: true },
     },
     { path: "/new/ticket", component: TicketForm, meta: { title: "登记客户信息", form: true } },
+    { path: "/fees", component: FeesView, meta: { title: "收费台账" } },
     { path: "/checkpoints", component: CheckpointsView, meta: { title: "巡查点二维码" } },
     { path: "/patrol/:id/scan", component: PatrolScan, props: true, meta: { title: "扫码打卡", form: true } },
     { path: "/new/:kind", component: NewRecord, props: true, meta: { title: "新建记录", form: true } },

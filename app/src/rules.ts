@@ -1,13 +1,14 @@
 // The rules' answers as the core hands them to JS: deadlines, due work and the monthly
 // statistics (hand-written types mirroring `core/src/rules/`).
-import type { BusinessType, Category, LocalDate, Shift, Millis, MonthText, RenovationStatus, SpecialReport, TicketStatus, UnitStatus } from "./records";
+import type { BusinessType, Category, ContactMethod, FeeTarget, LocalDate, PayPromise, Shift, Millis, MonthText, RenovationStatus, SpecialReport, TicketStatus, UnitStatus } from "./records";
 
 export type Clock =
   | "dispatch" | "first_response" | "completion" | "same_day" | "contact_record" | "service_request" | "agreed_answer" | "refer_head"
   | "group_warning" | "handling_team" | "refer_leadership" | "second_callback" | "feedback_400" | "callback"
   | "renovation_review" | "renovation_patrol" | "vacant_inspection" | "visit_plan" | "public_patrol"
   | "key_count" | "rectification" | "fee_promise" | "handover" | "duty_check" | "monthly_report" | "key_audit"
-  | "renovation_spot_check" | "meeting_reminder" | "meeting_call" | "meeting_minutes" | "rectification_plan";
+  | "renovation_spot_check" | "meeting_reminder" | "meeting_call" | "meeting_minutes" | "rectification_plan"
+  | "fee_plan" | "fee_review" | "fee_ledger_check";
 export type Standing = "waiting" | "pending" | "overdue" | "met_on_time" | "met_late";
 export interface Deadline {
   clock: Clock;
@@ -172,4 +173,41 @@ export interface VacantUnit {
   status: Extract<UnitStatus, "undelivered_vacant" | "entrusted_vacant">;
   statusLabel: string;
   inspected: boolean;
+}
+
+// ---- fees (003 G8; `core/src/rules/fees.rs`) ---------------------------------------------
+
+/** One household's line of the area's fee ledger for a month. */
+export interface LedgerLine {
+  account: string;
+  areaId: string;
+  unit: string;
+  unitCode: string;
+  billedFen: number;
+  paidFen: number;
+  outstandingFen: number;
+  contacts: number;
+  lastContactAt: Millis | null;
+  lastContactMethod: ContactMethod | null;
+  promise: PayPromise | null;
+}
+/** An area's month against its plan. */
+export interface AreaCollection {
+  areaId: string;
+  plan: string | null;
+  target: FeeTarget | null;
+  collectedFen: number;
+  householdsPaid: number;
+  householdsInArrears: number;
+  arrearsContacted: number;
+  outstandingFen: number;
+  planDeadline: Deadline;
+  reviewDeadline: Deadline;
+}
+export interface FeeCollection {
+  month: MonthText;
+  areas: AreaCollection[];
+  targetFen: number;
+  collectedFen: number;
+  ledger: LedgerLine[];
 }

@@ -13,7 +13,7 @@ export interface Vocabulary {
   patrol: Lists<"point" | "status">;
   renovation: Lists<"checks" | "acceptance" | "status">;
   visit: Lists<"method">;
-  fees: Lists<"contactMethod" | "status">;
+  fees: Lists<"contactMethod" | "status" | "planStatus">;
   rectification: Lists<"status">;
   duty: Lists<"shift" | "status">;
   meeting: Lists<"answer" | "reminder" | "heading" | "status">;

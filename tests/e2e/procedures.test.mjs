@@ -554,3 +554,77 @@ test("greeting customers at the gate: recorded on the phone, counted in the mont
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });
+
+test("fees: the supervisor sets the month's target and the housekeeper collects against a receipt, both with no signal; the desk checks the week against the cashier's sheet", async (t) => {
+  await withScreenshots(t, async () => {
+    // 003 G8: "月初制定收费计划，指标分解"; "关注客服台账与出纳台账一致性（每周）".
+    const month = shanghaiMonth();
+    const head = await phone("fees-supervisor");
+    await signIn(head.page, "王主管");
+    await offlineHome(head.context, head.page);
+    await head.page.goto(`${head.page.url().split("#")[0]}#/fees`);
+    await head.page.locator("#new-fee-plan").click();
+    await head.page.getByRole("heading", { name: "收费计划" }).waitFor(WAIT);
+    await head.page.getByRole("button", { name: "保存" }).click();
+    await head.page.locator(".summary").waitFor(WAIT);
+    await offer(head.page, "target", "下达指标", async (panel) => {
+      await panel.locator("input[name=amountFen]").fill("3000");
+      await panel.locator("input[name=households]").fill("20");
+    });
+    await head.page.goto(`${head.page.url().split("#")[0]}#/fees`);
+    await head.page.locator("#fee-plan").getByText("3000.00").waitFor(WAIT);
+    await head.page.locator(".van-toast").waitFor({ state: "hidden", ...WAIT });
+    await shot(head.page, "proc-27-fee-plan-set");
+    await head.context.setOffline(false);
+    await hook(head.page, sent);
+
+    // A household owing since October, billed this month and paying at the door.
+    const auth = { authorization: `Bearer ${await apiToken("陈客服")}` };
+    const before = await (await fetch(`${server.http}/api/fees?month=${month}&area=A1`, { headers: auth })).json();
+    const owing = before.ledger.find((l) => l.outstandingFen === 35_640 && l.contacts === 0);
+    assert.ok(owing, "a household of the demo owing one month");
+    const { context, page } = await phone("fees-keeper");
+    await signIn(page, "张敏");
+    await offlineHome(context, page);
+    await page.goto(`${page.url().split("#")[0]}#/fees`);
+    await page.locator("#fee-plan").getByText("3000.00").waitFor(WAIT);
+    await page.locator(`#fee-ledger [data-unit="${owing.unitCode}"]`).click();
+    await page.locator(".summary").waitFor(WAIT);
+    await offer(page, "bill", "出账", async (panel) => {
+      await panel.locator("input[name=amountFen]").fill("356.40");
+    });
+    await offer(page, "payment", "缴费", async (panel) => {
+      await panel.locator("input[name=amountFen]").fill("712.80");
+      await panel.locator("input[name=receipt]").fill("No.200117");
+    });
+    await page.getByText("No.200117").first().waitFor(WAIT);
+    await page.goto(`${page.url().split("#")[0]}#/fees`);
+    await page.locator("[data-rate]").getByText("23.8%").waitFor(WAIT);
+    await page.locator(".van-toast").waitFor({ state: "hidden", ...WAIT });
+    await shot(page, "proc-28-fee-collected");
+    await context.setOffline(false);
+    await hook(page, sent);
+
+    // The desk: the project's month, and this week's check against the cashier's sheet.
+    const office = await desk("fees-desk");
+    const monday = await office.page.evaluate(() => {
+      const now = new Date(Date.now() + 8 * 3_600_000);
+      return new Date(now.getTime() - ((now.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+    });
+    await consoleSignIn(office.page, server.http, "陈客服", `/fees?project=P1&month=${month}&week=${monday}`);
+    const plans = office.page.locator("[data-fee-plans] .el-table__row", { hasText: "3000.00" });
+    await plans.waitFor(WAIT);
+    assert.match(await plans.innerText(), /712\.80/);
+    assert.match(await plans.innerText(), /23\.8%/);
+    const sheet = `房号,金额,票据号\n${owing.unitCode},356.40,No.200117\n`;
+    await office.page
+      .locator("[data-ledger-check] input[type=file]")
+      .setInputFiles({ name: "出纳台账.csv", mimeType: "text/csv", buffer: Buffer.from(sheet) });
+    await office.page.locator("[data-differences]").waitFor(WAIT);
+    const difference = office.page.locator("[data-differences] .el-table__row", { hasText: owing.unitCode });
+    assert.match(await difference.innerText(), /712\.80[\s\S]*356\.40[\s\S]*356\.40/, "the service ledger took twice what the cashier holds");
+    assert.match(await office.page.locator("[data-check-summary]").innerText(), /不一致 1 户/);
+    await shot(office.page, "proc-29-fee-check");
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
+});

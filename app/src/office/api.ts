@@ -5,7 +5,7 @@
 // the phone's types, which are checked against the core's real output.
 import type { Offer } from "../core";
 import type { AnyRecord, Checkpoint, Input, AnyAction, PriceItem, StaffRole, TicketHeader } from "../records";
-import type { Deadline, MonthlyStatistics } from "../rules";
+import type { Deadline, FeeCollection, MonthlyStatistics } from "../rules";
 import type { Session } from "../session";
 import type { components, operations } from "./api.gen";
 
@@ -65,6 +65,10 @@ export type PriceList = Omit<Schemas["PriceList"], "items" | "published"> & {
   published: { item: string; unit: string; priceFen: number }[];
 };
 export type AreaCheckpoints = Omit<Schemas["AreaCheckpoints"], "checkpoints"> & { checkpoints: Checkpoint[] };
+
+/** A project's week of fee ledgers checked against the cashier's (003 G8). */
+export type LedgerCheck = Omit<Schemas["LedgerCheck"], "deadline"> & { deadline: Deadline };
+export type LedgerDifference = Schemas["LedgerDifference"];
 
 export type AdminUser = Schemas["UserRow"];
 export type NewUser = Schemas["NewUserBody"];
@@ -244,6 +248,14 @@ export const api = {
   report: (month: string, project?: string) => get<MonthlyReport>("/api/reports", project ? { month, project } : { month }),
   handInReport: (month: string, project: string | undefined, written: WrittenReport) =>
     put<MonthlyReport>("/api/reports", { month, ...(project ? { project } : {}), ...written }),
+  /** A month's fee collection (the core's `FeeCollection`, as the phone reads it). */
+  feeCollection: (month: string, scope: StatisticsScope) => get<FeeCollection>("/api/fees", { month, ...scope }),
+  feeCheck: (project: string, week: string) => get<LedgerCheck>("/api/fees/checks", { project, week }),
+  /** Checks the week against the cashier's sheet (CSV or a workbook). */
+  checkFees: async (project: string, week: string, file: File) =>
+    json<LedgerCheck>(
+      await send("POST", "/api/fees/checks", { query: { project, week, filename: file.name }, body: file, timeoutMs: TRANSFER_TIMEOUT_MS }),
+    ),
   prices: (project: string) => get<PriceList>(`/api/projects/${encodeURIComponent(project)}/prices`),
   changePrices: (project: string, input: Record<string, unknown> & { type: string }) =>
     post<PriceList>(`/api/projects/${encodeURIComponent(project)}/prices`, input),

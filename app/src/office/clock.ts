@@ -1,6 +1,7 @@
 // Running clocks in words, as the desk reads them: how long a deadline has passed or how
 // long is left. The deadlines themselves come from the core (`dueAt`, `clocks`); this only
 // says where `now` stands against them.
+import { shanghaiTime } from "../format";
 import type { Deadline } from "../rules";
 
 const MINUTE = 60_000;
@@ -51,4 +52,16 @@ export function soonestClock(clocks: Deadline[]): Deadline | null {
     if (soonest === null || c.dueAt < (soonest.dueAt ?? Infinity)) soonest = c;
   }
   return soonest;
+}
+
+/** The tag colour of where a clock stands. */
+export function standingTone(c: Deadline): "danger" | "warning" | "success" | "info" {
+  return c.standing === "overdue" ? "danger" : c.standing === "met_late" ? "warning" : c.standing === "met_on_time" ? "success" : "info";
+}
+
+/** When a clock is due (while open) or was met. */
+export function deadlineText(c: Deadline, now: number): string {
+  if (c.standing === "pending" || c.standing === "overdue") return readDue(c.dueAt, now).text;
+  if (c.metAt !== null) return `${shanghaiTime(c.metAt)} 完成`;
+  return "";
 }

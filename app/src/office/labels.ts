@@ -14,6 +14,7 @@ const STATUS_LISTS: Record<string, (v: Vocabulary) => Choice[] | undefined> = {
   "duty-log": (v) => v.duty?.status,
   "owner-meeting": (v) => v.meeting?.status,
   engagement: (v) => v.engagement?.status,
+  "fee-plan": (v) => v.fees?.planStatus,
 };
 
 /** The statuses a kind's rows may have, in the core's order (none for a kind without). */

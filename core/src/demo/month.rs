@@ -1024,7 +1024,7 @@ fn fee_ledger(b: &mut Builder) -> Result<(), RecordError> {
             ),
             (
                 "10-29 17:00",
-                Input::act(FeePlanAction::Review {}).with_note("完成率约63%，欠费两户下月上户"),
+                Input::act(FeePlanAction::Assess {}).with_note("完成率约63%，欠费两户下月上户"),
                 supervisor(),
             ),
         ],

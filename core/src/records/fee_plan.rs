@@ -31,7 +31,7 @@ pub enum FeePlanAction {
     Target { amount_fen: u64, households: u32 },
     /// The supervisor's review of the month against the target, for the housekeeper's
     /// assessment (the note says what was found).
-    Review {},
+    Assess {},
 }
 
 /// A target as set.
@@ -63,7 +63,7 @@ impl Kind for FeePlan {
     const KIND: &'static str = KIND;
     const LABEL: &'static str = "收费计划";
     const ACTIONS: &'static [(&'static str, &'static str)] =
-        &[("target", "下达指标"), ("review", "完成情况考核")];
+        &[("target", "下达指标"), ("assess", "完成情况考核")];
     type Header = FeePlanHeader;
     type Action = FeePlanAction;
     type State = FeePlanState;
@@ -102,13 +102,13 @@ impl Kind for FeePlan {
                 }
                 Ok(())
             }
-            FeePlanAction::Review {} if state.target.is_none() => {
+            FeePlanAction::Assess {} if state.target.is_none() => {
                 Err("尚未下达指标，无从考核".into())
             }
-            FeePlanAction::Review {} if event.note.trim().is_empty() => {
+            FeePlanAction::Assess {} if event.note.trim().is_empty() => {
                 Err("请写明考核意见".into())
             }
-            FeePlanAction::Review {} => {
+            FeePlanAction::Assess {} => {
                 state.reviewed_at.get_or_insert(event.at);
                 state.reviewed_by.get_or_insert_with(|| event.by.clone());
                 Ok(())
@@ -154,7 +154,7 @@ impl Kind for FeePlan {
                 amount_fen: 1,
                 households: 1,
             },
-            FeePlanAction::Review {},
+            FeePlanAction::Assess {},
         ]
     }
 }

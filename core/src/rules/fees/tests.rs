@@ -71,14 +71,14 @@ fn the_supervisor_sets_the_target_and_reviews_it_no_one_else() {
         ),
         (
             "no review before a target",
-            vec![(FeePlanAction::Review {}, wang, "好", "2026-11-02 09:00")],
+            vec![(FeePlanAction::Assess {}, wang, "好", "2026-11-02 09:00")],
             "尚未下达指标",
         ),
         (
             "a review says what was found",
             vec![
                 (target(50_000), wang, "", "2026-11-02 09:00"),
-                (FeePlanAction::Review {}, wang, " ", "2026-11-29 09:00"),
+                (FeePlanAction::Assess {}, wang, " ", "2026-11-29 09:00"),
             ],
             "考核意见",
         ),
@@ -93,7 +93,7 @@ fn the_supervisor_sets_the_target_and_reviews_it_no_one_else() {
                 (target(50_000), wang, "", "2026-11-02 09:00"),
                 (target(45_000), wang, "", "2026-11-10 09:00"),
                 (
-                    FeePlanAction::Review {},
+                    FeePlanAction::Assess {},
                     wang,
                     "完成92%",
                     "2026-11-29 09:00",
