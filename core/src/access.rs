@@ -22,7 +22,7 @@ pub use delta::{AddedEvent, Delta, EntryEdit};
 use crate::engine::{ConnId, Gate};
 use crate::ids::DocumentId;
 use crate::records::people::StaffRole;
-use crate::records::{index, json, project, ticket, visit};
+use crate::records::{index, json, project, survey, ticket, visit};
 
 /// The root key of a record's journal, and of an area index's entries.
 const EVENTS: &str = "events";
@@ -39,6 +39,10 @@ const OFFICE_TICKET_EVENTS: &[&str] = &[
     "dispatch", "classify", "contact", "callback", "reopen", "close", "note", "escalate", "refer",
     "team", "collect",
 ];
+
+/// The company's part of a satisfaction survey: approving the plan (001 篇2 4.1.2 b), the
+/// statistical analysis (4.1.5) and calling back the households that commented (000).
+const OFFICE_SURVEY_EVENTS: &[&str] = &["approve", "analyse", "call_back", "note"];
 
 /// The area or project a document belongs to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -132,7 +136,9 @@ impl Grant {
                 Ok(())
             }
             (StaffRole::Admin, Owner::Project(_)) => Ok(()),
-            (StaffRole::Office, Owner::Area(_)) if kind == ticket::KIND || kind == visit::KIND => {
+            (StaffRole::Office, Owner::Area(_))
+                if kind == ticket::KIND || kind == visit::KIND || kind == survey::KIND =>
+            {
                 office_events(kind, delta)
             }
             (StaffRole::Office, Owner::Area(_)) if kind == index::KIND && !delta.created => {
@@ -179,17 +185,21 @@ pub fn may_add(role: StaffRole, kind: &str, event: &str) -> bool {
         StaffRole::Office => {
             (kind == ticket::KIND && OFFICE_TICKET_EVENTS.contains(&event))
                 || (kind == visit::KIND && event == "verify")
+                || (kind == survey::KIND && OFFICE_SURVEY_EVENTS.contains(&event))
         }
         StaffRole::Admin => kind == project::KIND,
     }
 }
 
-/// Office staff add only the service centre's events to a ticket, and the company's
-/// check to a visit (seed 004 §4.4.5: "运营管理部/客户服务组每月抽样回访服务中心客户拜访
-/// 情况"); they create neither.
+/// Office staff add only the service centre's events to a ticket, the company's check to
+/// a visit (seed 004 §4.4.5: "运营管理部/客户服务组每月抽样回访服务中心客户拜访情况") and
+/// the company's part of a satisfaction survey (001 篇2 4.1.2 b, 4.1.5; 000); they create
+/// neither a visit nor a survey.
 fn office_events(kind: &str, delta: &Delta) -> Result<(), String> {
-    if kind == visit::KIND && delta.created {
-        return Err("office staff check visits; they do not make them".into());
+    if (kind == visit::KIND || kind == survey::KIND) && delta.created {
+        return Err(format!(
+            "office staff check a {kind}; the management office makes it"
+        ));
     }
     match delta
         .added
@@ -198,7 +208,8 @@ fn office_events(kind: &str, delta: &Delta) -> Result<(), String> {
     {
         Some(event) => Err(format!(
             "office staff may register, dispatch, classify, call back, reopen, close, \
-             comment on and escalate tickets and check visits, not `{}` on a {kind}",
+             comment on and escalate tickets, check visits and approve, analyse and call \
+             back surveys, not `{}` on a {kind}",
             event.kind
         )),
         None => Ok(()),

@@ -10,7 +10,7 @@
 //! - [`people`], [`content`] — roles and phone numbers; photo and signature hashes;
 //! - the kinds: [`unit`](mod@unit) (archive), [`ticket`] (customer information), [`inspection`]
 //!   (vacant units), [`patrol`] (public areas), [`renovation`], [`visit`] and
-//!   [`visit_plan`], [`keys`], [`fees`] and [`fee_plan`], [`rectification`], [`duty`] (a shift's duty log
+//!   [`visit_plan`], [`keys`], [`fees`] and [`fee_plan`], [`rectification`], [`survey`] (a satisfaction survey campaign of an area), [`duty`] (a shift's duty log
 //!   and handover), [`project`] (calendar, rain days, settings, special-service prices);
 //! - [`index`] — the area index; [`any`] — every kind behind one enum, by `kind` string;
 //! - [`vocabulary`] — every closed choice set and action name with its Chinese label,
@@ -73,6 +73,7 @@ pub mod people;
 pub mod project;
 pub mod rectification;
 pub mod renovation;
+pub mod survey;
 pub mod ticket;
 pub mod unit;
 pub mod visit;

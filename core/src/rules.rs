@@ -30,6 +30,7 @@ pub mod reports;
 pub mod sampling;
 pub mod statistics;
 pub mod supervision;
+pub mod surveys;
 pub mod vacant;
 pub mod visits;
 

@@ -181,7 +181,27 @@ fn office_staff_register_dispatch_and_call_back_but_never_touch_field_records() 
     );
     let mut made = record("visit", "A", DESK);
     let refused = judge(&desk, &mut made, &[]).expect_err("a visit by the desk");
-    assert!(refused.contains("do not make them"), "{refused}");
+    assert!(refused.contains("makes it"), "{refused}");
+
+    // 001 篇2 4.1.2 b, 4.1.5 and 000: the company approves a survey's plan, analyses it
+    // and calls back; handing out and collecting forms is the management office's.
+    let mut survey = record("survey", "A", PHONE_A);
+    for (n, event) in ["approve", "analyse", "call_back"].into_iter().enumerate() {
+        let before = survey.get_heads();
+        append(&mut survey, DESK, &format!("s-{n}"), event, "desk");
+        assert_eq!(judge(&desk, &mut survey, &before), Ok(()), "{event}");
+    }
+    let before = survey.get_heads();
+    append(&mut survey, DESK, "s-9", "hand", "desk");
+    assert!(
+        judge(&desk, &mut survey, &before).is_err(),
+        "forms are the field's"
+    );
+    let mut made = record("survey", "A", DESK);
+    assert!(
+        judge(&desk, &mut made, &[]).is_err(),
+        "a survey by the desk"
+    );
 }
 
 #[test]

@@ -26,12 +26,13 @@ use crate::records::rectification::{Rectification, RectificationHeader};
 use crate::records::renovation::{
     AcceptanceResult, Renovation, RenovationAction, RenovationChecks, RenovationHeader,
 };
+use crate::records::survey::{Rating, Survey, SurveyAction, SurveyHeader};
 use crate::records::ticket::{
     BusinessType, Category, Channel, ComplaintInfo, ContactWay, Escalation, Location, Referee,
     RepairInfo, RepairScale, RepairScope, Satisfaction, Severity, SpecialReport, Ticket,
     TicketAction, TicketHeader, Validity,
 };
-use crate::records::unit::{Unit, UnitAction, UnitStatus};
+use crate::records::unit::{Unit, UnitAction, UnitCode, UnitStatus};
 use crate::records::visit::{Visit, VisitHeader, VisitMethod};
 use crate::records::visit_plan::{VisitPlan, VisitPlanAction, VisitPlanHeader};
 use crate::time::{Month, at_local};
@@ -213,6 +214,7 @@ pub(crate) fn add_sample_month(b: &mut Builder) -> Result<(), RecordError> {
     visits(b)?;
     keys_fees_and_meeting(b)?;
     fee_ledger(b)?;
+    november_survey(b)?;
     engagements(b)
 }
 
@@ -996,6 +998,82 @@ fn visits(b: &mut Builder) -> Result<(), RecordError> {
             )?;
         }
     }
+    Ok(())
+}
+
+/// A1's part of the company's November survey (seed 000: "每年于六月和十一月"): approved
+/// by the desk, twelve forms handed out and nine returned by the 20th, four with comments;
+/// two commenters phoned — one of them a key customer, still to be visited at home — and
+/// the analysis not yet written.
+fn november_survey(b: &mut Builder) -> Result<(), RecordError> {
+    let hk = keeper("A1");
+    let desk = Actor::new("office-chen", StaffRole::Office);
+    let occupied = b.codes_with("A1", UnitStatus::Occupied);
+    let header = SurveyHeader {
+        area_id: "A1".into(),
+        campaign: Month::of(d("11-01")),
+        purpose: "了解业主对物业服务的满意程度，找出改进重点".into(),
+        items: Vec::new(),
+        planned: 12,
+        opens: d("11-03"),
+        closes: d("11-20"),
+        staff: vec!["张敏".into()],
+    };
+    let mut events = vec![("10-28 10:00", Input::act(SurveyAction::Approve {}), desk)];
+    let comments: [(usize, &str, BusinessType); 4] = [
+        (29, "地库照明太暗", BusinessType::Facilities),
+        (30, "垃圾清运不及时，有异味", BusinessType::Environment),
+        (33, "外来车辆乱停", BusinessType::Vehicle),
+        (35, "楼道保洁不到位", BusinessType::Environment),
+    ];
+    let mut forms = Vec::new();
+    for code in &occupied[28..40] {
+        let unit = b.unit("A1", code);
+        let unit_code: UnitCode = code.parse()?;
+        forms.push((unit, unit_code.clone()));
+        events.push((
+            "11-04 10:00",
+            Input::act(SurveyAction::Hand { unit, unit_code }),
+            hk.clone(),
+        ));
+    }
+    let items = crate::records::survey::DEFAULT_ITEMS.len();
+    for (n, (unit, unit_code)) in forms.iter().take(9).enumerate() {
+        let said = comments.iter().find(|(k, ..)| *k == 28 + n);
+        let mut ratings = vec![[Rating::VerySatisfied, Rating::Satisfied][n % 2]; items];
+        if said.is_some() {
+            ratings[n % items] = Rating::Dissatisfied;
+        }
+        events.push((
+            ["11-08 19:00", "11-12 19:00", "11-18 19:00"][n % 3],
+            Input::act(SurveyAction::Return {
+                unit: *unit,
+                unit_code: unit_code.clone(),
+                ratings,
+                comment: said.map_or("", |s| s.1).into(),
+                topic: said.map(|s| s.2),
+            }),
+            hk.clone(),
+        ));
+    }
+    events.push((
+        "11-20 18:00",
+        Input::act(SurveyAction::Close {}),
+        hk.clone(),
+    ));
+    for k in [29, 30] {
+        let unit = forms[k - 28].0;
+        let call = SurveyAction::CallBack {
+            unit,
+            at_home: false,
+        };
+        events.push((
+            "11-24 10:00",
+            Input::act(call).with_note("已电话回访，说明整改安排"),
+            hk.clone(),
+        ));
+    }
+    record::<Survey>(b, "A1", "A1/survey/2026-11", &header, events)?;
     Ok(())
 }
 

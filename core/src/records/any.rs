@@ -24,6 +24,7 @@ use super::people::{Actor, StaffRole, mask_phones};
 use super::project::Project;
 use super::rectification::Rectification;
 use super::renovation::Renovation;
+use super::survey::Survey;
 use super::ticket::Ticket;
 use super::unit::Unit;
 use super::visit::Visit;
@@ -168,5 +169,6 @@ any_record! {
     DutyLog => DutyLog,
     Meeting => OwnerMeeting,
     Engagement => Engagement,
+    Survey => Survey,
     Project => Project,
 }

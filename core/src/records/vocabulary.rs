@@ -21,6 +21,7 @@ use super::patrol::{self, Patrol, PatrolPoint};
 use super::people::StaffRole;
 use super::rectification::{self, Rectification};
 use super::renovation::{AcceptanceResult, Renovation, RenovationChecks, RenovationStatus};
+use super::survey::{self, Rating, Survey};
 use super::ticket::{
     BusinessType, Category, Channel, ContactWay, Escalation, Referee, RepairScale, RepairScope,
     Satisfaction, Severity, Status, Ticket, Validity,
@@ -107,6 +108,7 @@ pub fn vocabulary() -> Value {
             kind::<DutyLog>(),
             kind::<OwnerMeeting>(),
             kind::<Engagement>(),
+            kind::<Survey>(),
             kind::<Unit>(),
         ],
         "ticket": {
@@ -147,6 +149,12 @@ pub fn vocabulary() -> Value {
         },
         "rectification": {
             "status": pairs(rectification::STATUSES),
+        },
+        "survey": {
+            "rating": choices(Rating::ALL, Rating::label_zh),
+            // The items a form asks about when its plan names none (each its own label).
+            "items": survey::DEFAULT_ITEMS.map(|i| json!({ "value": i, "label": i })),
+            "status": pairs(survey::STATUSES),
         },
         "engagement": {
             "occasion": choices(engagement::Occasion::ALL, engagement::Occasion::label_zh),
@@ -215,6 +223,7 @@ pub fn status_label(kind: &str, status: &str) -> Option<&'static str> {
         k if k == DutyLog::KIND => pairs(duty::STATUSES),
         k if k == OwnerMeeting::KIND => pairs(meeting::STATUSES),
         k if k == Engagement::KIND => pairs(engagement::STATUSES),
+        k if k == Survey::KIND => pairs(survey::STATUSES),
         _ => None,
     }
 }

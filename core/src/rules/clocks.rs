@@ -48,6 +48,9 @@ pub fn record_clocks(p: &Portfolio<'_>, id: DocumentId, now: i64) -> Vec<Deadlin
     if let Some(l) = find(&p.duty_logs, id) {
         return super::duty::log_clocks(p, id, l, now);
     }
+    if let Some(s) = find(&p.surveys, id) {
+        return super::surveys::survey_clocks(p, id, s, now);
+    }
     if let Some(l) = find(&p.key_ledgers, id) {
         return key_count(l, now).into_iter().collect();
     }

@@ -83,10 +83,13 @@ pub enum Clock {
     FeePlan,
     FeeReview,
     FeeLedgerCheck,
+    SurveyReturn,
+    SurveyAnalysis,
+    SurveyCallback,
 }
 
 impl Clock {
-    pub const ALL: [Clock; 34] = [
+    pub const ALL: [Clock; 37] = [
         Clock::Dispatch,
         Clock::FirstResponse,
         Clock::Completion,
@@ -121,6 +124,9 @@ impl Clock {
         Clock::FeePlan,
         Clock::FeeReview,
         Clock::FeeLedgerCheck,
+        Clock::SurveyReturn,
+        Clock::SurveyAnalysis,
+        Clock::SurveyCallback,
     ];
 
     /// The stored and displayed name.
@@ -160,6 +166,9 @@ impl Clock {
             Clock::FeePlan => "fee_plan",
             Clock::FeeReview => "fee_review",
             Clock::FeeLedgerCheck => "fee_ledger_check",
+            Clock::SurveyReturn => "survey_return",
+            Clock::SurveyAnalysis => "survey_analysis",
+            Clock::SurveyCallback => "survey_callback",
         }
     }
 
@@ -208,6 +217,9 @@ impl Clock {
             Clock::FeePlan => "收费计划",
             Clock::FeeReview => "收费指标考核",
             Clock::FeeLedgerCheck => "收费台账核对",
+            Clock::SurveyReturn => "调查表回收",
+            Clock::SurveyAnalysis => "调查统计分析",
+            Clock::SurveyCallback => "意见回访",
         }
     }
 }

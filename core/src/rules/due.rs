@@ -12,6 +12,7 @@ use super::fees::fee_checks;
 use super::portfolio::{Portfolio, Records};
 use super::renovations::{PatrolDue, patrols_due};
 use super::supervision::{key_audit, renovation_spot_checks};
+use super::surveys::surveys_due;
 use super::vacant::vacant_month;
 use super::visits::{VisitProgress, visit_progress};
 use crate::ids::DocumentId;
@@ -114,6 +115,8 @@ pub struct DueWork {
     /// Owner meetings' open clocks: reminders, minutes, the rectification plan.
     pub meetings: Vec<RecordDue>,
     pub fee_promises: Vec<RecordDue>,
+    /// Satisfaction surveys' open clocks: returns, the analysis, callbacks to commenters.
+    pub surveys: Vec<RecordDue>,
     /// Shifts to hand over, or handed over with a ticket dropped or an item missing.
     pub handovers: Vec<HandoverCheck>,
     /// The supervisor's checks of the duty logs this month, when the area keeps any.
@@ -173,6 +176,14 @@ pub fn due_work(p: &Portfolio<'_>, now: i64) -> DueWork {
         rectifications: rectifications(p, now),
         meetings: meetings(p, now),
         fee_promises: fee_promises(p, now),
+        surveys: surveys_due(p, now)
+            .into_iter()
+            .map(|(record, what, deadline)| RecordDue {
+                record,
+                what,
+                deadline,
+            })
+            .collect(),
         handovers: handovers_due(p, now),
         duty_checks: duty_checks(p, month, now),
         supervisor_checks: [key_audit(p, now), renovation_spot_checks(p, now)]
@@ -362,6 +373,7 @@ pub fn flagged(p: &Portfolio<'_>) -> Vec<Flagged> {
     flags_of(&p.duty_logs, &mut out);
     flags_of(&p.meetings, &mut out);
     flags_of(&p.engagements, &mut out);
+    flags_of(&p.surveys, &mut out);
     flags_of(&p.projects, &mut out);
     out
 }

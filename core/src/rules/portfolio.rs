@@ -20,6 +20,7 @@ use crate::records::patrol::PatrolRecord;
 use crate::records::project::{DEFAULT_GROUP_WINDOW_HOURS, ProjectRecord};
 use crate::records::rectification::RectificationRecord;
 use crate::records::renovation::RenovationRecord;
+use crate::records::survey::SurveyRecord;
 use crate::records::ticket::TicketRecord;
 use crate::records::unit::UnitRecord;
 use crate::records::visit::VisitRecord;
@@ -46,6 +47,7 @@ pub struct Portfolio<'a> {
     pub duty_logs: Records<'a, DutyLogRecord>,
     pub meetings: Records<'a, OwnerMeetingRecord>,
     pub engagements: Records<'a, EngagementRecord>,
+    pub surveys: Records<'a, SurveyRecord>,
     pub projects: Records<'a, ProjectRecord>,
 }
 
@@ -120,6 +122,7 @@ impl<'a> Portfolio<'a> {
                 AnyRecord::DutyLog(r) => p.duty_logs.push((id, r)),
                 AnyRecord::Meeting(r) => p.meetings.push((id, r)),
                 AnyRecord::Engagement(r) => p.engagements.push((id, r)),
+                AnyRecord::Survey(r) => p.surveys.push((id, r)),
                 AnyRecord::Project(r) => p.projects.push((id, r)),
             }
         }
@@ -145,6 +148,7 @@ impl<'a> Portfolio<'a> {
         by_id(&mut self.duty_logs);
         by_id(&mut self.meetings);
         by_id(&mut self.engagements);
+        by_id(&mut self.surveys);
         by_id(&mut self.projects);
     }
 
@@ -177,6 +181,7 @@ impl<'a> Portfolio<'a> {
             meetings: keep(&self.meetings, |r| r.area(), scope),
             // A project's occasions count for every area of it (`statistics`).
             engagements: self.engagements.clone(),
+            surveys: keep(&self.surveys, |r| r.area(), scope),
             projects: self.projects.clone(),
         }
     }

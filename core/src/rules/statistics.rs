@@ -50,11 +50,15 @@ pub struct Indicator {
     pub met: Option<bool>,
 }
 
+/// `numerator / denominator` in thousandths, rounded half up; none of nothing.
+pub fn permille(numerator: usize, denominator: usize) -> Option<u32> {
+    (denominator > 0).then(|| ((numerator * 2000 + denominator) / (denominator * 2)) as u32)
+}
+
 impl Indicator {
     fn new(row: Row, numerator: usize, denominator: usize) -> Self {
         let (key, group, measure, formula, target, target_percent) = row;
-        let permille = (denominator > 0)
-            .then(|| ((numerator * 2000 + denominator) / (denominator * 2)) as u32);
+        let permille = permille(numerator, denominator);
         Self {
             key,
             label: format!("{group}·{measure}"),

@@ -298,8 +298,7 @@ pub fn visit_report(p: &Portfolio<'_>, month: Month) -> VisitReport {
                 count: answers.iter().filter(|a| *a == s).count(),
             })
             .collect(),
-        satisfied_permille: (!answers.is_empty())
-            .then(|| ((satisfied * 2000 + answers.len()) / (2 * answers.len())) as u32),
+        satisfied_permille: super::statistics::permille(satisfied, answers.len()),
         issues_resolved: issues.iter().filter(|i| i.status.is_resolved()).count(),
         issues,
         verified: checks.len(),

@@ -12,6 +12,7 @@ use crate::records::engagement::Engagement;
 use crate::records::fee_plan::FeePlan;
 use crate::records::meeting::OwnerMeeting;
 use crate::records::project::Project;
+use crate::records::survey::Survey;
 
 fn list<'a>(v: &'a Value, path: &[&str]) -> Vec<(&'a str, &'a str)> {
     let mut at = v;
@@ -53,6 +54,7 @@ fn kinds_are_listed_in_menu_order_with_their_names() {
             ("duty-log", "值班记录"),
             ("owner-meeting", "业主沟通会"),
             ("engagement", "接待日与客户送迎"),
+            ("survey", "满意度调查"),
             ("unit", "房屋"),
         ]
     );
@@ -209,6 +211,7 @@ fn every_action_of_every_kind_has_a_label() {
         check_labelled::<DutyLog>(),
         check_labelled::<OwnerMeeting>(),
         check_labelled::<Engagement>(),
+        check_labelled::<Survey>(),
         check_labelled::<Project>(),
     ];
     assert_eq!(checked, KINDS, "every kind is checked");
