@@ -217,11 +217,16 @@ fn office_events(kind: &str, delta: &Delta) -> Result<(), String> {
 }
 
 /// Office staff file the tickets they register in an area's index and keep those entries
-/// current; no other entry is theirs to add or change.
+/// current, and a survey's as its analysis moves it on; no other entry is theirs to add or
+/// change.
 fn office_entries(delta: &Delta) -> Result<(), String> {
-    match delta.entries.iter().find(|e| e.kind != ticket::KIND) {
+    match delta
+        .entries
+        .iter()
+        .find(|e| e.kind != ticket::KIND && e.kind != survey::KIND)
+    {
         Some(entry) => Err(format!(
-            "office staff keep only tickets' index entries, not the {} entry {}",
+            "office staff keep only tickets' and surveys' index entries, not the {} entry {}",
             entry.kind, entry.key
         )),
         None => Ok(()),

@@ -39,6 +39,7 @@ mod scope;
 mod session;
 pub mod signed;
 mod statistics;
+mod surveys;
 mod tickets;
 mod upload;
 mod xlsx;
@@ -75,6 +76,7 @@ pub fn router() -> Router<AppState> {
         .merge(prices::router())
         .merge(reports::router())
         .merge(fees::router())
+        .merge(surveys::router())
         .merge(admin::router())
         .merge(openapi::router())
         .route("/api", any(no_such_route))

@@ -12,7 +12,6 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use estate_core::problem::Problem;
 use estate_core::records::people::StaffRole;
 use estate_core::rules::Portfolio;
 use estate_core::rules::deadlines::Deadline;
@@ -21,7 +20,7 @@ use estate_core::rules::fees::{
     parse_yuan, service_payments,
 };
 use estate_core::rules::sampling::{week_bounds, week_of};
-use estate_core::time::{Month, at_local, parse_date};
+use estate_core::time::{at_local, parse_date};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
@@ -64,26 +63,17 @@ async fn collection(
     asked: Result<Query<AskedCollection>, QueryRejection>,
 ) -> Result<Json<FeeCollection>, ApiError> {
     let asked = super::query(asked)?;
-    let month: Month = asked
-        .month
-        .parse()
-        .map_err(|e| ApiError::BadRequest(Problem::from(&e).message))?;
-    let places = scope::places(state.store.pool()).await?;
-    let covered = scope::covered(
-        &places,
+    let month = portfolio::month(&asked.month)?;
+    let now = crate::clock::now_ms();
+    let collection = portfolio::over_scope(
+        &state,
         &signed,
         asked.area.as_deref(),
         asked.project.as_deref(),
-    )?;
-    let records = portfolio::load(&state, &covered.projects).await?;
-    let now = crate::clock::now_ms();
-    Ok(Json(
-        portfolio::blocking(move || {
-            let all = Portfolio::new(records.iter().map(|(id, r)| (*id, &**r)));
-            fee_collection(&all, &covered.scope, month, now)
-        })
-        .await?,
-    ))
+        move |all, scope| fee_collection(all, scope, month, now),
+    )
+    .await?;
+    Ok(Json(collection))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -7,10 +7,8 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use estate_core::problem::Problem;
 use estate_core::records::any::KINDS;
 use estate_core::rules::deadlines::Clock;
-use estate_core::time::Month;
 use serde::{Deserialize, Serialize};
 use sqlx::{AssertSqlSafe, Row};
 
@@ -123,9 +121,7 @@ pub(super) fn check(filter: &Filter) -> Result<(), ApiError> {
         return Err(ApiError::BadRequest(format!("没有 {clock:?} 这种时限")));
     }
     if let Some(month) = &filter.month {
-        month
-            .parse::<Month>()
-            .map_err(|e| ApiError::BadRequest(Problem::from(&e).message))?;
+        super::portfolio::month(month)?;
     }
     if let Some(limit) = filter.limit
         && !(1..=MAX_PAGE).contains(&limit)

@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     admin, attachments, checkpoints, events, fees, history, lists, office, prices, record,
-    records_xlsx, reports, samples, session, statistics, tickets,
+    records_xlsx, reports, samples, session, statistics, surveys, tickets,
 };
 use crate::state::AppState;
 
@@ -57,7 +57,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// Each module's routes and schemas.
-fn parts() -> [utoipa::openapi::OpenApi; 16] {
+fn parts() -> [utoipa::openapi::OpenApi; 17] {
     [
         session::Doc::openapi(),
         office::Doc::openapi(),
@@ -73,6 +73,7 @@ fn parts() -> [utoipa::openapi::OpenApi; 16] {
         prices::Doc::openapi(),
         reports::Doc::openapi(),
         fees::Doc::openapi(),
+        surveys::Doc::openapi(),
         attachments::Doc::openapi(),
         admin::document(),
     ]

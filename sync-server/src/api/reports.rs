@@ -97,9 +97,7 @@ async fn whose(
     month: &str,
     project: Option<&str>,
 ) -> Result<(Month, ReportLevel, String), ApiError> {
-    let month: Month = month
-        .parse()
-        .map_err(|e| ApiError::BadRequest(Problem::from(&e).message))?;
+    let month = super::portfolio::month(month)?;
     let places = scope::places(state.store.pool()).await?;
     match project {
         Some(p) => {

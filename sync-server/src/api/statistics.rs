@@ -14,13 +14,11 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
-use estate_core::problem::Problem;
 use estate_core::rules::reports::ReportLevel;
-use estate_core::rules::{MonthlyStatistics, Portfolio, monthly_statistics};
-use estate_core::time::Month;
+use estate_core::rules::{MonthlyStatistics, monthly_statistics};
 use serde::Deserialize;
 
-use super::{ApiError, portfolio, reports, scope};
+use super::{ApiError, portfolio, reports};
 use crate::api::ErrorBody;
 use crate::api::signed::Signed;
 use crate::state::AppState;
@@ -90,24 +88,17 @@ async fn compute(
     signed: &Signed,
     asked: Asked,
 ) -> Result<MonthlyStatistics, ApiError> {
-    let month: Month = asked
-        .month
-        .as_deref()
-        .ok_or_else(|| ApiError::BadRequest("请指定月份：month=YYYY-MM，如 2026-10".into()))?
-        .parse()
-        .map_err(|e| ApiError::BadRequest(Problem::from(&e).message))?;
-    let places = scope::places(state.store.pool()).await?;
-    let covered = scope::covered(
-        &places,
+    let month =
+        portfolio::month(asked.month.as_deref().ok_or_else(|| {
+            ApiError::BadRequest("请指定月份：month=YYYY-MM，如 2026-10".into())
+        })?)?;
+    let now = asked.as_of.unwrap_or_else(crate::clock::now_ms);
+    portfolio::over_scope(
+        state,
         signed,
         asked.area.as_deref(),
         asked.project.as_deref(),
-    )?;
-    let records = portfolio::load(state, &covered.projects).await?;
-    let now = asked.as_of.unwrap_or_else(crate::clock::now_ms);
-    portfolio::blocking(move || {
-        let all = Portfolio::new(records.iter().map(|(id, r)| (*id, &**r)));
-        monthly_statistics(&all, &covered.scope, month, now)
-    })
+        move |all, scope| monthly_statistics(all, scope, month, now),
+    )
     .await
 }

@@ -25,4 +25,5 @@ mod projection;
 mod reports;
 mod samples;
 mod statistics;
+mod surveys;
 mod sync;
