@@ -21,6 +21,12 @@ export type Input = Base &
     | { kind: "handed" }
     /** A list typed as text, one item per comma or line. */
     | { kind: "list" }
+    /** A unit of the area by its code (sets `unit` and `unitCode`). */
+    | { kind: "unit" }
+    /** A survey form's ratings, one per item. */
+    | { kind: "ratings" }
+    /** A household whose survey form carries a comment (sets `unit` and `unitCode`). */
+    | { kind: "commenter" }
   );
 
 const text = (key: string, label: string): Input => ({ key, label, kind: "text" });
@@ -88,6 +94,19 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
     verify: [
       { key: "confirmed", label: "业主确认拜访", kind: "bool", initial: true },
       { key: "satisfaction", label: "满意度", kind: "choice", options: (v) => v.ticket.satisfaction },
+    ],
+  },
+  survey: {
+    hand: [{ key: "unit", label: "房号", kind: "unit" }],
+    return: [
+      { key: "unit", label: "房号", kind: "unit" },
+      { key: "ratings", label: "评价", kind: "ratings" },
+      { key: "comment", label: "意见和建议", kind: "text", optional: true },
+      { key: "topic", label: "意见类别", kind: "choice", options: (v) => v.ticket.businessType, optional: true },
+    ],
+    call_back: [
+      { key: "unit", label: "回访住户", kind: "commenter" },
+      { key: "atHome", label: "登门拜访（重要客户须上门）", kind: "bool" },
     ],
   },
   "owner-meeting": {
@@ -166,19 +185,29 @@ export function inputsOf(kind: string, type: string): Input[] {
 export function filledValue(i: Input, value: unknown, v: Vocabulary): unknown {
   switch (i.kind) {
     case "yuan": case "count": return value === "" ? null : Math.round(Number(value));
+    case "choice": return value === "" ? null : value;
     case "fen": return value === "" ? null : Math.round(Number(value) * 100);
     case "checks":
       return Object.fromEntries(i.options(v).map((c) => [c.value, (value as string[]).includes(c.value) ? "abnormal" : "normal"]));
     case "datetime": return value === "" ? null : shanghaiMillis(value as string);
-    case "list": return String(value).split(/[,，、;；\n]/).map((x) => x.trim()).filter(Boolean);
+    case "list": return splitList(String(value));
     case "signature": case "text": case "date": case "month": case "service": return value === "" ? null : value;
     default: return value;
   }
 }
 
+/** A list typed as text: one item per comma (either width), 、, semicolon or line. */
+export function splitList(text: string): string[] {
+  return text.split(/[,，、;；\n]/).map((x) => x.trim()).filter(Boolean);
+}
+
 /** An input left empty that the action cannot do without (a signature may be required or
  * not: the core says which). */
 export function missingInput(inputs: Input[], values: Record<string, unknown>): Input | undefined {
-  const asked = ["text", "date", "month", "choice", "person", "yuan", "fen", "count", "service"];
-  return inputs.find((i) => !i.optional && asked.includes(i.kind) && values[i.key] === "");
+  const asked = ["text", "date", "month", "choice", "person", "yuan", "fen", "count", "service", "unit", "commenter"];
+  return inputs.find(
+    (i) =>
+      !i.optional &&
+      (asked.includes(i.kind) ? values[i.key] === "" : i.kind === "ratings" && (values[i.key] as string[]).some((r) => !r)),
+  );
 }

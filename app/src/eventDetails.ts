@@ -70,6 +70,16 @@ export function eventDetails(kind: string, e: Fields, v: Vocabulary, nameOf: (us
       return `${text("month")} ${yuan(e.amountFen)}`;
     case "fee-account/arrears":
       return yuan(e.amountFen);
+    case "survey/hand":
+      return text("unitCode");
+    case "survey/return": {
+      const ratings = (e.ratings as string[] | undefined) ?? [];
+      const unhappy = ratings.filter((r) => r === "dissatisfied").length;
+      const said = e.comment ? `；意见：${text("comment")}（${labelOf(v.ticket.businessType, text("topic"))}）` : "";
+      return `${text("unitCode")}：${ratings.length} 项评价${unhappy ? `，${unhappy} 项不满意` : "，均满意"}${said}`;
+    }
+    case "survey/call_back":
+      return `${text("unitCode")}${e.atHome ? "，登门拜访" : "，电话回访"}`;
     case "fee-plan/target":
       return `${yuan(e.amountFen)}，${String(e.households)} 户`;
     case "visit/verify":

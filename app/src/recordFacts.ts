@@ -100,6 +100,24 @@ export function recordFacts(r: AnyRecord, v: Vocabulary, who: (user: string) => 
         ["联系", `${r.state.contacts.length} 次`],
         ...(r.state.promise ? [["承诺", `${r.state.promise.by} 前缴 ${yuan(r.state.promise.amountFen)}`] as [string, string]] : []),
       ];
+    case "survey": {
+      const s = r.state;
+      const handed = Object.keys(s.handed).length;
+      const returned = Object.values(s.returned);
+      const comments = returned.filter((x) => x.comment).length;
+      const called = Object.keys(s.calledBack).length;
+      return [
+        ["调查月份", r.header.campaign],
+        ["目的", r.header.purpose],
+        ["时间", `${r.header.opens} 至 ${r.header.closes}（回收期限）`],
+        ["评价项目", (r.header.items?.length ? r.header.items : v.survey.items.map((c) => c.label)).join("、")],
+        ["计划", `发放 ${r.header.planned} 份${r.header.staff?.length ? `，${r.header.staff.join("、")}` : ""}`],
+        ["批准", s.approvedAt ? `${shanghaiTime(s.approvedAt)}（${who(s.approvedBy ?? "")}）` : "待公司批准"],
+        ["发放 / 回收", `${handed} / ${returned.length} 份${handed ? `，回收率 ${Math.round((returned.length * 100) / handed)}%（不低于60%）` : ""}`],
+        ["意见回访", `${called} / ${comments} 户`],
+        ["状态", s.analysedAt ? "已统计分析" : s.closedAt ? `${shanghaiTime(s.closedAt)} 结束回收` : s.approvedAt ? "发放回收中" : "待批准"],
+      ];
+    }
     case "fee-plan": {
       const s = r.state;
       return [

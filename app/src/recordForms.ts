@@ -4,7 +4,7 @@
 import type { Choice, Vocabulary } from "./vocabulary";
 
 export type RecordInput =
-  | { key: string; label: string; kind: "unit" | "text" | "textarea" | "date" | "month" | "yuan" | "fen" | "phone" | "datetime" }
+  | { key: string; label: string; kind: "unit" | "text" | "textarea" | "date" | "month" | "yuan" | "fen" | "count" | "list" | "phone" | "datetime" }
   | { key: string; label: string; kind: "bool" }
   | { key: string; label: string; kind: "choice"; options: (v: Vocabulary) => Choice[]; optional?: boolean };
 
@@ -78,6 +78,18 @@ export const RECORD_FORMS: Record<string, RecordForm> = {
       { key: "host", label: "主持人姓名", kind: "text" },
       { key: "heldAt", label: "时间", kind: "datetime" },
       { key: "notes", label: "客户反映", kind: "textarea" },
+    ],
+  },
+  survey: {
+    title: "满意度调查",
+    stamp: { area: true },
+    inputs: [
+      { key: "campaign", label: "调查月份", kind: "month" },
+      { key: "purpose", label: "调查目的", kind: "textarea" },
+      { key: "planned", label: "发放数量（份）", kind: "count" },
+      { key: "opens", label: "开始日期", kind: "date" },
+      { key: "closes", label: "回收期限", kind: "date" },
+      { key: "staff", label: "实施人员（逗号分隔）", kind: "list" },
     ],
   },
   "owner-meeting": {

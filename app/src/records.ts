@@ -457,6 +457,39 @@ export interface EngagementHeader {
 export type EngagementAction = { type: "withdraw" };
 export type EngagementRecord = RecordView<"engagement", EngagementHeader, { withdrawn: boolean }, EngagementAction>;
 
+// ---- satisfaction surveys (000; 001 篇2) ---------------------------------------------------
+
+export type Rating = "very_satisfied" | "satisfied" | "fairly_satisfied" | "dissatisfied";
+export interface SurveyHeader {
+  areaId: string;
+  campaign: MonthText;
+  purpose: string;
+  /** None: the core's default items (`vocabulary().survey.items`). */
+  items?: string[];
+  planned: number;
+  opens: LocalDate;
+  closes: LocalDate;
+  staff?: string[];
+}
+export type SurveyAction =
+  | { type: "approve" }
+  | { type: "hand"; unit: string; unitCode: string }
+  | { type: "return"; unit: string; unitCode: string; ratings: Rating[]; comment?: string; topic?: BusinessType | null }
+  | { type: "close" }
+  | { type: "analyse" }
+  | { type: "call_back"; unit: string; unitCode: string; atHome: boolean };
+export interface SurveyReturned { unitCode: string; ratings: Rating[]; comment: string; topic: BusinessType | null; at: Millis; by: string }
+export interface SurveyState {
+  approvedAt: Millis | null;
+  approvedBy: string | null;
+  handed: Record<string, { unitCode: string; at: Millis; by: string }>;
+  returned: Record<string, SurveyReturned>;
+  closedAt: Millis | null;
+  analysedAt: Millis | null;
+  calledBack: Record<string, { at: Millis; by: string; atHome: boolean }>;
+}
+export type SurveyRecord = RecordView<"survey", SurveyHeader, SurveyState, SurveyAction>;
+
 export interface ProjectHeader { projectId: string; name: string; areas: string[] }
 export type DayType = "holiday" | "workday" | "ordinary";
 export type ProjectAction =
@@ -484,12 +517,12 @@ export type ProjectRecord = RecordView<"project", ProjectHeader, ProjectState, P
 /** Any record, told apart by `kind`. */
 export type AnyRecord =
   | UnitRecord | TicketRecord | InspectionRecord | PatrolRecord | RenovationRecord | VisitRecord
-  | VisitPlanRecord | KeyLedgerRecord | FeeAccountRecord | FeePlanRecord | RectificationRecord | DutyLogRecord | OwnerMeetingRecord | EngagementRecord | ProjectRecord;
+  | VisitPlanRecord | KeyLedgerRecord | FeeAccountRecord | FeePlanRecord | RectificationRecord | DutyLogRecord | OwnerMeetingRecord | EngagementRecord | SurveyRecord | ProjectRecord;
 export type RecordKind = AnyRecord["kind"];
 /** Any record kind's own action. */
 export type AnyAction =
   | UnitAction | TicketAction | InspectionAction | PatrolAction | RenovationAction | VisitAction
-  | VisitPlanAction | KeyAction | FeeAction | FeePlanAction | RectificationAction | DutyAction | MeetingAction | EngagementAction | ProjectAction;
+  | VisitPlanAction | KeyAction | FeeAction | FeePlanAction | RectificationAction | DutyAction | MeetingAction | EngagementAction | SurveyAction | ProjectAction;
 /** The header a new record of each kind needs. */
 export interface Headers {
   unit: UnitHeader;
@@ -506,5 +539,6 @@ export interface Headers {
   "duty-log": DutyHeader;
   "owner-meeting": MeetingHeader;
   engagement: EngagementHeader;
+  survey: SurveyHeader;
   project: ProjectHeader;
 }

@@ -8,7 +8,7 @@ export type Clock =
   | "renovation_review" | "renovation_patrol" | "vacant_inspection" | "visit_plan" | "public_patrol"
   | "key_count" | "rectification" | "fee_promise" | "handover" | "duty_check" | "monthly_report" | "key_audit"
   | "renovation_spot_check" | "meeting_reminder" | "meeting_call" | "meeting_minutes" | "rectification_plan"
-  | "fee_plan" | "fee_review" | "fee_ledger_check";
+  | "fee_plan" | "fee_review" | "fee_ledger_check" | "survey_return" | "survey_analysis" | "survey_callback";
 export type Standing = "waiting" | "pending" | "overdue" | "met_on_time" | "met_late";
 export interface Deadline {
   clock: Clock;
@@ -85,6 +85,8 @@ export interface DueWork {
   /** The supervisor's checks this week: the key ledger, the renovation files. */
   supervisorChecks: Deadline[];
   feePromises: RecordDue[];
+  /** Satisfaction surveys' open clocks: returns, the analysis, callbacks to commenters. */
+  surveys: RecordDue[];
   flagged: { record: string; kind: string; events: string[]; reason: string; concurrent: boolean }[];
 }
 

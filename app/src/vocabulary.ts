@@ -18,6 +18,7 @@ export interface Vocabulary {
   duty: Lists<"shift" | "status">;
   meeting: Lists<"answer" | "reminder" | "heading" | "status">;
   engagement: Lists<"occasion" | "host" | "status">;
+  survey: Lists<"rating" | "items" | "status">;
   unit: Lists<"status">;
   keys: Lists<"status">;
   clock: Choice[];

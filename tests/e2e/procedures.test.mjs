@@ -628,3 +628,86 @@ test("fees: the supervisor sets the month's target and the housekeeper collects 
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });
+
+test("a satisfaction survey: planned on the phone, approved by the desk, forms handed out and collected with no signal, analysed and every comment called back", async (t) => {
+  await withScreenshots(t, async () => {
+    // 000 "每年于六月和十一月…满意率调查"; 001 篇2 4.1.2–4.1.5.
+    const head = await phone("survey-supervisor");
+    await signIn(head.page, "王主管");
+    await offlineHome(head.context, head.page);
+    const survey = await newRecord(head.page, "survey", "满意度调查", async () => {
+      await head.page.locator("textarea[name=purpose]").fill("了解业主对物业服务的满意程度");
+      await head.page.locator("input[name=planned]").fill("2");
+      await head.page.locator("input[name=closes]").fill(shanghaiDay(10));
+      await head.page.locator("input[name=staff]").fill("张敏");
+    });
+    await head.context.setOffline(false);
+    await hook(head.page, sent);
+
+    const office = await desk("survey-desk");
+    await consoleSignIn(office.page, server.http, "陈客服", `/surveys?project=P1&campaign=${shanghaiMonth()}`);
+    await office.page.locator("[data-approve]").click();
+    const approve = office.page.locator('.el-dialog[data-action="approve"]');
+    await approve.locator("textarea").fill("同意按计划实施");
+    await approve.getByRole("button", { name: "确定批准计划" }).click();
+    await approve.waitFor({ state: "detached", ...WAIT });
+
+    // The housekeeper hands out two forms and takes one back at the door, with no signal.
+    const auth = { authorization: `Bearer ${await apiToken("陈客服")}` };
+    const units = await (await fetch(`${server.http}/api/records?kind=unit&area=A1&limit=2`, { headers: auth })).json();
+    const [first, second] = units.records.map((u) => u.code);
+    const { context, page } = await phone("survey-keeper");
+    await signIn(page, "张敏");
+    await page.goto(`${page.url().split("#")[0]}#/record/${survey}`);
+    await page.getByText("同意按计划实施").waitFor(WAIT);
+    await page.goto(`${page.url().split("#")[0]}#/`);
+    await offlineHome(context, page);
+    await page.goto(`${page.url().split("#")[0]}#/record/${survey}`);
+    for (const code of [first, second]) {
+      await offer(page, "hand", "发放调查表", async (panel) => {
+        await panel.locator("input[name=unit]").fill(code);
+      });
+    }
+    await offer(page, "return", "回收调查表", async (panel) => {
+      await panel.locator("input[name=unit]").fill(first);
+      const items = panel.locator("[data-input=ratings] .van-cell");
+      const count = await items.count();
+      for (let n = 0; n < count; n += 1) {
+        await items.nth(n).locator(".van-radio", { hasText: n === 0 ? /^不满意$/ : /^满意$/ }).click();
+      }
+      await panel.locator("input[name=comment]").fill("电梯经常停运");
+      await panel.locator(".van-cell", { hasText: "意见类别" }).locator(".van-radio", { hasText: /^设备设施管理$/ }).click();
+    });
+    await offer(page, "close", "结束回收");
+    await page.getByText("回收率 50%").waitFor(WAIT);
+    await shot(page, "proc-30-survey-phone");
+    await context.setOffline(false);
+    await hook(page, sent);
+
+    // The desk: the return rate under 60 %, the comment called back, the analysis written.
+    await office.page.reload();
+    await office.page.locator("[data-return-rate]").getByText("未达60%").waitFor(WAIT);
+    assert.match(await office.page.locator('[data-clock="survey_return"]').innerText(), /已超时/, "closed at half, short of 60 %");
+    await office.page.locator("[data-call-back]").click();
+    const call = office.page.locator('.el-dialog[data-action="call_back"]');
+    await call.locator("textarea").fill("已电话回访，电梯维保单位本周复检");
+    await call.getByRole("button", { name: /^确定意见回访/ }).click();
+    await call.waitFor({ state: "detached", ...WAIT });
+    await office.page.locator("[data-called]").waitFor(WAIT);
+    await office.page.locator("[data-analyse]").click();
+    const analyse = office.page.locator('.el-dialog[data-action="analyse"]');
+    await analyse.locator("textarea").fill("回收率50%未达标，主要意见为电梯运行，已责成工程部整改");
+    await analyse.getByRole("button", { name: "确定统计分析" }).click();
+    await analyse.waitFor({ state: "detached", ...WAIT });
+    await office.page.locator('[data-clock="survey_analysis"]').getByText("按时完成").waitFor(WAIT);
+    await shot(office.page, "proc-31-survey-desk");
+
+    // The company's November campaign of the demo: its Pareto chart and the key customer still to visit.
+    await office.page.goto(consoleAt(server.http, "/surveys?project=P1&campaign=2026-11"));
+    await office.page.reload();
+    await office.page.locator("[data-pareto]").waitFor(WAIT);
+    assert.match(await office.page.locator("[data-commenters]").innerText(), /须登门拜访/);
+    await shot(office.page, "proc-32-survey-pareto");
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
+});

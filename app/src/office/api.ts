@@ -70,6 +70,11 @@ export type AreaCheckpoints = Omit<Schemas["AreaCheckpoints"], "checkpoints"> & 
 export type LedgerCheck = Omit<Schemas["LedgerCheck"], "deadline"> & { deadline: Deadline };
 export type LedgerDifference = Schemas["LedgerDifference"];
 
+/** A satisfaction survey campaign across the areas asked for (000; 001 篇2). */
+export type AreaSurvey = Omit<Schemas["AreaSurvey"], "clocks"> & { clocks: Deadline[] };
+export type SurveyReport = Omit<Schemas["SurveyReport"], "areas"> & { areas: AreaSurvey[] };
+export type Commenter = Schemas["Commenter"];
+
 export type AdminUser = Schemas["UserRow"];
 export type NewUser = Schemas["NewUserBody"];
 export type UserUpdate = Schemas["ScopesBody"];
@@ -256,6 +261,7 @@ export const api = {
     json<LedgerCheck>(
       await send("POST", "/api/fees/checks", { query: { project, week, filename: file.name }, body: file, timeoutMs: TRANSFER_TIMEOUT_MS }),
     ),
+  survey: (campaign: string, scope: StatisticsScope) => get<SurveyReport>("/api/surveys", { campaign, ...scope }),
   prices: (project: string) => get<PriceList>(`/api/projects/${encodeURIComponent(project)}/prices`),
   changePrices: (project: string, input: Record<string, unknown> & { type: string }) =>
     post<PriceList>(`/api/projects/${encodeURIComponent(project)}/prices`, input),

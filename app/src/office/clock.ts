@@ -1,7 +1,7 @@
 // Running clocks in words, as the desk reads them: how long a deadline has passed or how
 // long is left. The deadlines themselves come from the core (`dueAt`, `clocks`); this only
 // says where `now` stands against them.
-import { shanghaiTime } from "../format";
+import { shanghaiTime, shortTime } from "../format";
 import type { Deadline } from "../rules";
 
 const MINUTE = 60_000;
@@ -57,6 +57,12 @@ export function soonestClock(clocks: Deadline[]): Deadline | null {
 /** The tag colour of where a clock stands. */
 export function standingTone(c: Deadline): "danger" | "warning" | "success" | "info" {
   return c.standing === "overdue" ? "danger" : c.standing === "met_late" ? "warning" : c.standing === "met_on_time" ? "success" : "info";
+}
+
+/** Where a clock stands in a few words: how long is left or overdue while it runs, else
+ * how it was met (`standingLabel`, the vocabulary's) and when. */
+export function standingText(c: Deadline, now: number, standingLabel: string): string {
+  return c.metAt !== null ? `${standingLabel} · ${shortTime(c.metAt)}` : deadlineText(c, now);
 }
 
 /** When a clock is due (while open) or was met. */

@@ -15,6 +15,7 @@ const STATUS_LISTS: Record<string, (v: Vocabulary) => Choice[] | undefined> = {
   "owner-meeting": (v) => v.meeting?.status,
   engagement: (v) => v.engagement?.status,
   "fee-plan": (v) => v.fees?.planStatus,
+  survey: (v) => v.survey?.status,
 };
 
 /** The statuses a kind's rows may have, in the core's order (none for a kind without). */

@@ -23,6 +23,7 @@ export const router = createRouter({
     { path: "/callbacks", component: () => import("./pages/CallbacksPage.vue"), meta: { title: "回访" } },
     { path: "/prices", component: () => import("./pages/PricesPage.vue"), meta: { title: "特约服务收费标准" } },
     { path: "/fees", component: () => import("./pages/FeesPage.vue"), meta: { title: "收费管理" } },
+    { path: "/surveys", component: () => import("./pages/SurveysPage.vue"), meta: { title: "满意度调查" } },
     { path: "/samples", component: () => import("./pages/SamplesPage.vue"), meta: { title: "抽样回访" } },
     { path: "/records", component: () => import("./pages/RecordsPage.vue"), meta: { title: "全部记录" } },
     { path: "/record/:id", component: () => import("./pages/RecordPage.vue"), props: true, meta: { title: "记录详情" } },

@@ -1062,9 +1062,10 @@ fn november_survey(b: &mut Builder) -> Result<(), RecordError> {
         hk.clone(),
     ));
     for k in [29, 30] {
-        let unit = forms[k - 28].0;
+        let (unit, unit_code) = forms[k - 28].clone();
         let call = SurveyAction::CallBack {
             unit,
+            unit_code,
             at_home: false,
         };
         events.push((

@@ -111,7 +111,11 @@ pub enum SurveyAction {
     Analyse {},
     /// A household that commented called back (the note says what was said); at home
     /// for a key customer.
-    CallBack { unit: DocumentId, at_home: bool },
+    CallBack {
+        unit: DocumentId,
+        unit_code: UnitCode,
+        at_home: bool,
+    },
 }
 
 /// A form handed out.
@@ -281,7 +285,7 @@ impl Kind for Survey {
             SurveyAction::CallBack { .. } if event.note.trim().is_empty() => {
                 return Err("请写明回访情况".into());
             }
-            SurveyAction::CallBack { unit, at_home } => {
+            SurveyAction::CallBack { unit, at_home, .. } => {
                 // A second callback stands when the first was not at home (a key
                 // customer visited after a phone call).
                 if state
@@ -373,14 +377,14 @@ impl Kind for Survey {
         }
         out.push(SurveyAction::Close {});
         out.push(SurveyAction::Analyse {});
-        if let Some(unit) = state
+        if let Some((unit, r)) = state
             .returned
             .iter()
             .find(|(u, r)| !r.comment.is_empty() && !state.called_back.contains_key(u))
-            .map(|(u, _)| *u)
         {
             out.push(SurveyAction::CallBack {
-                unit,
+                unit: *unit,
+                unit_code: r.unit_code.clone(),
                 at_home: false,
             });
         }

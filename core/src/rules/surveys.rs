@@ -1,8 +1,8 @@
 //! Satisfaction survey campaigns (seed 000; seed 001 篇2 《意见征询》): each area's clocks
 //! and the campaign's analysis across the areas asked for. Readings, written down once:
 //! - "回收率原则上应不低于发放数量的60%" (4.1.4): returned against handed out; the return
-//!   clock is due at the end of the collection's last day and met by the return that
-//!   reached 60 % of the forms handed out by then.
+//!   clock is due at the end of the collection's last day — or when collection was closed,
+//!   if earlier — and met by the return that reached 60 % of the forms handed out.
 //! - "公司在达到回收率要求和回收期限后的一周内开展统计、分析、回访等事后工作" (000): the
 //!   analysis and the callbacks are due seven days after the collection's last day.
 //! - "对提出意见和建议的客户应逐户回访，重要客户应登门拜访" (000): every household whose
@@ -161,7 +161,7 @@ pub fn survey_clocks(
         Deadline::new(
             Clock::SurveyReturn,
             RETURN_RULE,
-            Some(end_of_day(s.header.closes)),
+            Some(end_of_day(s.header.closes).min(st.closed_at.unwrap_or(i64::MAX))),
             reached,
             now,
         ),

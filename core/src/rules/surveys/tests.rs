@@ -122,6 +122,7 @@ fn a_survey_runs_only_as_its_approved_plan_allows() {
                 (
                     SurveyAction::CallBack {
                         unit: unit(1),
+                        unit_code: code(1),
                         at_home: false,
                     },
                     hk,
@@ -276,6 +277,7 @@ fn the_campaign_is_counted_and_its_afterwards_clocked() {
     for n in [2, 3, 4] {
         let call = SurveyAction::CallBack {
             unit: unit(n),
+            unit_code: code(n),
             at_home: false,
         };
         act(
@@ -302,6 +304,7 @@ fn the_campaign_is_counted_and_its_afterwards_clocked() {
     );
     let visit = SurveyAction::CallBack {
         unit: unit(3),
+        unit_code: code(3),
         at_home: true,
     };
     act(
