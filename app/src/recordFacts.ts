@@ -100,6 +100,12 @@ export function recordFacts(r: AnyRecord, v: Vocabulary, who: (user: string) => 
         ["联系", `${r.state.contacts.length} 次`],
         ...(r.state.promise ? [["承诺", `${r.state.promise.by} 前缴 ${yuan(r.state.promise.amountFen)}`] as [string, string]] : []),
       ];
+    case "special-weather":
+      return [
+        ["天气", labelOf(v.weather.weather, r.header.weather)],
+        ["期间", `${r.header.from} 至 ${r.header.to}`],
+        ["状态", r.state.withdrawn ? "已撤销" : "空置房须逐套特殊天气加查"],
+      ];
     case "survey": {
       const s = r.state;
       const handed = Object.keys(s.handed).length;

@@ -80,6 +80,15 @@ export const RECORD_FORMS: Record<string, RecordForm> = {
       { key: "notes", label: "客户反映", kind: "textarea" },
     ],
   },
+  "special-weather": {
+    title: "特殊天气",
+    stamp: { area: true },
+    inputs: [
+      { key: "weather", label: "天气", kind: "choice", options: (v) => v.weather.weather },
+      { key: "from", label: "开始日期", kind: "date" },
+      { key: "to", label: "结束日期（预报）", kind: "date" },
+    ],
+  },
   survey: {
     title: "满意度调查",
     stamp: { area: true },

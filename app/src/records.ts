@@ -490,6 +490,12 @@ export interface SurveyState {
 }
 export type SurveyRecord = RecordView<"survey", SurveyHeader, SurveyState, SurveyAction>;
 
+// ---- special weather (003) ----------------------------------------------------------------
+
+export type Weather = "long_rain" | "strong_wind" | "typhoon" | "rainstorm" | "snow";
+export interface SpellHeader { areaId: string; weather: Weather; from: LocalDate; to: LocalDate }
+export type SpellRecord = RecordView<"special-weather", SpellHeader, { withdrawn: boolean }, { type: "withdraw" }>;
+
 export interface ProjectHeader { projectId: string; name: string; areas: string[] }
 export type DayType = "holiday" | "workday" | "ordinary";
 export type ProjectAction =
@@ -517,12 +523,12 @@ export type ProjectRecord = RecordView<"project", ProjectHeader, ProjectState, P
 /** Any record, told apart by `kind`. */
 export type AnyRecord =
   | UnitRecord | TicketRecord | InspectionRecord | PatrolRecord | RenovationRecord | VisitRecord
-  | VisitPlanRecord | KeyLedgerRecord | FeeAccountRecord | FeePlanRecord | RectificationRecord | DutyLogRecord | OwnerMeetingRecord | EngagementRecord | SurveyRecord | ProjectRecord;
+  | VisitPlanRecord | KeyLedgerRecord | FeeAccountRecord | FeePlanRecord | RectificationRecord | DutyLogRecord | OwnerMeetingRecord | EngagementRecord | SurveyRecord | SpellRecord | ProjectRecord;
 export type RecordKind = AnyRecord["kind"];
 /** Any record kind's own action. */
 export type AnyAction =
   | UnitAction | TicketAction | InspectionAction | PatrolAction | RenovationAction | VisitAction
-  | VisitPlanAction | KeyAction | FeeAction | FeePlanAction | RectificationAction | DutyAction | MeetingAction | EngagementAction | SurveyAction | ProjectAction;
+  | VisitPlanAction | KeyAction | FeeAction | FeePlanAction | RectificationAction | DutyAction | MeetingAction | EngagementAction | SurveyAction | { type: "withdraw" } | ProjectAction;
 /** The header a new record of each kind needs. */
 export interface Headers {
   unit: UnitHeader;
@@ -540,5 +546,6 @@ export interface Headers {
   "owner-meeting": MeetingHeader;
   engagement: EngagementHeader;
   survey: SurveyHeader;
+  "special-weather": SpellHeader;
   project: ProjectHeader;
 }

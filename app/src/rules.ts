@@ -1,6 +1,6 @@
 // The rules' answers as the core hands them to JS: deadlines, due work and the monthly
 // statistics (hand-written types mirroring `core/src/rules/`).
-import type { BusinessType, Category, ContactMethod, FeeTarget, LocalDate, PayPromise, Shift, Millis, MonthText, RenovationStatus, SpecialReport, TicketStatus, UnitStatus } from "./records";
+import type { BusinessType, Category, ContactMethod, FeeTarget, LocalDate, PayPromise, Weather, Shift, Millis, MonthText, RenovationStatus, SpecialReport, TicketStatus, UnitStatus } from "./records";
 
 export type Clock =
   | "dispatch" | "first_response" | "completion" | "same_day" | "contact_record" | "service_request" | "agreed_answer" | "refer_head"
@@ -8,7 +8,8 @@ export type Clock =
   | "renovation_review" | "renovation_patrol" | "vacant_inspection" | "visit_plan" | "public_patrol"
   | "key_count" | "rectification" | "fee_promise" | "handover" | "duty_check" | "monthly_report" | "key_audit"
   | "renovation_spot_check" | "meeting_reminder" | "meeting_call" | "meeting_minutes" | "rectification_plan"
-  | "fee_plan" | "fee_review" | "fee_ledger_check" | "survey_return" | "survey_analysis" | "survey_callback";
+  | "fee_plan" | "fee_review" | "fee_ledger_check" | "survey_return" | "survey_analysis" | "survey_callback"
+  | "weather_round";
 export type Standing = "waiting" | "pending" | "overdue" | "met_on_time" | "met_late";
 export interface Deadline {
   clock: Clock;
@@ -30,6 +31,16 @@ export interface TicketDue {
   status: TicketStatus;
   place: string;
   description: string;
+  deadline: Deadline;
+}
+/** A spell of special weather's round of the vacant units (003). */
+export interface WeatherRound {
+  spell: string;
+  weather: Weather;
+  from: LocalDate;
+  to: LocalDate;
+  total: number;
+  toInspect: UnitRef[];
   deadline: Deadline;
 }
 export interface RecordDue { record: string; what: string; deadline: Deadline }
@@ -65,7 +76,7 @@ export interface DueWork {
   at: Millis;
   date: LocalDate;
   month: MonthText;
-  vacant: { total: number; toInspect: UnitRef[]; toVentilate: UnitRef[]; toClean: UnitRef[]; dueAt: Millis };
+  vacant: { total: number; toInspect: UnitRef[]; toVentilate: UnitRef[]; toClean: UnitRef[]; dueAt: Millis; weather: WeatherRound[] };
   renovationPatrols: { renovation: string; unit: string; code: string; status: RenovationStatus; lastPatrolAt: Millis | null }[];
   renovatingWithoutFile: UnitRef[];
   renovationReviews: RecordDue[];

@@ -19,6 +19,7 @@ export interface Vocabulary {
   meeting: Lists<"answer" | "reminder" | "heading" | "status">;
   engagement: Lists<"occasion" | "host" | "status">;
   survey: Lists<"rating" | "items" | "status">;
+  weather: Lists<"weather" | "status">;
   unit: Lists<"status">;
   keys: Lists<"status">;
   clock: Choice[];

@@ -10,7 +10,8 @@
 //! - [`people`], [`content`] — roles and phone numbers; photo and signature hashes;
 //! - the kinds: [`unit`](mod@unit) (archive), [`ticket`] (customer information), [`inspection`]
 //!   (vacant units), [`patrol`] (public areas), [`renovation`], [`visit`] and
-//!   [`visit_plan`], [`keys`], [`fees`] and [`fee_plan`], [`rectification`], [`survey`] (a satisfaction survey campaign of an area), [`duty`] (a shift's duty log
+//!   [`visit_plan`], [`keys`], [`fees`] and [`fee_plan`], [`rectification`], [`survey`] (a satisfaction survey campaign of an area), [`weather`] (a spell of special
+//!   weather), [`duty`] (a shift's duty log
 //!   and handover), [`project`] (calendar, rain days, settings, special-service prices);
 //! - [`index`] — the area index; [`any`] — every kind behind one enum, by `kind` string;
 //! - [`vocabulary`] — every closed choice set and action name with its Chinese label,
@@ -79,6 +80,7 @@ pub mod unit;
 pub mod visit;
 pub mod visit_plan;
 pub mod vocabulary;
+pub mod weather;
 
 use automerge::{AutoCommit, ROOT, ReadDoc};
 

@@ -711,3 +711,37 @@ test("a satisfaction survey: planned on the phone, approved by the desk, forms h
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });
+
+test("a spell of strong wind: declared on the phone with no signal, each vacant unit inspected for it, counted in the month", async (t) => {
+  await withScreenshots(t, async () => {
+    // 003: "特殊天气服务，比如连阴雨期或刮大风期间的空置房服务".
+    const { context, page } = await phone("weather-phone");
+    await signIn(page, "李强");
+    await offlineHome(context, page);
+    const spell = await newRecord(page, "special-weather", "特殊天气", async () => {
+      await page.locator(".van-radio", { hasText: /^大风$/ }).click();
+      await page.locator("input[name=to]").fill(shanghaiDay(1));
+    });
+    await page.goto(`${page.url().split("#")[0]}#/`);
+    const round = page.locator(`[data-weather="${spell}"]`);
+    await round.waitFor(WAIT);
+    const first = round.locator("[data-weather-unit]").first();
+    const code = await first.locator(".van-cell__title").innerText();
+    await first.click();
+    await page.getByRole("heading", { name: `空置房巡查 ${code}` }).waitFor(WAIT);
+    assert.equal(await page.getByRole("checkbox", { name: /特殊天气/ }).getAttribute("aria-checked"), "true", "opened for the weather");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.goto(`${page.url().split("#")[0]}#/`);
+    await round.locator(".van-cell__title", { hasText: /^已查 1\// }).waitFor(WAIT);
+    assert.equal(await round.locator(`[data-weather-unit]`, { hasText: code }).count(), 0, "the unit inspected leaves the round");
+    await page.locator(".van-toast").waitFor({ state: "hidden", ...WAIT });
+    await shot(page, "proc-33-weather-round");
+    await context.setOffline(false);
+    await hook(page, sent);
+
+    const office = await desk("weather-desk");
+    await consoleSignIn(office.page, server.http, "陈客服", `/stats?scope=area:A2&month=${shanghaiMonth()}`);
+    await office.page.getByText(/特殊天气加查\s*1 次/).waitFor(WAIT);
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
+});

@@ -16,6 +16,7 @@ const STATUS_LISTS: Record<string, (v: Vocabulary) => Choice[] | undefined> = {
   engagement: (v) => v.engagement?.status,
   "fee-plan": (v) => v.fees?.planStatus,
   survey: (v) => v.survey?.status,
+  "special-weather": (v) => v.weather?.status,
 };
 
 /** The statuses a kind's rows may have, in the core's order (none for a kind without). */

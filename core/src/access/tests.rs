@@ -644,7 +644,7 @@ fn journals_and_indexes_only_grow_by_new_signed_events_and_entries() {
             grant: office(),
             on_index: true,
             edit: |d| new_entry(d, "unit"),
-            refused: Some("only tickets' index entries"),
+            refused: Some("not the unit entry"),
         },
         Case {
             name: "office staff change a unit's entry",
@@ -654,7 +654,7 @@ fn journals_and_indexes_only_grow_by_new_signed_events_and_entries() {
                 let entry = entry_of(d, &unit_entry().to_string());
                 d.put(&entry, "status", "vacant").expect("put");
             },
-            refused: Some("only tickets' index entries"),
+            refused: Some("not the unit entry"),
         },
     ];
     for case in &cases {

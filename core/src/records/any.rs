@@ -29,6 +29,7 @@ use super::ticket::Ticket;
 use super::unit::Unit;
 use super::visit::Visit;
 use super::visit_plan::VisitPlan;
+use super::weather::SpecialWeather;
 use super::{RecordError, kind_of};
 use crate::ids::DocumentId;
 
@@ -170,5 +171,6 @@ any_record! {
     Meeting => OwnerMeeting,
     Engagement => Engagement,
     Survey => Survey,
+    Spell => SpecialWeather,
     Project => Project,
 }

@@ -29,6 +29,7 @@ use super::ticket::{
 use super::unit::{Unit, UnitStatus};
 use super::visit::{Visit, VisitMethod};
 use super::visit_plan::VisitPlan;
+use super::weather::{self, SpecialWeather, Weather};
 use crate::rules::complaints::MajorReason;
 use crate::rules::deadlines::{Clock, Standing};
 
@@ -109,6 +110,7 @@ pub fn vocabulary() -> Value {
             kind::<OwnerMeeting>(),
             kind::<Engagement>(),
             kind::<Survey>(),
+            kind::<SpecialWeather>(),
             kind::<Unit>(),
         ],
         "ticket": {
@@ -149,6 +151,10 @@ pub fn vocabulary() -> Value {
         },
         "rectification": {
             "status": pairs(rectification::STATUSES),
+        },
+        "weather": {
+            "weather": choices(Weather::ALL, Weather::label_zh),
+            "status": pairs(weather::STATUSES),
         },
         "survey": {
             "rating": choices(Rating::ALL, Rating::label_zh),
@@ -224,6 +230,7 @@ pub fn status_label(kind: &str, status: &str) -> Option<&'static str> {
         k if k == OwnerMeeting::KIND => pairs(meeting::STATUSES),
         k if k == Engagement::KIND => pairs(engagement::STATUSES),
         k if k == Survey::KIND => pairs(survey::STATUSES),
+        k if k == SpecialWeather::KIND => pairs(weather::STATUSES),
         _ => None,
     }
 }

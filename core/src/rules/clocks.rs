@@ -48,6 +48,13 @@ pub fn record_clocks(p: &Portfolio<'_>, id: DocumentId, now: i64) -> Vec<Deadlin
     if let Some(l) = find(&p.duty_logs, id) {
         return super::duty::log_clocks(p, id, l, now);
     }
+    if find(&p.spells, id).is_some() {
+        return super::vacant::weather_rounds(p, now)
+            .into_iter()
+            .filter(|r| r.spell == id)
+            .map(|r| r.deadline)
+            .collect();
+    }
     if let Some(s) = find(&p.surveys, id) {
         return super::surveys::survey_clocks(p, id, s, now);
     }

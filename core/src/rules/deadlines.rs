@@ -86,10 +86,11 @@ pub enum Clock {
     SurveyReturn,
     SurveyAnalysis,
     SurveyCallback,
+    WeatherRound,
 }
 
 impl Clock {
-    pub const ALL: [Clock; 37] = [
+    pub const ALL: [Clock; 38] = [
         Clock::Dispatch,
         Clock::FirstResponse,
         Clock::Completion,
@@ -127,6 +128,7 @@ impl Clock {
         Clock::SurveyReturn,
         Clock::SurveyAnalysis,
         Clock::SurveyCallback,
+        Clock::WeatherRound,
     ];
 
     /// The stored and displayed name.
@@ -169,6 +171,7 @@ impl Clock {
             Clock::SurveyReturn => "survey_return",
             Clock::SurveyAnalysis => "survey_analysis",
             Clock::SurveyCallback => "survey_callback",
+            Clock::WeatherRound => "weather_round",
         }
     }
 
@@ -220,6 +223,7 @@ impl Clock {
             Clock::SurveyReturn => "调查表回收",
             Clock::SurveyAnalysis => "调查统计分析",
             Clock::SurveyCallback => "意见回访",
+            Clock::WeatherRound => "特殊天气空置房巡查",
         }
     }
 }

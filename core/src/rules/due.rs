@@ -13,7 +13,7 @@ use super::portfolio::{Portfolio, Records};
 use super::renovations::{PatrolDue, patrols_due};
 use super::supervision::{key_audit, renovation_spot_checks};
 use super::surveys::surveys_due;
-use super::vacant::vacant_month;
+use super::vacant::{WeatherRound, vacant_month, weather_rounds};
 use super::visits::{VisitProgress, visit_progress};
 use crate::ids::DocumentId;
 use crate::records::journal::{EventId, Flag};
@@ -44,6 +44,8 @@ pub struct VacantDue {
     pub to_clean: Vec<UnitRef>,
     /// The month's end.
     pub due_at: i64,
+    /// Spells of special weather under way and their rounds.
+    pub weather: Vec<WeatherRound>,
 }
 
 /// A ticket with a clock to watch.
@@ -153,6 +155,7 @@ pub fn due_work(p: &Portfolio<'_>, now: i64) -> DueWork {
             to_ventilate: pick(|v| v.ventilated),
             to_clean: pick(|v| v.cleaned),
             due_at: month.end_ms(),
+            weather: weather_rounds(p, now),
         },
         renovation_patrols: patrols_due(p, now),
         renovating_without_file: renovating_without_file(p),
@@ -374,6 +377,7 @@ pub fn flagged(p: &Portfolio<'_>) -> Vec<Flagged> {
     flags_of(&p.meetings, &mut out);
     flags_of(&p.engagements, &mut out);
     flags_of(&p.surveys, &mut out);
+    flags_of(&p.spells, &mut out);
     flags_of(&p.projects, &mut out);
     out
 }

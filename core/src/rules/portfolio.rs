@@ -25,6 +25,7 @@ use crate::records::ticket::TicketRecord;
 use crate::records::unit::UnitRecord;
 use crate::records::visit::VisitRecord;
 use crate::records::visit_plan::VisitPlanRecord;
+use crate::records::weather::SpellRecord;
 use crate::time::HOUR_MS;
 
 /// Records of one kind, by document ID.
@@ -48,6 +49,7 @@ pub struct Portfolio<'a> {
     pub meetings: Records<'a, OwnerMeetingRecord>,
     pub engagements: Records<'a, EngagementRecord>,
     pub surveys: Records<'a, SurveyRecord>,
+    pub spells: Records<'a, SpellRecord>,
     pub projects: Records<'a, ProjectRecord>,
 }
 
@@ -123,6 +125,7 @@ impl<'a> Portfolio<'a> {
                 AnyRecord::Meeting(r) => p.meetings.push((id, r)),
                 AnyRecord::Engagement(r) => p.engagements.push((id, r)),
                 AnyRecord::Survey(r) => p.surveys.push((id, r)),
+                AnyRecord::Spell(r) => p.spells.push((id, r)),
                 AnyRecord::Project(r) => p.projects.push((id, r)),
             }
         }
@@ -149,6 +152,7 @@ impl<'a> Portfolio<'a> {
         by_id(&mut self.meetings);
         by_id(&mut self.engagements);
         by_id(&mut self.surveys);
+        by_id(&mut self.spells);
         by_id(&mut self.projects);
     }
 
@@ -182,6 +186,7 @@ impl<'a> Portfolio<'a> {
             // A project's occasions count for every area of it (`statistics`).
             engagements: self.engagements.clone(),
             surveys: keep(&self.surveys, |r| r.area(), scope),
+            spells: keep(&self.spells, |r| r.area(), scope),
             projects: self.projects.clone(),
         }
     }

@@ -13,6 +13,7 @@ use crate::records::fee_plan::FeePlan;
 use crate::records::meeting::OwnerMeeting;
 use crate::records::project::Project;
 use crate::records::survey::Survey;
+use crate::records::weather::SpecialWeather;
 
 fn list<'a>(v: &'a Value, path: &[&str]) -> Vec<(&'a str, &'a str)> {
     let mut at = v;
@@ -55,6 +56,7 @@ fn kinds_are_listed_in_menu_order_with_their_names() {
             ("owner-meeting", "业主沟通会"),
             ("engagement", "接待日与客户送迎"),
             ("survey", "满意度调查"),
+            ("special-weather", "特殊天气"),
             ("unit", "房屋"),
         ]
     );
@@ -212,6 +214,7 @@ fn every_action_of_every_kind_has_a_label() {
         check_labelled::<OwnerMeeting>(),
         check_labelled::<Engagement>(),
         check_labelled::<Survey>(),
+        check_labelled::<SpecialWeather>(),
         check_labelled::<Project>(),
     ];
     assert_eq!(checked, KINDS, "every kind is checked");

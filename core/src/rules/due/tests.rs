@@ -433,3 +433,94 @@ fn a_plan_chooses_among_households_key_customers_first_and_round_visits_marked()
         "no vacant unit; a visit in May belongs to the first half-year's round"
     );
 }
+
+#[test]
+fn a_spell_of_special_weather_makes_a_round_of_the_vacant_units() {
+    // 003: "特殊天气服务，比如连阴雨期或刮大风期间的空置房服务".
+    use crate::records::weather::{SpecialWeather, SpellAction, SpellHeader, Weather};
+    let units = [
+        (1, unit(1, UnitStatus::UndeliveredVacant)),
+        (2, unit(2, UnitStatus::EntrustedVacant)),
+        (3, unit(3, UnitStatus::EntrustedVacant)),
+        (4, unit(4, UnitStatus::Occupied)),
+    ];
+    let spell = Built::<SpecialWeather>::new(&SpellHeader {
+        area_id: "A1".into(),
+        weather: Weather::StrongWind,
+        from: date("2026-12-01"),
+        to: date("2026-12-03"),
+    });
+    let boxed = |b: Built<VacantInspection>| AnyRecord::Inspection(Box::new(b.record));
+    let mut others = vec![
+        AnyRecord::Spell(Box::new(spell.record.clone())),
+        boxed(inspection(
+            1,
+            Occasion::SpecialWeather,
+            false,
+            false,
+            "2026-12-02 09:00",
+        )),
+        boxed(inspection(
+            2,
+            Occasion::Monthly,
+            true,
+            true,
+            "2026-12-02 10:00",
+        )),
+        boxed(inspection(
+            3,
+            Occasion::SpecialWeather,
+            false,
+            false,
+            "2026-11-30 10:00",
+        )),
+    ];
+    let round = |others: &[AnyRecord], now: &str| {
+        due_at(&portfolio_of(&units, others.to_vec()), now)
+            .vacant
+            .weather
+    };
+    let during = round(&others, "2026-12-02 12:00");
+    assert_eq!(
+        (codes(&during[0].to_inspect), during[0].total),
+        (vec!["1-1-0002".to_owned(), "1-1-0003".to_owned()], 3),
+        "the monthly round is not the weather's, nor a visit before the spell"
+    );
+    assert_eq!(during[0].deadline.due_at, Some(at("2026-12-04 00:00")));
+    assert_eq!(
+        round(&others, "2026-12-09 12:00")[0].deadline.standing,
+        Standing::Overdue,
+        "unfinished, it stays a week past the spell"
+    );
+    assert!(round(&others, "2026-12-11 12:00").is_empty());
+    others.push(boxed(inspection(
+        2,
+        Occasion::SpecialWeather,
+        false,
+        false,
+        "2026-12-03 15:00",
+    )));
+    others.push(boxed(inspection(
+        3,
+        Occasion::SpecialWeather,
+        false,
+        false,
+        "2026-12-03 16:00",
+    )));
+    let done = round(&others, "2026-12-03 18:00");
+    assert_eq!(done[0].deadline.met_at, Some(at("2026-12-03 16:00")));
+    assert!(
+        round(&others, "2026-12-05 09:00").is_empty(),
+        "done and over"
+    );
+
+    let mut withdrawn = spell;
+    withdrawn.record = withdrawn
+        .try_act(
+            crate::records::Input::act(SpellAction::Withdraw {}).with_note("预报未出现大风"),
+            "2026-12-01 08:00",
+        )
+        .expect("withdrawn");
+    others[0] = AnyRecord::Spell(Box::new(withdrawn.record));
+    assert!(round(&others, "2026-12-02 12:00").is_empty());
+}
