@@ -185,7 +185,10 @@ export interface VacantUnit {
   code: string;
   status: Extract<UnitStatus, "undelivered_vacant" | "entrusted_vacant">;
   statusLabel: string;
+  /** As many monthly inspections as the project's service level asks. */
   inspected: boolean;
+  inspections: number;
+  required: number;
 }
 
 // ---- fees (003 G8; `core/src/rules/fees.rs`) ---------------------------------------------

@@ -4,7 +4,7 @@
 //! first, then every listed record in one burst — and both derive the same record views
 //! (offers and clocks), due work and statistics.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use automerge::{AutoCommit, ChangeHash};
 use serde::Serialize;
@@ -56,8 +56,12 @@ pub struct VacantUnit {
     pub code: String,
     pub status: UnitStatus,
     pub status_label: &'static str,
-    /// Had its monthly inspection in the month asked about.
+    /// Had its monthly inspections in the month asked about, as many as the project's
+    /// service level asks (`rules::vacant`).
     pub inspected: bool,
+    /// Monthly inspections in the month, and how many the service level asks.
+    pub inspections: usize,
+    pub required: u8,
 }
 
 /// A record as a person opens it: the record as their role sees it, what they can do to
@@ -200,12 +204,19 @@ impl Replica {
         Ok(doc)
     }
 
-    /// Vacant units of the area and whether each had its monthly inspection in `month`.
-    /// Read from the index alone, so it is fast with thousands of records.
+    /// Vacant units of the area and whether each had its monthly inspections in `month`.
+    /// Read from the index (and the project's settings), so it is fast with thousands of
+    /// records.
     pub fn vacant_units(&mut self, month: Month) -> Result<Vec<VacantUnit>, ReplicaError> {
         let index = self.index()?;
+        let required = self
+            .portfolio()
+            .rules_for(&index.area_id)
+            .vacant_rounds
+            .max(1);
         let month = month.to_string();
-        let inspected: HashSet<&str> = index
+        let mut inspections: HashMap<&str, usize> = HashMap::new();
+        for unit in index
             .entries
             .values()
             .filter(|e| e.kind == inspection::KIND && e.month.as_deref() == Some(&month))
@@ -216,19 +227,27 @@ impl Replica {
                     .is_none_or(|c| c == inspection::Occasion::Monthly.as_str())
             })
             .filter_map(|e| e.unit.as_deref())
-            .collect();
+        {
+            *inspections.entry(unit).or_default() += 1;
+        }
         let mut units: Vec<VacantUnit> = index
             .entries
             .iter()
             .filter(|(_, e)| e.kind == unit::KIND)
             .filter_map(|(id, e)| {
                 let status = UnitStatus::parse(e.status.as_deref()?)?;
+                let done = inspections
+                    .get(id.to_string().as_str())
+                    .copied()
+                    .unwrap_or(0);
                 status.is_vacant().then(|| VacantUnit {
                     id: *id,
                     code: e.code.clone().unwrap_or_default(),
                     status,
                     status_label: status.label_zh(),
-                    inspected: inspected.contains(id.to_string().as_str()),
+                    inspected: done >= usize::from(required),
+                    inspections: done,
+                    required,
                 })
             })
             .collect();

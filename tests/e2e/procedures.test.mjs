@@ -742,6 +742,22 @@ test("a spell of strong wind: declared on the phone with no signal, each vacant 
     const office = await desk("weather-desk");
     await consoleSignIn(office.page, server.http, "陈客服", `/stats?scope=area:A2&month=${shanghaiMonth()}`);
     await office.page.getByText(/特殊天气加查\s*1 次/).waitFor(WAIT);
+
+    // 003 "以下服务频次可根据项目服务级别制定": the project's head asks for two rounds a month.
+    const head = await desk("weather-head");
+    await consoleSignIn(head.page, server.http, "王主管", "/prices?project=P1");
+    await head.page.getByLabel("空置房服务频次").fill("2");
+    await head.page.locator("[data-save-level]").click();
+    await head.page.locator("[data-standards]").getByText("次/月").waitFor(WAIT);
+    await hook(head.page, () => document.querySelector("[data-save-level]")?.classList.contains("is-loading") === false);
+    await shot(head.page, "proc-34-service-level");
+    await page.goto(`${page.url().split("#")[0]}#/vacant`);
+    const row = page.locator("[data-unit]", { hasText: "未巡查" }).first();
+    const monthly = await row.locator(".code").innerText();
+    await row.click();
+    await page.getByRole("heading", { name: `空置房巡查 ${monthly}` }).waitFor(WAIT);
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.locator("[data-unit]", { hasText: monthly }).getByText("已查 1/2 次").waitFor(WAIT);
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });

@@ -55,6 +55,10 @@ pub enum ProjectAction {
     Rain { date: NaiveDate, rained: bool },
     /// The group-complaint window, in hours.
     GroupWindow { hours: u32 },
+    /// How many times a month each vacant unit is inspected, ventilated and cleaned at the
+    /// project's service level (seed 003: "注：以下服务频次可根据项目服务级别制定"; once a
+    /// month at the least, "每个月…检查…每月一次…通风…每月一次…保洁").
+    VacantRounds { per_month: u8 },
     /// 特约服务: an item of the price list proposed, or re-priced, in fen per `unit`
     /// (次, 小时, 平方米…); 0 for a free service. Published once approved.
     Price {
@@ -117,6 +121,8 @@ pub struct ProjectState {
     pub days: BTreeMap<NaiveDate, DayType>,
     pub rain_days: BTreeSet<NaiveDate>,
     pub group_window_hours: u32,
+    /// Vacant-unit rounds a month (at least 1).
+    pub vacant_rounds: u8,
     /// The special-service price list, by item.
     pub prices: BTreeMap<String, PriceItem>,
 }
@@ -153,6 +159,9 @@ impl ProjectState {
     }
 }
 
+/// The most vacant-unit rounds a month a service level may ask (weekly).
+pub const MAX_VACANT_ROUNDS: u8 = 4;
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Project;
 
@@ -165,6 +174,7 @@ impl Kind for Project {
         ("day", "节假日与调休"),
         ("rain", "雨天"),
         ("group_window", "群诉时间窗口"),
+        ("vacant_rounds", "空置房服务频次"),
         ("price", "特约服务定价"),
         ("approve_price", "收费标准审批"),
         ("withdraw_price", "停止服务项目"),
@@ -201,6 +211,7 @@ impl Kind for Project {
     fn start(_header: &ProjectHeader) -> ProjectState {
         ProjectState {
             group_window_hours: DEFAULT_GROUP_WINDOW_HOURS,
+            vacant_rounds: 1,
             ..ProjectState::default()
         }
     }
@@ -234,6 +245,14 @@ impl Kind for Project {
                 return Err("群诉时间窗口至少1小时".into());
             }
             ProjectAction::GroupWindow { hours } => state.group_window_hours = *hours,
+            ProjectAction::VacantRounds { per_month }
+                if !(1..=MAX_VACANT_ROUNDS).contains(per_month) =>
+            {
+                return Err(format!(
+                    "空置房服务每月1至{MAX_VACANT_ROUNDS}次（制度要求每月至少一次）"
+                ));
+            }
+            ProjectAction::VacantRounds { per_month } => state.vacant_rounds = *per_month,
             ProjectAction::Price {
                 item,
                 unit,
@@ -287,7 +306,8 @@ impl Kind for Project {
         match (a, b) {
             (Day { date: x, .. }, Day { date: y, .. })
             | (Rain { date: x, .. }, Rain { date: y, .. }) => x == y,
-            (GroupWindow { .. }, GroupWindow { .. }) => true,
+            (GroupWindow { .. }, GroupWindow { .. })
+            | (VacantRounds { .. }, VacantRounds { .. }) => true,
             (Price { item: x, .. }, Price { item: y, .. })
             | (Price { item: x, .. }, ApprovePrice { item: y, .. })
             | (ApprovePrice { item: x, .. }, Price { item: y, .. }) => x == y,
@@ -316,6 +336,9 @@ impl Kind for Project {
             },
             ProjectAction::GroupWindow {
                 hours: state.group_window_hours,
+            },
+            ProjectAction::VacantRounds {
+                per_month: state.vacant_rounds,
             },
             ProjectAction::Price {
                 item: super::kind::placeholder::TEXT.to_owned(),

@@ -59,6 +59,8 @@ pub struct ProjectRules {
     pub deadlines: DeadlineRules,
     /// Complaints this close together count as "at the same time".
     pub group_window_ms: i64,
+    /// Vacant-unit rounds a month at the project's service level.
+    pub vacant_rounds: u8,
 }
 
 impl Default for ProjectRules {
@@ -66,6 +68,7 @@ impl Default for ProjectRules {
         Self {
             deadlines: DeadlineRules::default(),
             group_window_ms: i64::from(DEFAULT_GROUP_WINDOW_HOURS) * HOUR_MS,
+            vacant_rounds: 1,
         }
     }
 }
@@ -202,6 +205,7 @@ impl<'a> Portfolio<'a> {
                     rain_days: p.state.rain_days.clone(),
                 },
                 group_window_ms: p.state.group_window_ms(),
+                vacant_rounds: p.state.vacant_rounds,
             })
             .unwrap_or_default()
     }

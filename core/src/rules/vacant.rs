@@ -1,7 +1,9 @@
 //! This month's round of the vacant units (seed 003): each undelivered or entrusted
 //! vacant unit inspected ("每个月对所属范围内的空置房进行检查"), ventilated ("每月一次提供开窗
 //! 通风服务") and cleaned ("每月一次安排保洁人员，对空置房进行保洁"). A special-weather
-//! inspection is extra and does not stand in for the monthly one.
+//! inspection is extra and does not stand in for the monthly one. "以下服务频次可根据项目
+//! 服务级别制定": a project may ask for more rounds a month (`vacant_rounds`); a unit is
+//! inspected, ventilated and cleaned when it was so that many times in the month.
 //!
 //! A spell of special weather ("特殊天气服务，比如连阴雨期或刮大风期间的空置房服务") makes a
 //! round of its own: every unit vacant now is inspected for the weather (the inspection's
@@ -32,9 +34,16 @@ pub struct VacantMonth {
     pub unit: DocumentId,
     pub code: String,
     pub status: UnitStatus,
+    /// As often as the project's service level asks.
     pub inspected: bool,
     pub ventilated: bool,
     pub cleaned: bool,
+    /// Rounds a month the project's service level asks.
+    pub required: u8,
+    /// Monthly inspections, ventilations and cleanings this month.
+    pub inspections: usize,
+    pub ventilations: usize,
+    pub cleanings: usize,
     /// Special-weather inspections this month.
     pub special: usize,
 }
@@ -62,6 +71,10 @@ pub fn vacant_month(p: &Portfolio<'_>, month: Month) -> Vec<VacantMonth> {
                 inspected: false,
                 ventilated: false,
                 cleaned: false,
+                required: p.rules_for(u.area()).vacant_rounds.max(1),
+                inspections: 0,
+                ventilations: 0,
+                cleanings: 0,
                 special: 0,
             };
             (*id, round)
@@ -75,13 +88,21 @@ pub fn vacant_month(p: &Portfolio<'_>, month: Month) -> Vec<VacantMonth> {
             continue;
         }
         match i.header.occasion {
-            Occasion::Monthly => round.inspected = true,
+            Occasion::Monthly => round.inspections += 1,
             Occasion::SpecialWeather => round.special += 1,
         }
-        round.ventilated |= i.state.ventilated;
-        round.cleaned |= i.state.cleaning_arranged || i.state.cleaned;
+        round.ventilations += usize::from(i.state.ventilated);
+        round.cleanings += usize::from(i.state.cleaning_arranged || i.state.cleaned);
     }
     let mut list: Vec<VacantMonth> = rounds.into_values().collect();
+    for v in &mut list {
+        let enough = |n: usize| n >= usize::from(v.required);
+        (v.inspected, v.ventilated, v.cleaned) = (
+            enough(v.inspections),
+            enough(v.ventilations),
+            enough(v.cleanings),
+        );
+    }
     list.sort_by_key(|v| (natural_key(&v.code), v.unit));
     list
 }

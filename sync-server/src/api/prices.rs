@@ -1,7 +1,9 @@
-//! A project's 《特约服务项目及收费标准》 (seed 004 §4.4.3 a): `GET /api/projects/{id}/prices`
-//! lists every item — proposed, approved under its filing, withdrawn — and what is
-//! published; `POST` takes one of the project record's price actions (`price`,
-//! `approve_price`, `withdraw_price`), run by the core on the project's calendar record
+//! A project's standards: its 《特约服务项目及收费标准》 (seed 004 §4.4.3 a) and the service
+//! level's settings (seed 003: the vacant-unit rounds a month; the group-complaint
+//! window). `GET /api/projects/{id}/prices` lists every item — proposed, approved under its
+//! filing, withdrawn — what is published, and the settings; `POST` takes one of the
+//! project record's actions (`price`, `approve_price`, `withdraw_price`, `vacant_rounds`,
+//! `group_window`), run by the core on the project's calendar record
 //! and written through the same gate as a phone's change: a project's supervisor or an
 //! administrator may, office staff may not. The phones hold the same record and show
 //! the published prices.
@@ -54,7 +56,11 @@ struct PriceList {
     /// What customers are shown: approved items at their approved price.
     #[schema(value_type = Vec<Object>)]
     published: Vec<PublishedPrice>,
-    /// Whether the caller may propose, approve and withdraw.
+    /// Vacant-unit rounds a month at the project's service level.
+    vacant_rounds: u8,
+    /// The group-complaint window, in hours.
+    group_window_hours: u32,
+    /// Whether the caller may propose, approve and withdraw, and change the settings.
     may_change: bool,
 }
 
@@ -102,9 +108,20 @@ fn price_list(project: &str, record: &AnyRecord, may_change: bool) -> Result<Pri
             })
             .collect(),
         published: p.state.published_prices(),
+        vacant_rounds: p.state.vacant_rounds,
+        group_window_hours: p.state.group_window_hours,
         may_change,
     })
 }
+
+/// The project record's actions this route takes.
+const STANDARDS: [&str; 5] = [
+    "price",
+    "approve_price",
+    "withdraw_price",
+    "vacant_rounds",
+    "group_window",
+];
 
 /// Who changes the price list: what the gate lets write a project record.
 fn may_change(signed: &Signed) -> bool {
@@ -122,7 +139,7 @@ async fn list(
     Ok(Json(price_list(&project, &record, may_change(&signed))?))
 }
 
-#[utoipa::path(post, operation_id = "changePrices", path = "/api/projects/{id}/prices", tag = "office", params(("id" = String, Path, description = "项目编号")), request_body(content = Object, description = "{\"type\": \"price\", \"item\", \"unit\", \"priceFen\"} | {\"type\": \"approve_price\", \"item\", \"reference\"} | {\"type\": \"withdraw_price\", \"item\"}"), responses((status = 200, body = PriceList), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 403, description = "访问规则不允许", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody), (status = 422, description = "输入有误", body = ErrorBody)))]
+#[utoipa::path(post, operation_id = "changePrices", path = "/api/projects/{id}/prices", tag = "office", params(("id" = String, Path, description = "项目编号")), request_body(content = Object, description = "{\"type\": \"price\", \"item\", \"unit\", \"priceFen\"} | {\"type\": \"approve_price\", \"item\", \"reference\"} | {\"type\": \"withdraw_price\", \"item\"} | {\"type\": \"vacant_rounds\", \"perMonth\"} | {\"type\": \"group_window\", \"hours\"}"), responses((status = 200, body = PriceList), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 403, description = "访问规则不允许", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody), (status = 422, description = "输入有误", body = ErrorBody)))]
 async fn change(
     State(state): State<AppState>,
     signed: Signed,
@@ -131,15 +148,16 @@ async fn change(
 ) -> Result<Json<PriceList>, ApiError> {
     let input = body(
         input,
-        "{\"type\": \"price\" | \"approve_price\" | \"withdraw_price\", …}",
+        "{\"type\": \"price\" | \"approve_price\" | \"withdraw_price\" | \"vacant_rounds\" | \"group_window\", …}",
     )?;
     let kind = input
         .get("type")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    if !["price", "approve_price", "withdraw_price"].contains(&kind) {
+    if !STANDARDS.contains(&kind) {
         return Err(ApiError::BadRequest(format!(
-            "收费标准只接受 price、approve_price、withdraw_price，收到 {kind:?}"
+            "项目标准只接受 {}，收到 {kind:?}",
+            STANDARDS.join("、")
         )));
     }
     let (id, area, _) = project_record(&state, &signed, &project).await?;

@@ -78,6 +78,41 @@ async fn prices_are_proposed_approved_and_published_by_the_project_alone(db: Tes
             json!({"type": "day", "date": "2026-12-25", "day": "holiday"}),
         )
         .await;
-    assert_eq!(other.status, 400, "only price actions here");
+    assert_eq!(other.status, 400, "only the project's standards here");
+
+    // 003: "以下服务频次可根据项目服务级别制定" — twice a month at this project's level.
+    assert_eq!(
+        approved.json()["vacantRounds"],
+        1,
+        "once a month unless the level asks more"
+    );
+    let twice = app
+        .json(
+            "POST",
+            "/api/projects/P1/prices",
+            &head,
+            json!({"type": "vacant_rounds", "perMonth": 2}),
+        )
+        .await;
+    assert_eq!(twice.status, 200, "{:?}", twice.json());
+    assert_eq!(twice.json()["vacantRounds"], 2);
+    let never = app
+        .json(
+            "POST",
+            "/api/projects/P1/prices",
+            &head,
+            json!({"type": "vacant_rounds", "perMonth": 0}),
+        )
+        .await;
+    assert!(never.status >= 400, "{:?}", never.json());
+    let desk = app
+        .json(
+            "POST",
+            "/api/projects/P1/prices",
+            &office,
+            json!({"type": "vacant_rounds", "perMonth": 3}),
+        )
+        .await;
+    assert_eq!(desk.status, 403, "the project sets its own level");
     assert_eq!(app.get("/api/projects/P9/prices", &head).await.status, 404);
 }

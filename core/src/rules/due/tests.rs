@@ -524,3 +524,54 @@ fn a_spell_of_special_weather_makes_a_round_of_the_vacant_units() {
     others[0] = AnyRecord::Spell(Box::new(withdrawn.record));
     assert!(round(&others, "2026-12-02 12:00").is_empty());
 }
+
+#[test]
+fn a_higher_service_level_asks_for_more_rounds_a_month() {
+    // 003: "注：以下服务频次可根据项目服务级别制定".
+    use crate::records::project::{Project, ProjectAction, ProjectHeader};
+    let units = [(1, unit(1, UnitStatus::EntrustedVacant))];
+    let level = |per_month: u8| {
+        let built = Built::<Project>::new(&ProjectHeader {
+            project_id: "P1".into(),
+            name: "翠湖花园".into(),
+            areas: vec!["A1".into()],
+        });
+        if per_month == 1 {
+            return AnyRecord::Project(Box::new(built.record));
+        }
+        AnyRecord::Project(Box::new(
+            built
+                .act(
+                    ProjectAction::VacantRounds { per_month },
+                    "2026-11-01 09:00",
+                )
+                .record,
+        ))
+    };
+    let once = AnyRecord::Inspection(Box::new(
+        inspection(1, Occasion::Monthly, true, true, "2026-12-02 09:00").record,
+    ));
+    let twice = AnyRecord::Inspection(Box::new(
+        inspection(1, Occasion::Monthly, true, true, "2026-12-16 09:00").record,
+    ));
+    let due =
+        |others: Vec<AnyRecord>| due_at(&portfolio_of(&units, others), "2026-12-17 09:00").vacant;
+    assert!(due(vec![level(1), once.clone()]).to_inspect.is_empty());
+    let owed = due(vec![level(2), once.clone()]);
+    assert_eq!(
+        (codes(&owed.to_inspect), codes(&owed.to_ventilate)),
+        (vec!["1-1-0001".to_owned()], vec!["1-1-0001".to_owned()]),
+        "twice a month: once is not enough"
+    );
+    assert!(due(vec![level(2), once, twice]).to_inspect.is_empty());
+    let mut refused = Built::<Project>::new(&ProjectHeader {
+        project_id: "P1".into(),
+        name: "翠湖花园".into(),
+        areas: vec!["A1".into()],
+    });
+    let zero = refused.try_act(
+        crate::records::Input::act(ProjectAction::VacantRounds { per_month: 0 }),
+        "2026-11-01 09:00",
+    );
+    assert!(zero.is_err_and(|e| e.contains("至少一次")));
+}
