@@ -38,7 +38,7 @@ export const router = createRouter({
     {
       path: "/inspect/:unit",
       component: InspectionForm,
-      props: true,
+      props: (route) => ({ unit: route.params.unit, special: route.query.special === "1" }),
       meta: { title: "空置房巡查", form: true },
     },
     { path: "/new/ticket", component: TicketForm, meta: { title: "登记客户信息", form: true } },
