@@ -72,6 +72,13 @@ export const ACTION_INPUTS: Record<string, Record<string, Input[]>> = {
     accept: [{ key: "result", label: "验收结果", kind: "choice", options: (v) => v.renovation.acceptance }],
     refund_deposit: [{ key: "amountYuan", label: "退还押金（元）", kind: "yuan" }],
     spot_check: [{ key: "consistent", label: "记录与现场一致", kind: "bool", initial: true }],
+    pre_works: [
+      { key: "qualityConfirmed", label: "装修前质量确认单", kind: "bool" },
+      { key: "agreementSigned", label: "装修协议已签", kind: "bool" },
+      { key: "feesCollected", label: "费用已收取", kind: "bool" },
+      { key: "departmentsReviewed", label: "其他部门已审核", kind: "bool" },
+      { key: "briefed", label: "已向施工方交底", kind: "bool" },
+    ],
   },
   "key-ledger": {
     receive: [text("label", "钥匙标签"), { key: "unitCode", label: "房号", kind: "text", optional: true }, { key: "signature", label: "业主签字", kind: "signature" }],

@@ -1,6 +1,7 @@
 // What an event says beyond its name, in words: to whom it was dispatched, how satisfied
 // the customer was, which points a renovation patrol found in violation… Values and
 // labels come from the event and the core's vocabulary.
+import { ACTION_INPUTS } from "./actionForms";
 import { shortTime, yuan as yuanOf } from "./format";
 import { labelOf, type Vocabulary } from "./vocabulary";
 
@@ -44,6 +45,10 @@ export function eventDetails(kind: string, e: Fields, v: Vocabulary, nameOf: (us
       return `验收日期 ${text("date")}`;
     case "renovation/accept":
       return labelOf(v.renovation.acceptance, text("result"));
+    case "renovation/pre_works": {
+      const missing = (ACTION_INPUTS.renovation.pre_works ?? []).filter((i) => !e[i.key]).map((i) => i.label);
+      return missing.length ? `未完成：${missing.join("、")}` : "手续齐全，已交底";
+    }
     case "renovation/spot_check":
       return e.consistent ? "记录与现场一致" : "记录与现场不符";
     case "renovation/refund_deposit":

@@ -69,6 +69,7 @@ export function recordFacts(r: AnyRecord, v: Vocabulary, who: (user: string) => 
         ["装修内容", r.header.plan],
         ["押金", `${r.header.depositYuan} 元`],
         ["状态", labelOf(v.renovation.status, r.state.status)],
+        ["开工前检查", r.state.preWorksDoneAt ? `${shanghaiTime(r.state.preWorksDoneAt)} 手续齐全，已交底` : r.state.preWorks ? "手续未齐" : "未检查"],
         ["巡查", `${r.state.patrols.length} 次`],
       ];
     case "visit":

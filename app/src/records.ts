@@ -253,6 +253,8 @@ export interface RenovationChecks {
   workingHours: Condition;
   protection: Condition;
   workerPasses: Condition;
+  /** 安装情况 (003 G3); absent on a form from before it was asked. */
+  installation?: Condition;
 }
 export interface RenovationHeader {
   areaId: string;
@@ -272,6 +274,7 @@ export type RenovationStatus =
 export type RenovationAction =
   | { type: "review"; approved: boolean }
   | { type: "permit"; number: string }
+  | { type: "pre_works"; qualityConfirmed: boolean; agreementSigned: boolean; feesCollected: boolean; departmentsReviewed: boolean; briefed: boolean }
   | { type: "patrol"; checks: RenovationChecks; stopped?: boolean }
   | { type: "book_acceptance"; date: LocalDate }
   | { type: "accept"; result: "passed" | "minor_faults" | "structural_damage" }
@@ -292,6 +295,9 @@ export interface RenovationState {
   refundedYuan: number | null;
   /** The supervisor's spot checks of the file against the works (003 G3). */
   spotChecks: { at: Millis; by: string; consistent: boolean }[];
+  /** The file checked and the contractor briefed before works (003 G3), as last recorded. */
+  preWorks: { qualityConfirmed: boolean; agreementSigned: boolean; feesCollected: boolean; departmentsReviewed: boolean; briefed: boolean } | null;
+  preWorksDoneAt: Millis | null;
 }
 export type RenovationRecord = RecordView<"renovation", RenovationHeader, RenovationState, RenovationAction>;
 
@@ -516,6 +522,8 @@ export interface ProjectState {
   days: Record<LocalDate, DayType>;
   rainDays: LocalDate[];
   groupWindowHours: number;
+  /** Vacant-unit rounds a month at the project's service level (003). */
+  vacantRounds: number;
   prices: Record<string, PriceItem>;
 }
 export type ProjectRecord = RecordView<"project", ProjectHeader, ProjectState, ProjectAction>;

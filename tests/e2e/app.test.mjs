@@ -470,9 +470,18 @@ test("a renovation file from application to deposit refund, patrolled with a vio
     step(`renovation of ${code} filed offline, with its review clock`);
 
     await offer(page, "review", "审核");
+    // 003 G3 "关注：装修前质量确认单，装修协议，费用收取，其他部门审核等": checked, and the
+    // contractor briefed, before the permit.
+    await offer(page, "pre_works", "开工前检查与交底", async (panel) => {
+      for (const item of ["装修前质量确认单", "装修协议已签", "费用已收取", "其他部门已审核", "已向施工方交底"]) {
+        await panel.locator(".van-cell", { hasText: item }).locator(".van-switch").click();
+      }
+    });
     await offer(page, "permit", "发放装修许可证", (panel) => panel.locator("input[name=number]").fill("ZX-2026-118"));
+    await page.locator('[data-clock="renovation_pre_works"]', { hasText: "按时完成" }).waitFor(WAIT);
     await offer(page, "patrol", "装修巡查", async (panel) => {
       await panel.locator(".van-checkbox", { hasText: "垃圾堆放" }).click();
+      await panel.locator(".van-checkbox", { hasText: "安装情况" }).click();
       await panel.locator("textarea[name=note]").fill("装修垃圾堆在楼道，已要求当天清运");
       await panel.locator(".van-cell", { hasText: "已当场制止" }).locator(".van-switch").click();
       await photoInSheet(page);
@@ -483,7 +492,8 @@ test("a renovation file from application to deposit refund, patrolled with a vio
     await offer(page, "refund_deposit", "退押金");
     const held = await page.evaluate((doc) => window.__estate.record(doc), id);
     assert.equal(held.state.status, "refunded");
-    assert.deepEqual(held.state.patrols[0].violations, ["垃圾堆放"]);
+    assert.deepEqual(held.state.patrols[0].violations, ["垃圾堆放", "安装情况"]);
+    assert.equal(held.state.preWorks.briefed, true);
     await snap(page, "18-renovation");
     step("reviewed, permitted, patrolled (a violation photographed), accepted and refunded, offline");
 

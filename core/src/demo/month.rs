@@ -879,6 +879,10 @@ fn renovations(b: &mut Builder) -> Result<(), RecordError> {
             Input::act(RenovationAction::Review { approved: true }),
         ),
         (
+            "10-19 15:00".to_owned(),
+            Input::act(RenovationAction::pre_works_complete()).with_note("已向施工队交底"),
+        ),
+        (
             "10-20 09:00".to_owned(),
             Input::act(RenovationAction::Permit {
                 number: "ZX-2026-101".into(),
@@ -898,6 +902,10 @@ fn renovations(b: &mut Builder) -> Result<(), RecordError> {
         (
             "09-28 10:00".to_owned(),
             Input::act(RenovationAction::Review { approved: true }),
+        ),
+        (
+            "09-30 16:00".to_owned(),
+            Input::act(RenovationAction::pre_works_complete()),
         ),
         (
             "10-01 10:00".to_owned(),

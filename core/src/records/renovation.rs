@@ -65,10 +65,14 @@ pub struct RenovationChecks {
     pub protection: Condition,
     /// 出入证
     pub worker_passes: Condition,
+    /// 安装情况 (seed 003 G3's patrol list ends "…露台及阳台等设施拆改，安装情况"); a form
+    /// from before it was asked counts it as normal.
+    #[serde(default)]
+    pub installation: Condition,
 }
 
 impl RenovationChecks {
-    pub fn points(&self) -> [(&'static str, &'static str, Condition); 8] {
+    pub fn points(&self) -> [(&'static str, &'static str, Condition); 9] {
         [
             ("loadBearing", "墙体承重", self.load_bearing),
             ("waterproofing", "防水", self.waterproofing),
@@ -78,6 +82,7 @@ impl RenovationChecks {
             ("workingHours", "装修时间", self.working_hours),
             ("protection", "成品保护", self.protection),
             ("workerPasses", "出入证", self.worker_passes),
+            ("installation", "安装情况", self.installation),
         ]
     }
 
@@ -127,6 +132,16 @@ pub enum RenovationAction {
     },
     Permit {
         number: String,
+    },
+    /// The file checked before works start (seed 003 G3: "关注：装修前质量确认单，装修协议，
+    /// 费用收取，其他部门审核等") and the contractor briefed on the rules (装修交底); record it
+    /// again to fill what was missing.
+    PreWorks {
+        quality_confirmed: bool,
+        agreement_signed: bool,
+        fees_collected: bool,
+        departments_reviewed: bool,
+        briefed: bool,
     },
     /// A daily patrol on the check form; a violation is stopped on the spot and
     /// evidenced with photos.
@@ -256,6 +271,55 @@ pub struct RenovationState {
     pub refunded_yuan: Option<u64>,
     /// The supervisor's spot checks, in journal order.
     pub spot_checks: Vec<SpotCheck>,
+    /// The pre-works check as last recorded, and when it was first complete.
+    pub pre_works: Option<PreWorks>,
+    pub pre_works_done_at: Option<i64>,
+}
+
+impl RenovationAction {
+    /// The pre-works check with every item done.
+    pub fn pre_works_complete() -> Self {
+        RenovationAction::PreWorks {
+            quality_confirmed: true,
+            agreement_signed: true,
+            fees_collected: true,
+            departments_reviewed: true,
+            briefed: true,
+        }
+    }
+}
+
+/// The file checked before works start.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreWorks {
+    pub quality_confirmed: bool,
+    pub agreement_signed: bool,
+    pub fees_collected: bool,
+    pub departments_reviewed: bool,
+    pub briefed: bool,
+}
+
+impl PreWorks {
+    /// Each item with its label, in the form's order.
+    pub fn items(&self) -> [(&'static str, bool); 5] {
+        [
+            ("装修前质量确认单", self.quality_confirmed),
+            ("装修协议", self.agreement_signed),
+            ("费用收取", self.fees_collected),
+            ("其他部门审核", self.departments_reviewed),
+            ("装修交底", self.briefed),
+        ]
+    }
+
+    /// What is still missing.
+    pub fn missing(&self) -> Vec<&'static str> {
+        self.items()
+            .into_iter()
+            .filter(|(_, done)| !done)
+            .map(|(label, _)| label)
+            .collect()
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -269,6 +333,7 @@ impl Kind for Renovation {
     const ACTIONS: &'static [(&'static str, &'static str)] = &[
         ("review", "审核"),
         ("permit", "发放装修许可证"),
+        ("pre_works", "开工前检查与交底"),
         ("patrol", "装修巡查"),
         ("book_acceptance", "预约验收"),
         ("accept", "验收"),
@@ -298,6 +363,8 @@ impl Kind for Renovation {
             accepted_at: None,
             refunded_yuan: None,
             spot_checks: Vec::new(),
+            pre_works: None,
+            pre_works_done_at: None,
         }
     }
 
@@ -331,6 +398,34 @@ impl Kind for Renovation {
                 state.permit_number = Some(number.clone());
                 state.permitted_at = Some(event.at);
                 state.status = Permitted;
+            }
+            RenovationAction::PreWorks {
+                quality_confirmed,
+                agreement_signed,
+                fees_collected,
+                departments_reviewed,
+                briefed,
+            } => {
+                if !matches!(now, Approved | Permitted | AcceptanceBooked) {
+                    return wrong("审核通过后、验收前才做开工前检查");
+                }
+                let checked = PreWorks {
+                    quality_confirmed: *quality_confirmed,
+                    agreement_signed: *agreement_signed,
+                    fees_collected: *fees_collected,
+                    departments_reviewed: *departments_reviewed,
+                    briefed: *briefed,
+                };
+                if !checked.missing().is_empty() && event.note.trim().is_empty() {
+                    return Err(format!(
+                        "{}未完成，请写明原因",
+                        checked.missing().join("、")
+                    ));
+                }
+                if checked.missing().is_empty() {
+                    state.pre_works_done_at.get_or_insert(event.at);
+                }
+                state.pre_works = Some(checked);
             }
             RenovationAction::Patrol { checks, stopped } => {
                 if !matches!(now, Permitted | AcceptanceBooked) {
@@ -461,6 +556,14 @@ impl Kind for Renovation {
             RenovationAction::Review { approved: true },
             RenovationAction::Permit {
                 number: placeholder::TEXT.into(),
+            },
+            // Offered with nothing ticked: the person ticks what they checked.
+            RenovationAction::PreWorks {
+                quality_confirmed: false,
+                agreement_signed: false,
+                fees_collected: false,
+                departments_reviewed: false,
+                briefed: false,
             },
             RenovationAction::Patrol {
                 checks: RenovationChecks::default(),

@@ -12,12 +12,14 @@ use crate::ids::DocumentId;
 use crate::records::fees::FeeAccountRecord;
 use crate::records::keys::KeyLedgerRecord;
 use crate::records::rectification::RectificationRecord;
-use crate::records::renovation::RenovationRecord;
+use crate::records::renovation::{RenovationRecord, RenovationStatus};
 use crate::records::ticket::TicketRecord;
 use crate::time::{end_of_day, local_date};
 
 const REVIEW_RULE: &str = "3个工作日内对装修备案申请进行审查（001 篇3）";
 const RENOVATION_PATROL_RULE: &str = "装修过程中，管家每日不少于一次装修巡查（003）";
+const PRE_WORKS_RULE: &str =
+    "开工前检查装修前质量确认单、装修协议、费用收取、其他部门审核，并完成装修交底（003 G3）";
 const KEY_COUNT_RULE: &str = "钥匙每日核对（003 G9）";
 const RECTIFICATION_RULE: &str = "整改方案的预计完成时间（002）";
 const PROMISE_RULE: &str = "业主承诺的缴费日期（003 G8）";
@@ -33,6 +35,7 @@ pub fn record_clocks(p: &Portfolio<'_>, id: DocumentId, now: i64) -> Vec<Deadlin
     }
     if let Some(r) = find(&p.renovations, id) {
         let mut clocks = vec![renovation_review(p, r, now)];
+        clocks.extend(renovation_pre_works(r, now));
         clocks.extend(renovation_patrol(r, now));
         return clocks;
     }
@@ -88,6 +91,21 @@ pub fn renovation_review(p: &Portfolio<'_>, r: &RenovationRecord, now: i64) -> D
         r.state.reviewed_at,
         now,
     )
+}
+
+/// The pre-works check, complete before the permit is issued (seed 003 G3); waiting
+/// until a permit is, overdue once one was issued without it.
+pub fn renovation_pre_works(r: &RenovationRecord, now: i64) -> Option<Deadline> {
+    let s = &r.state;
+    (s.reviewed_at.is_some() && s.status != RenovationStatus::Rejected).then(|| {
+        Deadline::new(
+            Clock::RenovationPreWorks,
+            PRE_WORKS_RULE,
+            s.permitted_at,
+            s.pre_works_done_at,
+            now,
+        )
+    })
 }
 
 /// Today's patrol of a renovation under construction.

@@ -87,10 +87,11 @@ pub enum Clock {
     SurveyAnalysis,
     SurveyCallback,
     WeatherRound,
+    RenovationPreWorks,
 }
 
 impl Clock {
-    pub const ALL: [Clock; 38] = [
+    pub const ALL: [Clock; 39] = [
         Clock::Dispatch,
         Clock::FirstResponse,
         Clock::Completion,
@@ -129,6 +130,7 @@ impl Clock {
         Clock::SurveyAnalysis,
         Clock::SurveyCallback,
         Clock::WeatherRound,
+        Clock::RenovationPreWorks,
     ];
 
     /// The stored and displayed name.
@@ -172,6 +174,7 @@ impl Clock {
             Clock::SurveyAnalysis => "survey_analysis",
             Clock::SurveyCallback => "survey_callback",
             Clock::WeatherRound => "weather_round",
+            Clock::RenovationPreWorks => "renovation_pre_works",
         }
     }
 
@@ -224,6 +227,7 @@ impl Clock {
             Clock::SurveyAnalysis => "调查统计分析",
             Clock::SurveyCallback => "意见回访",
             Clock::WeatherRound => "特殊天气空置房巡查",
+            Clock::RenovationPreWorks => "开工前检查与交底",
         }
     }
 }

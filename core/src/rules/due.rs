@@ -244,13 +244,20 @@ fn renovating_without_file(p: &Portfolio<'_>) -> Vec<UnitRef> {
     list
 }
 
+/// Renovation files' open clocks: the review, and a permit issued before the pre-works
+/// check was complete.
 fn renovation_reviews(p: &Portfolio<'_>, now: i64) -> Vec<RecordDue> {
     p.renovations
         .iter()
-        .map(|(id, r)| RecordDue {
-            record: *id,
-            what: format!("{} 装修申请", r.header.unit_code),
-            deadline: clocks::renovation_review(p, r, now),
+        .flat_map(|(id, r)| {
+            let what = format!("{} 装修申请", r.header.unit_code);
+            std::iter::once(clocks::renovation_review(p, r, now))
+                .chain(clocks::renovation_pre_works(r, now).filter(|d| d.due_at.is_some()))
+                .map(move |deadline| RecordDue {
+                    record: *id,
+                    what: what.clone(),
+                    deadline,
+                })
         })
         .filter(|d| d.deadline.is_open())
         .collect()

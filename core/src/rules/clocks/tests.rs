@@ -126,6 +126,7 @@ fn a_renovation_shows_its_review_and_todays_patrol() {
                 RenovationAction::Review { approved: true },
                 "2026-11-24 09:00",
             )
+            .act(RenovationAction::pre_works_complete(), "2026-11-24 09:30")
             .act(
                 RenovationAction::Permit {
                     number: "ZX-1".into(),
@@ -147,14 +148,25 @@ fn a_renovation_shows_its_review_and_todays_patrol() {
         Standing::MetOnTime,
     );
     let today = Some(at("2026-11-26 00:00"));
+    // 003 G3: the file checked and the contractor briefed before the permit.
+    let pre_works = (
+        Clock::RenovationPreWorks,
+        Some(at("2026-11-24 10:00")),
+        Standing::MetOnTime,
+    );
     assert_eq!(
         clocks_at(&records, 1, now),
-        [review, (Clock::RenovationPatrol, today, Standing::Pending)]
+        [
+            review,
+            pre_works,
+            (Clock::RenovationPatrol, today, Standing::Pending)
+        ]
     );
     assert_eq!(
         clocks_at(&records, 2, now),
         [
             review,
+            pre_works,
             (Clock::RenovationPatrol, today, Standing::MetOnTime)
         ]
     );

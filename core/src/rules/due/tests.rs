@@ -181,6 +181,7 @@ fn renovating_units_are_patrolled_every_day_and_reviewed_within_3_working_days()
             RenovationAction::Review { approved: true },
             "2026-11-03 10:00",
         )
+        .act(RenovationAction::pre_works_complete(), "2026-11-03 11:00")
         .act(
             RenovationAction::Permit {
                 number: "ZX-1".into(),
@@ -574,4 +575,55 @@ fn a_higher_service_level_asks_for_more_rounds_a_month() {
         "2026-11-01 09:00",
     );
     assert!(zero.is_err_and(|e| e.contains("至少一次")));
+}
+
+#[test]
+fn the_file_is_checked_and_the_contractor_briefed_before_works_start() {
+    // 003 G3: "关注：装修前质量确认单，装修协议，费用收取，其他部门审核等".
+    use crate::records::Input;
+    use crate::rules::deadlines::Clock;
+    let pre_works = |briefed: bool| RenovationAction::PreWorks {
+        quality_confirmed: true,
+        agreement_signed: true,
+        fees_collected: true,
+        departments_reviewed: true,
+        briefed,
+    };
+    let permit = RenovationAction::Permit {
+        number: "ZX-2026-118".into(),
+    };
+    let reviewed = || {
+        renovation(5, "2026-11-20 16:00").act(
+            RenovationAction::Review { approved: true },
+            "2026-11-21 09:00",
+        )
+    };
+    let clock = |b: &Built<Renovation>, now: &str| {
+        let records = wrap(vec![AnyRecord::Renovation(Box::new(b.record.clone()))]);
+        due_at(&records, now)
+            .renovation_reviews
+            .into_iter()
+            .find(|d| d.deadline.clock == Clock::RenovationPreWorks)
+    };
+
+    let mut short = reviewed();
+    let refused = short.try_act(Input::act(pre_works(false)), "2026-11-22 09:00");
+    assert!(
+        refused.is_err_and(|e| e.contains("装修交底未完成")),
+        "what is missing needs a reason"
+    );
+    let rushed = reviewed().act(permit.clone(), "2026-11-22 10:00");
+    let owed = clock(&rushed, "2026-11-22 11:00").expect("a permit issued before the check");
+    assert_eq!(owed.deadline.standing, Standing::Overdue);
+    let fixed = rushed.act(pre_works(true), "2026-11-23 09:00");
+    assert!(clock(&fixed, "2026-11-23 10:00").is_none(), "met, if late");
+
+    let proper = reviewed()
+        .act(pre_works(true), "2026-11-22 09:00")
+        .act(permit, "2026-11-22 10:00");
+    assert!(clock(&proper, "2026-11-22 11:00").is_none());
+    assert_eq!(
+        proper.record.state.pre_works_done_at,
+        Some(at("2026-11-22 09:00"))
+    );
 }
