@@ -9,7 +9,7 @@ export type Clock =
   | "key_count" | "rectification" | "fee_promise" | "handover" | "duty_check" | "monthly_report" | "key_audit"
   | "renovation_spot_check" | "meeting_reminder" | "meeting_call" | "meeting_minutes" | "rectification_plan"
   | "fee_plan" | "fee_review" | "fee_ledger_check" | "survey_return" | "survey_analysis" | "survey_callback"
-  | "weather_round";
+  | "weather_round" | "renovation_pre_works" | "festival_visits";
 export type Standing = "waiting" | "pending" | "overdue" | "met_on_time" | "met_late";
 export interface Deadline {
   clock: Clock;
@@ -83,6 +83,8 @@ export interface DueWork {
   callbacks: TicketDue[];
   overdue: TicketDue[];
   visits: VisitProgress;
+  /** Key customers visited over the Spring Festival, shown around it (003 Z8). */
+  festival: { from: LocalDate; to: LocalDate; keyCustomers: number; toVisit: UnitRef[]; deadline: Deadline } | null;
   publicPatrol: Deadline;
   keyCount: Deadline | null;
   keysOut: { label: string; unitCode: string | null; borrower: string | null; since: Millis | null }[];

@@ -21,6 +21,7 @@ pub mod deadlines;
 pub mod due;
 pub mod duty;
 pub mod fees;
+pub mod festival;
 pub mod meetings;
 pub mod office;
 pub mod portfolio;

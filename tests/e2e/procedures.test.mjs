@@ -761,3 +761,35 @@ test("a spell of strong wind: declared on the phone with no signal, each vacant 
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });
+
+test("the Spring Festival: every key customer visited, each owed visit opened from 待办 with no signal", async (t) => {
+  await withScreenshots(t, async () => {
+    // 003 Z8: "春节期间是否对重点客户进行走访，留有管理痕迹". The phone's clock is set to
+    // 1 February 2027, inside the period (30 January – 20 February).
+    const { context, page } = await phone("festival-phone");
+    await signIn(page, "张敏");
+    await offlineHome(context, page);
+    await page.clock.setFixedTime(new Date("2027-02-01T10:00:00+08:00"));
+    await page.goto(`${page.url().split("#")[0]}#/records`);
+    await page.goto(`${page.url().split("#")[0]}#/`);
+    const due = page.locator("#festival-due");
+    await due.waitFor(WAIT);
+    const owed = await due.locator("[data-festival-unit]").count();
+    assert.ok(owed > 0, "the demo's key customers, not yet visited");
+    const first = due.locator("[data-festival-unit]").first();
+    const code = await first.getAttribute("data-festival-unit");
+    await first.click();
+    await page.getByRole("heading", { name: "客户拜访" }).waitFor(WAIT);
+    assert.equal(await page.locator("input[name=unit]").inputValue(), code, "the household filled in");
+    await page.locator("input[name=person]").fill("业主");
+    await page.locator("textarea[name=notes]").fill("春节慰问，业主反映地库照明已改善");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.locator(".summary").waitFor(WAIT);
+    await page.goto(`${page.url().split("#")[0]}#/`);
+    await hook(page, (n) => document.querySelectorAll("#festival-due [data-festival-unit]").length === n - 1, owed);
+    await page.locator(".van-toast").waitFor({ state: "hidden", ...WAIT });
+    await due.evaluate((el) => el.scrollIntoView({ block: "center" }));
+    await shot(page, "proc-35-festival-visits", { fullPage: false });
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
+  });
+});

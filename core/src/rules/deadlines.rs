@@ -88,10 +88,11 @@ pub enum Clock {
     SurveyCallback,
     WeatherRound,
     RenovationPreWorks,
+    FestivalVisits,
 }
 
 impl Clock {
-    pub const ALL: [Clock; 39] = [
+    pub const ALL: [Clock; 40] = [
         Clock::Dispatch,
         Clock::FirstResponse,
         Clock::Completion,
@@ -131,6 +132,7 @@ impl Clock {
         Clock::SurveyCallback,
         Clock::WeatherRound,
         Clock::RenovationPreWorks,
+        Clock::FestivalVisits,
     ];
 
     /// The stored and displayed name.
@@ -175,6 +177,7 @@ impl Clock {
             Clock::SurveyCallback => "survey_callback",
             Clock::WeatherRound => "weather_round",
             Clock::RenovationPreWorks => "renovation_pre_works",
+            Clock::FestivalVisits => "festival_visits",
         }
     }
 
@@ -228,6 +231,7 @@ impl Clock {
             Clock::SurveyCallback => "意见回访",
             Clock::WeatherRound => "特殊天气空置房巡查",
             Clock::RenovationPreWorks => "开工前检查与交底",
+            Clock::FestivalVisits => "春节走访重点客户",
         }
     }
 }

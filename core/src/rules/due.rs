@@ -9,6 +9,7 @@ use super::complaints::assess;
 use super::deadlines::{Clock, Deadline};
 use super::duty::{HandoverCheck, duty_checks, handovers_due};
 use super::fees::fee_checks;
+use super::festival::{FestivalVisits, festival_visits};
 use super::portfolio::{Portfolio, Records};
 use super::renovations::{PatrolDue, patrols_due};
 use super::supervision::{key_audit, renovation_spot_checks};
@@ -109,6 +110,8 @@ pub struct DueWork {
     /// Every overdue clock of every ticket, most overdue first.
     pub overdue: Vec<TicketDue>,
     pub visits: VisitProgress,
+    /// The key customers' visits over the Spring Festival, around it (003 Z8).
+    pub festival: Option<FestivalVisits>,
     pub public_patrol: Deadline,
     /// Today's key count, when the area keeps keys.
     pub key_count: Option<Deadline>,
@@ -163,6 +166,7 @@ pub fn due_work(p: &Portfolio<'_>, now: i64) -> DueWork {
         callbacks,
         overdue,
         visits: visit_progress(p, month, today, now),
+        festival: festival_visits(p, now),
         public_patrol: Deadline::new(
             Clock::PublicPatrol,
             PATROL_RULE,
