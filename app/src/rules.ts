@@ -156,6 +156,8 @@ export interface MonthlyStatistics {
     monthTarget: number; keyCustomers: number; keyCustomersVisited: number;
   };
   /** The month's visit report: methods, satisfaction, issues raised, the company's checks. */
+  /** The month's repairs as 《月服务质量报告》 reads them (004 §4.4.2 b). */
+  repairQuality: RepairQuality;
   visitReport: {
     visits: number;
     byMethod: { label: string; count: number }[];
@@ -228,4 +230,19 @@ export interface FeeCollection {
   targetFen: number;
   collectedFen: number;
   ledger: LedgerLine[];
+}
+
+/** The month's repairs for 《月服务质量报告》 (`core/src/rules/statistics/quality.rs`). */
+export interface RepairQuality {
+  received: number;
+  household: number;
+  public: number;
+  dispatchedInTime: number;
+  respondedInTime: number;
+  completed: number;
+  completedInTime: number;
+  calledBack: number;
+  satisfied: number;
+  overdue: number;
+  byScale: { scale: string; label: string; received: number; completed: number; completedInTime: number }[];
 }

@@ -30,3 +30,41 @@ fn october_statistics_match_the_hand_computed_fixture() {
         assert_eq!(&got, expected, "{name}: the whole summary");
     }
 }
+
+/// 《月服务质量报告》 (004 §4.4.2 b) reads the same repairs as the table: its counts agree
+/// with the hand-computed repair indicators, and its scales add up to the repairs.
+#[test]
+fn the_quality_report_agrees_with_the_table() {
+    let estate = demo_estate().expect("demo estate");
+    let records = estate.records().expect("every demo record reads");
+    let portfolio = Portfolio::new(records.iter().map(|(id, r)| (*id, r)));
+    let month: Month = SAMPLE_MONTH.parse().expect("month");
+    let scope = Scope::areas("翠湖花园", ["A1", "A2"]);
+    let s = monthly_statistics(&portfolio, &scope, month, sample_as_of());
+    let q = &s.repair_quality;
+    let indicator = |key: &str| {
+        let i = s
+            .indicators
+            .iter()
+            .find(|i| i.key == key)
+            .expect("indicator");
+        (i.numerator, i.denominator)
+    };
+    assert!(q.received > 0, "the sample month has repairs");
+    assert_eq!(
+        indicator("repair_response"),
+        (q.responded_in_time, q.received)
+    );
+    assert_eq!(indicator("repair_callback"), (q.called_back, q.received));
+    assert_eq!(indicator("repair_satisfied"), (q.satisfied, q.received));
+    assert_eq!(
+        q.household + q.public,
+        q.received,
+        "every repair is household or public"
+    );
+    assert_eq!(
+        q.by_scale.iter().map(|l| l.received).sum::<usize>(),
+        q.received
+    );
+    assert!(q.completed_in_time <= q.completed && q.completed <= q.received);
+}

@@ -438,6 +438,11 @@ test("the monthly table handed in: the project's head writes the analysis and me
     await read.locator("[data-handed-in]").waitFor(WAIT);
     assert.equal(await read.locator("[data-hand-in]").count(), 0);
     assert.match(await read.getByLabel("分析").inputValue(), /保安态度差/);
+    // 004 §4.4.2 b: the repairs as 《月服务质量报告》 reads them, beside the table.
+    const quality = desk2.page.locator("[data-repair-quality]");
+    await quality.evaluate((el) => el.scrollIntoView({ block: "center" }));
+    assert.match(await quality.innerText(), /报修受理\s*\d+ 单/);
+    await shot(desk2.page, "proc-36-repair-quality", { fullPage: false });
     assert.deepEqual(pageErrors, [], "no uncaught errors in the pages");
   });
 });

@@ -8,6 +8,10 @@
 //! are read as of `now`. Rates are kept as numerator and denominator; the percentage is
 //! given in tenths of a percent, rounded half up, so every platform prints the same.
 
+mod quality;
+
+use quality::repair_quality;
+pub use quality::{RepairQuality, ScaleLine};
 use serde::Serialize;
 
 use super::clocks::ticket_clocks;
@@ -326,6 +330,8 @@ pub struct MonthlyStatistics {
     pub visits: VisitCoverage,
     /// The month's visit report: methods, satisfaction, issues raised, the sample check.
     pub visit_report: VisitReport,
+    /// The month's repairs as 《月服务质量报告》 reads them.
+    pub repair_quality: RepairQuality,
     /// Not closed.
     pub open: Vec<Item>,
     /// The latest callback was unsatisfied.
@@ -602,6 +608,7 @@ pub fn monthly_statistics(
         as_of: now,
         complaint_types: complaint_types(&counted),
         service_bill: service_bill(&counted),
+        repair_quality: repair_quality(&counted),
         categories,
         indicators,
         vacant: VacantCompliance {

@@ -64,7 +64,9 @@ async fn a_projects_table_is_handed_in_by_its_head_and_travels_with_the_workbook
         calamine::open_workbook_from_rs(Cursor::new(book.body)).expect("a workbook");
     let sheets = xlsx.sheet_names();
     assert!(
-        sheets.contains(&"热点问题".to_owned()) && sheets.contains(&"特约服务账单".to_owned()),
+        sheets.contains(&"热点问题".to_owned())
+            && sheets.contains(&"特约服务账单".to_owned())
+            && sheets.contains(&"月服务质量报告".to_owned()),
         "{sheets:?}"
     );
     let written = xlsx

@@ -1,20 +1,21 @@
 //! The monthly statistics as a workbook: the indicator table, the categories, the
 //! vacant-unit round with renovation patrols and visits, then one sheet for each list
 //! the analysis looks at (open, unsatisfied, overdue, major events, group complaints),
-//! the hot issues by complaint business type, the special-service bill, and — once
+//! the hot issues by complaint business type, the special-service bill, the repairs as
+//! 《月服务质量报告》 reads them (004 §4.4.2 b), and — once
 //! handed in — the analysis and improvement measures its writers wrote (004 §4.3.6).
 //! Every figure is the core's; every label is the core's `label_zh`.
 
 use axum::response::Response;
 use estate_core::rules::MonthlyStatistics;
-use estate_core::rules::statistics::Item;
+use estate_core::rules::statistics::{Item, RepairQuality, permille};
 
 use crate::api::ApiError;
 use crate::api::reports::Written;
 use crate::api::xlsx::{Book, Cell, Column, local, yes_no};
 
 /// The sheets' names, in order.
-const SHEETS: [&str; 11] = [
+const SHEETS: [&str; 12] = [
     "指标",
     "分类",
     "空置房·装修·拜访",
@@ -25,6 +26,7 @@ const SHEETS: [&str; 11] = [
     "群诉",
     "热点问题",
     "特约服务账单",
+    "月服务质量报告",
     "分析与改进措施",
 ];
 
@@ -226,9 +228,16 @@ pub(super) fn build(
             ]
         }),
     )?;
+    book.table(
+        SHEETS[10],
+        &title("月服务质量报告（报修）"),
+        &note,
+        &[("项目", 22.0), ("数量", 10.0), ("比率", 10.0)],
+        quality(&s.repair_quality),
+    )?;
     if let Some(w) = written {
         book.table(
-            SHEETS[10],
+            SHEETS[11],
             &title("分析与改进措施"),
             &note,
             &[("项目", 14.0), ("内容", 90.0)],
@@ -267,6 +276,42 @@ fn rounds(s: &MonthlyStatistics) -> Vec<Vec<Cell>> {
     ];
     rows.into_iter()
         .map(|(part, what, value)| vec![part.into(), what.into(), value])
+        .collect()
+}
+
+/// The repairs of the month, one figure a row with its share of the repairs received,
+/// then each scale's.
+fn quality(q: &RepairQuality) -> Vec<Vec<Cell>> {
+    let share = |n: usize, of: usize| {
+        permille(n, of).map_or_else(|| "—".into(), |p| Cell::Percent(f64::from(p) / 1000.0))
+    };
+    let all = q.received;
+    let rows: [(&str, usize, usize); 10] = [
+        ("报修受理", all, all),
+        ("其中：家政报修", q.household, all),
+        ("其中：公共区域报修", q.public, all),
+        ("10分钟内派单", q.dispatched_in_time, all),
+        ("按时响应", q.responded_in_time, all),
+        ("已完成", q.completed, all),
+        ("按时限完成", q.completed_in_time, all),
+        ("已回访", q.called_back, all),
+        ("回访满意", q.satisfied, all),
+        ("有超时", q.overdue, all),
+    ];
+    let scales = q.by_scale.iter().flat_map(|l| {
+        [
+            (format!("{}：受理", l.label), l.received, all),
+            (
+                format!("{}：按时完成", l.label),
+                l.completed_in_time,
+                l.received,
+            ),
+        ]
+    });
+    rows.into_iter()
+        .map(|(what, n, of)| (what.to_owned(), n, of))
+        .chain(scales)
+        .map(|(what, n, of)| vec![what.into(), n.into(), share(n, of)])
         .collect()
 }
 
