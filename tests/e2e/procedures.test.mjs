@@ -419,7 +419,13 @@ test("the monthly table handed in: the project's head writes the analysis and me
     // 004 §4.3.6: "重点分析未关闭、不满意的客户信息，制定改善措施……次月5日上报".
     const head = await desk("report-desk");
     const page = head.page;
-    await consoleSignIn(page, server.http, "王主管", "/stats?scope=project:P1&month=2026-10");
+    // Last month's table, still to hand in, is the head's due work on the board.
+    await consoleSignIn(page, server.http, "王主管", "/board");
+    await page.locator("[data-report-due]", { hasText: "翠湖花园" }).waitFor(WAIT);
+    assert.match(await page.locator("[data-report-due]").first().innerText(), /次月5日上报/);
+    await shot(page, "proc-37-reports-due", { fullPage: false });
+    await page.goto(consoleAt(server.http, "/stats?scope=project:P1&month=2026-10"));
+    await page.reload();
     const card = page.locator("[data-report]");
     await card.waitFor(WAIT);
     assert.match(await card.innerText(), /次月5日上报/);
