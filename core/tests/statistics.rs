@@ -68,3 +68,51 @@ fn the_quality_report_agrees_with_the_table() {
     );
     assert!(q.completed_in_time <= q.completed && q.completed <= q.received);
 }
+
+/// The quarterly table (004 §4.3.6 c "按月度和季度输出") adds its three months up; visit
+/// coverage, counted over the half-year round, reads as the quarter's last month.
+#[test]
+fn a_quarter_adds_up_its_three_months() {
+    use estate_core::rules::statistics::{quarter_start, quarterly_statistics};
+    assert_eq!(
+        quarter_start("2026-Q4").map(|m| m.to_string()).ok(),
+        Some("2026-10".to_owned())
+    );
+    assert!(quarter_start("2026-Q5").is_err() && quarter_start("2026-10").is_err());
+    let estate = demo_estate().expect("demo estate");
+    let records = estate.records().expect("every demo record reads");
+    let portfolio = Portfolio::new(records.iter().map(|(id, r)| (*id, r)));
+    let scope = Scope::areas("翠湖花园", ["A1", "A2"]);
+    let first: Month = SAMPLE_MONTH.parse().expect("month");
+    let q = quarterly_statistics(&portfolio, &scope, first, sample_as_of());
+    assert_eq!(q.quarter, "2026-Q4");
+    let months: Vec<_> = [first, first.next(), first.next().next()]
+        .into_iter()
+        .map(|m| monthly_statistics(&portfolio, &scope, m, sample_as_of()))
+        .collect();
+    for i in &q.indicators {
+        let of = |s: &estate_core::rules::MonthlyStatistics| {
+            s.indicators
+                .iter()
+                .find(|x| x.key == i.key)
+                .map_or((0, 0), |x| (x.numerator, x.denominator))
+        };
+        let expected = if i.key == "visit_coverage" {
+            of(&months[2])
+        } else {
+            months
+                .iter()
+                .map(of)
+                .fold((0, 0), |(n, d), (a, b)| (n + a, d + b))
+        };
+        assert_eq!((i.numerator, i.denominator), expected, "{}", i.key);
+    }
+    let received: usize = q.categories.iter().map(|c| c.received).sum();
+    let monthly: usize = months
+        .iter()
+        .flat_map(|s| &s.categories)
+        .map(|c| c.received)
+        .sum();
+    assert_eq!(received, monthly);
+    assert!(received > 0, "October's tickets are in the quarter");
+}

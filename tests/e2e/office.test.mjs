@@ -190,6 +190,10 @@ test("a call registered at the desk is worked on the phone, followed live on the
     const download = deskPage.waitForEvent("download");
     await deskPage.getByRole("button", { name: "下载统计表" }).click();
     assert.match((await download).suggestedFilename(), /\.xlsx$/);
+    // 004 §4.3.6 c: the quarter's table, its three months added up.
+    const quarterly = deskPage.waitForEvent("download");
+    await deskPage.getByRole("button", { name: "下载季度统计表" }).click();
+    assert.match((await quarterly).suggestedFilename(), /季度.*\.xlsx$/);
     await shot(deskPage, "office-07-exports");
     step("导出: the statistics workbook downloaded, the QR sheet shown");
 

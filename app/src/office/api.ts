@@ -244,6 +244,9 @@ export const api = {
   statistics: (month: string, scope: StatisticsScope) => get<MonthlyStatistics>("/api/statistics", { month, ...scope }),
   statisticsFile: (month: string, scope: StatisticsScope) =>
     getFile("/api/statistics.xlsx", { month, ...scope }, `月度客户信息统计-${month}.xlsx`),
+  /** A quarter's table (`YYYY-Qn`), its three months added up (004 §4.3.6 c). */
+  quarterFile: (quarter: string, scope: StatisticsScope) =>
+    getFile("/api/statistics.xlsx", { quarter, ...scope }, `季度客户信息统计-${quarter}.xlsx`),
   recordsFile: (query: RecordQuery) => getFile("/api/records.xlsx", { ...query }, "记录.xlsx"),
   checkpoints: (area: string) => get<AreaCheckpoints>("/api/checkpoints", { area }),
   /** `period`: `{ week }` (a Monday, repairs) or `{ month }` (visits). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { axisMonthLabels, halfYearLabel, monthLabel, monthsEnding, rateText } from "./months";
+import { axisMonthLabels, halfYearLabel, monthLabel, monthsEnding, quarterLabel, quartersEnding, rateText } from "./months";
 
 describe("months", () => {
   it("the six months ending with one, across a year's turn", () => {
@@ -19,5 +19,13 @@ describe("months", () => {
     expect(rateText(889)).toBe("88.9%");
     expect(rateText(1000)).toBe("100.0%");
     expect(rateText(null)).toBe("—");
+  });
+});
+
+describe("quarters", () => {
+  it("counts back across the years, latest first", () => {
+    expect(quartersEnding("2026-12", 3)).toEqual(["2026-Q4", "2026-Q3", "2026-Q2"]);
+    expect(quartersEnding("2027-02", 2)).toEqual(["2027-Q1", "2026-Q4"]);
+    expect(quarterLabel("2026-Q4")).toBe("2026年第4季度");
   });
 });

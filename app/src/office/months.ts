@@ -32,3 +32,16 @@ export function axisMonthLabels(months: string[]): string[] {
 export function rateText(permille: number | null): string {
   return permille === null ? "—" : `${(permille / 10).toFixed(1)}%`;
 }
+
+/** The quarter holding `month` and the `count - 1` before it, latest first: `2026-Q4`. */
+export function quartersEnding(month: string, count: number): string[] {
+  const [year, m] = month.split("-").map(Number);
+  const index = year * 4 + Math.floor((m - 1) / 3);
+  return Array.from({ length: count }, (_, i) => `${Math.floor((index - i) / 4)}-Q${((index - i) % 4) + 1}`);
+}
+
+/** `2026年第4季度`. */
+export function quarterLabel(quarter: string): string {
+  const [year, q] = quarter.split("-Q");
+  return `${year}年第${q}季度`;
+}

@@ -9,9 +9,11 @@
 //! given in tenths of a percent, rounded half up, so every platform prints the same.
 
 mod quality;
+mod quarter;
 
 use quality::repair_quality;
 pub use quality::{RepairQuality, ScaleLine};
+pub use quarter::{QuarterStatistics, quarter_start, quarterly_statistics};
 use serde::Serialize;
 
 use super::clocks::ticket_clocks;
@@ -60,6 +62,19 @@ pub fn permille(numerator: usize, denominator: usize) -> Option<u32> {
 }
 
 impl Indicator {
+    /// `like` counted again: its row with other figures (a quarter's sums).
+    fn with(like: &Indicator, numerator: usize, denominator: usize) -> Self {
+        let row = (
+            like.key,
+            like.group,
+            like.measure,
+            like.formula,
+            like.target,
+            like.target_percent,
+        );
+        Self::new(row, numerator, denominator)
+    }
+
     fn new(row: Row, numerator: usize, denominator: usize) -> Self {
         let (key, group, measure, formula, target, target_percent) = row;
         let permille = permille(numerator, denominator);

@@ -1,6 +1,7 @@
 //! `GET /api/statistics` and `GET /api/statistics.xlsx`: the monthly customer-service
 //! statistics (《月度客户信息统计分析表》) of an area (`area=`), a project (`project=`) or
-//! every area the caller sees (neither), for `month=YYYY-MM`, as JSON or as a workbook.
+//! every area the caller sees (neither), for `month=YYYY-MM`, as JSON or as a workbook;
+//! the workbook also for a quarter (`quarter=YYYY-Qn`, its three months added up).
 //!
 //! The core computes them (`monthly_statistics`) from the records the server holds,
 //! parsed as a phone parses them; nothing here counts anything. Group complaints form
@@ -14,7 +15,9 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
+use estate_core::problem::Problem;
 use estate_core::rules::reports::ReportLevel;
+use estate_core::rules::statistics::{quarter_start, quarterly_statistics};
 use estate_core::rules::{MonthlyStatistics, monthly_statistics};
 use serde::Deserialize;
 
@@ -44,6 +47,8 @@ struct Asked {
     /// Judge the clocks at this instant (ms) rather than now: a month's table as it
     /// stood on the day it was handed in.
     as_of: Option<i64>,
+    /// The workbook only: a quarter's table instead of a month's, `YYYY-Qn` (004 §4.3.6 c).
+    quarter: Option<String>,
     /// A download link carries the sign-in here; it is read elsewhere.
     #[serde(rename = "token")]
     _token: Option<String>,
@@ -55,7 +60,13 @@ async fn json(
     signed: Signed,
     asked: Result<Query<Asked>, QueryRejection>,
 ) -> Result<Json<MonthlyStatistics>, ApiError> {
-    Ok(Json(compute(&state, &signed, super::query(asked)?).await?))
+    let asked = super::query(asked)?;
+    if asked.quarter.is_some() {
+        return Err(ApiError::BadRequest(
+            "季度统计表请从 /api/statistics.xlsx 下载".into(),
+        ));
+    }
+    Ok(Json(compute(&state, &signed, asked).await?))
 }
 
 #[utoipa::path(get, operation_id = "statisticsWorkbook", path = "/api/statistics.xlsx", tag = "statistics", params(Asked), responses((status = 200, description = "XLSX 工作簿", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
@@ -65,6 +76,20 @@ async fn xlsx(
     asked: Result<Query<Asked>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let asked = super::query(asked)?;
+    if let Some(quarter) = &asked.quarter {
+        let first =
+            quarter_start(quarter).map_err(|e| ApiError::BadRequest(Problem::from(&e).message))?;
+        let now = asked.as_of.unwrap_or_else(crate::clock::now_ms);
+        let q = portfolio::over_scope(
+            &state,
+            &signed,
+            asked.area.as_deref(),
+            asked.project.as_deref(),
+            move |all, scope| quarterly_statistics(all, scope, first, now),
+        )
+        .await?;
+        return workbook::build_quarter(&q);
+    }
     // A project's or the company's table carries what its writers handed in.
     let level = match (&asked.area, &asked.project) {
         (None, Some(project)) => Some((ReportLevel::Project, project.clone())),

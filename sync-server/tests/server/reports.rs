@@ -97,3 +97,34 @@ async fn a_projects_table_is_handed_in_by_its_head_and_travels_with_the_workbook
         404
     );
 }
+
+on_both_databases!(a_quarters_table_adds_up_its_months);
+async fn a_quarters_table_adds_up_its_months(db: TestDb) {
+    // 004 §4.3.6 c: "按月度和季度输出《月度客户信息统计分析表》".
+    let app = App::demo(&db).await;
+    let office = app.sign_in("office-chen").await;
+    let book = app
+        .get("/api/statistics.xlsx?quarter=2026-Q4&project=P1", &office)
+        .await;
+    assert_eq!(book.status, 200);
+    let mut xlsx: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(book.body)).expect("a workbook");
+    assert_eq!(xlsx.sheet_names(), ["指标", "分类", "热点问题"]);
+    let title = xlsx.worksheet_range("指标").expect("indicators");
+    assert!(
+        title
+            .rows()
+            .next()
+            .is_some_and(|r| r.iter().any(|c| c.to_string().contains("2026年第4季度"))),
+        "titled by its quarter"
+    );
+    for bad in ["2026-Q5", "2026-10"] {
+        let refused = app
+            .get(
+                &format!("/api/statistics.xlsx?quarter={bad}&project=P1"),
+                &office,
+            )
+            .await;
+        assert_eq!(refused.status, 400, "{bad}");
+    }
+}

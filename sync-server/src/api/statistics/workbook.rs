@@ -8,7 +8,9 @@
 
 use axum::response::Response;
 use estate_core::rules::MonthlyStatistics;
-use estate_core::rules::statistics::{Item, RepairQuality, permille};
+use estate_core::rules::statistics::{
+    BusinessCount, CategoryCount, Indicator, Item, QuarterStatistics, RepairQuality, permille,
+};
 
 use crate::api::ApiError;
 use crate::api::reports::Written;
@@ -42,6 +44,10 @@ const INDICATORS: [Column; 9] = [
     ("是否达标", 10.0),
 ];
 
+const CATEGORIES: [Column; 3] = [("类别", 14.0), ("受理", 8.0), ("已关闭", 8.0)];
+
+const HOT_ISSUES: [Column; 2] = [("业务类别", 16.0), ("投诉", 8.0)];
+
 const ITEMS: [Column; 6] = [
     ("登记时间", 18.0),
     ("类别", 10.0),
@@ -70,29 +76,14 @@ pub(super) fn build(
         &title("客户服务月度统计"),
         &note,
         &INDICATORS,
-        s.indicators.iter().map(|i| {
-            vec![
-                i.group.into(),
-                i.measure.into(),
-                i.formula.into(),
-                i.numerator.into(),
-                i.denominator.into(),
-                i.permille
-                    .map_or_else(|| "—".into(), |p| Cell::Percent(f64::from(p) / 1000.0)),
-                i.target.into(),
-                Cell::Percent(f64::from(i.target_percent) / 100.0),
-                yes_no(i.met),
-            ]
-        }),
+        indicator_rows(&s.indicators),
     )?;
     book.table(
         SHEETS[1],
         &title("客户信息分类"),
         &note,
-        &[("类别", 14.0), ("受理", 8.0), ("已关闭", 8.0)],
-        s.categories
-            .iter()
-            .map(|c| vec![c.label.into(), c.received.into(), c.closed.into()]),
+        &CATEGORIES,
+        category_rows(&s.categories),
     )?;
     book.table(
         SHEETS[2],
@@ -194,11 +185,8 @@ pub(super) fn build(
         SHEETS[8],
         &title("投诉业务类别（热点问题）"),
         &note,
-        &[("业务类别", 16.0), ("投诉", 8.0)],
-        s.complaint_types
-            .iter()
-            .filter(|c| c.received > 0)
-            .map(|c| vec![c.label.into(), c.received.into()]),
+        &HOT_ISSUES,
+        hot_issue_rows(&s.complaint_types),
     )?;
     let yuan = |fen: u64| Cell::from(format!("{:.2}", fen as f64 / 100.0));
     book.table(
@@ -277,6 +265,79 @@ fn rounds(s: &MonthlyStatistics) -> Vec<Vec<Cell>> {
     rows.into_iter()
         .map(|(part, what, value)| vec![part.into(), what.into(), value])
         .collect()
+}
+
+/// The indicator table's rows.
+fn indicator_rows(indicators: &[Indicator]) -> impl Iterator<Item = Vec<Cell>> + '_ {
+    indicators.iter().map(|i| {
+        vec![
+            i.group.into(),
+            i.measure.into(),
+            i.formula.into(),
+            i.numerator.into(),
+            i.denominator.into(),
+            i.permille
+                .map_or_else(|| "—".into(), |p| Cell::Percent(f64::from(p) / 1000.0)),
+            i.target.into(),
+            Cell::Percent(f64::from(i.target_percent) / 100.0),
+            yes_no(i.met),
+        ]
+    })
+}
+
+fn category_rows(categories: &[CategoryCount]) -> impl Iterator<Item = Vec<Cell>> + '_ {
+    categories
+        .iter()
+        .map(|c| vec![c.label.into(), c.received.into(), c.closed.into()])
+}
+
+fn hot_issue_rows(types: &[BusinessCount]) -> impl Iterator<Item = Vec<Cell>> + '_ {
+    types
+        .iter()
+        .filter(|c| c.received > 0)
+        .map(|c| vec![c.label.into(), c.received.into()])
+}
+
+/// A quarter's table as the headquarters reads it (004 §4.3.6 c): the indicators, the
+/// categories and the hot issues of its three months added up.
+pub(super) fn build_quarter(q: &QuarterStatistics) -> Result<Response, ApiError> {
+    let (year, n) = q.quarter.split_once("-Q").unwrap_or((&q.quarter, ""));
+    let title = |what: &str| format!("{} {year}年第{n}季度 {what}", q.scope.name);
+    let months: Vec<String> = q
+        .months
+        .iter()
+        .map(|m| format!("{}月", m.number()))
+        .collect();
+    let note = format!(
+        "统计范围：{}；{}；截至 {}（北京时间）",
+        q.scope.name,
+        months.join("、"),
+        local(q.as_of)
+    );
+    let mut book = Book::new();
+    book.table(
+        "指标",
+        &title("客户服务季度统计"),
+        &note,
+        &INDICATORS,
+        indicator_rows(&q.indicators),
+    )?;
+    book.table(
+        "分类",
+        &title("客户信息分类"),
+        &note,
+        &CATEGORIES,
+        category_rows(&q.categories),
+    )?;
+    book.table(
+        "热点问题",
+        &title("投诉业务类别（热点问题）"),
+        &note,
+        &HOT_ISSUES,
+        hot_issue_rows(&q.complaint_types),
+    )?;
+    let fallback = format!("statistics-{}.xlsx", q.quarter);
+    book.download(&format!("{}.xlsx", title("客户服务季度统计")), &fallback)
 }
 
 /// The repairs of the month, one figure a row with its share of the repairs received,
