@@ -84,6 +84,7 @@ export function recordFacts(r: AnyRecord, v: Vocabulary, who: (user: string) => 
     case "visit-plan":
       return [
         ["月份", r.header.month],
+        ...(r.header.content ? [["走访内容", r.header.content] as [string, string]] : []),
         ["计划住户", `${r.state.units.length} 户`],
         ["审批", r.state.approvedBy ? `已审批（${r.state.approvedBy}）` : "待审批"],
       ];

@@ -45,7 +45,10 @@ export const RECORD_FORMS: Record<string, RecordForm> = {
   "visit-plan": {
     title: "拜访计划",
     stamp: { area: true, by: "madeBy", at: "madeAt" },
-    inputs: [{ key: "month", label: "计划月份", kind: "month" }],
+    inputs: [
+      { key: "month", label: "计划月份", kind: "month" },
+      { key: "content", label: "走访内容（告知事项、征询问题）", kind: "textarea" },
+    ],
   },
   "key-ledger": { title: "钥匙台账", stamp: { area: true }, inputs: [] },
   "fee-account": {

@@ -325,7 +325,7 @@ export interface VisitState {
 }
 export type VisitRecord = RecordView<"visit", VisitHeader, VisitState, VisitAction>;
 
-export interface VisitPlanHeader { areaId: string; month: MonthText; madeBy: string; madeAt: Millis }
+export interface VisitPlanHeader { areaId: string; month: MonthText; madeBy: string; madeAt: Millis; content?: string }
 export type VisitPlanAction =
   | { type: "add"; units: string[] }
   | { type: "remove"; units: string[] }

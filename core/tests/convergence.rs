@@ -408,7 +408,7 @@ proptest! {
         Just(VisitPlanAction::Approve {}),
     ].boxed())) {
         let header = VisitPlanHeader { area_id: "A1".into(), month: "2026-11".parse().expect("month"),
-            made_by: "user-0".into(), made_at: T0 };
+            made_by: "user-0".into(), made_at: T0, content: String::new() };
         check::<VisitPlan>(&header, replicas, clamp(ops, replicas))?;
     }
 

@@ -518,6 +518,8 @@ test("visits, the visit plan, keys, fees and rectifications, offline", async (t)
     // This month's visit plan (the form's default month): households added, none twice.
     const plan = await newRecord(page, "visit-plan", "拜访计划", async () => {
       assert.match(await page.locator("input[name=month]").inputValue(), /^\d{4}-\d{2}$/);
+      // 003 G6: "走访计划…走访内容".
+      await page.locator("textarea[name=content]").fill("告知冬季供暖检修安排；征询对地库照明的意见");
     });
     await offer(page, "add", "加入计划", async (panel) => {
       // Key customers come first; households visited this round cannot be planned again.
@@ -527,7 +529,8 @@ test("visits, the visit plan, keys, fees and rectifications, offline", async (t)
       assert.ok((await panel.locator(".van-checkbox--disabled", { hasText: "本轮已拜访" }).count()) > 0, "the round's visits are marked");
     });
     await page.locator(".summary", { hasText: "2 户" }).waitFor(WAIT);
-    step("a visit plan with two households");
+    await page.locator(".summary", { hasText: "告知冬季供暖检修安排" }).waitFor(WAIT);
+    step("a visit plan with its content and two households");
 
     // A visit at the door, with an issue raised that becomes a ticket.
     const visit = await newRecord(page, "visit", "客户拜访", async () => {
@@ -578,7 +581,10 @@ test("visits, the visit plan, keys, fees and rectifications, offline", async (t)
       await page.locator("input[name=arrearsFen]").fill("1280.50");
     });
     await offer(page, "contact", "催缴联系");
-    await offer(page, "payment", "缴费", (panel) => panel.locator("input[name=amountFen]").fill("1280.50"));
+    await offer(page, "payment", "缴费", async (panel) => {
+      await panel.locator("input[name=amountFen]").fill("1280.50");
+      await panel.locator("input[name=receipt]").fill("No.300021");
+    });
     await page.locator(".summary", { hasText: "0.00 元" }).waitFor(WAIT);
     step("arrears followed up and paid");
 

@@ -985,6 +985,7 @@ fn visits(b: &mut Builder) -> Result<(), RecordError> {
                 month: "2026-10".parse::<Month>()?,
                 made_by: keeper(area).user,
                 made_at: t("09-24 16:00"),
+                content: "了解入住后的居住体验；告知冬季供暖检修安排；征询对地库照明的意见".into(),
             };
             record::<VisitPlan>(
                 b,

@@ -272,6 +272,7 @@ fn visit_plans_are_approved_by_the_service_center_head_and_never_repeat() {
         month: "2026-12".parse().expect("month"),
         made_by: "hk".into(),
         made_at: T0,
+        content: "告知供暖检修".into(),
     };
     let unit = DocumentId::from_bytes([3; 16]);
     // 004 §4.4.5 b 2: "经服务中心负责人审批后实施".

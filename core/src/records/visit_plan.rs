@@ -25,6 +25,10 @@ pub struct VisitPlanHeader {
     pub month: Month,
     pub made_by: String,
     pub made_at: i64,
+    /// What the visits are to cover (走访内容, seed 003 G6: "走访计划…走访内容"): the
+    /// notices to pass on, the questions to ask. A plan made before it was asked has none.
+    #[serde(default)]
+    pub content: String,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]

@@ -215,6 +215,7 @@ fn a_role_is_offered_only_what_it_may_do() {
             month: Month::at(T0),
             made_by: "hk".into(),
             made_at: T0,
+            content: String::new(),
         },
         vec![],
     );

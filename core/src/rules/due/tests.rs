@@ -309,6 +309,7 @@ fn visits_cover_8_percent_a_month_every_household_once_a_round_and_two_key_custo
         month: "2026-11".parse().expect("month"),
         made_by: "hk".into(),
         made_at: at("2026-10-24 10:00"),
+        content: String::new(),
     })
     .act(
         VisitPlanAction::Add {
