@@ -220,10 +220,16 @@ async fn the_statistics_workbook_holds_the_same_table(db: TestDb) {
             "重大事件",
             "群诉",
             "热点问题",
-            "特约服务账单"
+            "特约服务账单",
+            "月服务质量报告"
         ],
         "an area's table: no analysis sheet, which a project's or the company's carries"
     );
+    // 004 §4.4.2 b: 《月服务质量报告》 counts the repairs the table counts.
+    let quality = book
+        .worksheet_range("月服务质量报告")
+        .expect("the quality report");
+    assert_eq!(text(quality.get_value((3, 0))), "报修受理");
     let hot = book.worksheet_range("热点问题").expect("the hot issues");
     assert_eq!(text(hot.get_value((3, 0))), "设备设施管理");
     assert_eq!(
