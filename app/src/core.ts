@@ -1,6 +1,6 @@
 // Typed face of the WASM core. The generated glue is loosely typed; these types are the
 // contract with `wasm/src/lib.rs`.
-import init, { FieldReplica, sampleStatistics } from "./wasm/estate_wasm.js";
+import init, { FieldReplica } from "./wasm/estate_wasm.js";
 import wasmUrl from "./wasm/estate_wasm_bg.wasm?url";
 import type { Actor, AnyAction, Checkpoint, AnyRecord, Headers, IndexEntry, Input, Inspection, InspectionForm, RecordKind, StaffRole } from "./records";
 import type { Deadline, DueWork, FeeCollection, MonthlyStatistics, StatisticsSummary, VacantUnit } from "./rules";
@@ -76,9 +76,3 @@ export async function openReplica(peerId: string, indexUrl: string, device: stri
   return new FieldReplica(peerId, indexUrl, device) as unknown as Replica;
 }
 
-/** The demo's sample month (October 2026) generated and computed in WASM, for checking
- * against the hand-computed fixture: `scope` is `A1`, `A2` or `P1`. */
-export async function sampleMonthSummary(scope: string, nowMs: number): Promise<StatisticsSummary> {
-  await loaded();
-  return sampleStatistics(scope, nowMs) as StatisticsSummary;
-}

@@ -1,5 +1,4 @@
 // What the browser tests and benchmarks read from the running app.
-import { sampleMonthSummary } from "./core";
 import type { DueWork, StatisticsSummary } from "./rules";
 import type { useField } from "./stores/field";
 
@@ -16,7 +15,6 @@ declare global {
       /** The area's statistics summary for `month` as of `nowMs` (tests compare it with the fixture). */
       statisticsSummary(month: string, nowMs: number): StatisticsSummary;
       /** The demo's sample month generated and computed in this page's WASM. */
-      sampleSummary(scope: string, nowMs: number): Promise<StatisticsSummary>;
       dueWork(nowMs: number): DueWork;
       /** Whether the browser promised to keep this phone's storage (null until asked). */
       readonly storagePersisted: boolean | null;
@@ -49,7 +47,6 @@ export function installHooks(field: ReturnType<typeof useField>): void {
     idle: () => field.sync?.idle ?? false,
     stats: () => ({ ...(field.sync?.stats ?? {}) }),
     statisticsSummary: (month, nowMs) => field.need().statistics(month, nowMs).summary,
-    sampleSummary: (scope, nowMs) => sampleMonthSummary(scope, nowMs),
     dueWork: (nowMs) => field.need().dueWork(nowMs),
     get storagePersisted() {
       return field.storagePersisted;

@@ -21,6 +21,7 @@
 //! Architecture invariant: nothing in this crate performs IO or reads the clock.
 
 pub mod access;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod engine;
 pub mod ids;

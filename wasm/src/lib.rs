@@ -8,7 +8,6 @@ use estate_core::problem::Problem;
 use estate_core::records::inspection::InspectionForm;
 use estate_core::records::{Actor, StaffRole};
 use estate_core::replica::Replica;
-use estate_core::rules::{Portfolio, Scope, monthly_statistics};
 use estate_core::storage::{StorageKey, StorageOp};
 use estate_core::time::Month;
 use estate_core::{DocumentId, ids::IdError};
@@ -465,34 +464,6 @@ impl FieldReplica {
 #[wasm_bindgen]
 pub fn vocabulary() -> Result<JsValue, JsValue> {
     to_js(&estate_core::records::vocabulary::vocabulary())
-}
-
-/// The statistics of the demo estate's sample month, generated and computed here in
-/// WASM: `scope` is an area (`A1`, `A2`) or the project (`P1`). The browser test checks
-/// it against the same hand-computed fixture as the native test.
-#[wasm_bindgen(js_name = sampleStatistics)]
-pub fn sample_statistics(scope: &str, now_ms: f64) -> Result<JsValue, JsValue> {
-    let estate = estate_core::demo::demo_estate().map_err(refusal)?;
-    let records = estate.records().map_err(js_error)?;
-    let portfolio = Portfolio::new(records.iter().map(|(id, r)| (*id, r)));
-    let areas: &[&str] = match scope {
-        "P1" => &["A1", "A2"],
-        "A1" => &["A1"],
-        "A2" => &["A2"],
-        other => {
-            return Err(js_error(format!(
-                "unknown scope {other:?}: use A1, A2 or P1"
-            )));
-        }
-    };
-    let month = parse_month(estate_core::demo::SAMPLE_MONTH)?;
-    let stats = monthly_statistics(
-        &portfolio,
-        &Scope::areas(scope, areas.iter().copied()),
-        month,
-        now_ms as i64,
-    );
-    to_js(&stats.summary())
 }
 
 /// Shapes handed to JS as plain objects.
