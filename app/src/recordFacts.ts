@@ -1,7 +1,7 @@
 // A record's facts and where it stands, by kind, as [label, value] rows: the header as
 // registered and the state its journal adds up to (both from the core). The phone's
 // summary card and the office console's detail show the same rows.
-import { shanghaiTime, yuan } from "./format";
+import { shanghaiTime, shortTime, yuan } from "./format";
 import type { AnyRecord } from "./records";
 import { labelOf, type Vocabulary } from "./vocabulary";
 
@@ -69,7 +69,7 @@ export function recordFacts(r: AnyRecord, v: Vocabulary, who: (user: string) => 
         ["装修内容", r.header.plan],
         ["押金", `${r.header.depositYuan} 元`],
         ["状态", labelOf(v.renovation.status, r.state.status)],
-        ["开工前检查", r.state.preWorksDoneAt ? `${shanghaiTime(r.state.preWorksDoneAt)} 手续齐全，已交底` : r.state.preWorks ? "手续未齐" : "未检查"],
+        ["开工前检查", r.state.preWorksDoneAt ? `${shortTime(r.state.preWorksDoneAt)} 手续齐全，已交底` : r.state.preWorks ? "手续未齐" : "未检查"],
         ["巡查", `${r.state.patrols.length} 次`],
       ];
     case "visit":

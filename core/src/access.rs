@@ -40,6 +40,9 @@ const OFFICE_TICKET_EVENTS: &[&str] = &[
     "team", "collect",
 ];
 
+/// The area records office staff add events to (`may_add`).
+const OFFICE_KINDS: [&str; 3] = [ticket::KIND, visit::KIND, survey::KIND];
+
 /// The company's part of a satisfaction survey: approving the plan (001 篇2 4.1.2 b), the
 /// statistical analysis (4.1.5) and calling back the households that commented (000).
 const OFFICE_SURVEY_EVENTS: &[&str] = &["approve", "analyse", "call_back", "note"];
@@ -136,9 +139,7 @@ impl Grant {
                 Ok(())
             }
             (StaffRole::Admin, Owner::Project(_)) => Ok(()),
-            (StaffRole::Office, Owner::Area(_))
-                if kind == ticket::KIND || kind == visit::KIND || kind == survey::KIND =>
-            {
+            (StaffRole::Office, Owner::Area(_)) if OFFICE_KINDS.contains(&kind) => {
                 office_events(kind, delta)
             }
             (StaffRole::Office, Owner::Area(_)) if kind == index::KIND && !delta.created => {
@@ -216,17 +217,16 @@ fn office_events(kind: &str, delta: &Delta) -> Result<(), String> {
     }
 }
 
-/// Office staff file the tickets they register in an area's index and keep those entries
-/// current, and a survey's as its analysis moves it on; no other entry is theirs to add or
-/// change.
+/// Office staff file the tickets they register in an area's index and keep the entries
+/// of the records they act on current; no other entry is theirs to add or change.
 fn office_entries(delta: &Delta) -> Result<(), String> {
     match delta
         .entries
         .iter()
-        .find(|e| e.kind != ticket::KIND && e.kind != survey::KIND)
+        .find(|e| !OFFICE_KINDS.contains(&e.kind.as_str()))
     {
         Some(entry) => Err(format!(
-            "office staff keep only tickets' and surveys' index entries, not the {} entry {}",
+            "office staff keep only the index entries of tickets, visits and surveys, not the {} entry {}",
             entry.kind, entry.key
         )),
         None => Ok(()),

@@ -204,16 +204,36 @@ impl Replica {
         Ok(doc)
     }
 
+    /// The vacant-unit rounds a month of `area`'s project (1 until its record is read):
+    /// only project records already parsed are read again, so this costs nothing at start.
+    fn vacant_rounds(&mut self, area: &str) -> u8 {
+        let projects: Vec<DocumentId> = self
+            .parsed
+            .iter()
+            .filter(|(_, p)| matches!(p.record, Ok(AnyRecord::Project(_))))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in projects {
+            self.refresh(id);
+        }
+        self.parsed
+            .values()
+            .find_map(|p| match &p.record {
+                Ok(AnyRecord::Project(r)) if r.header.areas.iter().any(|a| a == area) => {
+                    Some(r.state.vacant_rounds)
+                }
+                _ => None,
+            })
+            .unwrap_or(1)
+            .max(1)
+    }
+
     /// Vacant units of the area and whether each had its monthly inspections in `month`.
-    /// Read from the index (and the project's settings), so it is fast with thousands of
-    /// records.
+    /// Read from the index (and the project's settings, once read), so it is fast with
+    /// thousands of records.
     pub fn vacant_units(&mut self, month: Month) -> Result<Vec<VacantUnit>, ReplicaError> {
         let index = self.index()?;
-        let required = self
-            .portfolio()
-            .rules_for(&index.area_id)
-            .vacant_rounds
-            .max(1);
+        let required = self.vacant_rounds(&index.area_id);
         let month = month.to_string();
         let mut inspections: HashMap<&str, usize> = HashMap::new();
         for unit in index

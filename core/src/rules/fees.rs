@@ -122,24 +122,24 @@ fn day_of(month: Month, day: u32) -> i64 {
     end_of_day(date)
 }
 
-/// The plan of `month` made by the 5th.
-pub fn plan_deadline(plan: Option<&FeePlanRecord>, month: Month, now: i64) -> Deadline {
+/// The plan of `month` made by the 5th; `set_at`, when its target was set.
+pub fn plan_deadline(set_at: Option<i64>, month: Month, now: i64) -> Deadline {
     Deadline::new(
         Clock::FeePlan,
         PLAN_RULE,
         Some(day_of(month, PLAN_DAY)),
-        plan.and_then(|p| p.state.set_at),
+        set_at,
         now,
     )
 }
 
-/// The plan of `month` reviewed by the 30th.
-pub fn review_deadline(plan: Option<&FeePlanRecord>, month: Month, now: i64) -> Deadline {
+/// The plan of `month` reviewed by the 30th; `reviewed_at`, when it was.
+pub fn review_deadline(reviewed_at: Option<i64>, month: Month, now: i64) -> Deadline {
     Deadline::new(
         Clock::FeeReview,
         REVIEW_RULE,
         Some(day_of(month, REVIEW_DAY)),
-        plan.and_then(|p| p.state.reviewed_at),
+        reviewed_at,
         now,
     )
 }
@@ -192,8 +192,12 @@ pub fn fee_collection(p: &Portfolio<'_>, scope: &Scope, month: Month, now: i64) 
                 households_in_arrears: owing.clone().count(),
                 arrears_contacted: owing.clone().filter(|l| l.contacts > 0).count(),
                 outstanding_fen: owing.map(|l| l.outstanding_fen).sum(),
-                plan_deadline: plan_deadline(plan.map(|(_, r)| *r), month, now),
-                review_deadline: review_deadline(plan.map(|(_, r)| *r), month, now),
+                plan_deadline: plan_deadline(plan.and_then(|(_, r)| r.state.set_at), month, now),
+                review_deadline: review_deadline(
+                    plan.and_then(|(_, r)| r.state.reviewed_at),
+                    month,
+                    now,
+                ),
                 area_id: area,
             }
         })
@@ -235,21 +239,9 @@ pub fn fee_checks(p: &Portfolio<'_>, now: i64) -> Vec<Deadline> {
             .collect::<Option<Vec<i64>>>()
             .and_then(|all| all.into_iter().max())
     };
-    let mut out = vec![Deadline::new(
-        Clock::FeePlan,
-        PLAN_RULE,
-        Some(day_of(month, PLAN_DAY)),
-        latest(|r| r.state.set_at),
-        now,
-    )];
+    let mut out = vec![plan_deadline(latest(|r| r.state.set_at), month, now)];
     if plans.iter().flatten().any(|r| r.state.target.is_some()) {
-        out.push(Deadline::new(
-            Clock::FeeReview,
-            REVIEW_RULE,
-            Some(day_of(month, REVIEW_DAY)),
-            latest(|r| r.state.reviewed_at),
-            now,
-        ));
+        out.push(review_deadline(latest(|r| r.state.reviewed_at), month, now));
     }
     out
 }

@@ -141,23 +141,27 @@ fn may_check(signed: &Signed) -> bool {
     )
 }
 
-async fn stored(
-    state: &AppState,
-    signed: &Signed,
-    project: &str,
-    monday: &str,
-    week_end: i64,
-) -> Result<LedgerCheck, ApiError> {
+/// The check of `project`'s week of `monday` as stored, if it was made.
+async fn stored(state: &AppState, project: &str, monday: &str) -> Result<Option<Made>, ApiError> {
     let row = sqlx::query("SELECT made FROM fee_checks WHERE project_id = $1 AND week = $2")
         .bind(project)
         .bind(monday)
         .fetch_optional(state.store.pool())
         .await?;
-    let check: Option<Made> = row
-        .map(|r| serde_json::from_str(&r.get::<String, _>(0)))
+    row.map(|r| serde_json::from_str(&r.get::<String, _>(0)))
         .transpose()
-        .map_err(|e| ApiError::Internal(format!("a stored fee check: {e}")))?;
-    Ok(LedgerCheck {
+        .map_err(|e| ApiError::Internal(format!("a stored fee check: {e}")))
+}
+
+/// The week as the caller reads it: its deadline (due by `week_end`) and its check.
+fn ledger_check(
+    signed: &Signed,
+    project: &str,
+    monday: &str,
+    week_end: i64,
+    check: Option<Made>,
+) -> LedgerCheck {
+    LedgerCheck {
         project: project.to_owned(),
         week: monday.to_owned(),
         deadline: ledger_check_deadline(
@@ -167,7 +171,7 @@ async fn stored(
         ),
         check,
         may_check: may_check(signed),
-    })
+    }
 }
 
 #[utoipa::path(get, operation_id = "readFeeCheck", path = "/api/fees/checks", tag = "fees", params(AskedCheck), responses((status = 200, body = LedgerCheck), (status = 400, description = "请求有误", body = ErrorBody), (status = 401, description = "未登录或登录已失效", body = ErrorBody), (status = 404, description = "不存在，或调用者无权看到", body = ErrorBody)))]
@@ -178,9 +182,14 @@ async fn read_check(
 ) -> Result<Json<LedgerCheck>, ApiError> {
     let asked = super::query(asked)?;
     let (_, monday, (_, end)) = week_of_project(&state, &signed, &asked).await?;
-    Ok(Json(
-        stored(&state, &signed, &asked.project, &monday, end).await?,
-    ))
+    let check = stored(&state, &asked.project, &monday).await?;
+    Ok(Json(ledger_check(
+        &signed,
+        &asked.project,
+        &monday,
+        end,
+        check,
+    )))
 }
 
 /// The cashier's payments of the week from the sheet at `path`, and the rows refused.
@@ -266,9 +275,7 @@ async fn make_check(
     })
     .await?;
     let total = |paid: &[Paid]| paid.iter().map(|p| p.amount_fen).sum::<u64>();
-    let before = stored(&state, &signed, &asked.project, &monday, end)
-        .await?
-        .check;
+    let before = stored(&state, &asked.project, &monday).await?;
     let made = Made {
         checked_by: signed.grant.user.clone(),
         checked_at: before.as_ref().map_or(now, |b| b.checked_at),
@@ -298,7 +305,11 @@ async fn make_check(
         differences = made.differences.len(),
         "fee ledgers checked"
     );
-    Ok(Json(
-        stored(&state, &signed, &asked.project, &monday, end).await?,
-    ))
+    Ok(Json(ledger_check(
+        &signed,
+        &asked.project,
+        &monday,
+        end,
+        Some(made),
+    )))
 }
