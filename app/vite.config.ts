@@ -1,5 +1,6 @@
 import vue from "@vitejs/plugin-vue";
 import { defineConfig, loadEnv } from "vite";
+import { compression } from "vite-plugin-compression2";
 import { VitePWA } from "vite-plugin-pwa";
 
 // Two pages: the housekeeper's phone app and the office console. The service worker
@@ -39,6 +40,14 @@ export default defineConfig(({ mode }) => {
     },
     plugins: [
       vue(),
+      // A gzip and a brotli copy beside each text file and the WASM, built once here; the
+      // server hands whichever the browser accepts (ServeDir's precompressed files).
+      compression({
+        include: /\.(html|css|js|mjs|json|svg|wasm|webmanifest)$/,
+        algorithms: ["gzip", "brotliCompress"],
+        threshold: 1024,
+        logLevel: "silent",
+      }),
       VitePWA({
         // A new version takes over at once; the page reloads only when no form is open (update.ts).
         registerType: "autoUpdate",

@@ -306,9 +306,14 @@ pub fn bench_area(documents: usize) -> Result<Estate, RecordError> {
 /// A company of `areas` areas (`B1`, `B2`, …, one project) of `documents` documents
 /// each: up to 600 units and past inspections, a month apart.
 pub fn bench_company(areas: usize, documents: usize) -> Result<Estate, RecordError> {
+    bench_areas(&vec![documents; areas])
+}
+
+/// A company whose areas (`B1`, `B2`, …) hold `documents[i]` documents each.
+pub fn bench_areas(documents: &[usize]) -> Result<Estate, RecordError> {
     let mut b = Builder::new("压测项目");
-    for n in 1..=areas {
-        bench_area_into(&mut b, &format!("B{n}"), documents)?;
+    for (n, &count) in documents.iter().enumerate() {
+        bench_area_into(&mut b, &format!("B{}", n + 1), count)?;
     }
     b.finish()
 }

@@ -335,6 +335,20 @@ pub async fn login(
     if !matches {
         return Err(AccountError::BadCredentials);
     }
+    Ok(open_session(pool, username, device_name, again, now, ttl_ms).await?)
+}
+
+/// A session for `username`, whose password has been checked: the device `again` names
+/// renewed if it is theirs and not revoked, else a new device. Also how a load test
+/// enrols its many phones without paying for a password hash each.
+pub async fn open_session(
+    pool: &AnyPool,
+    username: &str,
+    device_name: &str,
+    again: Option<&str>,
+    now: i64,
+    ttl_ms: i64,
+) -> sqlx::Result<Session> {
     let token = random_hex(32);
     let expires_at = now + ttl_ms;
     // Signing in again on the same phone keeps its device, so the edits it made under

@@ -31,6 +31,7 @@ pub mod clock;
 pub mod commit;
 pub mod config;
 pub mod demo;
+pub mod files;
 pub mod grants;
 pub mod hub;
 pub mod import;
@@ -53,7 +54,7 @@ use std::time::Duration;
 
 use axum::Router;
 use tokio::sync::watch;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::compression::CompressionLayer;
 
 pub use crate::clock::{now_ms, stopping};
 use crate::config::{Database, ServeArgs};
@@ -64,14 +65,14 @@ use crate::parsed::ParsedRecords;
 use crate::state::AppState;
 use crate::store::Store;
 
-/// Every route: the WebSocket, the API, and the app as static files.
+/// Every route: the WebSocket, the API (its answers compressed when the client accepts
+/// it; the event stream and the WebSocket are not), and the app as static files.
 pub fn app(state: AppState, app_dir: &std::path::Path) -> Router {
-    let files = ServeDir::new(app_dir).fallback(ServeFile::new(app_dir.join("index.html")));
     Router::new()
         .merge(ws::router())
-        .merge(api::router())
+        .merge(api::router().layer(CompressionLayer::new()))
         .merge(probes::router())
-        .fallback_service(files)
+        .merge(files::router(app_dir))
         .with_state(state)
 }
 

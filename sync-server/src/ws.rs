@@ -25,6 +25,11 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/sync", get(upgrade))
 }
 
+/// Per connection: what the socket reads into at a time, and what it gathers before
+/// writing (every batch of frames is flushed at once anyway).
+const READ_BUFFER_BYTES: usize = 8 * 1024;
+const WRITE_BUFFER_BYTES: usize = 8 * 1024;
+
 /// Signs the caller in before upgrading: no token, a wrong, expired or revoked one is
 /// answered 401 and nothing else happens.
 async fn upgrade(State(state): State<AppState>, signed: Signed, ws: WebSocketUpgrade) -> Response {
@@ -34,6 +39,10 @@ async fn upgrade(State(state): State<AppState>, signed: Signed, ws: WebSocketUpg
     let limit = state.limits.max_frame_bytes;
     ws.max_message_size(limit)
         .max_frame_size(limit)
+        // The library's default reserves 128 KiB a connection to read into; a phone's
+        // frames are mostly small, and a large one grows the buffer while it is read.
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| session(state, signed, socket))
 }
 

@@ -1,11 +1,13 @@
 // The phone app measured in headless Chromium at a phone's size, for the benchmark
 // (`cargo run --release -p system-tests --bin bench`): first sync of a whole area, the
-// offline cold open to the home screen, and the time to save an action.
+// offline cold open to the home screen, and the time to save an action; and what the first
+// visit transfers (the page, its scripts and the service worker's precache of the WASM),
+// compressed as sent and as the files are.
 //
 //   node bench-app.mjs <http://server> <username> <password>
 //
-// Prints one JSON object: { firstSyncMs, coldOpenMs: [..], coldOpenMarks: [{mark: ms}], saveCoreMs: [..],
-// saveDurableMs: [..] }.
+// Prints one JSON object: { firstLoad: { requests, transferred, decoded }, firstSyncMs,
+// coldOpenMs: [..], coldOpenMarks: [{mark: ms}], saveCoreMs: [..], saveDurableMs: [..] }.
 import { chromium } from "playwright-core";
 
 const [http, username, password] = process.argv.slice(2);
@@ -16,8 +18,27 @@ const browser = await chromium.launch({
 });
 try {
   const context = await browser.newContext({ serviceWorkers: "allow", viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  // Every response of the first visit, the service worker's precache included.
+  const firstLoad = { requests: 0, transferred: 0, decoded: 0 };
+  const counting = [];
+  const count = async (request) => {
+    const response = await request.response();
+    if (!response) return;
+    const sizes = await request.sizes();
+    const body = await response.body().catch(() => Buffer.alloc(0));
+    firstLoad.requests += 1;
+    firstLoad.transferred += sizes.responseBodySize + sizes.responseHeadersSize;
+    firstLoad.decoded += body.length;
+  };
+  const onFinished = (request) => counting.push(count(request));
+  context.on("requestfinished", onFinished);
   const page = await context.newPage();
   await page.goto(http);
+  await page.getByLabel("用户名").waitFor(LONG);
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => {}));
+  await page.waitForLoadState("networkidle");
+  context.off("requestfinished", onFinished);
+  await Promise.all(counting);
   await page.getByLabel("用户名").fill(username, LONG);
   await page.getByLabel("密码").fill(password);
   const started = Date.now();
@@ -51,7 +72,7 @@ try {
   // Notes on a unit record: every area has units.
   const record = await page.evaluate(() => window.__estate.firstRecord("unit"));
   const { core, durable } = await page.evaluate(([id]) => window.__estate.timeSaves(id, 60), [record]);
-  console.log(JSON.stringify({ firstSyncMs, coldOpenMs, coldOpenMarks, saveCoreMs: core, saveDurableMs: durable }));
+  console.log(JSON.stringify({ firstLoad, firstSyncMs, coldOpenMs, coldOpenMarks, saveCoreMs: core, saveDurableMs: durable }));
 } finally {
   await browser.close();
 }

@@ -22,7 +22,7 @@ const LAYERS: &[&[&str]] = &[
         "import",
         "demo",
     ],
-    &["hub", "state", "ws", "api", "probes", "client"],
+    &["hub", "state", "ws", "api", "probes", "client", "files"],
 ];
 
 fn layer_of(module: &str) -> usize {

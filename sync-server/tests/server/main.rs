@@ -9,6 +9,7 @@ mod adversary;
 mod attachments;
 mod exports;
 mod fees;
+mod files;
 mod import;
 mod js_interop;
 mod kill_restart;

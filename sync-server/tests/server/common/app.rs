@@ -91,7 +91,22 @@ impl App {
         token: Option<&str>,
         body: Option<(&str, Vec<u8>)>,
     ) -> Answer {
+        self.send_with(method, path, token, &[], body).await
+    }
+
+    /// One request with extra headers.
+    pub async fn send_with(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(header::HeaderName, &str)],
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Answer {
         let mut request = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            request = request.header(name, *value);
+        }
         if let Some(token) = token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }

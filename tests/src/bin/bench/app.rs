@@ -78,6 +78,7 @@ pub async fn rows(documents: usize, rows: &mut Vec<Row>) -> anyhow::Result<()> {
     }
     let m = Measured::parse(&out.stdout)?;
     rows.push(Row {
+            verdict: None,
         id: "P6",
         what: format!("phone app (Chromium, 390×844): sign-in → full replica of {documents} documents, home screen shown"),
         ours: format!("{:.1} s", m.first_sync_ms / 1000.0),
@@ -85,6 +86,7 @@ pub async fn rows(documents: usize, rows: &mut Vec<Row>) -> anyhow::Result<()> {
         ratio: "—".into(),
     });
     rows.push(Row {
+            verdict: None,
         id: "P6",
         what: format!("phone app: offline cold open to the home screen (待办) with {documents} documents, median of {}", m.cold_open_ms.len()),
         ours: format!("{:.0} ms", quantile(&m.cold_open_ms, 0.5)),
@@ -104,6 +106,7 @@ pub async fn rows(documents: usize, rows: &mut Vec<Row>) -> anyhow::Result<()> {
         }
     };
     rows.push(Row {
+            verdict: None,
         id: "P6",
         what: "phone app: where the offline cold open goes (median ms since navigation): WASM core ready / IndexedDB read / documents loaded into the core / home screen drawn".into(),
         ours: format!("{} / {} / {} / {}", mark("core-ready"), mark("storage-read"), mark("loaded"), mark("home")),
@@ -111,6 +114,7 @@ pub async fn rows(documents: usize, rows: &mut Vec<Row>) -> anyhow::Result<()> {
         ratio: "—".into(),
     });
     rows.push(Row {
+            verdict: None,
         id: "P6",
         what: format!("phone app: saving an action ({} notes on one record) — in the core, holding the screen", m.save_core_ms.len()),
         ours: format!("p50 {:.1} ms, p95 {:.1} ms", quantile(&m.save_core_ms, 0.5), quantile(&m.save_core_ms, 0.95)),
@@ -118,6 +122,7 @@ pub async fn rows(documents: usize, rows: &mut Vec<Row>) -> anyhow::Result<()> {
         ratio: format!("{:.2}× the target", quantile(&m.save_core_ms, 0.95) / 16.0),
     });
     rows.push(Row {
+        verdict: None,
         id: "P6",
         what: "phone app: saving an action until durable in IndexedDB".into(),
         ours: format!(
@@ -130,6 +135,7 @@ pub async fn rows(documents: usize, rows: &mut Vec<Row>) -> anyhow::Result<()> {
     });
     let (js, wasm, css) = shipped()?;
     rows.push(Row {
+        verdict: None,
         id: "P6",
         what: "phone app shipped, gzipped: JavaScript / WASM (core and QR reader) / CSS".into(),
         ours: format!("{} KB / {} KB / {} KB", js / 1000, wasm / 1000, css / 1000),

@@ -101,6 +101,7 @@ pub fn rows(rounds: u32, rows: &mut Vec<Row>) -> anyhow::Result<()> {
         })?;
         eprintln!("gate, {what}: {ours:.3} ms, by content {content:.3} ms");
         rows.push(Row {
+            verdict: None,
             id: "gate",
             what: format!(
                 "the server's gate judging one batch on a {ENTRIES}-entry area index: {what} (baseline: comparing the document's content before and after)"

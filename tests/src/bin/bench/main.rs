@@ -13,7 +13,11 @@
 
 mod app;
 mod gate;
+mod load;
+mod memory;
 mod office;
+mod process;
+mod report;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -28,90 +32,118 @@ use sync_server::client::{NativeClient, sign_in};
 use sync_server::config::{Database, DbArgs, ServeArgs};
 use sync_server::demo::DEMO_PASSWORD;
 
+use report::Row;
+
 const ROOT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
-struct Row {
+/// What to run: `--quick` (small sizes, the report printed, not written), `--only ID`
+/// (one target's section, printed).
+#[derive(Debug, Clone)]
+struct Options {
+    quick: bool,
+    only: Option<String>,
+}
+
+impl Options {
+    fn parse() -> anyhow::Result<Self> {
+        let mut options = Self {
+            quick: false,
+            only: None,
+        };
+        let mut args = std::env::args().skip(1);
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--quick" => options.quick = true,
+                "--only" => options.only = Some(args.next().context("--only needs an id")?),
+                "--company-records" => {
+                    args.next();
+                }
+                other => bail!(
+                    "unknown option {other:?}; use --quick, --only ID (P1-native, P1-JS, P1-browser, P2, P3, P5, P6, P7, gate, office)"
+                ),
+            }
+        }
+        Ok(options)
+    }
+
+    /// Whether the section holding `ids` runs.
+    fn runs(&self, ids: &[&str]) -> bool {
+        self.only.as_deref().is_none_or(|only| ids.contains(&only))
+    }
+}
+
+/// Runs one section; a failure becomes a row of the report and the run goes on.
+async fn section(
+    rows: &mut Vec<Row>,
     id: &'static str,
-    what: String,
-    ours: String,
-    baseline: String,
-    ratio: String,
+    run: impl Future<Output = anyhow::Result<Vec<Row>>>,
+) {
+    let started = Instant::now();
+    match run.await {
+        Ok(mut mine) => rows.append(&mut mine),
+        Err(e) => {
+            eprintln!("{id} failed: {e:#}");
+            rows.push(Row::failed(id, &e));
+        }
+    }
+    eprintln!("{id}: {:.0} s", started.elapsed().as_secs_f64());
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
-    let quick = std::env::args().any(|a| a == "--quick");
-    // Ours alone, no JS baseline and no report: for profiling the native path.
-    let ours_only = std::env::args().any(|a| a == "--ours-only");
-    let sizes: &[usize] = if quick { &[500] } else { &[500, 9_000] };
+    let options = Options::parse()?;
+    let quick = options.quick;
     let mut rows = Vec::new();
-    // The office's rows alone, printed, the report left as it is.
-    if std::env::args().any(|a| a == "--office") {
-        office::rows(quick, &mut rows).await?;
-        for row in &rows {
-            eprintln!(
-                "{}: {} — {} ({}; {})",
-                row.id, row.what, row.ours, row.baseline, row.ratio
-            );
-        }
-        return Ok(());
+    if options.runs(&["P1-native", "P1-JS"]) {
+        let sizes: &[usize] = if quick { &[500] } else { &[500, 2_000, 9_000] };
+        section(&mut rows, "P1-native", p1_rows(sizes)).await;
     }
-    for &n in sizes {
-        let ours = p1_ours(n).await?;
-        if ours_only {
-            eprintln!("P1 {n}: ours {:?}", ours.elapsed);
-            ours.server.stop().await?;
-            continue;
-        }
-        let js_ours = p1_js_against(&ours.ws, &ours.index_url);
-        let stock = p1_stock(n);
-        eprintln!(
-            "P1 {n}: ours {:?}, JS client on ours {js_ours:?}, stock {stock:?}",
-            ours.elapsed
-        );
-        let (baseline, ratio) = match &stock {
-            Ok(ms) => (
-                format!("{ms:.0} ms"),
-                format!("{:.1}× faster", ms / ours.elapsed.as_secs_f64() / 1000.0),
-            ),
-            Err(e) => (format!("failed: {e}"), "—".into()),
-        };
-        rows.push(Row {
-            id: "P1",
-            what: format!("empty client → full replica, {n} documents (ours: native client; baseline: JS client + stock Node server)"),
-            ours: format!("{:.0} ms", ours.elapsed.as_secs_f64() * 1000.0),
-            baseline,
-            ratio,
-        });
-        rows.push(Row {
-            id: "P1",
-            what: format!(
-                "JS automerge-repo client fetching the same {n} documents from our server"
-            ),
-            ours: js_ours
-                .map(|ms| format!("{ms:.0} ms"))
-                .unwrap_or_else(|e| format!("failed: {e}")),
-            baseline: "—".into(),
-            ratio: "—".into(),
-        });
-        ours.server.stop().await?;
+    if options.runs(&["P2"]) {
+        section(&mut rows, "P2", p2_rows(if quick { 50 } else { 300 })).await;
+        section(&mut rows, "P2", load::rows(quick)).await;
     }
-    if ours_only {
-        return Ok(());
+    if options.runs(&["P3"]) {
+        section(&mut rows, "P3", memory::rows(quick)).await;
     }
-    p2_rows(if quick { 50 } else { 300 }, &mut rows).await?;
-    gate::rows(if quick { 11 } else { 51 }, &mut rows)?;
-    office::rows(quick, &mut rows).await?;
-    let (raw, gz) = wasm_size()?;
-    rows.push(Row {
-        id: "P5",
-        what: "WASM core shipped to phones".into(),
-        ours: format!("{} KB gzipped ({} KB raw)", gz / 1000, raw / 1000),
-        baseline: "@automerge/automerge npm wasm: 1,140 KB gzipped".into(),
-        ratio: format!("{:.2}× smaller", 1_140_000.0 / gz as f64),
-    });
-    app::rows(if quick { 500 } else { 9_000 }, &mut rows).await?;
-    write_report(&rows)?;
+    if options.runs(&["gate"]) {
+        section(&mut rows, "gate", async {
+            let mut mine = Vec::new();
+            gate::rows(if quick { 11 } else { 51 }, &mut mine)?;
+            Ok(mine)
+        })
+        .await;
+    }
+    if options.runs(&["office"]) {
+        section(
+            &mut rows,
+            "office",
+            Box::pin(async {
+                let mut mine = Vec::new();
+                office::rows(quick, &mut mine).await?;
+                Ok(mine)
+            }),
+        )
+        .await;
+    }
+    if options.runs(&["P5"]) {
+        section(&mut rows, "P5", async { p5_rows() }).await;
+    }
+    if options.runs(&["P1-browser", "P6", "P7"]) {
+        section(&mut rows, "P6", async {
+            let mut mine = Vec::new();
+            app::rows(if quick { 500 } else { 9_000 }, &mut mine).await?;
+            Ok(mine)
+        })
+        .await;
+    }
+    if quick || options.only.is_some() {
+        print!("{}", report::write(&rows, quick)?);
+    } else {
+        report::save(&rows, quick)?;
+    }
+    if let Some(failed) = rows.iter().find(|r| r.what == "the run failed") {
+        bail!("{} did not run: {}", failed.id, failed.ours);
+    }
     Ok(())
 }
 
@@ -361,25 +393,28 @@ async fn two_servers(
 }
 
 /// P2 on one server, and across two servers sharing PostgreSQL (skipped without one).
-async fn p2_rows(rounds: usize, rows: &mut Vec<Row>) -> anyhow::Result<()> {
+async fn p2_rows(rounds: usize) -> anyhow::Result<Vec<Row>> {
+    let mut rows = Vec::new();
     let (server, index, _dir) = seeded_server(50).await?;
     let (p50, p99) = p2_latency(rounds, [server.addr, server.addr], index).await?;
     server.stop().await?;
     rows.push(Row {
+        verdict: None,
         id: "P2",
-        what: "edit on client A → visible on client B (2 clients, one server, loopback)".into(),
+        what: "two phones alone: edit on A → visible on B, one server, loopback".into(),
         ours: format!("p50 {p50:.1} ms, p99 {p99:.1} ms"),
         baseline: "—".into(),
         ratio: "—".into(),
     });
     let Some((one, two, index)) = two_servers(50).await? else {
         eprintln!("P2 across servers skipped: set TEST_DATABASE_URL (bash scripts/postgres.sh)");
-        return Ok(());
+        return Ok(rows);
     };
     let (x50, x99) = p2_latency(rounds, [one.addr, two.addr], index).await?;
     one.stop().await?;
     two.stop().await?;
     rows.push(Row {
+        verdict: None,
         id: "P2",
         what:
             "the same, A and B on two servers sharing PostgreSQL (LISTEN/NOTIFY; target under 1 s)"
@@ -388,7 +423,7 @@ async fn p2_rows(rounds: usize, rows: &mut Vec<Row>) -> anyhow::Result<()> {
         baseline: "one server (row above)".into(),
         ratio: format!("{:.1}× the one-server p50", x50 / p50),
     });
-    Ok(())
+    Ok(rows)
 }
 
 fn wasm_size() -> anyhow::Result<(usize, usize)> {
@@ -400,19 +435,87 @@ fn wasm_size() -> anyhow::Result<(usize, usize)> {
     Ok((raw.len(), gz.finish()?.len()))
 }
 
-fn write_report(rows: &[Row]) -> anyhow::Result<()> {
-    let mut md = String::from(
-        "# Benchmarks\n\nMeasured by `cargo run --release -p system-tests --bin bench` on a 2-core machine; \
-         both sides run in the same invocation, so compare the ratio, not the absolute numbers.\n\n\
-         | id | what | ours | baseline | ratio |\n|---|---|---|---|---|\n",
-    );
-    for r in rows {
-        md.push_str(&format!(
-            "| {} | {} | {} | {} | {} |\n",
-            r.id, r.what, r.ours, r.baseline, r.ratio
-        ));
+/// P1 at each size: our native client on our server; the JS client on ours and on the
+/// stock Node server, the same client and the same document shapes.
+async fn p1_rows(sizes: &[usize]) -> anyhow::Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    for &n in sizes {
+        let ours = p1_ours(n).await?;
+        let ours_ms = ours.elapsed.as_secs_f64() * 1000.0;
+        let js_ours = p1_js_against(&ours.ws, &ours.index_url);
+        ours.server.stop().await?;
+        let stock = p1_stock(n);
+        eprintln!(
+            "P1 {n}: native {ours_ms:.0} ms, JS client on ours {js_ours:?}, on stock {stock:?}"
+        );
+        rows.push(Row {
+            id: "P1-native",
+            what: format!("native client, empty → whole area of {n} documents, our server"),
+            ours: format!("{ours_ms:.0} ms"),
+            baseline: "target 500 ms at 9,000".into(),
+            ratio: if n == 9_000 {
+                format!("{:.2}× the target", ours_ms / 500.0)
+            } else {
+                "—".into()
+            },
+            verdict: (n == 9_000).then_some(ours_ms <= 500.0),
+        });
+        let shown = |r: &anyhow::Result<f64>| match r {
+            Ok(ms) => format!("{ms:.0} ms"),
+            Err(e) => format!("failed: {e:#}").replace('|', "/"),
+        };
+        let (ratio, verdict) = match (&js_ours, &stock) {
+            (Ok(o), Ok(s)) => (format!("{:.2}× faster", s / o), Some(o <= s)),
+            _ => ("—".into(), None),
+        };
+        rows.push(Row {
+            id: "P1-JS",
+            what: format!("JS automerge-repo client, empty → {n} documents (ours: a seeded area; stock: the same count of unit documents seeded by a JS client)"),
+            ours: shown(&js_ours),
+            baseline: format!("stock Node server: {}", shown(&stock)),
+            ratio,
+            verdict,
+        });
     }
-    print!("{md}");
-    std::fs::write(Path::new(ROOT_DIR).join("BENCHMARKS.md"), md)?;
-    Ok(())
+    Ok(rows)
+}
+
+/// P5: the WASM the app ships, gzipped (the target's measure) and as brotli (what the
+/// server sends a browser that takes it, from the build's `.br` copy).
+fn p5_rows() -> anyhow::Result<Vec<Row>> {
+    let (raw, gz) = wasm_size()?;
+    let assets = PathBuf::from(ROOT_DIR).join("app/dist/assets");
+    let br = std::fs::read_dir(&assets)
+        .with_context(|| format!("{} (run scripts/build-app.sh)", assets.display()))?
+        .filter_map(|e| e.ok())
+        .find(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with("estate_wasm_bg") && name.ends_with(".wasm.br")
+        })
+        .and_then(|e| e.metadata().ok())
+        .map(|m| m.len());
+    Ok(vec![
+        Row {
+            id: "P5",
+            what: "WASM core shipped to phones, gzipped (-9)".into(),
+            ours: format!("{} KB ({} KB raw)", gz / 1000, raw / 1000),
+            baseline: "target 500 KB; @automerge/automerge npm wasm: 1,140 KB".into(),
+            ratio: format!(
+                "{:.2}× the target, {:.2}× smaller than the npm wasm",
+                gz as f64 / 500_000.0,
+                1_140_000.0 / gz as f64
+            ),
+            verdict: Some(gz <= 500_000),
+        },
+        Row {
+            id: "P5",
+            what: "the same as the server sends it to a browser that takes brotli".into(),
+            ours: br.map_or("— (no .br copy: run scripts/build-app.sh)".into(), |b| {
+                format!("{} KB", b / 1000)
+            }),
+            baseline: "—".into(),
+            ratio: "—".into(),
+            verdict: None,
+        },
+    ])
 }
