@@ -3,7 +3,8 @@
 # (unit, simulation, server end to end, SIGKILL), the app type-checked by vue-tsc (its
 # hand-written types also against real core output) and its component tests (vitest),
 # the protocol tests against the
-# independent JS automerge-repo client, and the browser tests in headless Chromium.
+# independent JS automerge-repo client, the browser tests in headless Chromium, and every
+# benchmark once at small sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*"; }
@@ -32,3 +33,6 @@ step "protocol tests with the JS automerge-repo client"
 (cd tests/js && SYNC_SERVER_CMD="$server" node --test)
 step "browser tests (headless Chromium)"
 (cd tests/e2e && SYNC_SERVER_CMD="$server" node --test)
+step "benchmarks, quick: every one runs and reports (fails on errors, never on timings)"
+cargo build -q -p system-tests --bin bench
+"$target_dir/debug/bench" --quick

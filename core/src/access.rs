@@ -282,10 +282,16 @@ impl Grants {
 }
 
 impl Gate for Grants {
-    fn may_read(&self, conn: ConnId, doc: &AutoCommit) -> bool {
+    type Label = Option<Owner>;
+
+    fn label(&self, doc: &AutoCommit) -> Option<Owner> {
+        Owner::of_doc(doc)
+    }
+
+    fn may_read(&self, conn: ConnId, owner: &Option<Owner>) -> bool {
         self.by_conn
             .get(&conn)
-            .is_some_and(|grant| grant.may_read(Owner::of_doc(doc).as_ref()))
+            .is_some_and(|grant| grant.may_read(owner.as_ref()))
     }
 
     fn may_write(

@@ -73,7 +73,7 @@ impl<G: Gate> Engine<G> {
         let Some(Slot::Ready(loaded)) = self.docs.get_mut(&id).map(|d| &mut d.slot) else {
             return Err(SubmitError::NotLoaded(id));
         };
-        if !loaded.is_empty() && !self.gate.may_read(conn, &loaded.doc) {
+        if !loaded.is_empty() && !self.gate.may_read(conn, &self.gate.label(&loaded.doc)) {
             return Err(SubmitError::Hidden(id));
         }
         let before = loaded.doc.get_heads();

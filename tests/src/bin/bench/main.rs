@@ -16,12 +16,13 @@ mod gate;
 mod load;
 mod memory;
 mod office;
+mod p1;
 mod process;
 mod report;
+mod throughput;
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::io::Write;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -59,7 +60,7 @@ impl Options {
                     args.next();
                 }
                 other => bail!(
-                    "unknown option {other:?}; use --quick, --only ID (P1-native, P1-JS, P1-browser, P2, P3, P5, P6, P7, gate, office)"
+                    "unknown option {other:?}; use --quick, --only ID (P1-server, P1-native, P1-JS, P1-browser, P2, P3, P4, P5, P6, P7, gate, office)"
                 ),
             }
         }
@@ -94,13 +95,22 @@ async fn main() -> anyhow::Result<()> {
     let options = Options::parse()?;
     let quick = options.quick;
     let mut rows = Vec::new();
-    if options.runs(&["P1-native", "P1-JS"]) {
+    let mut stock_js = std::collections::BTreeMap::new();
+    if options.runs(&["P1-server", "P1-native", "P1-JS"]) {
         let sizes: &[usize] = if quick { &[500] } else { &[500, 2_000, 9_000] };
-        section(&mut rows, "P1-native", p1_rows(sizes)).await;
+        section(&mut rows, "P1-native", async {
+            let (mine, stock) = p1::rows(sizes).await?;
+            stock_js = stock;
+            Ok(mine)
+        })
+        .await;
     }
     if options.runs(&["P2"]) {
         section(&mut rows, "P2", p2_rows(if quick { 50 } else { 300 })).await;
         section(&mut rows, "P2", load::rows(quick)).await;
+    }
+    if options.runs(&["P4"]) {
+        section(&mut rows, "P4", throughput::rows(quick)).await;
     }
     if options.runs(&["P3"]) {
         section(&mut rows, "P3", memory::rows(quick)).await;
@@ -131,7 +141,8 @@ async fn main() -> anyhow::Result<()> {
     if options.runs(&["P1-browser", "P6", "P7"]) {
         section(&mut rows, "P6", async {
             let mut mine = Vec::new();
-            app::rows(if quick { 500 } else { 9_000 }, &mut mine).await?;
+            let documents = if quick { 500 } else { 9_000 };
+            app::rows(documents, stock_js.get(&documents).copied(), &mut mine).await?;
             Ok(mine)
         })
         .await;
@@ -145,14 +156,6 @@ async fn main() -> anyhow::Result<()> {
         bail!("{} did not run: {}", failed.id, failed.ours);
     }
     Ok(())
-}
-
-struct Ours {
-    server: sync_server::Running,
-    ws: String,
-    index_url: String,
-    elapsed: Duration,
-    _dir: tempfile::TempDir,
 }
 
 /// Our server on port 0 over a fresh data directory holding one area of `documents`.
@@ -180,113 +183,6 @@ async fn seeded_with(
         },
     );
     Ok((sync_server::start(&args).await?, index, dir))
-}
-
-/// Our server with a seeded area of `n` documents, fetched by an empty native client.
-async fn p1_ours(n: usize) -> anyhow::Result<Ours> {
-    let (server, index, dir) = seeded_server(n).await?;
-    let credentials = sign_in(server.addr, "office-chen", DEMO_PASSWORD, "压测").await?;
-    let ws = format!("ws://{}/sync", server.addr);
-    let started = Instant::now();
-    let client = NativeClient::connect(&ws, &credentials, "bench-p1", index).await?;
-    client
-        .wait_until("the whole area", Duration::from_secs(300), |r| {
-            r.index().is_ok() && r.missing() == 0
-        })
-        .await?;
-    let elapsed = started.elapsed();
-    let held = client.with(|r| r.engine().loaded_ids().len()).await?;
-    if held != n {
-        bail!("expected {n} documents, the client holds {held}");
-    }
-    client.close();
-    Ok(Ours {
-        server,
-        ws: format!("{ws}?token={}", credentials.token),
-        index_url: index.url(),
-        elapsed,
-        _dir: dir,
-    })
-}
-
-fn node(args: &[&str], timeout: Duration) -> anyhow::Result<serde_json::Value> {
-    let mut child = Command::new("node")
-        .current_dir(Path::new(ROOT_DIR).join("tests/js"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .context("node runs")?;
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(_status) = child.try_wait()? {
-            break;
-        }
-        if Instant::now() > deadline {
-            child.kill()?;
-            bail!("timed out after {timeout:?}");
-        }
-        std::thread::sleep(Duration::from_millis(100)); // polling a child process until its deadline
-    }
-    let mut out = String::new();
-    std::io::Read::read_to_string(&mut child.stdout.take().context("stdout")?, &mut out)?;
-    let value: serde_json::Value =
-        serde_json::from_str(out.trim()).with_context(|| format!("node printed {out:?}"))?;
-    if let Some(error) = value.get("error") {
-        bail!("{error}");
-    }
-    Ok(value)
-}
-
-fn p1_js_against(ws: &str, index_url: &str) -> anyhow::Result<f64> {
-    let out = node(
-        &["bench/p1.mjs", "fetch", ws, index_url],
-        Duration::from_secs(600),
-    )?;
-    out["ms"].as_f64().context("ms")
-}
-
-/// The stock Node server: seed with one JS client, fetch with a fresh one.
-fn p1_stock(n: usize) -> anyhow::Result<f64> {
-    let dir = tempfile::tempdir()?;
-    let (mut child, ws) = spawn_node_server(dir.path())?;
-    let result = (|| {
-        let seeded = node(
-            &["bench/p1.mjs", "seed", &ws, &n.to_string()],
-            Duration::from_secs(600),
-        )
-        .context("seeding the stock server")?;
-        let index = seeded["indexUrl"].as_str().context("indexUrl")?.to_owned();
-        if child.try_wait()?.is_some() {
-            bail!("the stock server exited while seeding {n} documents");
-        }
-        let out = node(
-            &["bench/p1.mjs", "fetch", &ws, &index],
-            Duration::from_secs(600),
-        )
-        .context("fetching from the stock server")?;
-        out["ms"].as_f64().context("ms")
-    })();
-    let _ = child.kill();
-    result
-}
-
-fn spawn_node_server(dir: &Path) -> anyhow::Result<(Child, String)> {
-    let mut child = Command::new("node")
-        .current_dir(Path::new(ROOT_DIR).join("tests/js"))
-        .args(["bench/node-server.mjs", "--port", "0", "--dir"])
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().context("stdout")?).read_line(&mut line)?;
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .context("listening line")?
-        .to_owned();
-    Ok((child, format!("ws://{addr}/sync")))
 }
 
 /// Edit-to-arrival latency between two clients of one area (the project supervisor on
@@ -433,51 +329,6 @@ fn wasm_size() -> anyhow::Result<(usize, usize)> {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(&raw)?;
     Ok((raw.len(), gz.finish()?.len()))
-}
-
-/// P1 at each size: our native client on our server; the JS client on ours and on the
-/// stock Node server, the same client and the same document shapes.
-async fn p1_rows(sizes: &[usize]) -> anyhow::Result<Vec<Row>> {
-    let mut rows = Vec::new();
-    for &n in sizes {
-        let ours = p1_ours(n).await?;
-        let ours_ms = ours.elapsed.as_secs_f64() * 1000.0;
-        let js_ours = p1_js_against(&ours.ws, &ours.index_url);
-        ours.server.stop().await?;
-        let stock = p1_stock(n);
-        eprintln!(
-            "P1 {n}: native {ours_ms:.0} ms, JS client on ours {js_ours:?}, on stock {stock:?}"
-        );
-        rows.push(Row {
-            id: "P1-native",
-            what: format!("native client, empty → whole area of {n} documents, our server"),
-            ours: format!("{ours_ms:.0} ms"),
-            baseline: "target 500 ms at 9,000".into(),
-            ratio: if n == 9_000 {
-                format!("{:.2}× the target", ours_ms / 500.0)
-            } else {
-                "—".into()
-            },
-            verdict: (n == 9_000).then_some(ours_ms <= 500.0),
-        });
-        let shown = |r: &anyhow::Result<f64>| match r {
-            Ok(ms) => format!("{ms:.0} ms"),
-            Err(e) => format!("failed: {e:#}").replace('|', "/"),
-        };
-        let (ratio, verdict) = match (&js_ours, &stock) {
-            (Ok(o), Ok(s)) => (format!("{:.2}× faster", s / o), Some(o <= s)),
-            _ => ("—".into(), None),
-        };
-        rows.push(Row {
-            id: "P1-JS",
-            what: format!("JS automerge-repo client, empty → {n} documents (ours: a seeded area; stock: the same count of unit documents seeded by a JS client)"),
-            ours: shown(&js_ours),
-            baseline: format!("stock Node server: {}", shown(&stock)),
-            ratio,
-            verdict,
-        });
-    }
-    Ok(rows)
 }
 
 /// P5: the WASM the app ships, gzipped (the target's measure) and as brotli (what the

@@ -130,7 +130,7 @@ pub async fn rows(quick: bool, rows: &mut Vec<Row>) -> anyhow::Result<()> {
     server.stop().await?;
     rows.push(Row {
         verdict: None,
-        id: "P7",
+        id: "office",
         what: "a phone's change → the office console's live board (`/api/events`), one server"
             .into(),
         ours: format!("p50 {p50:.1} ms, p99 {p99:.1} ms"),
@@ -149,7 +149,7 @@ pub async fn rows(quick: bool, rows: &mut Vec<Row>) -> anyhow::Result<()> {
             two.stop().await?;
             rows.push(Row {
             verdict: None,
-                id: "P7",
+                id: "office",
                 what: "the same, the phone on one server and the console on another (PostgreSQL NOTIFY)".into(),
                 ours: format!("p50 {x50:.1} ms, p99 {x99:.1} ms"),
                 baseline: "target p99 ≤ 1 s".into(),
@@ -179,7 +179,7 @@ pub async fn rows(quick: bool, rows: &mut Vec<Row>) -> anyhow::Result<()> {
     let per_record = |ms: f64| ms * 1000.0 / records as f64;
     rows.push(Row {
             verdict: None,
-        id: "P7",
+        id: "office",
         what: format!(
             "a company's monthly statistics, {areas} areas × {per_area} records ({records}), first request after start: every record read from storage and parsed by the core"
         ),
@@ -190,7 +190,7 @@ pub async fn rows(quick: bool, rows: &mut Vec<Row>) -> anyhow::Result<()> {
     let at_target = per_record(warm) * 500_000.0 / 1000.0;
     rows.push(Row {
             verdict: None,
-        id: "P7",
+        id: "office",
         what: "the same, every later request (records held in memory; only what a commit changed is read again)".into(),
         ours: format!("{warm:.0} ms ({:.1} µs a record; {at_target:.0} ms at 50 areas × 10,000)", per_record(warm)),
         baseline: "target ≤ 1 s at 50 areas × 10,000 records".into(),

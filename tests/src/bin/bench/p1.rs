@@ -1,0 +1,260 @@
+//! P1: an empty client fetching a whole area. Our native client from our server; the
+//! JS automerge-repo client from ours and from the stock Node server
+//! (`NodeWSServerAdapter` + `NodeFSStorageAdapter`), the same client on both; and our
+//! native client from the stock server holding the very same documents, so that the
+//! server is all that differs.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use estate_core::DocumentId;
+use estate_core::demo::{Estate, bench_area};
+use sync_server::client::{Credentials, NativeClient, sign_in};
+use sync_server::demo::DEMO_PASSWORD;
+
+use super::{ROOT_DIR, Row, seeded_server};
+
+struct Ours {
+    server: sync_server::Running,
+    ws: String,
+    index_url: String,
+    elapsed: Duration,
+    _dir: tempfile::TempDir,
+}
+
+/// Our server with a seeded area of `n` documents, fetched by an empty native client.
+async fn p1_ours(n: usize) -> anyhow::Result<Ours> {
+    let (server, index, dir) = seeded_server(n).await?;
+    let credentials = sign_in(server.addr, "office-chen", DEMO_PASSWORD, "压测").await?;
+    let ws = format!("ws://{}/sync", server.addr);
+    let started = Instant::now();
+    let client = NativeClient::connect(&ws, &credentials, "bench-p1", index).await?;
+    client
+        .wait_until("the whole area", Duration::from_secs(300), |r| {
+            r.index().is_ok() && r.missing() == 0
+        })
+        .await?;
+    let elapsed = started.elapsed();
+    let held = client.with(|r| r.engine().loaded_ids().len()).await?;
+    if held != n {
+        bail!("expected {n} documents, the client holds {held}");
+    }
+    client.close();
+    Ok(Ours {
+        server,
+        ws: format!("{ws}?token={}", credentials.token),
+        index_url: index.url(),
+        elapsed,
+        _dir: dir,
+    })
+}
+
+fn node(args: &[&str], timeout: Duration) -> anyhow::Result<serde_json::Value> {
+    let mut child = Command::new("node")
+        .current_dir(Path::new(ROOT_DIR).join("tests/js"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("node runs")?;
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(_status) = child.try_wait()? {
+            break;
+        }
+        if Instant::now() > deadline {
+            child.kill()?;
+            bail!("timed out after {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100)); // polling a child process until its deadline
+    }
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().context("stdout")?, &mut out)?;
+    let value: serde_json::Value =
+        serde_json::from_str(out.trim()).with_context(|| format!("node printed {out:?}"))?;
+    if let Some(error) = value.get("error") {
+        bail!("{error}");
+    }
+    Ok(value)
+}
+
+fn p1_js_against(ws: &str, index_url: &str) -> anyhow::Result<f64> {
+    let out = node(
+        &["bench/p1.mjs", "fetch", ws, index_url],
+        Duration::from_secs(600),
+    )?;
+    out["ms"].as_f64().context("ms")
+}
+
+/// The stock Node server: seed with one JS client, fetch with a fresh one.
+fn p1_stock(n: usize) -> anyhow::Result<f64> {
+    let dir = tempfile::tempdir()?;
+    let (mut child, ws) = spawn_node_server(dir.path())?;
+    let result = (|| {
+        let seeded = node(
+            &["bench/p1.mjs", "seed", &ws, &n.to_string()],
+            Duration::from_secs(600),
+        )
+        .context("seeding the stock server")?;
+        let index = seeded["indexUrl"].as_str().context("indexUrl")?.to_owned();
+        if child.try_wait()?.is_some() {
+            bail!("the stock server exited while seeding {n} documents");
+        }
+        let out = node(
+            &["bench/p1.mjs", "fetch", &ws, &index],
+            Duration::from_secs(600),
+        )
+        .context("fetching from the stock server")?;
+        out["ms"].as_f64().context("ms")
+    })();
+    let _ = child.kill();
+    result
+}
+
+pub fn spawn_node_server(dir: &Path) -> anyhow::Result<(Child, String)> {
+    let mut child = Command::new("node")
+        .current_dir(Path::new(ROOT_DIR).join("tests/js"))
+        .args(["bench/node-server.mjs", "--port", "0", "--dir"])
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().context("stdout")?).read_line(&mut line)?;
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .context("listening line")?
+        .to_owned();
+    Ok((child, format!("ws://{addr}/sync")))
+}
+
+/// P1 at each size: our native client on our server; the JS client on ours and on the
+/// stock Node server, the same client and the same document shapes.
+/// Also the JS client's time on the stock server at each size, the anchor of P1-browser.
+pub async fn rows(sizes: &[usize]) -> anyhow::Result<(Vec<Row>, BTreeMap<usize, f64>)> {
+    let mut rows = Vec::new();
+    let mut stock_js = BTreeMap::new();
+    for &n in sizes {
+        let ours = p1_ours(n).await?;
+        let ours_ms = ours.elapsed.as_secs_f64() * 1000.0;
+        let js_ours = p1_js_against(&ours.ws, &ours.index_url);
+        ours.server.stop().await?;
+        let stock = p1_stock(n);
+        let native_stock = native_from_stock(n).await;
+        if let Ok(ms) = &stock {
+            stock_js.insert(n, *ms);
+        }
+        eprintln!(
+            "P1 {n}: native {ours_ms:.0} ms, JS client on ours {js_ours:?}, on stock {stock:?}"
+        );
+        rows.push(Row {
+            id: "P1-native",
+            what: format!("native client, empty → whole area of {n} documents, our server"),
+            ours: format!("{ours_ms:.0} ms"),
+            baseline: "target 500 ms at 9,000".into(),
+            ratio: if n == 9_000 {
+                format!("{:.2}× the target", ours_ms / 500.0)
+            } else {
+                "—".into()
+            },
+            verdict: (n == 9_000).then_some(ours_ms <= 500.0),
+        });
+        let shown = |r: &anyhow::Result<f64>| match r {
+            Ok(ms) => format!("{ms:.0} ms"),
+            Err(e) => format!("failed: {e:#}").replace('|', "/"),
+        };
+        rows.push(Row {
+            id: "P1-server",
+            what: format!("our native client, empty → the same {n} documents, from our server and from the stock Node server"),
+            ours: format!("{ours_ms:.0} ms"),
+            baseline: format!("stock Node server: {}", shown(&native_stock)),
+            ratio: native_stock.as_ref().map_or("—".into(), |s| format!("{:.1}× faster", s / ours_ms)),
+            verdict: (n == 9_000).then(|| native_stock.as_ref().is_ok_and(|s| s / ours_ms >= 5.0)),
+        });
+        let (ratio, verdict) = match (&js_ours, &stock) {
+            (Ok(o), Ok(s)) => (format!("{:.2}× faster", s / o), Some(o <= s)),
+            _ => ("—".into(), None),
+        };
+        rows.push(Row {
+            id: "P1-JS",
+            what: format!("JS automerge-repo client, empty → {n} documents (ours: a seeded area; stock: the same count of unit documents seeded by a JS client)"),
+            ours: shown(&js_ours),
+            baseline: format!("stock Node server: {}", shown(&stock)),
+            ratio,
+            verdict,
+        });
+    }
+    Ok((rows, stock_js))
+}
+
+/// Credentials for the stock server, which takes no token: phone `n`'s device ID, and
+/// a token it ignores.
+pub fn stock_phone(n: usize) -> Credentials {
+    Credentials {
+        token: "stock-server-takes-no-token".into(),
+        device: format!("{n:016x}"),
+    }
+}
+
+/// Puts every document of `estate` on the stock server at `ws`: a native client that
+/// holds them all offers them and waits until the server has confirmed each.
+pub async fn upload_to_stock(ws: &str, estate: Estate) -> anyhow::Result<()> {
+    // Its own area is none of the estate's: a replica asks for its index at once, and
+    // the uploader must create every document itself, the indexes included.
+    let nowhere = DocumentId::from_bytes([0xee; 16]);
+    let uploader = NativeClient::connect(ws, &stock_phone(0), "bench-upload", nowhere).await?;
+    uploader
+        .with(move |r| {
+            for (id, doc) in estate.docs {
+                r.engine().create(id, doc)?;
+            }
+            anyhow::Ok(())
+        })
+        .await??;
+    let uploaded = uploader
+        .wait_until(
+            "the stock server has every document",
+            Duration::from_secs(600),
+            |r| r.engine().unconfirmed().is_empty(),
+        )
+        .await
+        .context("uploading to the stock server");
+    uploader.close();
+    uploaded
+}
+
+/// Our native client fetching `n` documents from the stock Node server: the same bench
+/// area as ours serves, uploaded first, then fetched by an empty client.
+pub async fn native_from_stock(n: usize) -> anyhow::Result<f64> {
+    let dir = tempfile::tempdir()?;
+    let (mut child, ws) = spawn_node_server(dir.path())?;
+    let result = async {
+        let estate = bench_area(n)?;
+        let index = estate.areas[0].index;
+        upload_to_stock(&ws, estate).await?;
+        let started = Instant::now();
+        let fetcher = NativeClient::connect(&ws, &stock_phone(1), "bench-fetch", index).await?;
+        fetcher
+            .wait_until(
+                "the whole area from the stock server",
+                Duration::from_secs(600),
+                |r| r.index().is_ok() && r.missing() == 0,
+            )
+            .await?;
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        let held = fetcher.with(|r| r.engine().loaded_ids().len()).await?;
+        fetcher.close();
+        if held != n {
+            bail!("expected {n} documents, the client holds {held}");
+        }
+        anyhow::Ok(ms)
+    }
+    .await;
+    let _ = child.kill();
+    result
+}

@@ -1,0 +1,185 @@
+//! P4: how many edits a second the server takes while every one still arrives on another
+//! phone within 50 ms at the 99th percentile. The same fleet of phones steps up the rate
+//! on our server (SQLite, then PostgreSQL) and on the stock Node server holding the same
+//! documents; each server's memory is read from `/proc` at its busiest.
+
+use std::time::Duration;
+
+use estate_core::demo::bench_company;
+use sync_server::config::Database;
+
+use super::load::{Fleet, Latency, Shape, edits, prepare};
+use super::p1::{spawn_node_server, stock_phone, upload_to_stock};
+use super::process::{ServerProcess, rss_mb_of};
+use super::{Row, fresh_postgres};
+
+/// What a server sustained: the highest rate whose p99 stayed within 50 ms with nothing
+/// lost, its latency there, and the server's largest memory over the steps.
+struct Sustained {
+    rate: Option<(f64, Latency)>,
+    /// Each step: rate asked, p99, lost.
+    steps: Vec<(f64, f64, usize)>,
+    rss_mb: f64,
+}
+
+async fn ramp(
+    fleet: &Fleet,
+    rates: &[f64],
+    seconds: f64,
+    rss_mb: impl Fn() -> anyhow::Result<f64>,
+) -> anyhow::Result<Sustained> {
+    let mut sustained = Sustained {
+        rate: None,
+        steps: Vec::new(),
+        rss_mb: rss_mb()?,
+    };
+    for &rate in rates {
+        let latency = edits(fleet, rate, seconds, rate as u64).await?;
+        sustained.rss_mb = sustained.rss_mb.max(rss_mb()?);
+        sustained.steps.push((rate, latency.p99, latency.lost));
+        if latency.p99 > 50.0 || latency.lost > 0 {
+            break;
+        }
+        sustained.rate = Some((latency.rate, latency));
+        // Let the last step's stragglers settle before the next.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    Ok(sustained)
+}
+
+pub async fn rows(quick: bool) -> anyhow::Result<Vec<Row>> {
+    let shape = if quick {
+        Shape {
+            areas: 2,
+            documents: 30,
+            phones: 20,
+        }
+    } else {
+        Shape {
+            areas: 10,
+            documents: 50,
+            phones: 100,
+        }
+    };
+    let rates: &[f64] = if quick {
+        &[20.0, 40.0]
+    } else {
+        &[100.0, 200.0, 400.0, 800.0, 1_600.0, 3_200.0]
+    };
+    let seconds = if quick { 2.0 } else { 5.0 };
+
+    let stock = stock_run(shape, rates, seconds).await;
+    let mut results = Vec::new();
+    let dir = tempfile::tempdir()?;
+    let phones = prepare(&Database::SqliteIn(dir.path().to_owned()), shape).await?;
+    let server = ServerProcess::spawn(dir.path(), None, &[])?;
+    let fleet = Fleet::connect(&phones, &[server.addr], 50).await?;
+    let ours = ramp(&fleet, rates, seconds, || server.rss_mb()).await;
+    fleet.close();
+    server.stop();
+    results.push(("our server, SQLite", ours?));
+    if let Some(url) = fresh_postgres().await? {
+        let phones = prepare(&Database::Url(url.clone()), shape).await?;
+        let dir = tempfile::tempdir()?;
+        let server = ServerProcess::spawn(dir.path(), Some(&url), &[])?;
+        let fleet = Fleet::connect(&phones, &[server.addr], 50).await?;
+        let ours = ramp(&fleet, rates, seconds, || server.rss_mb()).await;
+        fleet.close();
+        server.stop();
+        results.push(("our server, PostgreSQL", ours?));
+    }
+    let anchor = match &stock {
+        Ok(s) => format!("stock Node server: {}", shown(s)),
+        Err(e) => format!("stock Node server failed: {e:#}").replace('|', "/"),
+    };
+    Ok(results
+        .into_iter()
+        .map(|(what, ours)| {
+            let (ratio, verdict) = match (&stock, &ours.rate) {
+                (Ok(s), Some((mine, _))) => {
+                    let theirs = s.rate.as_ref().map_or(0.0, |(r, _)| *r);
+                    let faster = if theirs > 0.0 {
+                        mine / theirs
+                    } else {
+                        f64::INFINITY
+                    };
+                    let memory = ours.rss_mb / s.rss_mb;
+                    (
+                        format!("{faster:.1}× the stock server's rate, {memory:.2}× its memory"),
+                        (!quick).then_some(faster >= 5.0 && memory <= 0.25),
+                    )
+                }
+                _ => ("—".into(), (!quick).then_some(false)),
+            };
+            Row {
+                id: "P4",
+                what: format!(
+                    "{} phones in {} areas, {} s a step, rates {:?}/s: {what}",
+                    shape.phones, shape.areas, seconds, rates
+                ),
+                ours: shown(&ours),
+                baseline: anchor.clone(),
+                ratio,
+                verdict,
+            }
+        })
+        .collect())
+}
+
+fn shown(s: &Sustained) -> String {
+    let steps: Vec<String> = s
+        .steps
+        .iter()
+        .map(|(rate, p99, lost)| {
+            format!(
+                "{rate:.0}/s p99 {p99:.0} ms{}",
+                if *lost > 0 {
+                    format!(" ({lost} lost)")
+                } else {
+                    String::new()
+                }
+            )
+        })
+        .collect();
+    match &s.rate {
+        Some((rate, l)) => format!(
+            "{rate:.0} edits/s (p50 {:.1}, p99 {:.1} ms), RSS {:.0} MB; steps: {}",
+            l.p50,
+            l.p99,
+            s.rss_mb,
+            steps.join(", ")
+        ),
+        None => format!(
+            "no step within 50 ms, RSS {:.0} MB; steps: {}",
+            s.rss_mb,
+            steps.join(", ")
+        ),
+    }
+}
+
+/// The same fleet on the stock Node server, which takes any connection: the estate
+/// uploaded first, the phones with made-up device IDs.
+async fn stock_run(shape: Shape, rates: &[f64], seconds: f64) -> anyhow::Result<Sustained> {
+    let dir = tempfile::tempdir()?;
+    let (mut child, ws) = spawn_node_server(dir.path())?;
+    let pid = child.id();
+    let result = async {
+        let estate = bench_company(shape.areas, shape.documents)?;
+        let indexes: Vec<_> = estate.areas.iter().map(|a| a.index).collect();
+        upload_to_stock(&ws, estate).await?;
+        let phones: Vec<_> = (0..shape.phones)
+            .map(|i| (stock_phone(i + 1), indexes[i % indexes.len()]))
+            .collect();
+        let addr = ws
+            .trim_start_matches("ws://")
+            .trim_end_matches("/sync")
+            .parse()?;
+        let fleet = Fleet::connect(&phones, &[addr], 50).await?;
+        let sustained = ramp(&fleet, rates, seconds, || rss_mb_of(pid)).await;
+        fleet.close();
+        sustained
+    }
+    .await;
+    let _ = child.kill();
+    result
+}
