@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
 bash scripts/build-app.sh
+# What the WASM is made of (P5), by crate.
+command -v twiggy > /dev/null || cargo install twiggy --locked
 cargo build --release -p sync-server -p system-tests --bins
 TEST_DATABASE_URL="${TEST_DATABASE_URL:-$(bash scripts/postgres.sh)}"
 export TEST_DATABASE_URL

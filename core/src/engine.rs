@@ -145,6 +145,12 @@ pub struct Engine<G: Gate = Open> {
     dirty: BTreeSet<DocumentId>,
     /// Documents the host must read from storage.
     loads: BTreeSet<DocumentId>,
+    /// Server role: documents let go of while phones still follow them (idle past
+    /// `evict_after_ms`, but their areas' phones are connected), with each phone's sync
+    /// state cut down to what both sides know. When the document is read again — a phone
+    /// changes it, or another server stored changes to it — its followers are restored
+    /// and hear what they lack, exactly as if it had stayed in memory.
+    resting: HashMap<DocumentId, HashMap<ConnId, PeerSync>>,
     now: u64,
     out: Effects,
 }
@@ -164,6 +170,7 @@ impl<G: Gate> Engine<G> {
             docs: HashMap::new(),
             dirty: BTreeSet::new(),
             loads: BTreeSet::new(),
+            resting: HashMap::new(),
             now: 0,
             out: Effects::default(),
         }
@@ -201,6 +208,10 @@ impl<G: Gate> Engine<G> {
         for doc in self.docs.values_mut() {
             doc.peers.remove(&conn);
         }
+        self.resting.retain(|_, peers| {
+            peers.remove(&conn);
+            !peers.is_empty()
+        });
     }
 
     /// Connections whose handshake completed.
@@ -291,6 +302,12 @@ impl<G: Gate> Engine<G> {
         document: DocumentId,
         chunks: Vec<(StorageKey, Vec<u8>)>,
     ) -> bool {
+        if self.resting.contains_key(&document) && !self.docs.contains_key(&document) {
+            // Phones here follow it: read it back, and they hear the new changes.
+            self.start_load(document);
+            self.loaded(document, chunks);
+            return false;
+        }
         let Some(Slot::Ready(loaded)) = self.docs.get_mut(&document).map(|d| &mut d.slot) else {
             return false;
         };
@@ -370,6 +387,19 @@ impl<G: Gate> Engine<G> {
         )
     }
 
+    /// Whether phones here follow the document: it is in memory, or resting.
+    pub fn follows(&self, document: DocumentId) -> bool {
+        self.holds(document) || self.resting.contains_key(&document)
+    }
+
+    /// Every document in memory or resting (see [`Self::follows`]).
+    pub fn followed_ids(&self) -> Vec<DocumentId> {
+        let mut ids = self.loaded_ids();
+        ids.extend(self.resting.keys().filter(|id| !self.docs.contains_key(id)));
+        ids.sort();
+        ids
+    }
+
     /// Every document currently in memory and loaded.
     pub fn loaded_ids(&self) -> Vec<DocumentId> {
         let mut ids: Vec<_> = self
@@ -432,10 +462,26 @@ impl<G: Gate> Engine<G> {
             return;
         }
         let horizon = now.saturating_sub(self.config.evict_after_ms);
-        let dirty = &self.dirty;
+        let (dirty, resting) = (&self.dirty, &mut self.resting);
         self.docs.retain(|id, d| {
-            let idle = d.peers.is_empty() && d.last_used <= horizon && !dirty.contains(id);
-            !(idle && matches!(d.slot, Slot::Ready(_)))
+            let idle = d.last_used <= horizon && !dirty.contains(id);
+            if !idle || !matches!(d.slot, Slot::Ready(_)) {
+                return true;
+            }
+            if d.peers.is_empty() {
+                return false;
+            }
+            // Followed: let go of the document, keep who follows it. A peer answered
+            // from a shadow, or owed an answer, keeps it in memory.
+            if d.peers.values().any(|p| p.shadow.is_some() || p.owes_ack) {
+                return true;
+            }
+            let peers = std::mem::take(&mut d.peers);
+            resting.insert(
+                *id,
+                peers.into_iter().map(|(c, p)| (c, p.at_rest())).collect(),
+            );
+            false
         });
     }
 
@@ -715,7 +761,7 @@ impl<G: Gate> Engine<G> {
             id,
             Document {
                 slot: Slot::Loading { queued: Vec::new() },
-                peers: HashMap::new(),
+                peers: self.resting.remove(&id).unwrap_or_default(),
                 last_used: self.now,
             },
         );

@@ -325,10 +325,10 @@ impl Hub {
             Inbound::StoredElsewhere { documents } => {
                 // Committed already: the office's screens may read it at once.
                 let _ = self.stored.send(documents.clone().into());
-                let held = documents.into_iter().filter(|d| self.engine.holds(*d));
-                self.elsewhere.extend(held);
+                let followed = documents.into_iter().filter(|d| self.engine.follows(*d));
+                self.elsewhere.extend(followed);
             }
-            Inbound::StoredElsewhereMissed => self.elsewhere.extend(self.engine.loaded_ids()),
+            Inbound::StoredElsewhereMissed => self.elsewhere.extend(self.engine.followed_ids()),
             Inbound::Refuse { conn, message } => self.engine.refuse(conn, message),
             Inbound::Submit(submission) => {
                 for doc in &submission.docs {
@@ -436,8 +436,8 @@ impl Hub {
         }
     }
 
-    /// Reads what other servers stored of the documents held here, so the phones
-    /// syncing them here get those changes too.
+    /// Reads what other servers stored of the documents followed here (in memory, or
+    /// resting with phones connected), so the phones syncing them here get those changes.
     async fn take_in_elsewhere(&mut self) -> anyhow::Result<()> {
         let documents: Vec<_> = std::mem::take(&mut self.elsewhere).into_iter().collect();
         if documents.is_empty() {

@@ -1,5 +1,5 @@
 // The phone app measured in headless Chromium at a phone's size, for the benchmark
-// (`cargo run --release -p system-tests --bin bench`): first sync of a whole area, the
+// (`bash scripts/bench.sh`): first sync of a whole area, the
 // offline cold open to the home screen, and the time to save an action; and what the first
 // visit transfers (the page, its scripts and the service worker's precache of the WASM),
 // compressed as sent and as the files are.

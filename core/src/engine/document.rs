@@ -29,6 +29,21 @@ pub(super) struct PeerSync {
     pub shadow: Option<Box<Loaded>>,
 }
 
+impl PeerSync {
+    /// What is kept of it while its document rests: the heads both sides are known to
+    /// share (automerge's persistent sync state) and the flags; the rest is rebuilt by the
+    /// next exchange.
+    pub fn at_rest(self) -> Self {
+        let state = sync::State::decode(&self.state.encode()).unwrap_or_default();
+        Self {
+            state,
+            shadow: None,
+            owes_ack: false,
+            ..self
+        }
+    }
+}
+
 /// A document whose chunks are in memory.
 #[derive(Debug)]
 pub(super) struct Loaded {

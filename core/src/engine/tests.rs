@@ -254,3 +254,124 @@ fn a_document_made_offline_is_confirmed_only_once_the_server_holds_it() {
     });
     assert!(phone.unconfirmed().is_empty(), "confirmed in the end");
 }
+
+/// Two phones follow a document; the server lets it go while both stay connected and
+/// idle, keeping only who follows it. A change from one phone is read back and reaches
+/// the other, and so does a change another server stored.
+#[test]
+fn a_followed_document_rests_when_idle_and_its_followers_still_hear_every_change() {
+    let mut config = Config::new(Role::Server, "server");
+    config.evict_after_ms = 1_000;
+    let mut server = Engine::new(config);
+    let mut disk = crate::storage::MemoryStore::new();
+    let mut phones = [
+        Engine::new(Config::new(Role::Client, "a")),
+        Engine::new(Config::new(Role::Client, "b")),
+    ];
+    let id = DocumentId::from_bytes([12; 16]);
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "n", 0).expect("put");
+    phones[0].create(id, doc).expect("created");
+    phones[1].want(id);
+    let mut now = 10_000;
+    for (conn, phone) in (1..).zip(phones.iter_mut()) {
+        phone.connect(1, now);
+        server.connect(conn, now);
+    }
+    // Every frame both ways, loads answered from the server's storage, until quiet.
+    fn settle(
+        server: &mut Engine,
+        phones: &mut [Engine; 2],
+        disk: &mut crate::storage::MemoryStore,
+        now: u64,
+    ) {
+        for _ in 0..20 {
+            let mut moved = false;
+            for (conn, phone) in (1..).zip(phones.iter_mut()) {
+                let effects = phone.flush();
+                for doc in effects.loads.clone() {
+                    // A phone that never held it: nothing on its disk.
+                    phone.loaded(doc, Vec::new());
+                    moved = true;
+                }
+                for f in frames(effects) {
+                    server.receive(conn, &f, now);
+                    moved = true;
+                }
+            }
+            let effects = server.flush();
+            crate::storage::apply_in_memory(disk, effects.storage);
+            for doc in effects.loads {
+                server.loaded(doc, crate::storage::chunks_in_memory(disk, doc));
+                moved = true;
+            }
+            for (conn, frame) in effects.sends {
+                phones[conn as usize - 1].receive(1, &frame, now);
+                moved = true;
+            }
+            if !moved {
+                return;
+            }
+        }
+        panic!("the exchange did not settle");
+    }
+    settle(&mut server, &mut phones, &mut disk, now);
+    let read = |phone: &Engine| -> i64 {
+        let doc = phone.doc(id).expect("held");
+        let (value, _) = doc.get(ROOT, "n").expect("read").expect("n");
+        value.as_i64().expect("a number")
+    };
+    assert_eq!(read(&phones[1]), 0, "b has the document");
+
+    now += 1_500;
+    server.tick(now);
+    assert_eq!(server.resident(), 0, "idle past the limit: let go of");
+    assert!(
+        server.follows(id) && !server.holds(id),
+        "but still followed"
+    );
+
+    phones[0]
+        .change(id, |d| d.put(ROOT, "n", 1))
+        .expect("loaded")
+        .expect("put");
+    settle(&mut server, &mut phones, &mut disk, now);
+    assert_eq!(
+        read(&phones[1]),
+        1,
+        "b heard a's change through the rested document"
+    );
+    assert!(phones[0].unconfirmed().is_empty(), "a heard it stored");
+
+    // Rested again; another server sharing the storage stores a change.
+    now += 1_500;
+    server.tick(now);
+    assert!(!server.holds(id));
+    let mut other = AutoCommit::load(
+        &crate::storage::chunks_in_memory(&disk, id)
+            .into_iter()
+            .flat_map(|(_, b)| b)
+            .collect::<Vec<_>>(),
+    )
+    .expect("loads");
+    other.put(ROOT, "n", 2).expect("put");
+    disk.clear();
+    let key = StorageKey {
+        document: id,
+        kind: ChunkKind::Snapshot,
+        name: "elsewhere".into(),
+    };
+    let saved = other.save();
+    disk.insert(key.clone(), saved.clone());
+    assert!(!server.stored_elsewhere(id, vec![(key, saved)]));
+    settle(&mut server, &mut phones, &mut disk, now);
+    assert_eq!(read(&phones[0]), 2);
+    assert_eq!(read(&phones[1]), 2);
+
+    // Once both phones are gone, nothing of it is kept.
+    server.disconnect(1);
+    server.disconnect(2);
+    now += 1_500;
+    server.tick(now);
+    assert!(!server.follows(id));
+}

@@ -1,15 +1,16 @@
-//! `cargo run --release -p system-tests --bin bench [-- --quick] [-- --ours-only] [-- --office [--company-records N]]`
+//! `bash scripts/bench.sh [--quick] [--only ID]` (release builds, then this binary).
 //!
-//! P1: an empty client gets a full replica of one area (about 9,000 documents), native
-//! client against our server, and the JS automerge-repo client against the stock Node
-//! server on the same data shape; also both at 500 documents. P2: edit-to-arrival latency
-//! between two connected clients, on one server and across two servers sharing
-//! PostgreSQL (when `TEST_DATABASE_URL` names one). The gate's cost per batch on a large
-//! area index. P5: the gzipped size of the WASM the app ships. P6: the phone app in
-//! headless Chromium: first sync, offline cold open, time to save an action, its size.
-//! P7: the office console — a phone's change reaching the console's live board (one
-//! server, two servers), and the monthly statistics of a company of many areas.
-//! Writes BENCHMARKS.md at the repository root.
+//! A section per target (`report.rs` lists them): P1 an empty client fetching a whole
+//! area — our native client from our server and from the stock Node server holding the
+//! same documents, the JS automerge-repo client from both (`p1.rs`); P2 edit-to-arrival
+//! latency, two phones alone and a thousand under load (`load.rs`), on one server and
+//! on two sharing PostgreSQL (when `TEST_DATABASE_URL` names one); P3 the server's memory
+//! (`memory.rs`); P4 the edit rate it sustains against the stock server's
+//! (`throughput.rs`); P5 the WASM (`wasm.rs`); P1-browser, P6 and P7 the phone app in
+//! headless Chromium (`app.rs`); the gate's cost on a large area (`gate.rs`) and the
+//! office console (`office.rs`). A section that fails is a row of the report and the run
+//! goes on; the run then exits non-zero. Writes BENCHMARKS.md unless `--quick` or
+//! `--only`, which print.
 
 mod app;
 mod gate;
@@ -19,10 +20,10 @@ mod office;
 mod p1;
 mod process;
 mod report;
+mod stock;
 mod throughput;
+mod wasm;
 
-use std::io::Write;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -98,11 +99,15 @@ async fn main() -> anyhow::Result<()> {
     let mut stock_js = std::collections::BTreeMap::new();
     if options.runs(&["P1-server", "P1-native", "P1-JS"]) {
         let sizes: &[usize] = if quick { &[500] } else { &[500, 2_000, 9_000] };
-        section(&mut rows, "P1-native", async {
-            let (mine, stock) = p1::rows(sizes).await?;
-            stock_js = stock;
-            Ok(mine)
-        })
+        section(
+            &mut rows,
+            "P1-native",
+            Box::pin(async {
+                let (mine, stock) = p1::rows(sizes).await?;
+                stock_js = stock;
+                Ok(mine)
+            }),
+        )
         .await;
     }
     if options.runs(&["P2"]) {
@@ -136,7 +141,7 @@ async fn main() -> anyhow::Result<()> {
         .await;
     }
     if options.runs(&["P5"]) {
-        section(&mut rows, "P5", async { p5_rows() }).await;
+        section(&mut rows, "P5", async { wasm::rows() }).await;
     }
     if options.runs(&["P1-browser", "P6", "P7"]) {
         section(&mut rows, "P6", async {
@@ -320,53 +325,4 @@ async fn p2_rows(rounds: usize) -> anyhow::Result<Vec<Row>> {
         ratio: format!("{:.1}× the one-server p50", x50 / p50),
     });
     Ok(rows)
-}
-
-fn wasm_size() -> anyhow::Result<(usize, usize)> {
-    let path = PathBuf::from(ROOT_DIR).join("app/src/wasm/estate_wasm_bg.wasm");
-    let raw = std::fs::read(&path)
-        .with_context(|| format!("{} (run scripts/build-wasm.sh)", path.display()))?;
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    gz.write_all(&raw)?;
-    Ok((raw.len(), gz.finish()?.len()))
-}
-
-/// P5: the WASM the app ships, gzipped (the target's measure) and as brotli (what the
-/// server sends a browser that takes it, from the build's `.br` copy).
-fn p5_rows() -> anyhow::Result<Vec<Row>> {
-    let (raw, gz) = wasm_size()?;
-    let assets = PathBuf::from(ROOT_DIR).join("app/dist/assets");
-    let br = std::fs::read_dir(&assets)
-        .with_context(|| format!("{} (run scripts/build-app.sh)", assets.display()))?
-        .filter_map(|e| e.ok())
-        .find(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            name.starts_with("estate_wasm_bg") && name.ends_with(".wasm.br")
-        })
-        .and_then(|e| e.metadata().ok())
-        .map(|m| m.len());
-    Ok(vec![
-        Row {
-            id: "P5",
-            what: "WASM core shipped to phones, gzipped (-9)".into(),
-            ours: format!("{} KB ({} KB raw)", gz / 1000, raw / 1000),
-            baseline: "target 500 KB; @automerge/automerge npm wasm: 1,140 KB".into(),
-            ratio: format!(
-                "{:.2}× the target, {:.2}× smaller than the npm wasm",
-                gz as f64 / 500_000.0,
-                1_140_000.0 / gz as f64
-            ),
-            verdict: Some(gz <= 500_000),
-        },
-        Row {
-            id: "P5",
-            what: "the same as the server sends it to a browser that takes brotli".into(),
-            ours: br.map_or("— (no .br copy: run scripts/build-app.sh)".into(), |b| {
-                format!("{} KB", b / 1000)
-            }),
-            baseline: "—".into(),
-            ratio: "—".into(),
-            verdict: None,
-        },
-    ])
 }

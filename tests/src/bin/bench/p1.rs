@@ -5,17 +5,16 @@
 //! server is all that differs.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use estate_core::DocumentId;
-use estate_core::demo::{Estate, bench_area};
-use sync_server::client::{Credentials, NativeClient, sign_in};
+use estate_core::demo::bench_area;
+use sync_server::client::{NativeClient, sign_in};
 use sync_server::demo::DEMO_PASSWORD;
 
+use super::stock::{self, Stock};
 use super::{ROOT_DIR, Row, seeded_server};
 
 struct Ours {
@@ -92,45 +91,24 @@ fn p1_js_against(ws: &str, index_url: &str) -> anyhow::Result<f64> {
 
 /// The stock Node server: seed with one JS client, fetch with a fresh one.
 fn p1_stock(n: usize) -> anyhow::Result<f64> {
-    let dir = tempfile::tempdir()?;
-    let (mut child, ws) = spawn_node_server(dir.path())?;
-    let result = (|| {
-        let seeded = node(
-            &["bench/p1.mjs", "seed", &ws, &n.to_string()],
-            Duration::from_secs(600),
-        )
-        .context("seeding the stock server")?;
-        let index = seeded["indexUrl"].as_str().context("indexUrl")?.to_owned();
-        if child.try_wait()?.is_some() {
-            bail!("the stock server exited while seeding {n} documents");
-        }
-        let out = node(
-            &["bench/p1.mjs", "fetch", &ws, &index],
-            Duration::from_secs(600),
-        )
-        .context("fetching from the stock server")?;
-        out["ms"].as_f64().context("ms")
-    })();
-    let _ = child.kill();
-    result
-}
-
-pub fn spawn_node_server(dir: &Path) -> anyhow::Result<(Child, String)> {
-    let mut child = Command::new("node")
-        .current_dir(Path::new(ROOT_DIR).join("tests/js"))
-        .args(["bench/node-server.mjs", "--port", "0", "--dir"])
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().context("stdout")?).read_line(&mut line)?;
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .context("listening line")?
-        .to_owned();
-    Ok((child, format!("ws://{addr}/sync")))
+    let mut stock = Stock::spawn()?;
+    let seeded = node(
+        &["bench/p1.mjs", "seed", &stock.ws, &n.to_string()],
+        Duration::from_secs(600),
+    )
+    .map_err(|e| stock.explain(e))
+    .context("seeding the stock server")?;
+    let index = seeded["indexUrl"].as_str().context("indexUrl")?.to_owned();
+    if let Some(how) = stock.ended() {
+        bail!("{how}, after seeding {n} documents");
+    }
+    let out = node(
+        &["bench/p1.mjs", "fetch", &stock.ws, &index],
+        Duration::from_secs(600),
+    )
+    .map_err(|e| stock.explain(e))
+    .context("fetching from the stock server")?;
+    out["ms"].as_f64().context("ms")
 }
 
 /// P1 at each size: our native client on our server; the JS client on ours and on the
@@ -192,69 +170,33 @@ pub async fn rows(sizes: &[usize]) -> anyhow::Result<(Vec<Row>, BTreeMap<usize, 
     Ok((rows, stock_js))
 }
 
-/// Credentials for the stock server, which takes no token: phone `n`'s device ID, and
-/// a token it ignores.
-pub fn stock_phone(n: usize) -> Credentials {
-    Credentials {
-        token: "stock-server-takes-no-token".into(),
-        device: format!("{n:016x}"),
-    }
-}
-
-/// Puts every document of `estate` on the stock server at `ws`: a native client that
-/// holds them all offers them and waits until the server has confirmed each.
-pub async fn upload_to_stock(ws: &str, estate: Estate) -> anyhow::Result<()> {
-    // Its own area is none of the estate's: a replica asks for its index at once, and
-    // the uploader must create every document itself, the indexes included.
-    let nowhere = DocumentId::from_bytes([0xee; 16]);
-    let uploader = NativeClient::connect(ws, &stock_phone(0), "bench-upload", nowhere).await?;
-    uploader
-        .with(move |r| {
-            for (id, doc) in estate.docs {
-                r.engine().create(id, doc)?;
-            }
-            anyhow::Ok(())
-        })
-        .await??;
-    let uploaded = uploader
-        .wait_until(
-            "the stock server has every document",
-            Duration::from_secs(600),
-            |r| r.engine().unconfirmed().is_empty(),
-        )
-        .await
-        .context("uploading to the stock server");
-    uploader.close();
-    uploaded
-}
-
 /// Our native client fetching `n` documents from the stock Node server: the same bench
 /// area as ours serves, uploaded first, then fetched by an empty client.
 pub async fn native_from_stock(n: usize) -> anyhow::Result<f64> {
-    let dir = tempfile::tempdir()?;
-    let (mut child, ws) = spawn_node_server(dir.path())?;
-    let result = async {
-        let estate = bench_area(n)?;
-        let index = estate.areas[0].index;
-        upload_to_stock(&ws, estate).await?;
-        let started = Instant::now();
-        let fetcher = NativeClient::connect(&ws, &stock_phone(1), "bench-fetch", index).await?;
-        fetcher
-            .wait_until(
-                "the whole area from the stock server",
-                Duration::from_secs(600),
-                |r| r.index().is_ok() && r.missing() == 0,
-            )
-            .await?;
-        let ms = started.elapsed().as_secs_f64() * 1000.0;
-        let held = fetcher.with(|r| r.engine().loaded_ids().len()).await?;
-        fetcher.close();
-        if held != n {
-            bail!("expected {n} documents, the client holds {held}");
-        }
-        anyhow::Ok(ms)
-    }
-    .await;
-    let _ = child.kill();
-    result
+    let mut stock = Stock::spawn()?;
+    let estate = bench_area(n)?;
+    let index = estate.areas[0].index;
+    stock::upload(&mut stock, estate).await?;
+    let ws = stock.ws.clone();
+    stock
+        .watching(&format!("fetching {n} documents"), async {
+            let started = Instant::now();
+            let fetcher =
+                NativeClient::connect(&ws, &stock::phone(1), "bench-fetch", index).await?;
+            fetcher
+                .wait_until(
+                    "the whole area from the stock server",
+                    Duration::from_secs(600),
+                    |r| r.index().is_ok() && r.missing() == 0,
+                )
+                .await?;
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            let held = fetcher.with(|r| r.engine().loaded_ids().len()).await?;
+            fetcher.close();
+            if held != n {
+                bail!("expected {n} documents, the client holds {held}");
+            }
+            anyhow::Ok(ms)
+        })
+        .await
 }

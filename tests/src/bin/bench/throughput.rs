@@ -9,8 +9,8 @@ use estate_core::demo::bench_company;
 use sync_server::config::Database;
 
 use super::load::{Fleet, Latency, Shape, edits, prepare};
-use super::p1::{spawn_node_server, stock_phone, upload_to_stock};
 use super::process::{ServerProcess, rss_mb_of};
+use super::stock::{self, Stock};
 use super::{Row, fresh_postgres};
 
 /// What a server sustained: the highest rate whose p99 stayed within 50 ms with nothing
@@ -163,26 +163,20 @@ fn shown(s: &Sustained) -> String {
 /// The same fleet on the stock Node server, which takes any connection: the estate
 /// uploaded first, the phones with made-up device IDs.
 async fn stock_run(shape: Shape, rates: &[f64], seconds: f64) -> anyhow::Result<Sustained> {
-    let dir = tempfile::tempdir()?;
-    let (mut child, ws) = spawn_node_server(dir.path())?;
-    let pid = child.id();
-    let result = async {
-        let estate = bench_company(shape.areas, shape.documents)?;
-        let indexes: Vec<_> = estate.areas.iter().map(|a| a.index).collect();
-        upload_to_stock(&ws, estate).await?;
-        let phones: Vec<_> = (0..shape.phones)
-            .map(|i| (stock_phone(i + 1), indexes[i % indexes.len()]))
-            .collect();
-        let addr = ws
-            .trim_start_matches("ws://")
-            .trim_end_matches("/sync")
-            .parse()?;
-        let fleet = Fleet::connect(&phones, &[addr], 50).await?;
-        let sustained = ramp(&fleet, rates, seconds, || rss_mb_of(pid)).await;
-        fleet.close();
-        sustained
-    }
-    .await;
-    let _ = child.kill();
-    result
+    let mut stock = Stock::spawn()?;
+    let estate = bench_company(shape.areas, shape.documents)?;
+    let indexes: Vec<_> = estate.areas.iter().map(|a| a.index).collect();
+    stock::upload(&mut stock, estate).await?;
+    let phones: Vec<_> = (0..shape.phones)
+        .map(|i| (stock::phone(i + 1), indexes[i % indexes.len()]))
+        .collect();
+    let (addr, pid) = (stock.addr, stock.pid());
+    stock
+        .watching("the phones edit", async {
+            let fleet = Fleet::connect(&phones, &[addr], 50).await?;
+            let sustained = ramp(&fleet, rates, seconds, || rss_mb_of(pid)).await;
+            fleet.close();
+            sustained
+        })
+        .await
 }
