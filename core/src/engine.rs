@@ -47,6 +47,10 @@ pub struct Config {
     pub actor: Option<ActorId>,
     /// Server role: unused documents are dropped from memory after this many ms.
     pub evict_after_ms: u64,
+    /// Server role: the most documents held in memory. Past it, the least recently used
+    /// quiet ones rest at the end of a flush (down to nine tenths of it), however recently
+    /// used; `None` holds as many as are in use.
+    pub max_resident: Option<usize>,
 }
 
 impl Config {
@@ -58,6 +62,7 @@ impl Config {
             peer_id,
             actor: None,
             evict_after_ms: 30_000,
+            max_resident: None,
         }
     }
 }
@@ -455,34 +460,57 @@ impl<G: Gate> Engine<G> {
             .count()
     }
 
-    /// Time passes: the server drops documents nobody is syncing.
+    /// Time passes: the server lets go of documents idle past `evict_after_ms` (those
+    /// phones follow rest, see `resting`).
     pub fn tick(&mut self, now: u64) {
         self.now = now;
         if self.config.role != Role::Server {
             return;
         }
         let horizon = now.saturating_sub(self.config.evict_after_ms);
-        let (dirty, resting) = (&self.dirty, &mut self.resting);
-        self.docs.retain(|id, d| {
-            let idle = d.last_used <= horizon && !dirty.contains(id);
-            if !idle || !matches!(d.slot, Slot::Ready(_)) {
-                return true;
-            }
-            if d.peers.is_empty() {
-                return false;
-            }
-            // Followed: let go of the document, keep who follows it. A peer answered
-            // from a shadow, or owed an answer, keeps it in memory.
-            if d.peers.values().any(|p| p.shadow.is_some() || p.owes_ack) {
-                return true;
-            }
-            let peers = std::mem::take(&mut d.peers);
-            resting.insert(
-                *id,
-                peers.into_iter().map(|(c, p)| (c, p.at_rest())).collect(),
-            );
-            false
-        });
+        let idle: Vec<DocumentId> = self
+            .docs
+            .iter()
+            .filter(|(id, d)| d.last_used <= horizon && !self.dirty.contains(id) && d.may_rest())
+            .map(|(id, _)| *id)
+            .collect();
+        for id in idle {
+            self.let_go(id);
+        }
+    }
+
+    /// Server role: past `max_resident`, the least recently used quiet documents rest.
+    fn rest_beyond_capacity(&mut self) {
+        let Some(most) = self.config.max_resident else {
+            return;
+        };
+        if self.config.role != Role::Server || self.docs.len() <= most {
+            return;
+        }
+        // Down to nine tenths, so that a busy server does not sort at every flush.
+        let keep = most - most / 10;
+        let mut quiet: Vec<(u64, DocumentId)> = self
+            .docs
+            .iter()
+            .filter(|(id, d)| !self.dirty.contains(id) && d.may_rest())
+            .map(|(id, d)| (d.last_used, *id))
+            .collect();
+        quiet.sort_unstable();
+        let excess = self.docs.len().saturating_sub(keep);
+        for (_, id) in quiet.into_iter().take(excess) {
+            self.let_go(id);
+        }
+    }
+
+    /// Drops a document from memory; if phones follow it, it rests with them.
+    fn let_go(&mut self, id: DocumentId) {
+        let Some(document) = self.docs.remove(&id) else {
+            return;
+        };
+        if !document.peers.is_empty() {
+            let peers = document.peers.into_iter().map(|(c, p)| (c, p.at_rest()));
+            self.resting.insert(id, peers.collect());
+        }
     }
 
     /// Documents held in memory (for metrics and tests of eviction).
@@ -497,6 +525,7 @@ impl<G: Gate> Engine<G> {
             self.flush_document(id);
         }
         self.out.loads.extend(std::mem::take(&mut self.loads));
+        self.rest_beyond_capacity();
         std::mem::take(&mut self.out)
     }
 

@@ -109,6 +109,10 @@ pub struct ServeArgs {
     /// Seconds a document nobody is syncing stays in memory.
     #[arg(long, env = "SYNC_EVICT_AFTER_SECS", default_value_t = 30)]
     pub evict_after_secs: u32,
+    /// The most documents held in memory at once (about 25 KB each); past it the least
+    /// recently used quiet ones leave memory, phones following them or not.
+    #[arg(long, env = "SYNC_MAX_RESIDENT_DOCS", default_value_t = 5_000)]
+    pub max_resident_docs: usize,
     /// Largest WebSocket frame a phone may send, in bytes.
     #[arg(long, env = "SYNC_MAX_FRAME_BYTES", default_value_t = DEFAULT_MAX_FRAME_BYTES)]
     pub max_frame_bytes: usize,
@@ -143,6 +147,7 @@ impl ServeArgs {
             demo: false,
             token_days: 90,
             evict_after_secs: 30,
+            max_resident_docs: 5_000,
             max_frame_bytes: DEFAULT_MAX_FRAME_BYTES,
             max_inflated_bytes: DEFAULT_MAX_INFLATED_BYTES,
             max_attachment_bytes: DEFAULT_MAX_ATTACHMENT_BYTES,

@@ -162,6 +162,8 @@ pub struct HubConfig {
     pub node: String,
     /// A document nobody is syncing leaves memory after this long.
     pub evict_after: Duration,
+    /// The most documents held in memory at once.
+    pub max_resident: usize,
     /// How long a stopping server lets its phones finish their exchange.
     pub drain: Duration,
     pub metrics: Arc<Metrics>,
@@ -187,6 +189,7 @@ pub fn spawn(
     let task = tokio::spawn(async move {
         let mut engine_config = Config::new(Role::Server, config.node.clone());
         engine_config.evict_after_ms = config.evict_after.as_millis() as u64;
+        engine_config.max_resident = Some(config.max_resident);
         // Idle documents leave memory between one and one and a half `evict_after`s.
         let mut ticker =
             tokio::time::interval((config.evict_after / 2).max(Duration::from_millis(100)));

@@ -126,6 +126,7 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
     let config = HubConfig {
         node: nodes::node_id(),
         evict_after: Duration::from_secs(args.evict_after_secs.into()),
+        max_resident: args.max_resident_docs,
         drain: Duration::from_secs(args.drain_secs.into()),
         metrics: metrics.clone(),
     };

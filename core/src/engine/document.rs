@@ -76,6 +76,18 @@ pub(super) struct Document {
     pub last_used: u64,
 }
 
+impl Document {
+    /// Whether it may leave memory now: read, and no peer is answered from a shadow or
+    /// owed an answer.
+    pub fn may_rest(&self) -> bool {
+        matches!(self.slot, Slot::Ready(_))
+            && self
+                .peers
+                .values()
+                .all(|p| p.shadow.is_none() && !p.owes_ack)
+    }
+}
+
 impl Loaded {
     /// A document with no content, as one the server does not have.
     pub fn empty() -> Self {

@@ -255,6 +255,45 @@ fn a_document_made_offline_is_confirmed_only_once_the_server_holds_it() {
     assert!(phone.unconfirmed().is_empty(), "confirmed in the end");
 }
 
+/// Every frame both ways between a server and its phones (connection n is phone n-1),
+/// loads answered from the server's storage (a phone's as empty), until quiet.
+fn settle(
+    server: &mut Engine,
+    phones: &mut [Engine; 2],
+    disk: &mut crate::storage::MemoryStore,
+    now: u64,
+) {
+    for _ in 0..20 {
+        let mut moved = false;
+        for (conn, phone) in (1..).zip(phones.iter_mut()) {
+            let effects = phone.flush();
+            for doc in effects.loads.clone() {
+                // A phone that never held it: nothing on its disk.
+                phone.loaded(doc, Vec::new());
+                moved = true;
+            }
+            for f in frames(effects) {
+                server.receive(conn, &f, now);
+                moved = true;
+            }
+        }
+        let effects = server.flush();
+        crate::storage::apply_in_memory(disk, effects.storage);
+        for doc in effects.loads {
+            server.loaded(doc, crate::storage::chunks_in_memory(disk, doc));
+            moved = true;
+        }
+        for (conn, frame) in effects.sends {
+            phones[conn as usize - 1].receive(1, &frame, now);
+            moved = true;
+        }
+        if !moved {
+            return;
+        }
+    }
+    panic!("the exchange did not settle");
+}
+
 /// Two phones follow a document; the server lets it go while both stay connected and
 /// idle, keeping only who follows it. A change from one phone is read back and reaches
 /// the other, and so does a change another server stored.
@@ -277,43 +316,6 @@ fn a_followed_document_rests_when_idle_and_its_followers_still_hear_every_change
     for (conn, phone) in (1..).zip(phones.iter_mut()) {
         phone.connect(1, now);
         server.connect(conn, now);
-    }
-    // Every frame both ways, loads answered from the server's storage, until quiet.
-    fn settle(
-        server: &mut Engine,
-        phones: &mut [Engine; 2],
-        disk: &mut crate::storage::MemoryStore,
-        now: u64,
-    ) {
-        for _ in 0..20 {
-            let mut moved = false;
-            for (conn, phone) in (1..).zip(phones.iter_mut()) {
-                let effects = phone.flush();
-                for doc in effects.loads.clone() {
-                    // A phone that never held it: nothing on its disk.
-                    phone.loaded(doc, Vec::new());
-                    moved = true;
-                }
-                for f in frames(effects) {
-                    server.receive(conn, &f, now);
-                    moved = true;
-                }
-            }
-            let effects = server.flush();
-            crate::storage::apply_in_memory(disk, effects.storage);
-            for doc in effects.loads {
-                server.loaded(doc, crate::storage::chunks_in_memory(disk, doc));
-                moved = true;
-            }
-            for (conn, frame) in effects.sends {
-                phones[conn as usize - 1].receive(1, &frame, now);
-                moved = true;
-            }
-            if !moved {
-                return;
-            }
-        }
-        panic!("the exchange did not settle");
     }
     settle(&mut server, &mut phones, &mut disk, now);
     let read = |phone: &Engine| -> i64 {
@@ -374,4 +376,43 @@ fn a_followed_document_rests_when_idle_and_its_followers_still_hear_every_change
     now += 1_500;
     server.tick(now);
     assert!(!server.follows(id));
+}
+
+/// With room for ten documents, a phone's thirty are all stored and acknowledged and
+/// reach a second phone, while the server never holds more than ten after a flush.
+#[test]
+fn past_its_capacity_the_server_rests_the_least_recently_used_and_loses_nothing() {
+    let mut config = Config::new(Role::Server, "server");
+    config.max_resident = Some(10);
+    let mut server = Engine::new(config);
+    let mut disk = crate::storage::MemoryStore::new();
+    let mut phones = [
+        Engine::new(Config::new(Role::Client, "a")),
+        Engine::new(Config::new(Role::Client, "b")),
+    ];
+    let ids: Vec<DocumentId> = (0..30u8)
+        .map(|n| DocumentId::from_bytes([n + 100; 16]))
+        .collect();
+    for (n, id) in ids.iter().enumerate() {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "n", n as i64).expect("put");
+        phones[0].create(*id, doc).expect("created");
+    }
+    for (conn, phone) in (1..).zip(phones.iter_mut()) {
+        phone.connect(1, 0);
+        server.connect(conn, 0);
+    }
+    settle(&mut server, &mut phones, &mut disk, 0);
+    assert!(server.resident() <= 10, "{} held", server.resident());
+    assert!(phones[0].unconfirmed().is_empty(), "every document stored");
+    for id in &ids {
+        phones[1].want(*id);
+    }
+    settle(&mut server, &mut phones, &mut disk, 0);
+    assert!(server.resident() <= 10, "{} held", server.resident());
+    for (n, id) in ids.iter().enumerate() {
+        let doc = phones[1].doc(*id).expect("b holds it");
+        let (value, _) = doc.get(ROOT, "n").expect("read").expect("n");
+        assert_eq!(value.as_i64(), Some(n as i64));
+    }
 }

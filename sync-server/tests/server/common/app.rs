@@ -57,6 +57,7 @@ impl App {
         let config = HubConfig {
             node: "test".into(),
             evict_after: Duration::from_secs(300),
+            max_resident: args.max_resident_docs,
             drain: Duration::from_secs(1),
             metrics: std::sync::Arc::clone(&metrics),
         };
