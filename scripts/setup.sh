@@ -21,6 +21,12 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
+if ! command -v make >/dev/null || ! command -v cc >/dev/null; then
+  step "make and a C compiler (the server's allocator, jemalloc, is built from C)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq make gcc >/dev/null
+fi
+
 if $want_browser && ! dpkg -s chromium chromium-driver fonts-noto-cjk >/dev/null 2>&1; then
   step "Chromium for browser tests (Debian packages)"
   as_root apt-get update -qq
