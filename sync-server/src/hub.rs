@@ -349,6 +349,13 @@ impl Hub {
         let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.submissions)
             .into_iter()
             .partition(|s| s.docs.iter().all(|d| self.engine.holds(*d)));
+        // A document one of them needs may have left memory while another loaded (the
+        // server holds only so many): ask for it again.
+        for doc in waiting.iter().flat_map(|s| &s.docs) {
+            if !self.engine.holds(*doc) {
+                self.engine.want(*doc);
+            }
+        }
         self.submissions = waiting;
         for submission in ready {
             let result = self.run(submission.grant, &submission.docs, submission.edit);

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::{
     TestDb, acknowledged, area_one, connect, full_replica, http, metric, metric_until,
-    record_inspection, refused,
+    record_inspection, refused, sign_in,
 };
 use sync_server::config::{Database, ServeArgs};
 use sync_server::store::{BackupError, Store};
@@ -161,7 +161,7 @@ async fn backing_up_postgres_points_to_pg_dump() {
 async fn a_phone_revoked_while_connected_is_cut_off() {
     let db = TestDb::sqlite();
     let server = db.demo_server().await;
-    let credentials = common::sign_in(server.addr, "hk-zhang").await;
+    let credentials = sign_in(server.addr, "hk-zhang").await;
     let phone = sync_server::client::NativeClient::connect(
         &common::ws_url(server.addr),
         &credentials,
@@ -205,5 +205,40 @@ async fn a_user_moved_to_other_areas_is_reconnected_under_them() {
     refused(&li, "access changed").await;
     // Nobody else is disturbed.
     assert!(zhang.heard().errors.is_empty(), "{:?}", zhang.heard());
+    server.stop().await.expect("stops");
+}
+
+/// With room for five documents, a phone fetching its whole area keeps pushing others out
+/// of memory; calls the desk registers and dispatches meanwhile all go through, and the
+/// phone still gets every document.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desks_edits_go_through_while_memory_is_full() {
+    let db = TestDb::sqlite();
+    let server = start(&ServeArgs {
+        max_resident_docs: 5,
+        ..db.args(true)
+    })
+    .await;
+    let addr = server.addr;
+    let desk = format!("Bearer {}", sign_in(addr, "office-chen").await.token);
+    let phone = tokio::spawn(full_replica(addr, "phone"));
+    for n in 0..5 {
+        let intake = serde_json::json!({"header": {
+            "areaId": "A1", "category": "repair", "channel": "hotline",
+            "location": {"type": "public", "place": format!("{n}号楼大堂")},
+            "description": "大堂灯不亮", "repair": {"scope": "public", "scale": "minor"},
+        }});
+        let auth = [("authorization", desk.as_str())];
+        let (status, body) = http(addr, "POST", "/api/tickets", &auth, Some(intake)).await;
+        assert_eq!(status, 201, "{body}");
+        let ticket = body["id"].as_str().expect("id").to_owned();
+        let dispatch = serde_json::json!({"type": "dispatch", "to": "hk-zhang"});
+        let path = format!("/api/records/{ticket}/actions");
+        let (status, body) = http(addr, "POST", &path, &auth, Some(dispatch)).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    phone.await.expect("the phone has its whole area").close();
+    let held = metric(addr, "estate_sync_resident_documents").await;
+    assert!(held <= 5.0, "{held} documents in memory");
     server.stop().await.expect("stops");
 }

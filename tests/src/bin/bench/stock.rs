@@ -60,11 +60,16 @@ impl Stock {
     pub fn ended(&mut self) -> Option<String> {
         let status = self.child.try_wait().ok().flatten()?;
         let log = std::fs::read_to_string(self.dir.path().join("stderr.log")).unwrap_or_default();
-        let tail: Vec<&str> = log.lines().rev().take(3).collect();
-        let said: Vec<&str> = tail.into_iter().rev().collect();
+        // What it said, not where: stack frames and the version banner left out.
+        let said: Vec<&str> = log
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("at ") && !l.starts_with("Node.js v"))
+            .collect();
+        let last = &said[said.len().saturating_sub(3)..];
         Some(format!(
             "the stock server exited ({status}): {}",
-            said.join(" / ")
+            last.join(" / ")
         ))
     }
 
