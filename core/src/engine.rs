@@ -155,6 +155,8 @@ pub struct Engine<G: Gate = Open> {
     /// state cut down to what both sides know. When the document is read again — a phone
     /// changes it, or another server stored changes to it — its followers are restored
     /// and hear what they lack, exactly as if it had stayed in memory.
+    /// A document is either here or in `docs`, never both (`let_go` and `start_load`
+    /// move it between them).
     resting: HashMap<DocumentId, HashMap<ConnId, PeerSync>>,
     now: u64,
     out: Effects,
@@ -307,7 +309,7 @@ impl<G: Gate> Engine<G> {
         document: DocumentId,
         chunks: Vec<(StorageKey, Vec<u8>)>,
     ) -> bool {
-        if self.resting.contains_key(&document) && !self.docs.contains_key(&document) {
+        if self.resting.contains_key(&document) {
             // Phones here follow it: read it back, and they hear the new changes.
             self.start_load(document);
             self.loaded(document, chunks);
@@ -400,7 +402,7 @@ impl<G: Gate> Engine<G> {
     /// Every document in memory or resting (see [`Self::follows`]).
     pub fn followed_ids(&self) -> Vec<DocumentId> {
         let mut ids = self.loaded_ids();
-        ids.extend(self.resting.keys().filter(|id| !self.docs.contains_key(id)));
+        ids.extend(self.resting.keys());
         ids.sort();
         ids
     }

@@ -9,7 +9,7 @@ use std::process::Command;
 use anyhow::{Context, bail};
 use sync_server::demo::DEMO_PASSWORD;
 
-use super::{ROOT_DIR, Row, seeded_server};
+use super::{ROOT_DIR, Row, quantile, seeded_server};
 
 /// Who uses the phone: the benchmark project's supervisor, who works its one area.
 const USER: &str = "sup-wang";
@@ -53,14 +53,6 @@ impl Measured {
             save_durable_ms: list("saveDurableMs")?,
         })
     }
-}
-
-/// The `q`-quantile of `values` (nearest rank).
-fn quantile(values: &[f64], q: f64) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
 }
 
 /// `stock_js_ms`: the JS automerge-repo client fetching as many documents from the stock

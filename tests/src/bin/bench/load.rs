@@ -20,7 +20,7 @@ use sync_server::config::Database;
 use sync_server::store::Store;
 
 use super::process::ServerProcess;
-use super::{Row, fresh_postgres};
+use super::{Row, fresh_postgres, quantile};
 
 /// A fleet's shape.
 #[derive(Debug, Clone, Copy)]
@@ -249,13 +249,11 @@ pub async fn edits(fleet: &Fleet, rate: f64, seconds: f64, seed: u64) -> anyhow:
     if samples.is_empty() {
         bail!("no edit arrived");
     }
-    samples.sort_by(f64::total_cmp);
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
     Ok(Latency {
         edits: total,
         lost,
-        p50: at(0.5),
-        p99: at(0.99),
+        p50: quantile(&samples, 0.5),
+        p99: quantile(&samples, 0.99),
         rate,
     })
 }

@@ -326,3 +326,11 @@ async fn p2_rows(rounds: usize) -> anyhow::Result<Vec<Row>> {
     });
     Ok(rows)
 }
+
+/// The `q`-quantile of `values` (nearest rank).
+pub fn quantile(values: &[f64], q: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
