@@ -35,6 +35,12 @@ pub struct Metrics {
     pub storage_retries: Counter,
     /// 1 while the hub waits for the database to answer again, else 0.
     pub storage_waiting: Gauge,
+    /// Bytes the server's live objects hold (jemalloc's `stats.allocated`).
+    heap_allocated: Gauge,
+    /// Bytes of memory the allocator keeps resident, free pages not yet given back
+    /// included (jemalloc's `stats.resident`): against `heap_allocated`, what the process
+    /// holds beyond its live data.
+    heap_resident: Gauge,
 }
 
 /// Registers `metric` under `name` and hands it back, so each metric is named once.
@@ -116,17 +122,45 @@ impl Default for Metrics {
                 "1 while the hub waits for the database to answer again",
                 Gauge::default(),
             ),
+            heap_allocated: add(
+                reg,
+                "heap_allocated_bytes",
+                "Bytes the server's live objects hold (jemalloc stats.allocated)",
+                Gauge::default(),
+            ),
+            heap_resident: add(
+                reg,
+                "heap_resident_bytes",
+                "Bytes the allocator keeps resident, free pages included (jemalloc stats.resident)",
+                Gauge::default(),
+            ),
             registry: r,
         }
     }
 }
 
 impl Metrics {
-    /// The text `/metrics` serves.
+    /// The text `/metrics` serves, the allocator's figures read afresh.
     pub fn encode(&self) -> String {
+        self.read_heap();
         let mut text = String::new();
         // Writing into a String cannot fail.
         let _ = encode(&mut text, &self.registry);
         text
+    }
+
+    /// Reads the allocator's statistics into the heap gauges. They stay 0 where jemalloc
+    /// is not the allocator (the library's tests).
+    fn read_heap(&self) {
+        use tikv_jemalloc_ctl::{epoch, stats};
+        if epoch::advance().is_err() {
+            return;
+        }
+        if let (Ok(allocated), Ok(resident)) = (stats::allocated::read(), stats::resident::read()) {
+            self.heap_allocated
+                .set(i64::try_from(allocated).unwrap_or(i64::MAX));
+            self.heap_resident
+                .set(i64::try_from(resident).unwrap_or(i64::MAX));
+        }
     }
 }

@@ -16,7 +16,9 @@
 //     then asks for every listed document without waiting for any of them, and waits until
 //     all are ready. It yields to the event loop after starting each C finds (default 50)
 //     so that the socket keeps being served (pings answered) while thousands start.
-//     Prints {"count":N, "ms":...}: wall-clock ms from start to the last document ready.
+//     Prints {"count":N, "ms":..., "messages":..., "clientCpuMs":...}: wall-clock ms from
+//     start to the last document ready, the messages the client received, and the CPU time
+//     the client itself spent meanwhile (which tells a busy client from a slow server).
 //
 // On any failure — the server closing the connection, a timeout (default 540000 ms), or no
 // progress for --stall-ms (default 60000 ms) — it prints {"error": "..."} and exits 2.
@@ -137,6 +139,7 @@ async function fetchAll({ positional, options, deadline, stage, failWith }) {
   const chunk = intOption(options, "chunk", 50);
   const stallMs = intOption(options, "stall-ms", 60_000);
   const start = performance.now();
+  const cpuAtStart = process.cpuUsage();
 
   stage.now = "connecting";
   const repo = await connected(wsUrl, "client", deadline, failWith);
@@ -172,6 +175,7 @@ async function fetchAll({ positional, options, deadline, stage, failWith }) {
   const handles = await Promise.all(pending);
   stop();
   const ms = lastReady - start;
+  const cpu = process.cpuUsage(cpuAtStart);
   // Checked after the clock stops: each document is the one its index entry describes.
   entries.forEach(([id, raw], i) => {
     const entry = plain(raw);
@@ -183,7 +187,12 @@ async function fetchAll({ positional, options, deadline, stage, failWith }) {
       throw new Error(`document ${id} has code ${doc.code}, the index says ${entry.code}`);
     }
   });
-  finish({ count: entries.length, ms: round(ms) });
+  finish({
+    count: entries.length,
+    ms: round(ms),
+    messages: connectionState(repo).received,
+    clientCpuMs: round((cpu.user + cpu.system) / 1000),
+  });
 }
 
 const mode = process.argv[2];

@@ -19,6 +19,8 @@ struct Measured {
     /// The first visit: requests, bytes as sent, bytes as the files are.
     first_load: (u64, u64, u64),
     first_sync_ms: f64,
+    /// Where a profiled first sync's main thread spent its time, by self time.
+    first_sync_profile: Vec<(String, f64)>,
     cold_open_ms: Vec<f64>,
     /// For each cold open, the app's marks (ms since navigation).
     cold_open_marks: Vec<serde_json::Value>,
@@ -44,6 +46,15 @@ impl Measured {
         let load = |key: &str| v["firstLoad"][key].as_u64().unwrap_or_default();
         Ok(Self {
             first_load: (load("requests"), load("transferred"), load("decoded")),
+            first_sync_profile: v["firstSyncProfile"]
+                .as_array()
+                .context("bench-app.mjs gave no firstSyncProfile")?
+                .iter()
+                .map(|e| {
+                    let at = e["where"].as_str().unwrap_or("?").to_owned();
+                    (at, e["ms"].as_f64().unwrap_or_default())
+                })
+                .collect(),
             first_sync_ms: v["firstSyncMs"]
                 .as_f64()
                 .context("bench-app.mjs gave no firstSyncMs")?,
@@ -91,6 +102,19 @@ pub async fn rows(
         verdict: full.then(|| {
             m.first_sync_ms <= 3_000.0 && stock_js_ms.is_some_and(|ms| ms / m.first_sync_ms >= 5.0)
         }),
+    });
+    let profile: Vec<String> = m
+        .first_sync_profile
+        .iter()
+        .map(|(at, ms)| format!("`{}` {ms:.0}", at.replace('|', "/")))
+        .collect();
+    rows.push(Row {
+        id: "P1-browser",
+        what: "where the same first sync's main thread spends its time, by self time (Chromium's CPU profiler, a second run in a fresh context), ms".into(),
+        ours: profile.join(", "),
+        baseline: "—".into(),
+        ratio: "—".into(),
+        verdict: None,
     });
     rows.push(Row {
         verdict: full.then(|| quantile(&m.cold_open_ms, 0.5) <= 1_000.0),

@@ -19,7 +19,7 @@ use sync_server::client::{Credentials, NativeClient};
 use sync_server::config::Database;
 use sync_server::store::Store;
 
-use super::process::ServerProcess;
+use super::process::{CpuShare, ServerProcess, cores};
 use super::{Row, fresh_postgres, quantile};
 
 /// A fleet's shape.
@@ -311,12 +311,15 @@ pub async fn rows(quick: bool) -> anyhow::Result<Vec<Row>> {
     Ok(rows)
 }
 
-/// What one configuration measured: the latency, the time to connect every phone, and
-/// the servers' memory with every phone connected.
+/// What one configuration measured: the latency, the time to connect every phone, the
+/// servers' memory with every phone connected, and how busy the servers and the load
+/// generator were while the edits ran (percent of one core each).
 struct Run {
     latency: Latency,
     connect_ms: f64,
     rss_mb: Vec<f64>,
+    servers_cpu: Vec<f64>,
+    generator_cpu: f64,
 }
 
 async fn measure(
@@ -327,7 +330,12 @@ async fn measure(
 ) -> anyhow::Result<Run> {
     let addrs: Vec<_> = servers.iter().map(|s| s.addr).collect();
     let fleet = Fleet::connect(phones, &addrs, 50).await?;
+    let mut pids: Vec<u32> = servers.iter().map(|s| s.pid()).collect();
+    pids.push(std::process::id());
+    let cpu = CpuShare::start(pids)?;
     let latency = edits(&fleet, rate, seconds, 16).await;
+    let mut servers_cpu = cpu.percent()?;
+    let generator_cpu = servers_cpu.pop().context("the generator's share")?;
     let rss_mb = servers
         .iter()
         .map(|s| s.rss_mb())
@@ -338,12 +346,19 @@ async fn measure(
         latency: latency?,
         connect_ms,
         rss_mb,
+        servers_cpu,
+        generator_cpu,
     })
 }
 
 fn row(shape: Shape, rate: f64, seconds: f64, servers: &str, run: &Run, quick: bool) -> Row {
     let l = &run.latency;
     let rss: Vec<String> = run.rss_mb.iter().map(|m| format!("{m:.0} MB")).collect();
+    let cpu: Vec<String> = run
+        .servers_cpu
+        .iter()
+        .map(|c| format!("{c:.0} %"))
+        .collect();
     Row {
         id: "P2",
         what: format!(
@@ -353,11 +368,15 @@ fn row(shape: Shape, rate: f64, seconds: f64, servers: &str, run: &Run, quick: b
         ours: format!("p50 {:.1} ms, p99 {:.1} ms", l.p50, l.p99),
         baseline: "target p50 10 ms, p99 50 ms".into(),
         ratio: format!(
-            "{} of {} edits not seen within 10 s; every phone connected and synced in {:.1} s; server RSS {}",
+            "{} of {} edits not seen within 10 s; every phone connected and synced in {:.1} s; server RSS {}; CPU while editing: server {}, load generator {:.0} % (of {} % on {} cores)",
             l.lost,
             l.edits,
             run.connect_ms / 1000.0,
-            rss.join(" + ")
+            rss.join(" + "),
+            cpu.join(" + "),
+            run.generator_cpu,
+            100 * cores(),
+            cores()
         ),
         verdict: (!quick).then_some(l.p50 <= 10.0 && l.p99 <= 50.0 && l.lost == 0),
     }

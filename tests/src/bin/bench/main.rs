@@ -39,11 +39,12 @@ use report::Row;
 const ROOT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
 /// What to run: `--quick` (small sizes, the report printed, not written), `--only ID`
-/// (one target's section, printed).
+/// (one target's section, printed), `--sizes N,N…` (P1's area sizes, printed).
 #[derive(Debug, Clone)]
 struct Options {
     quick: bool,
     only: Option<String>,
+    sizes: Option<Vec<usize>>,
 }
 
 impl Options {
@@ -51,17 +52,23 @@ impl Options {
         let mut options = Self {
             quick: false,
             only: None,
+            sizes: None,
         };
         let mut args = std::env::args().skip(1);
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--quick" => options.quick = true,
                 "--only" => options.only = Some(args.next().context("--only needs an id")?),
+                "--sizes" => {
+                    let list = args.next().context("--sizes needs N,N…")?;
+                    let sizes = list.split(',').map(str::parse).collect::<Result<_, _>>();
+                    options.sizes = Some(sizes.with_context(|| format!("--sizes {list:?}"))?);
+                }
                 "--company-records" => {
                     args.next();
                 }
                 other => bail!(
-                    "unknown option {other:?}; use --quick, --only ID (P1-server, P1-native, P1-JS, P1-browser, P2, P3, P4, P5, P6, P7, gate, office)"
+                    "unknown option {other:?}; use --quick, --sizes N,N…, --only ID (P1-server, P1-native, P1-JS, P1-browser, P2, P3, P4, P5, P6, P7, gate, office)"
                 ),
             }
         }
@@ -98,12 +105,17 @@ async fn main() -> anyhow::Result<()> {
     let mut rows = Vec::new();
     let mut stock_js = std::collections::BTreeMap::new();
     if options.runs(&["P1-server", "P1-native", "P1-JS"]) {
-        let sizes: &[usize] = if quick { &[500] } else { &[500, 2_000, 9_000] };
+        let sizes: &[usize] = match &options.sizes {
+            Some(sizes) => sizes,
+            None if quick => &[500],
+            None => &[500, 2_000, 9_000],
+        };
         section(
             &mut rows,
             "P1-native",
             Box::pin(async {
-                let (mine, stock) = p1::rows(sizes).await?;
+                let native_only = options.only.as_deref() == Some("P1-native");
+                let (mine, stock) = p1::rows(sizes, native_only).await?;
                 stock_js = stock;
                 Ok(mine)
             }),
@@ -152,7 +164,7 @@ async fn main() -> anyhow::Result<()> {
         })
         .await;
     }
-    if quick || options.only.is_some() {
+    if quick || options.only.is_some() || options.sizes.is_some() {
         print!("{}", report::write(&rows, quick)?);
     } else {
         report::save(&rows, quick)?;

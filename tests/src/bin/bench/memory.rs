@@ -23,6 +23,7 @@ const PHONE_AREAS: usize = 20;
 const EVICT_AFTER_SECS: u64 = 5;
 
 const RESIDENT: &str = "estate_sync_resident_documents";
+const HEAP_ALLOCATED: &str = "estate_sync_heap_allocated_bytes";
 
 pub async fn rows(quick: bool) -> anyhow::Result<Vec<Row>> {
     let (stored_areas, idle, resync) = if quick {
@@ -55,6 +56,7 @@ pub async fn rows(quick: bool) -> anyhow::Result<Vec<Row>> {
     let idle_fleet = Fleet::connect(&idle_phones, &[server.addr], 100).await?;
     let idle_resident = server.metric(RESIDENT).await?;
     let with_idle = server.rss_mb()?;
+    let idle_live_mb = server.metric(HEAP_ALLOCATED).await? / 1e6;
 
     // The re-sync, with the server's memory sampled every 50 ms for its peak.
     let peak = Arc::new(AtomicU64::new(0));
@@ -72,6 +74,7 @@ pub async fn rows(quick: bool) -> anyhow::Result<Vec<Row>> {
     let resyncing = Fleet::connect(&resync_phones, &[server.addr], resync).await?;
     let resident = server.metric(RESIDENT).await?;
     let after_resync = server.rss_mb()?;
+    let live_mb = server.metric(HEAP_ALLOCATED).await? / 1e6;
     sampler.abort();
     let peak_mb = (peak.load(Ordering::Relaxed) as f64 / 1000.0).max(after_resync);
     let resync_ms = resyncing.connect_ms;
@@ -114,7 +117,7 @@ pub async fn rows(quick: bool) -> anyhow::Result<Vec<Row>> {
         ),
         row(
             format!("{idle} phones connected and idle ({idle_resident:.0} documents resident)"),
-            format!("{with_idle:.0} MB"),
+            format!("{with_idle:.0} MB ({idle_live_mb:.0} MB of it live objects)"),
             format!("{per_connection_kb:.0} KB a connection"),
             None,
         ),
@@ -123,7 +126,9 @@ pub async fn rows(quick: bool) -> anyhow::Result<Vec<Row>> {
                 "then {resync} empty phones fetch a {STORED_AREA}-document area each ({:.1} s)",
                 resync_ms / 1000.0
             ),
-            format!("peak {peak_mb:.0} MB; {after_resync:.0} MB with {resident:.0} resident"),
+            format!(
+                "peak {peak_mb:.0} MB; {after_resync:.0} MB with {resident:.0} resident ({live_mb:.0} MB of it live objects)"
+            ),
             format!("{per_document_kb:.1} KB a resident document"),
             (!quick).then_some(peak_mb <= 300.0),
         ),

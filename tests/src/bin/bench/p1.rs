@@ -12,24 +12,37 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use estate_core::demo::bench_area;
 use sync_server::client::{NativeClient, sign_in};
+use sync_server::config::Database;
 use sync_server::demo::DEMO_PASSWORD;
+use sync_server::store::Store;
 
+use super::process::{CpuShare, ServerProcess};
 use super::stock::{self, Stock};
-use super::{ROOT_DIR, Row, seeded_server};
+use super::{ROOT_DIR, Row};
 
 struct Ours {
-    server: sync_server::Running,
+    server: ServerProcess,
     ws: String,
     index_url: String,
     elapsed: Duration,
+    /// How busy the server and the client were meanwhile, in percent of one core.
+    cpu: [f64; 2],
     _dir: tempfile::TempDir,
 }
 
-/// Our server with a seeded area of `n` documents, fetched by an empty native client.
+/// Our server (its own process) over a seeded area of `n` documents, fetched by an empty
+/// native client in this one.
 async fn p1_ours(n: usize) -> anyhow::Result<Ours> {
-    let (server, index, dir) = seeded_server(n).await?;
+    let dir = tempfile::tempdir()?;
+    let estate = bench_area(n)?;
+    let index = estate.areas[0].index;
+    let store = Store::open(&Database::SqliteIn(dir.path().to_owned())).await?;
+    sync_server::demo::seed(&store, estate, sync_server::now_ms()).await?;
+    drop(store);
+    let server = ServerProcess::spawn(dir.path(), None, &[])?;
     let credentials = sign_in(server.addr, "office-chen", DEMO_PASSWORD, "压测").await?;
     let ws = format!("ws://{}/sync", server.addr);
+    let cpu = CpuShare::start(vec![server.pid(), std::process::id()])?;
     let started = Instant::now();
     let client = NativeClient::connect(&ws, &credentials, "bench-p1", index).await?;
     client
@@ -38,6 +51,9 @@ async fn p1_ours(n: usize) -> anyhow::Result<Ours> {
         })
         .await?;
     let elapsed = started.elapsed();
+    let [server_cpu, client_cpu] = cpu.percent()?[..] else {
+        unreachable!("two processes measured")
+    };
     let held = client.with(|r| r.engine().loaded_ids().len()).await?;
     if held != n {
         bail!("expected {n} documents, the client holds {held}");
@@ -48,13 +64,18 @@ async fn p1_ours(n: usize) -> anyhow::Result<Ours> {
         ws: format!("{ws}?token={}", credentials.token),
         index_url: index.url(),
         elapsed,
+        cpu: [server_cpu, client_cpu],
         _dir: dir,
     })
 }
 
+/// Runs a JS bench script; `BENCH_NODE_FLAGS` (say `--cpu-prof --cpu-prof-dir=/tmp/p`)
+/// are handed to node first, for profiling the JS client.
 fn node(args: &[&str], timeout: Duration) -> anyhow::Result<serde_json::Value> {
+    let flags = std::env::var("BENCH_NODE_FLAGS").unwrap_or_default();
     let mut child = Command::new("node")
         .current_dir(Path::new(ROOT_DIR).join("tests/js"))
+        .args(flags.split_whitespace())
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -81,16 +102,47 @@ fn node(args: &[&str], timeout: Duration) -> anyhow::Result<serde_json::Value> {
     Ok(value)
 }
 
-fn p1_js_against(ws: &str, index_url: &str) -> anyhow::Result<f64> {
+/// One fetch by the JS client: its time, the messages it received and the CPU time it
+/// spent itself, which tells a busy client from a slow server.
+#[derive(Debug, Clone, Copy)]
+struct JsFetch {
+    ms: f64,
+    messages: u64,
+    client_cpu_ms: f64,
+}
+
+impl JsFetch {
+    fn read(out: &serde_json::Value) -> anyhow::Result<Self> {
+        Ok(Self {
+            ms: out["ms"].as_f64().context("ms")?,
+            messages: out["messages"].as_u64().context("messages")?,
+            client_cpu_ms: out["clientCpuMs"].as_f64().context("clientCpuMs")?,
+        })
+    }
+}
+
+impl std::fmt::Display for JsFetch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:.0} ms ({} messages in; the client busy {:.0} % of it)",
+            self.ms,
+            self.messages,
+            100.0 * self.client_cpu_ms / self.ms
+        )
+    }
+}
+
+fn p1_js_against(ws: &str, index_url: &str) -> anyhow::Result<JsFetch> {
     let out = node(
         &["bench/p1.mjs", "fetch", ws, index_url],
         Duration::from_secs(600),
     )?;
-    out["ms"].as_f64().context("ms")
+    JsFetch::read(&out)
 }
 
 /// The stock Node server: seed with one JS client, fetch with a fresh one.
-fn p1_stock(n: usize) -> anyhow::Result<f64> {
+fn p1_stock(n: usize) -> anyhow::Result<JsFetch> {
     let mut stock = Stock::spawn()?;
     let seeded = node(
         &["bench/p1.mjs", "seed", &stock.ws, &n.to_string()],
@@ -108,20 +160,45 @@ fn p1_stock(n: usize) -> anyhow::Result<f64> {
     )
     .map_err(|e| stock.explain(e))
     .context("fetching from the stock server")?;
-    out["ms"].as_f64().context("ms")
+    JsFetch::read(&out)
 }
 
 /// P1 at each size: our native client on our server; the JS client on ours and on the
 /// stock Node server, the same client and the same document shapes.
 /// Also the JS client's time on the stock server at each size, the anchor of P1-browser.
-pub async fn rows(sizes: &[usize]) -> anyhow::Result<(Vec<Row>, BTreeMap<usize, f64>)> {
+/// With `native_only`, only our native client on our server (P1-native alone).
+pub async fn rows(
+    sizes: &[usize],
+    native_only: bool,
+) -> anyhow::Result<(Vec<Row>, BTreeMap<usize, f64>)> {
     let mut rows = Vec::new();
     let mut stock_js = BTreeMap::new();
     for &n in sizes {
         let ours = p1_ours(n).await?;
         let ours_ms = ours.elapsed.as_secs_f64() * 1000.0;
+        let native_row = Row {
+            id: "P1-native",
+            what: format!("native client, empty → whole area of {n} documents, our server"),
+            ours: format!(
+                "{ours_ms:.0} ms (CPU: server {:.0} %, client {:.0} %)",
+                ours.cpu[0], ours.cpu[1]
+            ),
+            baseline: "target 500 ms at 9,000".into(),
+            ratio: if n == 9_000 {
+                format!("{:.2}× the target", ours_ms / 500.0)
+            } else {
+                "—".into()
+            },
+            verdict: (n == 9_000).then_some(ours_ms <= 500.0),
+        };
+        if native_only {
+            ours.server.stop();
+            eprintln!("P1 {n}: native {ours_ms:.0} ms");
+            rows.push(native_row);
+            continue;
+        }
         let js_ours = p1_js_against(&ours.ws, &ours.index_url);
-        ours.server.stop().await?;
+        ours.server.stop();
         let stock = p1_stock(n);
         let (native_stock, js_stock_same) = match native_from_stock(n).await {
             Ok((native, js)) => (Ok(native), js),
@@ -130,57 +207,48 @@ pub async fn rows(sizes: &[usize]) -> anyhow::Result<(Vec<Row>, BTreeMap<usize, 
                 (Err(e), Err(again))
             }
         };
-        if let Ok(ms) = &stock {
-            stock_js.insert(n, *ms);
+        if let Ok(fetch) = &stock {
+            stock_js.insert(n, fetch.ms);
         }
         eprintln!(
             "P1 {n}: native {ours_ms:.0} ms, JS client on ours {js_ours:?}, on stock {stock:?}"
         );
-        rows.push(Row {
-            id: "P1-native",
-            what: format!("native client, empty → whole area of {n} documents, our server"),
-            ours: format!("{ours_ms:.0} ms"),
-            baseline: "target 500 ms at 9,000".into(),
-            ratio: if n == 9_000 {
-                format!("{:.2}× the target", ours_ms / 500.0)
-            } else {
-                "—".into()
-            },
-            verdict: (n == 9_000).then_some(ours_ms <= 500.0),
-        });
-        let shown = |r: &anyhow::Result<f64>| match r {
-            Ok(ms) => format!("{ms:.0} ms"),
+        rows.push(native_row);
+        let shown = |r: Result<String, &anyhow::Error>| match r {
+            Ok(shown) => shown,
             Err(e) => format!("failed: {e:#}").replace('|', "/"),
         };
+        let ms = |r: &anyhow::Result<f64>| shown(r.as_ref().map(|ms| format!("{ms:.0} ms")));
+        let js = |r: &anyhow::Result<JsFetch>| shown(r.as_ref().map(JsFetch::to_string));
         rows.push(Row {
             id: "P1-server",
             what: format!("our native client, empty → the same {n} documents, from our server and from the stock Node server"),
             ours: format!("{ours_ms:.0} ms"),
-            baseline: format!("stock Node server: {}", shown(&native_stock)),
+            baseline: format!("stock Node server: {}", ms(&native_stock)),
             ratio: native_stock.as_ref().map_or("—".into(), |s| format!("{:.1}× faster", s / ours_ms)),
             verdict: (n == 9_000).then(|| native_stock.as_ref().is_ok_and(|s| s / ours_ms >= 5.0)),
         });
         let ratio = match (&js_ours, &stock) {
-            (Ok(o), Ok(s)) => format!("{:.2}× faster", s / o),
+            (Ok(o), Ok(s)) => format!("{:.2}× faster", s.ms / o.ms),
             _ => "—".into(),
         };
         let (ratio_same, verdict_same) = match (&js_ours, &js_stock_same) {
-            (Ok(o), Ok(s)) => (format!("{:.2}× faster", s / o), Some(o <= s)),
+            (Ok(o), Ok(s)) => (format!("{:.2}× faster", s.ms / o.ms), Some(o.ms <= s.ms)),
             _ => ("—".into(), None),
         };
         rows.push(Row {
             id: "P1-JS",
             what: format!("JS automerge-repo client, empty → the same {n} documents (our bench area) from our server and from the stock server"),
-            ours: shown(&js_ours),
-            baseline: format!("stock Node server: {}", shown(&js_stock_same)),
+            ours: js(&js_ours),
+            baseline: format!("stock Node server: {}", js(&js_stock_same)),
             ratio: ratio_same,
             verdict: verdict_same,
         });
         rows.push(Row {
             id: "P1-JS",
             what: format!("the same client, {n} documents: our bench area from our server, against as many plain unit documents seeded on the stock server by a JS client"),
-            ours: shown(&js_ours),
-            baseline: format!("stock Node server: {}", shown(&stock)),
+            ours: js(&js_ours),
+            baseline: format!("stock Node server: {}", js(&stock)),
             ratio,
             verdict: None,
         });
@@ -191,7 +259,7 @@ pub async fn rows(sizes: &[usize]) -> anyhow::Result<(Vec<Row>, BTreeMap<usize, 
 /// Our native client fetching `n` documents from the stock Node server: the same bench
 /// area as ours serves, uploaded first, then fetched by an empty client. Then the JS
 /// client fetching the same documents from it, the anchor for the JS client on ours.
-pub async fn native_from_stock(n: usize) -> anyhow::Result<(f64, anyhow::Result<f64>)> {
+async fn native_from_stock(n: usize) -> anyhow::Result<(f64, anyhow::Result<JsFetch>)> {
     let mut stock = Stock::spawn()?;
     let estate = bench_area(n)?;
     let index = estate.areas[0].index;

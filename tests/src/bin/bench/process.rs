@@ -69,6 +69,10 @@ impl ServerProcess {
         rss_mb_of(self.child.id())
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// A reader of the process's resident memory, for a task that samples it.
     pub fn rss_reader(&self) -> impl Fn() -> anyhow::Result<f64> + Send + 'static {
         let pid = self.child.id();
@@ -95,11 +99,53 @@ impl ServerProcess {
 
 /// Resident memory of process `pid` in MB (`VmRSS`).
 pub fn rss_mb_of(pid: u32) -> anyhow::Result<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .context("VmRSS")?;
-    Ok(kb / 1024.0)
+    let status = procfs::process::Process::new(pid as i32)?.status()?;
+    let kb = status.vmrss.context("VmRSS")?;
+    Ok(kb as f64 / 1024.0)
+}
+
+/// CPU time process `pid` has used so far, in seconds, every thread and both user and
+/// kernel time.
+pub fn cpu_seconds_of(pid: u32) -> anyhow::Result<f64> {
+    let stat = procfs::process::Process::new(pid as i32)?.stat()?;
+    Ok((stat.utime + stat.stime) as f64 / procfs::ticks_per_second() as f64)
+}
+
+/// How busy processes were over a stretch of time: each one's CPU time as a share of
+/// one core, read from `/proc` at the start and the end.
+#[derive(Debug)]
+pub struct CpuShare {
+    pids: Vec<u32>,
+    started: std::time::Instant,
+    at_start: Vec<f64>,
+}
+
+impl CpuShare {
+    pub fn start(pids: Vec<u32>) -> anyhow::Result<Self> {
+        let at_start = pids
+            .iter()
+            .map(|&p| cpu_seconds_of(p))
+            .collect::<anyhow::Result<_>>()?;
+        Ok(Self {
+            pids,
+            started: std::time::Instant::now(),
+            at_start,
+        })
+    }
+
+    /// Each process's CPU time since `start`, in percent of one core (this machine has
+    /// `cores` of them).
+    pub fn percent(&self) -> anyhow::Result<Vec<f64>> {
+        let wall = self.started.elapsed().as_secs_f64();
+        self.pids
+            .iter()
+            .zip(&self.at_start)
+            .map(|(&p, start)| Ok(100.0 * (cpu_seconds_of(p)? - start) / wall))
+            .collect()
+    }
+}
+
+/// The cores this machine has.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }

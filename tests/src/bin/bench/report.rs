@@ -91,6 +91,17 @@ pub const TARGETS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// What bounds the target `id` when it is not met, from `bounds.md`: the paragraphs
+/// under its `## id` heading, kept beside the code that measures it and written from
+/// the profiles that showed it.
+fn bound(id: &str) -> Option<&'static str> {
+    const BOUNDS: &str = include_str!("bounds.md");
+    let heading = format!("\n## {id}\n");
+    let start = BOUNDS.find(&heading)? + heading.len();
+    let rest = &BOUNDS[start..];
+    Some(rest[..rest.find("\n## ").unwrap_or(rest.len())].trim())
+}
+
 fn verdict(row: &Row) -> &'static str {
     match row.verdict {
         Some(true) => "met",
@@ -123,7 +134,7 @@ pub fn write(rows: &[Row], quick: bool) -> anyhow::Result<String> {
             "## {id}: {workload}\n\nTarget: {target}. Again: `bash scripts/bench.sh --only {id}`\n\n\
              | what | ours | anchor | ratio | target |\n|---|---|---|---|---|\n"
         ));
-        for r in mine {
+        for r in &mine {
             md.push_str(&format!(
                 "| {} | {} | {} | {} | {} |\n",
                 r.what,
@@ -134,6 +145,13 @@ pub fn write(rows: &[Row], quick: bool) -> anyhow::Result<String> {
             ));
         }
         md.push('\n');
+        if mine.iter().any(|r| r.verdict == Some(false))
+            && let Some(why) = bound(id)
+        {
+            md.push_str(&format!(
+                "**What bounds it, and what would be needed.** {why}\n\n"
+            ));
+        }
     }
     Ok(md)
 }

@@ -118,33 +118,53 @@ pub fn phone(n: usize) -> Credentials {
 }
 
 /// Puts every document of `estate` on the stock server: a native client that holds them
-/// all offers them and waits until the server has confirmed each.
+/// offers them in batches of [`UPLOAD_BATCH`], each confirmed before the next. Offered
+/// all at once, 9,000 documents kept the stock server busy past its own 60 s timeout on
+/// storing one, which ended it (an unhandled `TimeoutError` in `withTimeout`).
 pub async fn upload(stock: &mut Stock, estate: Estate) -> anyhow::Result<()> {
     // Its own area is none of the estate's: a replica asks for its index at once, and
     // the uploader must create every document itself, the indexes included.
     let nowhere = DocumentId::from_bytes([0xee; 16]);
     let count = estate.docs.len();
     let uploader = NativeClient::connect(&stock.ws, &phone(0), "bench-upload", nowhere).await?;
-    uploader
-        .with(move |r| {
-            for (id, doc) in estate.docs {
-                r.engine().create(id, doc)?;
-            }
-            anyhow::Ok(())
-        })
-        .await??;
-    let uploaded = stock
-        .watching(&format!("uploading {count} documents"), async {
-            uploader
-                .wait_until(
-                    "the stock server has every document",
-                    Duration::from_secs(600),
-                    |r| r.engine().unconfirmed().is_empty(),
-                )
-                .await
-                .map_err(anyhow::Error::from)
-        })
-        .await;
+    let mut docs = estate.docs;
+    let mut sent = 0;
+    let uploaded = loop {
+        if docs.is_empty() {
+            break Ok(());
+        }
+        let batch: Vec<_> = docs.drain(..UPLOAD_BATCH.min(docs.len())).collect();
+        sent += batch.len();
+        uploader
+            .with(move |r| {
+                for (id, doc) in batch {
+                    r.engine().create(id, doc)?;
+                }
+                anyhow::Ok(())
+            })
+            .await??;
+        let confirmed = stock
+            .watching(
+                &format!("uploading {count} documents ({sent} offered)"),
+                async {
+                    uploader
+                        .wait_until(
+                            "the stock server has every document",
+                            Duration::from_secs(600),
+                            |r| r.engine().unconfirmed().is_empty(),
+                        )
+                        .await
+                        .map_err(anyhow::Error::from)
+                },
+            )
+            .await;
+        if confirmed.is_err() {
+            break confirmed;
+        }
+    };
     uploader.close();
     uploaded
 }
+
+/// How many documents [`upload`] offers the stock server at a time.
+const UPLOAD_BATCH: usize = 1_000;

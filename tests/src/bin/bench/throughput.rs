@@ -9,7 +9,7 @@ use estate_core::demo::bench_company;
 use sync_server::config::Database;
 
 use super::load::{Fleet, Latency, Shape, edits, prepare};
-use super::process::{ServerProcess, rss_mb_of};
+use super::process::{CpuShare, ServerProcess, rss_mb_of};
 use super::stock::{self, Stock};
 use super::{Row, fresh_postgres};
 
@@ -17,26 +17,42 @@ use super::{Row, fresh_postgres};
 /// lost, its latency there, and the server's largest memory over the steps.
 struct Sustained {
     rate: Option<(f64, Latency)>,
-    /// Each step: rate asked, p99, lost.
-    steps: Vec<(f64, f64, usize)>,
+    steps: Vec<Step>,
     rss_mb: f64,
 }
 
-async fn ramp(
-    fleet: &Fleet,
-    rates: &[f64],
-    seconds: f64,
-    rss_mb: impl Fn() -> anyhow::Result<f64>,
-) -> anyhow::Result<Sustained> {
+/// One step of the ramp: the rate asked, its p99, the edits lost, and how busy the
+/// server and the load generator were (percent of one core).
+struct Step {
+    rate: f64,
+    p99: f64,
+    lost: usize,
+    server_cpu: f64,
+    generator_cpu: f64,
+}
+
+/// Steps the rate up on the server whose process is `pid` until a step's p99 passes
+/// 50 ms or an edit is lost.
+async fn ramp(fleet: &Fleet, rates: &[f64], seconds: f64, pid: u32) -> anyhow::Result<Sustained> {
     let mut sustained = Sustained {
         rate: None,
         steps: Vec::new(),
-        rss_mb: rss_mb()?,
+        rss_mb: rss_mb_of(pid)?,
     };
     for &rate in rates {
+        let cpu = CpuShare::start(vec![pid, std::process::id()])?;
         let latency = edits(fleet, rate, seconds, rate as u64).await?;
-        sustained.rss_mb = sustained.rss_mb.max(rss_mb()?);
-        sustained.steps.push((rate, latency.p99, latency.lost));
+        let [server_cpu, generator_cpu] = cpu.percent()?[..] else {
+            unreachable!("two processes measured")
+        };
+        sustained.rss_mb = sustained.rss_mb.max(rss_mb_of(pid)?);
+        sustained.steps.push(Step {
+            rate,
+            p99: latency.p99,
+            lost: latency.lost,
+            server_cpu,
+            generator_cpu,
+        });
         if latency.p99 > 50.0 || latency.lost > 0 {
             break;
         }
@@ -74,7 +90,7 @@ pub async fn rows(quick: bool) -> anyhow::Result<Vec<Row>> {
     let phones = prepare(&Database::SqliteIn(dir.path().to_owned()), shape).await?;
     let server = ServerProcess::spawn(dir.path(), None, &[])?;
     let fleet = Fleet::connect(&phones, &[server.addr], 50).await?;
-    let ours = ramp(&fleet, rates, seconds, || server.rss_mb()).await;
+    let ours = ramp(&fleet, rates, seconds, server.pid()).await;
     fleet.close();
     server.stop();
     results.push(("our server, SQLite", ours?));
@@ -83,7 +99,7 @@ pub async fn rows(quick: bool) -> anyhow::Result<Vec<Row>> {
         let dir = tempfile::tempdir()?;
         let server = ServerProcess::spawn(dir.path(), Some(&url), &[])?;
         let fleet = Fleet::connect(&phones, &[server.addr], 50).await?;
-        let ours = ramp(&fleet, rates, seconds, || server.rss_mb()).await;
+        let ours = ramp(&fleet, rates, seconds, server.pid()).await;
         fleet.close();
         server.stop();
         results.push(("our server, PostgreSQL", ours?));
@@ -133,14 +149,18 @@ fn shown(s: &Sustained) -> String {
     let steps: Vec<String> = s
         .steps
         .iter()
-        .map(|(rate, p99, lost)| {
+        .map(|step| {
             format!(
-                "{rate:.0}/s p99 {p99:.0} ms{}",
-                if *lost > 0 {
-                    format!(" ({lost} lost)")
+                "{:.0}/s p99 {:.0} ms{} (CPU: server {:.0} %, load generator {:.0} %)",
+                step.rate,
+                step.p99,
+                if step.lost > 0 {
+                    format!(", {} lost", step.lost)
                 } else {
                     String::new()
-                }
+                },
+                step.server_cpu,
+                step.generator_cpu
             )
         })
         .collect();
@@ -174,7 +194,7 @@ async fn stock_run(shape: Shape, rates: &[f64], seconds: f64) -> anyhow::Result<
     stock
         .watching("the phones edit", async {
             let fleet = Fleet::connect(&phones, &[addr], 50).await?;
-            let sustained = ramp(&fleet, rates, seconds, || rss_mb_of(pid)).await;
+            let sustained = ramp(&fleet, rates, seconds, pid).await;
             fleet.close();
             sustained
         })
