@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the whole test suite: formatting, lints, Rust tests
-# (unit, simulation, server end to end, SIGKILL), the app type-checked by vue-tsc (its
+# (unit, simulation with a hostile peer, server end to end, SIGKILL loops, a failing
+# network), the simulation at more seeds, a short fuzzing pass over every target, the app type-checked by vue-tsc (its
 # hand-written types also against real core output) and its component tests (vitest),
 # the protocol tests against the
 # independent JS automerge-repo client, the browser tests in headless Chromium, and every
@@ -13,6 +14,7 @@ bash scripts/setup.sh --browser
 
 step "cargo fmt --check"
 cargo fmt --all --check
+cargo fmt --manifest-path fuzz/Cargo.toml --check
 step "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 step "build the app (WASM core, vue-tsc, Vite)"
@@ -27,6 +29,10 @@ TEST_DATABASE_URL="$(bash scripts/postgres.sh)"
 export TEST_DATABASE_URL
 step "cargo test"
 cargo test --workspace
+step "the simulation at more seeds, the hostile peer in every one (release build)"
+SIM_SEEDS="${SIM_SEEDS:-200}" cargo test -q --release -p estate-core --test simulation
+step "fuzzing: every target briefly (bash scripts/fuzz.sh SECONDS for a long run)"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
 target_dir=$(cd "${CARGO_TARGET_DIR:-target}" && pwd)
 server="$target_dir/debug/sync-server serve"
 step "protocol tests with the JS automerge-repo client"

@@ -24,6 +24,8 @@ pub mod access;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod engine;
+#[cfg(feature = "demo")]
+pub mod fuzzing;
 pub mod ids;
 #[cfg(feature = "openapi")]
 mod openapi;

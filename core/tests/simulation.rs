@@ -6,13 +6,26 @@
 //! through its lifecycle while cut off from each other: every phone must then derive the
 //! same state and the same flags, and every event any phone saved must be there.
 //!
+//! The server judges every change with the access rules, as the real one does, and a
+//! hostile peer (`simulation/hostile.rs`), signed in like a phone of the same area, mixes
+//! forbidden changes into the honest traffic: rewritten and deleted events, duplicate
+//! event IDs, changes under another device's actor, documents of another area, replaced
+//! journals, compressed bombs. None of them may ever be stored, and the honest phones must
+//! still converge with nothing lost.
+//!
 //! A failing seed is printed; `SIM_SEED=n cargo test -p estate-core --test simulation`
 //! replays exactly that run, and `SIM_SEEDS=n` runs more seeds.
 
+#[path = "simulation/hostile.rs"]
+mod hostile;
+
 use std::collections::{BTreeSet, VecDeque};
 
-use automerge::{AutoCommit, ROOT, ReadDoc, transaction::Transactable};
+use automerge::AutoCommit;
+use estate_core::access::{Grant, Grants};
 use estate_core::demo::bench_area;
+use estate_core::engine::Event;
+use estate_core::protocol::{Message, inflation};
 use estate_core::records::index::AreaIndex;
 use estate_core::records::inspection::{Inspection, InspectionForm};
 use estate_core::records::ticket::{
@@ -29,8 +42,13 @@ use rand_chacha::ChaCha8Rng;
 
 type Storage = MemoryStore;
 
+/// Honest phones; the hostile peer is one more, after them (`HOSTILE`).
 const PHONES: usize = 3;
+const HOSTILE: usize = PHONES;
 const SERVER: usize = usize::MAX;
+/// How far the simulated host lets a message's compressed data inflate (the real server's
+/// limit is larger; the check is the same).
+const INFLATION_CAP: usize = 1024 * 1024;
 
 struct Faults {
     drop: f64,
@@ -57,9 +75,7 @@ struct Phone {
 enum Saved {
     /// An inspection whose notes carry a marker.
     Inspection(DocumentId, String),
-    /// A root key put on an existing document.
-    Key(DocumentId, String),
-    /// An event a phone appended to the shared ticket.
+    /// An event a phone appended to the shared ticket: a step, or a note.
     Event(EventId),
 }
 
@@ -68,17 +84,57 @@ struct World {
     index: DocumentId,
     /// The ticket every phone works on.
     ticket: DocumentId,
-    server: Engine,
+    server: Engine<Grants>,
     server_storage: Storage,
+    /// The honest phones, then the hostile peer.
     phones: Vec<Phone>,
+    hostile: hostile::Hostile,
+    /// Changes the server's rules refused, or connections its host cut.
+    refusals: usize,
     wire: VecDeque<Frame>,
     next_conn: ConnId,
     saved: BTreeSet<Saved>,
     log: Vec<String>,
 }
 
+/// Phone `n`'s device (16 hex digits): its actors start with it.
+fn device(n: usize) -> String {
+    format!("{:016x}", 0xd0_0000 + n)
+}
+
+/// Phone `n`'s user, who signs its events.
+fn user(n: usize) -> String {
+    if n == HOSTILE {
+        "intruder".into()
+    } else {
+        format!("user-{n}")
+    }
+}
+
+/// Phone `n`'s Automerge actor: its device and a fixed tail, so a seed replays exactly.
+fn actor(n: usize) -> automerge::ActorId {
+    automerge::ActorId::from(hex::decode(format!("{}{:016x}", device(n), n)).expect("hex"))
+}
+
+/// What the server grants phone `n`: a housekeeper of the area `B1`.
+fn grant(n: usize) -> Grant {
+    Grant {
+        user: user(n),
+        role: StaffRole::Housekeeper,
+        areas: ["B1".to_owned()].into(),
+        projects: BTreeSet::new(),
+        device: device(n),
+    }
+}
+
+fn server() -> Engine<Grants> {
+    Engine::with_gate(Config::new(Role::Server, "server"), Grants::default())
+}
+
 fn new_phone(index: DocumentId, n: usize, storage: Storage) -> Phone {
-    let mut replica = Replica::new(Config::new(Role::Client, format!("phone-{n}")), index);
+    let mut config = Config::new(Role::Client, format!("phone-{n}"));
+    config.actor = Some(actor(n));
+    let mut replica = Replica::new(config, index);
     // Like the app: everything stored is handed over at start.
     let docs: BTreeSet<DocumentId> = storage.keys().map(|k| k.document).collect();
     for id in docs {
@@ -114,11 +170,13 @@ impl World {
             rng: ChaCha8Rng::seed_from_u64(seed),
             index,
             ticket,
-            server: Engine::new(Config::new(Role::Server, "server")),
+            server: server(),
             server_storage,
-            phones: (0..PHONES)
+            phones: (0..=HOSTILE)
                 .map(|n| new_phone(index, n, Storage::new()))
                 .collect(),
+            hostile: hostile::Hostile::default(),
+            refusals: 0,
             wire: VecDeque::new(),
             next_conn: 1,
             saved: BTreeSet::new(),
@@ -141,6 +199,13 @@ impl World {
                 &mut self.phones[node].storage
             };
             apply_in_memory(storage, effects.storage);
+            if node == SERVER {
+                self.refusals += effects
+                    .events
+                    .iter()
+                    .filter(|e| matches!(e, Event::Denied { .. } | Event::Refused { .. }))
+                    .count();
+            }
             let loads: Vec<_> = effects
                 .loads
                 .iter()
@@ -194,6 +259,7 @@ impl World {
         let conn = self.next_conn;
         self.next_conn += 1;
         self.phones[phone].conn = Some(conn);
+        self.server.gate_mut().insert(conn, grant(phone));
         self.server.connect(conn, 0);
         self.phones[phone].replica.engine().connect(conn, 0);
         self.settle(SERVER);
@@ -216,10 +282,10 @@ impl World {
     }
 
     fn restart_server(&mut self) {
-        for phone in 0..PHONES {
+        for phone in 0..=HOSTILE {
             self.partition(phone);
         }
-        self.server = Engine::new(Config::new(Role::Server, "server"));
+        self.server = server();
     }
 
     fn deliver(&mut self, faults: &Faults) -> bool {
@@ -248,6 +314,13 @@ impl World {
             return true;
         }
         if frame.to_server {
+            // The host's own check before the engine sees a frame, as the server's limits
+            // do: data that would inflate past the cap ends the connection.
+            if inflates_too_far(&frame.bytes) {
+                self.refusals += 1;
+                self.partition(frame.phone);
+                return true;
+            }
             self.server.receive(frame.conn, &frame.bytes, 0);
             self.settle(SERVER);
         } else {
@@ -260,18 +333,21 @@ impl World {
         true
     }
 
-    /// A phone edits: a new inspection, a step on the shared ticket, or a field on a
-    /// record it holds.
+    /// A phone edits: a new inspection, a step on the shared ticket, or a note on it.
     fn edit(&mut self, phone: usize, n: usize) {
         let marker = format!("edit-{phone}-{n}");
         let inspect = self.rng.random_bool(0.4);
-        let on_ticket = self.rng.random_bool(0.4);
+        let step = self.rng.random_bool(0.6);
         let pick = self.rng.random::<u32>() as usize;
         let replica = &mut self.phones[phone].replica;
-        if on_ticket && replica.engine().holds(self.ticket) {
-            let steps = ticket_steps();
-            let input = Input::act(steps[pick % steps.len()].clone()).with_note(marker);
-            let actor = Actor::new(format!("user-{phone}"), StaffRole::Housekeeper);
+        if !inspect && replica.engine().holds(self.ticket) {
+            let input = if step {
+                let steps = ticket_steps();
+                Input::act(steps[pick % steps.len()].clone()).with_note(marker)
+            } else {
+                Input::note(marker)
+            };
+            let actor = Actor::new(user(phone), StaffRole::Housekeeper);
             if let Ok((event, _)) = replica.act::<estate_core::records::ticket::Ticket>(
                 self.ticket,
                 input,
@@ -286,24 +362,15 @@ impl World {
         let Ok(units) = replica.vacant_units(Month::at(0)) else {
             return;
         };
-        if inspect && !units.is_empty() {
+        if !units.is_empty() {
             let unit = units[pick % units.len()].id;
             let form = InspectionForm {
                 notes: marker.clone(),
                 ventilated: true,
                 ..InspectionForm::default()
             };
-            if let Ok(id) = replica.record_inspection(unit, form, "sim", 0) {
+            if let Ok(id) = replica.record_inspection(unit, form, &user(phone), 0) {
                 self.saved.insert(Saved::Inspection(id, marker));
-            }
-        } else {
-            let held = replica.engine().loaded_ids();
-            let target = held[pick % held.len()];
-            let done = replica.engine().change(target, |doc: &mut AutoCommit| {
-                doc.put(ROOT, marker.as_str(), n as i64)
-            });
-            if matches!(done, Ok(Ok(()))) {
-                self.saved.insert(Saved::Key(target, marker));
             }
         }
         self.settle(phone);
@@ -318,6 +385,7 @@ impl World {
             let phone = self.rng.random_range(0..PHONES);
             match roll {
                 r if r < 0.12 => self.edit(phone, step),
+                r if r < 0.16 => self.attack(step),
                 r if r < 0.15 => {
                     self.log.push(format!("{step}: partition phone {phone}"));
                     self.partition(phone);
@@ -340,6 +408,8 @@ impl World {
 
     /// Every link up, reliable in-order delivery, until nothing is in flight.
     fn heal(&mut self) -> Result<(), String> {
+        // The hostile peer is gone by now; the honest phones must sort out what it left.
+        self.partition(HOSTILE);
         for phone in 0..PHONES {
             self.partition(phone);
             self.connect(phone);
@@ -369,7 +439,7 @@ impl World {
         let ids: BTreeSet<DocumentId> = self.server_storage.keys().map(|k| k.document).collect();
         for id in ids {
             let heads = stored(&self.server_storage, id)?.get_heads();
-            for (n, phone) in self.phones.iter_mut().enumerate() {
+            for (n, phone) in self.phones[..PHONES].iter_mut().enumerate() {
                 let doc = phone
                     .replica
                     .engine()
@@ -382,7 +452,7 @@ impl World {
         }
         // Every phone derives the same ticket: state, journal order and flags.
         let mut derived = Vec::new();
-        for (n, phone) in self.phones.iter_mut().enumerate() {
+        for (n, phone) in self.phones[..PHONES].iter_mut().enumerate() {
             let doc = phone
                 .replica
                 .doc(self.ticket)
@@ -399,11 +469,6 @@ impl World {
                         .map(|i| &i.notes == marker)
                         .unwrap_or(false)
                 }
-                Saved::Key(id, key) => stored(&self.server_storage, *id)?
-                    .get(ROOT, key.as_str())
-                    .ok()
-                    .flatten()
-                    .is_some(),
                 Saved::Event(event) => {
                     TicketRecord::from_doc(&stored(&self.server_storage, self.ticket)?)
                         .map(|t| t.events.iter().any(|e| &e.id == event))
@@ -414,7 +479,7 @@ impl World {
                 return Err(format!("a saved edit was lost: {saved:?}"));
             }
         }
-        Ok(())
+        self.nothing_forbidden_stored()
     }
 }
 
@@ -422,7 +487,6 @@ impl std::fmt::Debug for Saved {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Saved::Inspection(id, m) => write!(f, "inspection {id} ({m})"),
-            Saved::Key(id, k) => write!(f, "{k} on {id}"),
             Saved::Event(e) => write!(f, "ticket event {e}"),
         }
     }
@@ -476,8 +540,17 @@ fn ticket_steps() -> Vec<TicketAction> {
     ]
 }
 
-/// Runs one seed; returns how many edits, and how many ticket events, were saved.
-fn run_seed(seed: u64) -> Result<(usize, usize), String> {
+/// What one seed did: edits saved, ticket events among them, the hostile peer's
+/// forbidden changes, and what the server refused.
+struct Ran {
+    edits: usize,
+    events: usize,
+    forbidden: usize,
+    refusals: usize,
+}
+
+/// Runs one seed.
+fn run_seed(seed: u64) -> Result<Ran, String> {
     let mut world = World::new(seed);
     let faults = Faults {
         drop: 0.05,
@@ -494,7 +567,12 @@ fn run_seed(seed: u64) -> Result<(usize, usize), String> {
         .iter()
         .filter(|s| matches!(s, Saved::Event(_)))
         .count();
-    Ok((world.saved.len(), events))
+    Ok(Ran {
+        edits: world.saved.len(),
+        events,
+        forbidden: world.hostile.forbidden(),
+        refusals: world.refusals,
+    })
 }
 
 #[test]
@@ -507,20 +585,38 @@ fn every_replica_converges_and_no_saved_edit_is_lost() {
             .unwrap_or(24))
             .collect(),
     };
-    let mut edits = 0;
-    let mut events = 0;
+    let (mut edits, mut events, mut forbidden, mut refusals) = (0, 0, 0, 0);
     let runs = seeds.len();
     for seed in seeds {
         match run_seed(seed) {
-            Ok((n, e)) => {
-                edits += n;
-                events += e;
+            Ok(ran) => {
+                edits += ran.edits;
+                events += ran.events;
+                forbidden += ran.forbidden;
+                refusals += ran.refusals;
             }
             Err(e) => panic!("seed {seed} failed: {e}\nreproduce with SIM_SEED={seed}"),
         }
     }
+    eprintln!(
+        "{runs} seeds: {edits} honest edits saved ({events} ticket events); the hostile peer made {forbidden} forbidden changes, none stored; the server refused {refusals} times"
+    );
     assert!(
         edits > 100 * runs.min(2) && events > 2 * runs,
         "the simulation made too few edits ({edits}, {events} on the ticket) to mean anything"
     );
+    assert!(
+        forbidden > 5 * runs && refusals > 5 * runs,
+        "the hostile peer tried too little ({forbidden} forbidden changes, {refusals} refusals) to mean anything"
+    );
+}
+
+/// Whether a frame's sync data would inflate past [`INFLATION_CAP`].
+fn inflates_too_far(frame: &[u8]) -> bool {
+    match Message::decode(frame) {
+        Ok(Message::Sync { data, .. } | Message::Request { data, .. }) => {
+            inflation::check(&data, INFLATION_CAP).is_err()
+        }
+        _ => false,
+    }
 }

@@ -39,6 +39,8 @@ pub struct NativeClient {
 pub struct Heard {
     pub unavailable: Vec<DocumentId>,
     pub errors: Vec<String>,
+    /// Connections made so far: 1, and one more each time it connected again.
+    pub connections: usize,
 }
 
 /// Why the client stopped or an operation failed.
@@ -56,19 +58,44 @@ pub enum ClientError {
 
 impl NativeClient {
     /// Connects to `ws_url` (`ws://host:port/sync`) with `credentials` (sent as a bearer
-    /// header) as a replica of the area `index`.
+    /// header) as a replica of the area `index`. When the connection ends, the client
+    /// stays as it is and keeps answering [`Self::with`].
     pub async fn connect(
         ws_url: &str,
         credentials: &Credentials,
         peer_id: &str,
         index: DocumentId,
     ) -> Result<Self, ClientError> {
-        let mut request = ws_url.into_client_request()?;
-        let bearer = format!("Bearer {}", credentials.token)
-            .parse()
-            .map_err(|_| ClientError::Http("a token must be plain text".into()))?;
-        request.headers_mut().insert("authorization", bearer);
-        let (socket, _) = tokio_tungstenite::connect_async(request).await?;
+        Self::start(ws_url, credentials, peer_id, index, false).await
+    }
+
+    /// Like [`Self::connect`], but when the connection ends (the server restarts, the
+    /// network cuts it) the client connects again as the phone's app does, backing off
+    /// from 20 ms to 1 s, and keeps all it holds: what the server had not acknowledged is
+    /// offered again on the new connection.
+    pub async fn connect_resilient(
+        ws_url: &str,
+        credentials: &Credentials,
+        peer_id: &str,
+        index: DocumentId,
+    ) -> Result<Self, ClientError> {
+        Self::start(ws_url, credentials, peer_id, index, true).await
+    }
+
+    async fn start(
+        ws_url: &str,
+        credentials: &Credentials,
+        peer_id: &str,
+        index: DocumentId,
+        reconnect: bool,
+    ) -> Result<Self, ClientError> {
+        let dial = Dial {
+            url: ws_url.to_owned(),
+            bearer: format!("Bearer {}", credentials.token)
+                .parse()
+                .map_err(|_| ClientError::Http("a token must be plain text".into()))?,
+        };
+        let socket = dial.open().await?;
         let mut config = Config::new(Role::Client, peer_id);
         config.actor = Some(
             device_actor(&credentials.device)
@@ -78,7 +105,17 @@ impl NativeClient {
         let (jobs, job_rx) = mpsc::unbounded_channel();
         let (bump, progress) = watch::channel(0);
         let heard = Arc::new(Mutex::new(Heard::default()));
-        let task = tokio::spawn(run(socket, replica, job_rx, bump, heard.clone()));
+        let task = tokio::spawn(run(
+            Connection {
+                dial,
+                reconnect,
+                bump,
+                heard: heard.clone(),
+            },
+            socket,
+            replica,
+            job_rx,
+        ));
         Ok(Self {
             jobs,
             progress,
@@ -150,24 +187,107 @@ impl NativeClient {
     }
 }
 
-async fn run(
-    socket: tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
-    mut replica: Replica,
-    mut jobs: mpsc::UnboundedReceiver<Job>,
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Where the client connects, kept for connecting again.
+#[derive(Debug, Clone)]
+struct Dial {
+    url: String,
+    bearer: tokio_tungstenite::tungstenite::http::HeaderValue,
+}
+
+impl Dial {
+    async fn open(&self) -> Result<Socket, ClientError> {
+        let mut request = self.url.as_str().into_client_request()?;
+        request
+            .headers_mut()
+            .insert("authorization", self.bearer.clone());
+        Ok(tokio_tungstenite::connect_async(request).await?.0)
+    }
+}
+
+/// The client task's ties to the outside: how to connect again, and whom to tell.
+struct Connection {
+    dial: Dial,
+    reconnect: bool,
+    /// Bumps after every batch of work, so waiters re-check their condition.
     bump: watch::Sender<u64>,
     heard: Arc<Mutex<Heard>>,
+}
+
+/// How a connection ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Ended {
+    /// The socket closed or failed.
+    Socket,
+    /// Every handle to the client is gone.
+    Dropped,
+}
+
+const CONN: u64 = 1;
+
+async fn run(
+    connection: Connection,
+    first: Socket,
+    mut replica: Replica,
+    mut jobs: mpsc::UnboundedReceiver<Job>,
 ) {
-    const CONN: u64 = 1;
-    let (mut sink, mut stream) = socket.split();
     let mut memory = Memory::new();
+    let mut socket = Some(first);
+    loop {
+        if let Some(open) = socket.take() {
+            if let Ok(mut heard) = connection.heard.lock() {
+                heard.connections += 1;
+            }
+            let ended = session(open, &connection, &mut replica, &mut memory, &mut jobs).await;
+            replica.engine().disconnect(CONN);
+            connection.bump.send_modify(|n| *n += 1);
+            if ended == Ended::Dropped {
+                return;
+            }
+            if !connection.reconnect {
+                break;
+            }
+        }
+        // Connecting again, answering jobs meanwhile.
+        let mut backoff = Duration::from_millis(20);
+        while socket.is_none() {
+            tokio::select! {
+                // A handshake the network swallows gives up after a while, as a phone's does.
+                () = tokio::time::sleep(backoff) => match tokio::time::timeout(Duration::from_secs(2), connection.dial.open()).await {
+                    Ok(Ok(open)) => socket = Some(open),
+                    Ok(Err(_)) | Err(_) => backoff = (backoff * 2).min(Duration::from_secs(1)),
+                },
+                job = jobs.recv() => match job {
+                    Some(job) => job(&mut replica),
+                    None => return,
+                },
+            }
+        }
+    }
+    // Keep answering jobs after the connection is gone, so callers see the final state.
+    while let Some(job) = jobs.recv().await {
+        job(&mut replica);
+    }
+}
+
+/// One connection, from its first frame to its end.
+async fn session(
+    socket: Socket,
+    connection: &Connection,
+    replica: &mut Replica,
+    memory: &mut Memory,
+    jobs: &mut mpsc::UnboundedReceiver<Job>,
+) -> Ended {
+    let (mut sink, mut stream) = socket.split();
+    let heard = &connection.heard;
     replica
         .engine()
         .connect(CONN, crate::clock::now_ms() as u64);
     loop {
-        if !settle(&mut replica, &mut memory, &mut sink, &heard).await {
-            break;
+        if !settle(replica, memory, &mut sink, heard).await {
+            return Ended::Socket;
         }
         tokio::select! {
             frame = stream.next() => match frame {
@@ -178,25 +298,19 @@ async fn run(
                         replica.engine().receive(CONN, &more, crate::clock::now_ms() as u64);
                     }
                     // Only the network moves a waiter's condition; local jobs answer directly.
-                    if !settle(&mut replica, &mut memory, &mut sink, &heard).await {
-                        break;
+                    if !settle(replica, memory, &mut sink, heard).await {
+                        return Ended::Socket;
                     }
-                    bump.send_modify(|n| *n += 1);
+                    connection.bump.send_modify(|n| *n += 1);
                 }
                 Some(Ok(_)) => {}
-                Some(Err(_)) | None => break,
+                Some(Err(_)) | None => return Ended::Socket,
             },
             job = jobs.recv() => match job {
-                Some(job) => job(&mut replica),
-                None => break,
+                Some(job) => job(replica),
+                None => return Ended::Dropped,
             },
         }
-    }
-    replica.engine().disconnect(CONN);
-    bump.send_modify(|n| *n += 1);
-    // Keep answering jobs after the connection is gone, so callers see the final state.
-    while let Some(job) = jobs.recv().await {
-        job(&mut replica);
     }
 }
 

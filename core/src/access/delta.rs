@@ -118,8 +118,10 @@ impl Delta {
 struct Walk<'a> {
     doc: &'a AutoCommit,
     before: &'a [ChangeHash],
-    /// Objects made by this batch.
+    /// Objects made by this batch that may stay.
     made: HashSet<ObjKey>,
+    /// Every object this batch made, refused or not: none of them existed before.
+    created: HashSet<ObjKey>,
     /// The journal lists and index entry maps as they were before.
     journals: HashSet<ObjKey>,
     entry_maps: HashSet<ObjKey>,
@@ -144,6 +146,7 @@ impl<'a> Walk<'a> {
             doc,
             before,
             made: HashSet::new(),
+            created: HashSet::new(),
             journals: lists(EVENTS, ObjType::List),
             entry_maps: lists(ENTRIES, ObjType::Map),
             events: Vec::new(),
@@ -175,8 +178,11 @@ impl<'a> Walk<'a> {
             Some(obj) if self.entry_maps.contains(obj) => self.new_entry(obj, op),
             Some(obj) => self.entry_field(obj, op),
         };
-        if makes && result.is_ok() {
-            self.made.insert(id);
+        if makes {
+            self.created.insert(id.clone());
+            if result.is_ok() {
+                self.made.insert(id);
+            }
         }
         result
     }
@@ -246,12 +252,18 @@ impl<'a> Walk<'a> {
     /// The key and kind of an existing index entry, if `obj` is one: a map whose parent
     /// is an index's entries and that was there before this batch.
     fn entry_of(&self, obj: &ObjKey) -> Option<(String, String)> {
+        if self.created.contains(obj) {
+            return None;
+        }
         let exid = self.object(obj)?;
         // Only a real object is asked for its parent (Automerge expects one).
         if self.doc.object_type(&exid).ok()? != ObjType::Map {
             return None;
         }
-        let parent = self.doc.parents(&exid).ok()?.next()?;
+        // Where it sat before this batch, which is what the rule asks (it existed then: the
+        // batch did not make it). At the batch's own heads it may be deleted, and asking
+        // there trips Automerge's own list-seek check.
+        let parent = self.doc.parents_at(&exid, self.before).ok()?.next()?;
         let (Some(owner), automerge::Prop::Map(key)) = (key_of(&parent.obj), parent.prop) else {
             return None;
         };

@@ -137,6 +137,28 @@ fn headers_and_past_events_never_change_and_events_carry_their_sender() {
     assert!(refused.contains("someone-else"), "{refused}");
 }
 
+/// Found by the simulation's hostile peer: a batch that rewrites an event, then deletes
+/// it. Placing the rewrite asked Automerge for the rewritten event's parent at the
+/// batch's own heads, where the event is deleted, and that tripped Automerge's own check
+/// (its fast and slow list seeks disagree over a deleted element). The gate now asks at
+/// the heads from before the batch, where the rule is decided anyway.
+#[test]
+fn a_batch_that_rewrites_an_event_then_deletes_it_is_refused_without_a_panic() {
+    let hk = housekeeper_a();
+    let mut doc = record("unit", "A", PHONE_A);
+    append(&mut doc, PHONE_A, "e1", "note", "hk-a");
+    let before = doc.get_heads();
+    let mut forged = doc.fork().with_actor(actor(PHONE_A));
+    let (_, events) = forged.get(ROOT, EVENTS).expect("read").expect("events");
+    let (_, first) = forged.get(&events, 0).expect("read").expect("e1");
+    forged.put(&first, "note", "rewritten").expect("put");
+    forged.commit();
+    forged.delete(&events, 0).expect("delete");
+    forged.commit();
+    let refused = judge(&hk, &mut forged, &before).expect_err("rewritten and deleted");
+    assert!(refused.contains("e1"), "{refused}");
+}
+
 #[test]
 fn office_staff_register_dispatch_and_call_back_but_never_touch_field_records() {
     let desk = office();

@@ -8,6 +8,7 @@ mod admin;
 mod adversary;
 mod attachments;
 mod exports;
+mod faults;
 mod fees;
 mod files;
 mod import;

@@ -2,15 +2,17 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod proxy;
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use automerge::ChangeHash;
 use estate_core::DocumentId;
 use estate_core::demo::demo_estate;
-use estate_core::records::inspection::InspectionForm;
+use estate_core::records::inspection::{Inspection, InspectionForm};
 use estate_core::time::Month;
 use sqlx::postgres::PgConnection;
 use sqlx::{AssertSqlSafe, Connection};
@@ -280,6 +282,76 @@ pub async fn record_inspection(client: &NativeClient, marker: String) -> Documen
         })
         .await
         .expect("client alive")
+}
+
+/// A test's seed: the environment variable `var` when set (to replay a run), else
+/// `default`. Printed either way.
+pub fn seed(var: &str, default: u64) -> u64 {
+    let seed = std::env::var(var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default);
+    eprintln!("{var}={seed}");
+    seed
+}
+
+/// Checks that the server at `addr` holds every inspection of `made` with its notes,
+/// and a readable area index, as a new phone of the area receives them; returns each
+/// inspection's heads there.
+pub async fn stored(
+    addr: SocketAddr,
+    made: &[(DocumentId, String)],
+) -> Vec<(DocumentId, Vec<ChangeHash>)> {
+    let checker = connect(addr, "hk-zhang", "checker", area_one()).await;
+    checker
+        .wait_until("the area index", WAIT, |r| r.index().is_ok())
+        .await
+        .expect("the area index arrives and reads");
+    let ids: Vec<DocumentId> = made.iter().map(|(id, _)| *id).collect();
+    let wanted = ids.clone();
+    checker
+        .with(move |r| {
+            for id in wanted {
+                r.engine().want(id);
+            }
+        })
+        .await
+        .expect("alive");
+    let expected = made.to_vec();
+    checker
+        .wait_until("every acknowledged inspection", WAIT, move |r| {
+            expected.iter().all(|(id, marker)| {
+                r.doc(*id)
+                    .ok()
+                    .and_then(|d| Inspection::from_doc(d).ok())
+                    .is_some_and(|i| &i.notes == marker)
+            })
+        })
+        .await
+        .expect("nothing acknowledged was lost");
+    let heads = checker
+        .with(move |r| {
+            ids.into_iter()
+                .map(|id| (id, r.doc(id).map(|d| d.get_heads()).unwrap_or_default()))
+                .collect()
+        })
+        .await
+        .expect("alive");
+    checker.close();
+    heads
+}
+
+/// Waits until `phone` holds each document of `heads` at exactly those heads.
+pub async fn holds_the_same(phone: &NativeClient, heads: &[(DocumentId, Vec<ChangeHash>)]) {
+    let heads = heads.to_vec();
+    phone
+        .wait_until("the phone to hold what the server holds", WAIT, move |r| {
+            heads
+                .iter()
+                .all(|(id, h)| r.doc(*id).is_ok_and(|d| &d.get_heads() == h))
+        })
+        .await
+        .expect("the phone converges with the server");
 }
 
 /// One metric's value from `/metrics`.

@@ -119,9 +119,16 @@ pub async fn rows(quick: bool) -> anyhow::Result<Vec<Row>> {
                             format!("{:.1}× the stock server's rate", mine / theirs),
                             mine / theirs >= 5.0,
                         ),
-                        // The stock server held no step within 50 ms: any rate here
-                        // beats it, by how much is unknown.
-                        None => ("the stock server held none of the steps".to_owned(), true),
+                        // The stock server held no step within 50 ms: its rate is below
+                        // the first step's, so ours is at least this many times it.
+                        None => (
+                            format!(
+                                "the stock server held none of the steps (under {:.0}/s): at least {:.1}× its rate",
+                                rates[0],
+                                mine / rates[0]
+                            ),
+                            mine / rates[0] >= 5.0,
+                        ),
                     };
                     (
                         format!("{rate}, {memory:.2}× its memory"),
