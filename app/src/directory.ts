@@ -1,7 +1,6 @@
 // Who works where (the areas the signed-in user may see): fetched from the server,
 // remembered for offline starts.
 import { authHeaders, currentSession } from "./session";
-import { remember } from "./settings";
 export interface Area { id: string; name: string; indexUrl: string }
 export interface Housekeeper { id: string; name: string; areaId: string }
 export interface Directory {
@@ -35,7 +34,7 @@ export async function fetchDirectory(): Promise<Directory | null> {
     });
     if (!response.ok) return null;
     const directory = (await response.json()) as Directory;
-    await remember(KEY, JSON.stringify({ user: currentSession()?.user, directory }));
+    localStorage.setItem(KEY, JSON.stringify({ user: currentSession()?.user, directory }));
     return directory;
   } catch {
     return null;
