@@ -188,19 +188,21 @@ fn frame(step: &Step<'_>) -> Vec<u8> {
             data: data.to_vec(),
         }
         .encode(),
-        Step::Changes(document, chunk) => {
-            let data = automerge::sync::Message {
-                heads: Vec::new(),
-                need: Vec::new(),
-                have: Vec::new(),
-                changes: chunk.to_vec().into(),
-                flags: None,
-                version: automerge::sync::MessageVersion::V2,
-            }
-            .encode();
-            message(document, &data).encode()
-        }
+        Step::Changes(document, chunk) => message(document, &carrying(chunk)).encode(),
     }
+}
+
+/// A sync message whose changes are `chunk`, as a phone sends what the server lacks.
+fn carrying(chunk: &[u8]) -> Vec<u8> {
+    automerge::sync::Message {
+        heads: Vec::new(),
+        need: Vec::new(),
+        have: Vec::new(),
+        changes: chunk.to_vec().into(),
+        flags: None,
+        version: automerge::sync::MessageVersion::V2,
+    }
+    .encode()
 }
 
 /// Runs the server's engine until it has nothing more to do, serving its loads from
@@ -361,20 +363,7 @@ pub fn journal_delta(data: &[u8]) {
         return;
     };
     let before: Vec<ChangeHash> = doc.get_heads();
-    if inflation::check(
-        &automerge::sync::Message {
-            heads: Vec::new(),
-            need: Vec::new(),
-            have: Vec::new(),
-            changes: rest.to_vec().into(),
-            flags: None,
-            version: automerge::sync::MessageVersion::V2,
-        }
-        .encode(),
-        INFLATION_CAP,
-    )
-    .is_err()
-    {
+    if inflation::check(&carrying(rest), INFLATION_CAP).is_err() {
         return;
     }
     if doc.load_incremental(rest).is_err() {
