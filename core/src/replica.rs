@@ -129,6 +129,8 @@ pub struct Replica {
     /// The area index as last read, with the heads it was read at: screens ask for it
     /// many times between changes, and reading thousands of entries is the slow part.
     index_read: Option<(Vec<ChangeHash>, AreaIndex)>,
+    /// Where new records' IDs come from: random, or a seed and a count (simulations).
+    ids: Option<([u8; 8], u64)>,
 }
 
 impl Replica {
@@ -142,6 +144,27 @@ impl Replica {
             listed: Vec::new(),
             parsed: HashMap::new(),
             index_read: None,
+            ids: None,
+        }
+    }
+
+    /// New records get IDs made from `seed` and a count instead of random ones, so a
+    /// simulation replays a seed exactly. Two replicas must not share a seed.
+    pub fn with_seeded_ids(mut self, seed: u64) -> Self {
+        self.ids = Some((seed.to_be_bytes(), 0));
+        self
+    }
+
+    fn next_id(&mut self) -> DocumentId {
+        match &mut self.ids {
+            None => DocumentId::random(),
+            Some((seed, count)) => {
+                *count += 1;
+                let mut bytes = [0; 16];
+                bytes[..8].copy_from_slice(seed);
+                bytes[8..].copy_from_slice(&count.to_be_bytes());
+                DocumentId::from_bytes(bytes)
+            }
         }
     }
 
@@ -322,7 +345,7 @@ impl Replica {
                 found: record.area().to_owned(),
             });
         }
-        let id = DocumentId::random();
+        let id = self.next_id();
         let entry = record.entry();
         // Written by a throwaway actor; every change this device sends carries its own.
         let doc = match self.engine.config().actor.clone() {

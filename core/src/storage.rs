@@ -170,6 +170,17 @@ pub fn should_compact(snapshot_bytes: usize, incremental_bytes: usize) -> bool {
     incremental_bytes >= snapshot_bytes
 }
 
+/// A whole document as one snapshot chunk, without the changes it holds but could not
+/// apply for want of their dependencies. Automerge keeps those in its save by default;
+/// they were never applied, so never judged by the server's gate, and once a later change
+/// claims the same actor and sequence number the chunk no longer loads.
+pub fn snapshot_bytes(doc: &mut automerge::AutoCommit) -> Vec<u8> {
+    doc.save_with_options(automerge::SaveOptions {
+        retain_orphans: false,
+        ..automerge::SaveOptions::default()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

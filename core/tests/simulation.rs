@@ -32,7 +32,7 @@ use estate_core::records::ticket::{
     Category, Channel, Location, RepairInfo, RepairScale, RepairScope, Satisfaction, TicketAction,
     TicketHeader, TicketRecord,
 };
-use estate_core::records::{Actor, EventId, Input, StaffRole};
+use estate_core::records::{Actor, EventId, Input, StaffRole, json};
 use estate_core::replica::Replica;
 use estate_core::storage::{MemoryStore, StorageKey, apply_in_memory, chunks_in_memory};
 use estate_core::time::Month;
@@ -93,6 +93,8 @@ struct World {
     refusals: usize,
     wire: VecDeque<Frame>,
     next_conn: ConnId,
+    /// Phones started so far.
+    starts: u64,
     saved: BTreeSet<Saved>,
     log: Vec<String>,
 }
@@ -131,10 +133,12 @@ fn server() -> Engine<Grants> {
     Engine::with_gate(Config::new(Role::Server, "server"), Grants::default())
 }
 
-fn new_phone(index: DocumentId, n: usize, storage: Storage) -> Phone {
+/// Phone `n` started for the `start`-th time in the run (every start files records under
+/// its own IDs).
+fn new_phone(index: DocumentId, n: usize, start: u64, storage: Storage) -> Phone {
     let mut config = Config::new(Role::Client, format!("phone-{n}"));
     config.actor = Some(actor(n));
-    let mut replica = Replica::new(config, index);
+    let mut replica = Replica::new(config, index).with_seeded_ids(start);
     // Like the app: everything stored is handed over at start.
     let docs: BTreeSet<DocumentId> = storage.keys().map(|k| k.document).collect();
     for id in docs {
@@ -163,7 +167,11 @@ impl World {
             }
         }
         let mut server_storage = Storage::new();
-        for (id, mut doc) in estate.docs {
+        for (id, doc) in estate.docs {
+            // Written by one fixed actor rather than random ones, so change hashes, and
+            // with them every sync message, are the same in every run of a seed.
+            let mut doc =
+                json::rewrite(&doc, automerge::ActorId::from([0xee; 16])).expect("rewrite");
             server_storage.insert(StorageKey::snapshot(id, &doc.get_heads()), doc.save());
         }
         Self {
@@ -173,12 +181,13 @@ impl World {
             server: server(),
             server_storage,
             phones: (0..=HOSTILE)
-                .map(|n| new_phone(index, n, Storage::new()))
+                .map(|n| new_phone(index, n, n as u64, Storage::new()))
                 .collect(),
             hostile: hostile::Hostile::default(),
             refusals: 0,
             wire: VecDeque::new(),
             next_conn: 1,
+            starts: HOSTILE as u64 + 1,
             saved: BTreeSet::new(),
             log: Vec::new(),
         }
@@ -277,8 +286,13 @@ impl World {
     fn restart_phone(&mut self, phone: usize) {
         self.partition(phone);
         let storage = std::mem::take(&mut self.phones[phone].storage);
-        self.phones[phone] = new_phone(self.index, phone, storage);
+        self.phones[phone] = self.start_phone(phone, storage);
         self.settle(phone);
+    }
+
+    fn start_phone(&mut self, phone: usize, storage: Storage) -> Phone {
+        self.starts += 1;
+        new_phone(self.index, phone, self.starts, storage)
     }
 
     fn restart_server(&mut self) {
@@ -602,7 +616,7 @@ fn every_replica_converges_and_no_saved_edit_is_lost() {
         "{runs} seeds: {edits} honest edits saved ({events} ticket events); the hostile peer made {forbidden} forbidden changes, none stored; the server refused {refusals} times"
     );
     assert!(
-        edits > 100 * runs.min(2) && events > 2 * runs,
+        edits > 40 * runs && events > 2 * runs,
         "the simulation made too few edits ({edits}, {events} on the ticket) to mean anything"
     );
     assert!(

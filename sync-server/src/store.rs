@@ -6,7 +6,7 @@
 use std::str::FromStr;
 
 use estate_core::DocumentId;
-use estate_core::storage::{ChunkKind, StorageKey, StorageOp};
+use estate_core::storage::{ChunkKind, StorageKey, StorageOp, snapshot_bytes};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Any, AnyConnection, AnyPool, AssertSqlSafe, ConnectOptions, Row, Transaction};
@@ -235,7 +235,7 @@ pub async fn put_snapshot(
 ) -> sqlx::Result<()> {
     let key = StorageKey::snapshot(id, &doc.get_heads());
     debug_assert_eq!(key.kind, ChunkKind::Snapshot);
-    apply(tx, &[StorageOp::Put(key, doc.save())]).await
+    apply(tx, &[StorageOp::Put(key, snapshot_bytes(doc))]).await
 }
 
 /// A database URL fit for a log line: the password, if any, replaced.

@@ -8,7 +8,7 @@ use automerge::{AutoCommit, ChangeHash};
 
 use super::effects::ConnId;
 use crate::ids::DocumentId;
-use crate::storage::{ChunkKind, StorageKey, StorageOp, should_compact};
+use crate::storage::{ChunkKind, StorageKey, StorageOp, should_compact, snapshot_bytes};
 
 /// Sync progress with one connection for one document.
 #[derive(Debug, Default)]
@@ -121,6 +121,18 @@ impl Loaded {
                 Err(e) => problems.push(format!("{key:?}: {e}")),
             }
         }
+        // Changes stored without their dependencies (older snapshots kept them) were never
+        // applied, so never judged: leave them out; sync fetches them again if they are real.
+        if !doc.get_missing_deps(&[]).is_empty() {
+            let heads = doc.get_heads();
+            match doc.fork_at(&heads) {
+                Ok(applied) => {
+                    problems.push("dropped changes stored without their dependencies".into());
+                    doc = applied;
+                }
+                Err(e) => problems.push(format!("could not drop unapplied changes: {e}")),
+            }
+        }
         for (_, bytes) in sync_states {
             if let Ok(state) = sync::State::decode(&bytes) {
                 confirmed = state.shared_heads;
@@ -158,7 +170,7 @@ impl Loaded {
                     _ => (s, i + size),
                 });
         if should_compact(snapshot, incremental + increment.len()) {
-            let whole = self.doc.save();
+            let whole = snapshot_bytes(&mut self.doc);
             let key = StorageKey::snapshot(id, &heads);
             out.push(StorageOp::Put(key.clone(), whole.clone()));
             for (old, _) in self.chunks.drain(..) {

@@ -54,7 +54,7 @@ impl World {
         if self.hostile.dirty {
             self.hostile.dirty = false;
             self.partition(HOSTILE);
-            self.phones[HOSTILE] = super::new_phone(self.index, HOSTILE, Default::default());
+            self.phones[HOSTILE] = self.start_phone(HOSTILE, Default::default());
         }
         self.connect(HOSTILE);
         self.catch_up();
