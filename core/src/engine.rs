@@ -11,6 +11,7 @@
 
 mod document;
 mod effects;
+mod order;
 mod submit;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -21,6 +22,7 @@ use automerge::{ActorId, AutoCommit, ChangeHash};
 pub use document::SyncError;
 use document::{Document, Loaded, PeerSync, Slot};
 pub use effects::{ConnId, Effects, Event};
+use order::SendOrder;
 pub use submit::SubmitError;
 
 use crate::ids::{DocumentId, PeerId};
@@ -158,6 +160,8 @@ pub struct Engine<G: Gate = Open> {
     /// A document is either here or in `docs`, never both (`let_go` and `start_load`
     /// move it between them).
     resting: HashMap<DocumentId, HashMap<ConnId, PeerSync>>,
+    /// Client role: new records go out before the index entries that list them.
+    order: SendOrder,
     now: u64,
     out: Effects,
 }
@@ -178,6 +182,7 @@ impl<G: Gate> Engine<G> {
             dirty: BTreeSet::new(),
             loads: BTreeSet::new(),
             resting: HashMap::new(),
+            order: SendOrder::default(),
             now: 0,
             out: Effects::default(),
         }
@@ -283,7 +288,10 @@ impl<G: Gate> Engine<G> {
     /// The host read a document's chunks (empty if storage has none).
     pub fn loaded(&mut self, document: DocumentId, chunks: Vec<(StorageKey, Vec<u8>)>) {
         self.loads.remove(&document);
-        let (loaded, _problems) = Loaded::from_chunks(chunks, self.config.actor.as_ref());
+        let (mut loaded, _problems) = Loaded::from_chunks(chunks, self.config.actor.as_ref());
+        if self.config.role == Role::Client && loaded.confirmed.is_empty() && !loaded.is_empty() {
+            self.order.awaiting(document);
+        }
         let entry = self.docs.entry(document).or_insert_with(|| Document {
             slot: Slot::Loading { queued: Vec::new() },
             peers: HashMap::new(),
@@ -342,10 +350,13 @@ impl<G: Gate> Engine<G> {
         if let Some(actor) = &self.config.actor {
             doc.set_actor(actor.clone());
         }
-        let loaded = Loaded {
+        let mut loaded = Loaded {
             doc,
             ..Loaded::empty()
         };
+        if self.config.role == Role::Client && !loaded.is_empty() {
+            self.order.awaiting(document);
+        }
         self.docs.insert(
             document,
             Document {
@@ -356,6 +367,13 @@ impl<G: Gate> Engine<G> {
         );
         self.dirty.insert(document);
         Ok(())
+    }
+
+    /// Client role: `document` (the area index) is offered only once every document with
+    /// content the server has never acknowledged is acknowledged or refused, so that an
+    /// index entry never reaches the server before the new record it lists.
+    pub fn send_after_new_records(&mut self, document: DocumentId) {
+        self.order.hold(document);
     }
 
     /// Edits a loaded document; the edit is written and offered at the next flush.
@@ -543,6 +561,9 @@ impl<G: Gate> Engine<G> {
         };
         if loaded.persist(id, &mut self.out.storage) {
             self.out.events.push(Event::DocChanged { document: id });
+        }
+        if self.order.waits(id) {
+            return;
         }
         if role == Role::Client {
             // A client offers every document to every server it is connected to.
@@ -759,6 +780,9 @@ impl<G: Gate> Engine<G> {
                 &self.config.storage_id,
                 &mut self.out.storage,
             );
+            if !loaded.confirmed.is_empty() {
+                self.dirty.extend(self.order.settled(id));
+            }
         }
         self.dirty.insert(id);
     }
@@ -836,6 +860,7 @@ impl<G: Gate> Engine<G> {
         if let Some(Slot::Ready(loaded)) = self.docs.get_mut(&document).map(|d| &mut d.slot) {
             loaded.refused = Some(reason.clone());
         }
+        self.dirty.extend(self.order.settled(document));
         self.out.events.push(Event::Denied {
             conn,
             document,

@@ -137,6 +137,7 @@ impl Replica {
     pub fn new(config: Config, index: DocumentId) -> Self {
         let mut engine = Engine::new(config);
         engine.want(index);
+        engine.send_after_new_records(index);
         Self {
             engine,
             index,

@@ -255,6 +255,62 @@ fn a_document_made_offline_is_confirmed_only_once_the_server_holds_it() {
     assert!(phone.unconfirmed().is_empty(), "confirmed in the end");
 }
 
+/// A new record and the index entry that lists it: the server never holds the entry
+/// without the record, whatever moment it stops at.
+#[test]
+fn an_index_entry_reaches_the_server_only_after_the_new_record_it_lists() {
+    let mut phone = Engine::new(Config::new(Role::Client, "phone"));
+    let mut server = Engine::new(Config::new(Role::Server, "server"));
+    let index = DocumentId::from_bytes([12; 16]);
+    let record = DocumentId::from_bytes([13; 16]);
+    let mut doc = AutoCommit::new();
+    doc.put_object(ROOT, "entries", automerge::ObjType::Map)
+        .expect("put");
+    phone.create(index, doc).expect("created");
+    phone.send_after_new_records(index);
+    phone.connect(1, 0);
+    server.connect(1, 0);
+    exchange(&mut phone, &mut server, 10, |_, _| {});
+    assert!(phone.unconfirmed().is_empty(), "the index is shared");
+
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "notes", "new").expect("put");
+    phone.create(record, doc).expect("created");
+    phone
+        .change(index, |d| {
+            let (_, entries) = d.get(ROOT, "entries")?.expect("entries");
+            d.put(&entries, record.to_string(), "inspection")
+        })
+        .expect("loaded")
+        .expect("put");
+    let mut listed_at = None;
+    let mut round = 0;
+    exchange(&mut phone, &mut server, 10, |_, server| {
+        round += 1;
+        let Ok(index) = server.doc(index) else {
+            return;
+        };
+        let listed = index
+            .get(ROOT, "entries")
+            .ok()
+            .flatten()
+            .and_then(|(_, entries)| index.get(&entries, record.to_string()).ok().flatten())
+            .is_some();
+        if listed {
+            listed_at.get_or_insert(round);
+            let stored = server
+                .doc(record)
+                .map(|d| d.get(ROOT, "notes").ok().flatten());
+            assert!(
+                matches!(stored, Ok(Some(_))),
+                "the server lists a record it does not hold"
+            );
+        }
+    });
+    assert!(listed_at.is_some(), "the entry arrived in the end");
+    assert!(phone.unconfirmed().is_empty(), "both acknowledged");
+}
+
 /// Every frame both ways between a server and its phones (connection n is phone n-1),
 /// loads answered from the server's storage (a phone's as empty), until quiet.
 fn settle(

@@ -329,6 +329,12 @@ pub async fn stored(
         })
         .await
         .expect("nothing acknowledged was lost");
+    // Whole: every record the stored index lists is stored too (an entry never goes out
+    // before its record, so a kill cannot leave one listed but absent).
+    checker
+        .wait_until("every record the index lists", WAIT, |r| r.missing() == 0)
+        .await
+        .expect("the index lists only stored records");
     let heads = checker
         .with(move |r| {
             ids.into_iter()
