@@ -1,6 +1,7 @@
 // Who works where (the areas the signed-in user may see): fetched from the server,
 // remembered for offline starts.
 import { authHeaders, currentSession } from "./session";
+import { remember } from "./settings";
 export interface Area { id: string; name: string; indexUrl: string }
 export interface Housekeeper { id: string; name: string; areaId: string }
 export interface Directory {
@@ -34,7 +35,7 @@ export async function fetchDirectory(): Promise<Directory | null> {
     });
     if (!response.ok) return null;
     const directory = (await response.json()) as Directory;
-    localStorage.setItem(KEY, JSON.stringify({ user: currentSession()?.user, directory }));
+    await remember(KEY, JSON.stringify({ user: currentSession()?.user, directory }));
     return directory;
   } catch {
     return null;

@@ -29,6 +29,11 @@ declare global {
       /** Saves `n` notes on a record, one at a time: how long each took in the core (the
        * part that holds the screen) and until it was durable in IndexedDB, in ms. */
       timeSaves(record: string, n: number): Promise<{ core: number[]; durable: number[] }>;
+      /** Adds notes `${prefix}-1`, `${prefix}-2`, … to a record, one after another, each saved
+       * as a screen saves it, until the page goes away; `durableNotes` lists those IndexedDB
+       * has confirmed (what the screen would have shown as 已保存). */
+      keepNoting(record: string, prefix: string): void;
+      readonly durableNotes: string[];
       /** Photos taken here that have not reached the server (what the badge shows). */
       photosPending(): number;
       /** Photos the server refused, with why. */
@@ -38,6 +43,7 @@ declare global {
 }
 
 export function installHooks(field: ReturnType<typeof useField>): void {
+  const durable: string[] = [];
   window.__estate = {
     pendingCount: () => field.replica?.pendingCount() ?? 0,
     missingCount: () => field.replica?.missingCount() ?? 1,
@@ -73,6 +79,16 @@ export function installHooks(field: ReturnType<typeof useField>): void {
       }
       return { core, durable };
     },
+    keepNoting(record, prefix) {
+      void (async () => {
+        for (let i = 1; ; i++) {
+          const note = `${prefix}-${i}`;
+          field.act(record, { type: "note", note });
+          if (await field.persist()) durable.push(note);
+        }
+      })();
+    },
+    durableNotes: durable,
     refusedPhotos: () => field.refusedPhotos(),
   };
 }

@@ -7,18 +7,22 @@ import "./style.css";
 import App from "./App.vue";
 import { installHooks } from "./hooks";
 import { router } from "./router";
+import { restoreSettings } from "./settings";
 import { useField } from "./stores/field";
 import { watchForUpdates } from "./update";
 
-const app = createApp(App);
-app.use(createPinia());
-app.use(router);
-app.mount("#app");
+// What localStorage lost in a crash comes back before anything reads it.
+void restoreSettings().then(() => {
+  const app = createApp(App);
+  app.use(createPinia());
+  app.use(router);
+  app.mount("#app");
 
-const field = useField();
-installHooks(field);
-watchForUpdates(router);
-field.boot().catch((e: unknown) => {
-  console.error(e);
-  field.failure = e instanceof Error ? e.message : String(e);
+  const field = useField();
+  installHooks(field);
+  watchForUpdates(router);
+  field.boot().catch((e: unknown) => {
+    console.error(e);
+    field.failure = e instanceof Error ? e.message : String(e);
+  });
 });

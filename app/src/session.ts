@@ -1,6 +1,9 @@
-// Signing this device in: the token and device ID the server hands out at login, kept in
-// localStorage so the app starts offline; asking the server whether they still hold; and
+// Signing this device in: the token and device ID the server hands out at login, kept
+// (`settings.ts`: localStorage, written through to IndexedDB) so the app starts offline;
+// asking the server whether they still hold; and
 // wiping everything local when an admin has revoked the device.
+
+import { forgetAll, remember } from "./settings";
 
 export type Role = "housekeeper" | "supervisor" | "office" | "admin";
 
@@ -65,9 +68,9 @@ export async function signIn(username: string, password: string, deviceName: str
   // new user sees and acts under nothing of the previous one (the form warned).
   const holder = localStorage.getItem(HOLDER);
   if (holder && holder !== session.user) await clearDevice();
-  localStorage.removeItem(HOLDER);
-  localStorage.setItem(KEY, JSON.stringify(session));
-  localStorage.setItem(DEVICE, session.device);
+  await remember(HOLDER, null);
+  await remember(KEY, JSON.stringify(session));
+  await remember(DEVICE, session.device);
   return session;
 }
 
@@ -127,8 +130,8 @@ export async function signOut(): Promise<void> {
  * their user signs in again. */
 export function expireSession(): void {
   const user = currentSession()?.user;
-  localStorage.removeItem(KEY);
-  if (user) localStorage.setItem(HOLDER, user);
+  void remember(KEY, null);
+  if (user) void remember(HOLDER, user);
 }
 
 /** What the person is told before signing out would lose work; null when nothing would be lost. */
@@ -147,6 +150,8 @@ export async function wipeDevice(): Promise<void> {
 }
 
 async function clearDevice(): Promise<void> {
+  // First, in a transaction nothing can block: no session survives even a deletion that waits.
+  await forgetAll();
   const databases = (await indexedDB.databases?.().catch(() => [])) ?? [];
   await Promise.all(
     databases.map(

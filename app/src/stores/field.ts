@@ -9,6 +9,7 @@ import { cachedDirectory, fetchDirectory, type Directory, type Housekeeper } fro
 import type { Actor, AnyAction, Input, RecordKind, Headers } from "../records";
 import { PhotoStore, UploadQueue, photoUrl } from "../photos";
 import { authHeaders, checkSession, currentSession, unsentWarning, expireSession, signOut as clearSession, syncUrl, wipeDevice, type Session } from "../session";
+import { remember } from "../settings";
 import { ChunkStore } from "../storage";
 import { Sync, type SyncStatus } from "../sync";
 
@@ -19,7 +20,7 @@ function peerId(): string {
   let id = localStorage.getItem(PEER);
   if (!id) {
     id = `phone-${crypto.randomUUID()}`;
-    localStorage.setItem(PEER, id);
+    void remember(PEER, id);
   }
   return id;
 }
