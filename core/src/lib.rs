@@ -36,6 +36,7 @@ pub mod replica;
 pub mod rules;
 pub mod storage;
 pub mod time;
+pub mod untrusted;
 
 pub use engine::{Config, ConnId, Effects, Engine, EngineError, Event, Gate, Open, Role};
 pub use ids::{DocumentId, PeerId};

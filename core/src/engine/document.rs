@@ -9,6 +9,7 @@ use automerge::{AutoCommit, ChangeHash};
 use super::effects::ConnId;
 use crate::ids::DocumentId;
 use crate::storage::{ChunkKind, StorageKey, StorageOp, should_compact, snapshot_bytes};
+use crate::untrusted::untrusted;
 
 /// Sync progress with one connection for one document.
 #[derive(Debug, Default)]
@@ -116,7 +117,7 @@ impl Loaded {
         // Snapshots first: loading changes onto a snapshot is the cheap direction.
         data.sort_by_key(|(key, _)| key.kind != ChunkKind::Snapshot);
         for (key, bytes) in data {
-            match doc.load_incremental(&bytes) {
+            match untrusted(|| doc.load_incremental(&bytes)) {
                 Ok(_) => kept.push((key, bytes.len())),
                 Err(e) => problems.push(format!("{key:?}: {e}")),
             }
@@ -232,9 +233,10 @@ impl Loaded {
 
     /// Applies one incoming sync message; true when the document gained changes.
     pub fn receive(&mut self, state: &mut sync::State, data: &[u8]) -> Result<bool, SyncError> {
-        let message = sync::Message::decode(data).map_err(|e| SyncError::Decode(e.to_string()))?;
+        let message = untrusted(|| sync::Message::decode(data)).map_err(SyncError::Decode)?;
         let before = self.doc.get_heads();
-        self.doc.sync().receive_sync_message(state, message)?;
+        untrusted(|| self.doc.sync().receive_sync_message(state, message))
+            .map_err(SyncError::Apply)?;
         Ok(self.doc.get_heads() != before)
     }
 }
@@ -245,5 +247,5 @@ pub enum SyncError {
     #[error("malformed sync message: {0}")]
     Decode(String),
     #[error("sync message could not be applied: {0}")]
-    Apply(#[from] automerge::AutomergeError),
+    Apply(String),
 }

@@ -538,3 +538,50 @@ fn a_change_held_without_its_dependency_is_never_stored_nor_kept_on_load() {
         Some(Some("kept".into()))
     );
 }
+
+/// A phone sends a sync message carrying a malformed bundle chunk, on which Automerge's
+/// parser panics (found by fuzzing `record_parse`): the server refuses that connection
+/// and goes on serving.
+#[test]
+fn a_sync_message_automerge_panics_on_is_refused_and_the_server_goes_on() {
+    let bundle = include_bytes!("../../../fuzz/regressions/record_parse/malformed-bundle");
+    let mut phone = Engine::new(Config::new(Role::Client, "phone"));
+    let mut server = Engine::new(Config::new(Role::Server, "server"));
+    phone.connect(1, 0);
+    server.connect(1, 0);
+    exchange(&mut phone, &mut server, 3, |_, _| {});
+    let data = sync::Message {
+        heads: Vec::new(),
+        need: Vec::new(),
+        have: Vec::new(),
+        changes: bundle.to_vec().into(),
+        flags: None,
+        version: sync::MessageVersion::V2,
+    }
+    .encode();
+    let id = DocumentId::from_bytes([14; 16]);
+    let frame = Message::Sync {
+        sender: PeerId::new("phone"),
+        target: PeerId::new("server"),
+        document: id,
+        data,
+    };
+    server.receive(1, &frame.encode(), 0);
+    for wanted in server.flush().loads {
+        server.loaded(wanted, Vec::new());
+    }
+    let effects = server.flush();
+    assert_eq!(effects.closes, vec![1], "the sender is cut off");
+    assert!(effects.storage.is_empty(), "nothing of it is stored");
+    // Another phone is served as before.
+    let mut other = Engine::new(Config::new(Role::Client, "other"));
+    server.connect(2, 0);
+    other.connect(2, 0);
+    for f in frames(other.flush()) {
+        server.receive(2, &f, 0);
+    }
+    assert!(
+        server.ready_conns().any(|c| c == 2),
+        "the server still answers"
+    );
+}
