@@ -46,6 +46,7 @@ const CORPUS_DOCUMENTS: usize = 48;
 /// A frame as the wire brings it: decoding never panics, and what decodes encodes back
 /// to the same message. The inflation check the server runs first never panics either.
 pub fn protocol_decode(data: &[u8]) {
+    let_caught_panics_pass();
     if let Ok(message) = Message::decode(data) {
         let again = Message::decode(&message.encode()).expect("what we encode decodes");
         assert_eq!(again, message, "a message survives encoding and decoding");
@@ -192,6 +193,21 @@ fn frame(step: &Step<'_>) -> Vec<u8> {
     }
 }
 
+/// libFuzzer's panic hook aborts on every panic, even one [`crate::untrusted::untrusted`] catches (as the
+/// server does with Automerge's panics on malformed bytes): those pass; any other still
+/// ends the run.
+fn let_caught_panics_pass() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let theirs = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !crate::untrusted::guarded() {
+                theirs(info);
+            }
+        }));
+    });
+}
+
 /// A sync message whose changes are `chunk`, as a phone sends what the server lacks.
 fn carrying(chunk: &[u8]) -> Vec<u8> {
     automerge::sync::Message {
@@ -263,6 +279,7 @@ fn grant() -> Grant {
 /// server stores what the gate lets through; afterwards no document of the other area has
 /// changed, no document has changed owner, and no journal has lost an event.
 pub fn engine_frames(data: &[u8]) {
+    let_caught_panics_pass();
     let mut server = Engine::with_gate(Config::new(Role::Server, "server"), Grants::default());
     server.gate_mut().insert(CONN, grant());
     if let Err(broken) = frames_to(server, data) {
@@ -320,6 +337,7 @@ fn frames_to<G: Gate>(mut server: Engine<G>, data: &[u8]) -> Result<(), String> 
 /// skips what is damaged and never panics. Input: `[kind][length, 2 bytes LE][bytes]`,
 /// repeated.
 pub fn storage_chunks(mut data: &[u8]) {
+    let_caught_panics_pass();
     let id = world().ids[0];
     let mut chunks = Vec::new();
     while let [kind, a, b, rest @ ..] = data {
@@ -345,6 +363,7 @@ pub fn storage_chunks(mut data: &[u8]) {
 /// A document, from the input's bytes, read as a record of every kind and as an area
 /// index: reading refuses what is malformed and never panics.
 pub fn record_parse(data: &[u8]) {
+    let_caught_panics_pass();
     let Ok(doc) = crate::untrusted::untrusted(|| AutoCommit::load(data)) else {
         return;
     };
@@ -356,6 +375,7 @@ pub fn record_parse(data: &[u8]) {
 /// Changes, from the input, applied to a real record and judged by the gate, as the
 /// server judges a phone's changes: neither reading the delta nor judging it panics.
 pub fn journal_delta(data: &[u8]) {
+    let_caught_panics_pass();
     let world = world();
     let Some((&id, rest)) = data.split_first() else {
         return;
