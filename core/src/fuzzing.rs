@@ -364,6 +364,10 @@ pub fn storage_chunks(mut data: &[u8]) {
 /// index: reading refuses what is malformed and never panics.
 pub fn record_parse(data: &[u8]) {
     let_caught_panics_pass();
+    // Only what the server's check lets through reaches Automerge, as for a phone's data.
+    if inflation::check(&carrying(data), INFLATION_CAP).is_err() {
+        return;
+    }
     let Ok(doc) = crate::untrusted::untrusted(|| AutoCommit::load(data)) else {
         return;
     };

@@ -5,7 +5,8 @@
 //! message can inflate to 64 MiB, a 1 MiB one to 1 GiB. [`check`] walks the chunks of a
 //! sync message the way Automerge lays them out, inflates each compressed part into
 //! nothing, and stops as soon as the total passes the cap, so a host can refuse the
-//! message before handing it to Automerge.
+//! message before handing it to Automerge. Bundle chunks, which no sync peer sends, are
+//! refused outright.
 
 use std::io::Read;
 
@@ -56,14 +57,9 @@ fn chunk(input: &mut Reader<'_>, budget: &mut usize, cap: usize) -> Result<(), I
             body.skip_list(|r| r.take(HASH_BYTES).map(drop))?; // heads
             columns(&mut body, budget, cap)
         }
-        BUNDLE => {
-            body.skip_list(|r| r.take(HASH_BYTES).map(drop))?; // dependencies
-            body.skip_list(|r| r.skip_prefixed())?; // actors
-            let change_columns = body.column_specs()?;
-            inflate_columns(&mut body, &change_columns, budget, cap)?;
-            let op_columns = body.column_specs()?;
-            inflate_columns(&mut body, &op_columns, budget, cap)
-        }
+        // Automerge's sync never sends bundles (an experimental format); a malformed one
+        // makes its parser panic or run for minutes on a few bytes (found by fuzzing).
+        BUNDLE => Err(InflationError::Malformed("bundle chunks are not accepted")),
         _ => Ok(()),
     }
 }
@@ -255,5 +251,16 @@ mod tests {
                 "cut at {cut}: {answer:?}"
             );
         }
+    }
+
+    /// A bundle chunk that made Automerge's parser run for minutes (found by fuzzing):
+    /// no sync peer sends bundles, so it is refused before Automerge sees it.
+    #[test]
+    fn bundle_chunks_are_refused() {
+        let bundle = include_bytes!("../../../fuzz/regressions/record_parse/slow-bundle");
+        assert_eq!(
+            check(&message(vec![bundle.to_vec()]), 1 << 20),
+            Err(InflationError::Malformed("bundle chunks are not accepted"))
+        );
     }
 }
