@@ -59,6 +59,9 @@ export interface Replica {
   statistics(month: string, nowMs: number): { statistics: MonthlyStatistics; summary: StatisticsSummary };
   pendingCount(): number;
   missingCount(): number;
+  /** Reads the records loaded so far; how many are read (an opening phone calls it between
+   * slices, so no one screen reads them all at once). */
+  readLoaded(): number;
   /** Records the server refused, with its reason; not counted as waiting to be sent. */
   refusedRecords(): { id: string; reason: string }[];
 }

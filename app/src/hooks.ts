@@ -8,6 +8,10 @@ declare global {
       pendingCount(): number;
       missingCount(): number;
       readonly online: boolean;
+      /** Every stored record is loaded and every screen can open. */
+      readonly ready: boolean;
+      /** The home screen as shown now is written down for the next start. */
+      homeSettled(): boolean;
       /** Nothing received is still on its way to IndexedDB. */
       idle(): boolean;
       /** Sync counters (batches, frames, time in the core and in IndexedDB). */
@@ -50,6 +54,10 @@ export function installHooks(field: ReturnType<typeof useField>): void {
     get online() {
       return field.sync?.online ?? false;
     },
+    get ready() {
+      return field.phase === "ready";
+    },
+    homeSettled: () => field.homeSettled(),
     idle: () => field.sync?.idle ?? false,
     stats: () => ({ ...(field.sync?.stats ?? {}) }),
     statisticsSummary: (month, nowMs) => field.need().statistics(month, nowMs).summary,

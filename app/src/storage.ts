@@ -1,17 +1,25 @@
-// IndexedDB holding the core's chunks under automerge-repo's key layout.
+// IndexedDB holding the core's chunks under automerge-repo's key layout, and beside them
+// what the home screen last showed, so a phone opens on it before every record is loaded.
 import { openDB, type IDBPDatabase } from "idb";
-import type { Chunk, StorageOp } from "./core";
+import type { AreaInfo, Chunk, StorageOp } from "./core";
+import type { DueWork } from "./rules";
 
 const STORE = "chunks";
+const VIEWS = "views";
+const HOME = "home";
+
+/** The home screen as it was last drawn: its due work, for its area, as of `at` (ms). */
+export interface HomeView { area: AreaInfo; due: DueWork; at: number }
 
 export class ChunkStore {
   private constructor(private db: IDBPDatabase) {}
 
   /** One database per area index, so switching housekeepers never mixes areas. */
   static async open(name: string): Promise<ChunkStore> {
-    const db = await openDB(`estate-${name}`, 1, {
+    const db = await openDB(`estate-${name}`, 2, {
       upgrade(db) {
-        db.createObjectStore(STORE);
+        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE);
+        if (!db.objectStoreNames.contains(VIEWS)) db.createObjectStore(VIEWS);
       },
     });
     return new ChunkStore(db);
@@ -43,5 +51,15 @@ export class ChunkStore {
       else void tx.store.delete(op.key);
     }
     await tx.done;
+  }
+
+  /** What the home screen last showed, if it has been drawn on this phone. */
+  async home(): Promise<HomeView | null> {
+    return ((await this.db.get(VIEWS, HOME)) as HomeView | undefined) ?? null;
+  }
+
+  /** Keeps what the home screen shows now; a lost write only means an older view next time. */
+  async keepHome(view: HomeView): Promise<void> {
+    await this.db.put(VIEWS, view, HOME);
   }
 }

@@ -490,6 +490,14 @@ impl Replica {
         )
     }
 
+    /// Reads every record loaded since the last read; how many documents are read. An
+    /// opening phone calls it between slices of its stored documents, so the first screen
+    /// drawn afterwards does not read them all at once.
+    pub fn read_loaded(&mut self) -> usize {
+        let _ = self.portfolio();
+        self.parsed.len()
+    }
+
     /// Documents that hold a record this version cannot read, and why.
     pub fn unreadable(&mut self) -> Vec<(DocumentId, String)> {
         let _ = self.portfolio();

@@ -451,6 +451,13 @@ impl FieldReplica {
         self.inner.pending_records().len()
     }
 
+    /// Reads the records loaded so far (between slices of an opening phone's stored
+    /// documents, so no one screen reads them all at once); how many are read.
+    #[wasm_bindgen(js_name = readLoaded)]
+    pub fn read_loaded(&mut self) -> usize {
+        self.inner.read_loaded()
+    }
+
     /// Documents listed in the index that have not arrived yet.
     #[wasm_bindgen(js_name = missingCount)]
     pub fn missing_count(&mut self) -> usize {

@@ -4,13 +4,14 @@
 import { defineStore } from "pinia";
 import { showDialog } from "vant";
 import { computed, ref, shallowRef } from "vue";
-import { openReplica, type AreaInfo, type Replica } from "../core";
+import { openReplica, type AreaInfo, type Chunk, type Replica } from "../core";
 import { cachedDirectory, fetchDirectory, type Directory, type Housekeeper } from "../directory";
 import type { Actor, AnyAction, Input, RecordKind, Headers } from "../records";
 import { PhotoStore, UploadQueue, photoUrl } from "../photos";
 import { authHeaders, checkSession, currentSession, unsentWarning, expireSession, signOut as clearSession, syncUrl, wipeDevice, type Session } from "../session";
 import { remember } from "../settings";
-import { ChunkStore } from "../storage";
+import { ChunkStore, type HomeView } from "../storage";
+import type { DueWork } from "../rules";
 import { Sync, type SyncStatus } from "../sync";
 
 const PEER = "estate.peer";
@@ -24,6 +25,17 @@ function peerId(): string {
   }
   return id;
 }
+
+/** Stored documents loaded into the core between two looks at the screen (about 30 ms). */
+const SLICE = 300;
+
+/** Lets the page draw and take taps between two slices of work. */
+function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** How often at most the home screen's view is written down for the next start (ms). */
+const KEEP_HOME_EVERY = 2000;
 
 /** Where the app stands before it can show an area. */
 export type Phase = "starting" | "signed-out" | "unreachable" | "no-area" | "opening" | "ready";
@@ -49,6 +61,18 @@ export const useField = defineStore("field", () => {
   const photosPending = ref(0);
   /** Why the app could not start, if it could not. */
   const failure = ref<string | null>(null);
+  /** While opening: the home screen as it was last drawn, shown until every record is loaded. */
+  const home = shallowRef<HomeView | null>(null);
+  /** While opening: stored documents loaded into the core so far, of how many. */
+  const loading = ref<{ done: number; total: number } | null>(null);
+  /** When the home screen's view was last written down for the next start (ms), if it was. */
+  let homeKeptAt: number | null = null;
+  let chunks: ChunkStore | null = null;
+  let homeTimer: ReturnType<typeof setTimeout> | null = null;
+  let homeWrite: (() => void) | null = null;
+  let homeWriting = 0;
+  let opened: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (opened = resolve));
   let photos: PhotoStore | null = null;
   let queue: UploadQueue | null = null;
   let indexId = "";
@@ -123,11 +147,17 @@ export const useField = defineStore("field", () => {
     directory.value = dir;
     me.value = { id: signed.user, name: signed.name, areaId: place.id };
     const [r, store] = await Promise.all([openReplica(peerId(), place.indexUrl, signed.device), ChunkStore.open(place.indexUrl)]);
+    chunks = store;
     // Marks for the benchmark: where an offline start spends its time.
     performance.mark("estate:core-ready");
+    const kept = await store.home();
+    if (kept && kept.area.areaId === place.id) {
+      area.value = kept.area;
+      home.value = kept;
+    }
     const held = await store.all();
     performance.mark("estate:storage-read");
-    for (const [docId, chunks] of held) r.loadChunks(docId, chunks);
+    await loadSliced(r, held);
     performance.mark("estate:loaded");
     const s = new Sync(r, store, syncUrl, changed, () => void refused());
     indexId = place.indexUrl.replace(/^automerge:/, "").split("#")[0];
@@ -138,8 +168,53 @@ export const useField = defineStore("field", () => {
     await s.run();
     refresh();
     phase.value = "ready";
+    home.value = null;
+    loading.value = null;
+    opened();
+    performance.mark("estate:ready");
     s.connect();
   }
+
+  /** Loads the stored documents into the core a slice at a time, reading each slice's
+   * records, so the page stays drawn and answers taps while a large area opens. */
+  async function loadSliced(r: Replica, held: Map<string, Chunk[]>): Promise<void> {
+    const docs = [...held];
+    loading.value = { done: 0, total: docs.length };
+    for (let at = 0; at < docs.length; at += SLICE) {
+      for (const [docId, list] of docs.slice(at, at + SLICE)) r.loadChunks(docId, list);
+      r.readLoaded();
+      loading.value = { done: Math.min(at + SLICE, docs.length), total: docs.length };
+      await yieldToPage();
+    }
+  }
+
+  /** Writes down what the home screen shows now, at most every few seconds, for the next
+   * start to show before its records are loaded. */
+  function keepHome(due: DueWork): void {
+    const at = Date.now();
+    homeWrite = () => {
+      homeWrite = null;
+      if (!area.value || !chunks) return;
+      homeWriting += 1;
+      chunks
+        .keepHome({ area: area.value, due, at })
+        .then(() => (homeKeptAt = at))
+        .catch((e: unknown) => console.warn("home view not kept", e))
+        .finally(() => (homeWriting -= 1));
+    };
+    if (homeTimer !== null) return;
+    const wait = Math.max(0, (homeKeptAt ?? 0) + KEEP_HOME_EVERY - at);
+    homeTimer = setTimeout(() => {
+      homeTimer = null;
+      homeWrite?.();
+    }, wait);
+  }
+  /** Whether the view last written down is what the home screen shows now. */
+  function homeSettled(): boolean {
+    return homeKeptAt !== null && homeWrite === null && homeWriting === 0;
+  }
+  // A phone put away (or the app switched) writes the latest view at once.
+  document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && homeWrite?.());
 
   /** The photo store and its upload queue: photos leave the phone in the background. */
   async function openPhotos(): Promise<void> {
@@ -254,7 +329,7 @@ export const useField = defineStore("field", () => {
   }
 
   return {
-    phase, failure, notice, photosPending, photosRefused, session, directory, me, replica, sync, area, status, revision, storagePersisted, actor,
+    phase, failure, notice, home, loading, ready, keepHome, homeSettled, photosPending, photosRefused, session, directory, me, replica, sync, area, status, revision, storagePersisted, actor,
     boot, persist, saved, keepPhoto, showPhoto, photosWaiting, refusedPhotos, create, act, nameOf, signOut, refresh, need,
   };
 });

@@ -121,10 +121,11 @@ export async function controlled(page) {
 }
 
 /** Cuts the network of a signed-in phone and reopens the app from what it holds, on the
- * home screen (the service worker first takes control, so the shell loads offline). */
+ * home screen (the service worker first takes control, so the shell loads offline), once
+ * every record is loaded (before that, the home screen shows what it showed last time). */
 export async function offlineHome(context, page) {
   await controlled(page);
   await context.setOffline(true);
   await page.reload();
-  await hook(page, () => window.__estate && document.querySelector("#vacant-due"));
+  await hook(page, () => window.__estate?.ready && document.querySelector("#vacant-due"));
 }

@@ -19,9 +19,14 @@ struct Measured {
     /// The first visit: requests, bytes as sent, bytes as the files are.
     first_load: (u64, u64, u64),
     first_sync_ms: f64,
+    /// The app's sync counters after it: ms in the core's sync calls and in IndexedDB.
+    first_sync_core_ms: f64,
+    first_sync_storage_ms: f64,
     /// Where a profiled first sync's main thread spent its time, by self time.
     first_sync_profile: Vec<(String, f64)>,
     cold_open_ms: Vec<f64>,
+    /// The same cold opens, until every stored record is loaded.
+    cold_ready_ms: Vec<f64>,
     /// For each cold open, the app's marks (ms since navigation).
     cold_open_marks: Vec<serde_json::Value>,
     save_core_ms: Vec<f64>,
@@ -55,10 +60,13 @@ impl Measured {
                     (at, e["ms"].as_f64().unwrap_or_default())
                 })
                 .collect(),
+            first_sync_core_ms: v["firstSyncStats"]["coreMs"].as_f64().unwrap_or_default(),
+            first_sync_storage_ms: v["firstSyncStats"]["storageMs"].as_f64().unwrap_or_default(),
             first_sync_ms: v["firstSyncMs"]
                 .as_f64()
                 .context("bench-app.mjs gave no firstSyncMs")?,
             cold_open_ms: list("coldOpenMs")?,
+            cold_ready_ms: list("coldReadyMs")?,
             cold_open_marks: v["coldOpenMarks"].as_array().cloned().unwrap_or_default(),
             save_core_ms: list("saveCoreMs")?,
             save_durable_ms: list("saveDurableMs")?,
@@ -94,7 +102,12 @@ pub async fn rows(
     rows.push(Row {
         id: "P1-browser",
         what: format!("phone app (Chromium, 390×844): sign-in → whole area of {documents} documents from empty IndexedDB, home screen shown"),
-        ours: format!("{:.1} s", m.first_sync_ms / 1000.0),
+        ours: format!(
+            "{:.1} s (in the core's sync calls {:.1} s, writing and reading IndexedDB {:.1} s)",
+            m.first_sync_ms / 1000.0,
+            m.first_sync_core_ms / 1000.0,
+            m.first_sync_storage_ms / 1000.0
+        ),
         baseline: stock_js_ms.map_or("target 3 s".into(), |ms| {
             format!("target 3 s; JS client on the stock server: {:.1} s", ms / 1000.0)
         }),
@@ -119,10 +132,18 @@ pub async fn rows(
     rows.push(Row {
         verdict: full.then(|| quantile(&m.cold_open_ms, 0.5) <= 1_000.0),
         id: "P6",
-        what: format!("phone app: offline cold open to the home screen (待办) with {documents} documents, median of {}", m.cold_open_ms.len()),
+        what: format!("phone app: offline cold open to the home screen (待办, as it was last shown, tabs working, while the records load) with {documents} documents, median of {}", m.cold_open_ms.len()),
         ours: format!("{:.0} ms", quantile(&m.cold_open_ms, 0.5)),
         baseline: "target 1000 ms".into(),
         ratio: format!("{:.2}× the target", quantile(&m.cold_open_ms, 0.5) / 1000.0),
+    });
+    rows.push(Row {
+        verdict: None,
+        id: "P6",
+        what: format!("the same cold opens until every stored record is loaded and every screen opens, median of {}", m.cold_ready_ms.len()),
+        ours: format!("{:.0} ms", quantile(&m.cold_ready_ms, 0.5)),
+        baseline: "—".into(),
+        ratio: "—".into(),
     });
     let mark = |name: &str| {
         let at: Vec<f64> = m
@@ -139,8 +160,8 @@ pub async fn rows(
     rows.push(Row {
             verdict: None,
         id: "P6",
-        what: "phone app: where the offline cold open goes (median ms since navigation): WASM core ready / IndexedDB read / documents loaded into the core / home screen drawn".into(),
-        ours: format!("{} / {} / {} / {}", mark("core-ready"), mark("storage-read"), mark("loaded"), mark("home")),
+        what: "phone app: where the offline cold open goes (median ms since navigation): WASM core ready / home screen drawn / IndexedDB read / documents loaded into the core and read / every screen ready".into(),
+        ours: format!("{} / {} / {} / {} / {}", mark("core-ready"), mark("home"), mark("storage-read"), mark("loaded"), mark("ready")),
         baseline: "—".into(),
         ratio: "—".into(),
     });
