@@ -59,6 +59,8 @@ export interface Replica {
   statistics(month: string, nowMs: number): { statistics: MonthlyStatistics; summary: StatisticsSummary };
   pendingCount(): number;
   missingCount(): number;
+  /** Whether anything made here (a record or the index) is not yet confirmed by the server. */
+  holdsUnsent(): boolean;
   /** Reads the records loaded so far; how many are read (an opening phone calls it between
    * slices, so no one screen reads them all at once). */
   readLoaded(): number;

@@ -42,10 +42,11 @@ export class ChunkStore {
     return (await this.db.getAll(STORE, range)) as Chunk[];
   }
 
-  /** Applies writes in one transaction and resolves only once it is durable. */
-  async apply(ops: StorageOp[]): Promise<void> {
+  /** Applies writes in one transaction; resolves once it is on disk (`strict`), or once it
+   * is committed (`relaxed`: a power cut may lose it, never half of it). */
+  async apply(ops: StorageOp[], durability: "strict" | "relaxed" = "strict"): Promise<void> {
     if (ops.length === 0) return;
-    const tx = this.db.transaction(STORE, "readwrite", { durability: "strict" });
+    const tx = this.db.transaction(STORE, "readwrite", { durability });
     for (const op of ops) {
       if (op.op === "put") void tx.store.put({ key: op.key, data: op.data }, op.key);
       else void tx.store.delete(op.key);

@@ -162,6 +162,11 @@ pub struct Engine<G: Gate = Open> {
     resting: HashMap<DocumentId, HashMap<ConnId, PeerSync>>,
     /// Client role: new records go out before the index entries that list them.
     order: SendOrder,
+    /// Client role: documents that may hold changes made here the server has not
+    /// confirmed — every one created, changed or read from storage since it was last found
+    /// confirmed (`holds_unsent` prunes it), so the check costs what was touched here, not
+    /// the whole area.
+    made_here: BTreeSet<DocumentId>,
     now: u64,
     out: Effects,
 }
@@ -183,6 +188,7 @@ impl<G: Gate> Engine<G> {
             loads: BTreeSet::new(),
             resting: HashMap::new(),
             order: SendOrder::default(),
+            made_here: BTreeSet::new(),
             now: 0,
             out: Effects::default(),
         }
@@ -289,8 +295,11 @@ impl<G: Gate> Engine<G> {
     pub fn loaded(&mut self, document: DocumentId, chunks: Vec<(StorageKey, Vec<u8>)>) {
         self.loads.remove(&document);
         let (mut loaded, _problems) = Loaded::from_chunks(chunks, self.config.actor.as_ref());
-        if self.config.role == Role::Client && loaded.confirmed.is_empty() && !loaded.is_empty() {
-            self.order.awaiting(document);
+        if self.config.role == Role::Client {
+            self.made_here.insert(document);
+            if loaded.confirmed.is_empty() && !loaded.is_empty() {
+                self.order.awaiting(document);
+            }
         }
         let entry = self.docs.entry(document).or_insert_with(|| Document {
             slot: Slot::Loading { queued: Vec::new() },
@@ -354,8 +363,11 @@ impl<G: Gate> Engine<G> {
             doc,
             ..Loaded::empty()
         };
-        if self.config.role == Role::Client && !loaded.is_empty() {
-            self.order.awaiting(document);
+        if self.config.role == Role::Client {
+            self.made_here.insert(document);
+            if !loaded.is_empty() {
+                self.order.awaiting(document);
+            }
         }
         self.docs.insert(
             document,
@@ -385,6 +397,9 @@ impl<G: Gate> Engine<G> {
         let doc = self.doc_mut(document)?;
         let result = edit(doc);
         self.dirty.insert(document);
+        if self.config.role == Role::Client {
+            self.made_here.insert(document);
+        }
         Ok(result)
     }
 
@@ -442,17 +457,36 @@ impl<G: Gate> Engine<G> {
         let mut ids: Vec<_> = self
             .docs
             .iter_mut()
-            .filter_map(|(id, d)| match &mut d.slot {
-                Slot::Ready(l) if l.refused.is_some() => None,
-                Slot::Ready(l) => {
-                    let heads = l.doc.get_heads();
-                    (!heads.iter().all(|h| l.confirmed.contains(h))).then_some(*id)
-                }
-                Slot::Loading { .. } => None,
-            })
+            .filter_map(|(id, d)| Self::awaits_server(&mut d.slot).then_some(*id))
             .collect();
         ids.sort();
         ids
+    }
+
+    /// Whether anything made here may not be on the server yet (client role): true
+    /// whenever `unconfirmed` is not empty, and while a document made here is loading.
+    pub fn holds_unsent(&mut self) -> bool {
+        let docs = &mut self.docs;
+        self.made_here.retain(|id| {
+            docs.get_mut(id).is_some_and(|d| match &mut d.slot {
+                Slot::Loading { .. } => true,
+                slot => Self::awaits_server(slot),
+            })
+        });
+        !self.made_here.is_empty()
+    }
+
+    /// A held document with changes the server has not confirmed (not counting one the
+    /// server refused: sending it again will not help).
+    fn awaits_server(slot: &mut Slot) -> bool {
+        match slot {
+            Slot::Ready(l) if l.refused.is_some() => false,
+            Slot::Ready(l) => {
+                let heads = l.doc.get_heads();
+                !heads.iter().all(|h| l.confirmed.contains(h))
+            }
+            Slot::Loading { .. } => false,
+        }
     }
 
     /// Documents whose changes the server refused (client role), with its reason.

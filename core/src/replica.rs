@@ -405,6 +405,13 @@ impl Replica {
         }
     }
 
+    /// Whether anything made here (a record or the index) is not yet confirmed by the
+    /// server. Until then every write must reach the disk before anything leaves the
+    /// phone; what the server holds alone can be fetched again.
+    pub fn holds_unsent(&mut self) -> bool {
+        self.engine.holds_unsent()
+    }
+
     /// Records with work the server has not yet confirmed. The area index changes with
     /// every record filed or acted on, so it is not counted: one inspection is one record
     /// waiting, not two documents.

@@ -458,6 +458,12 @@ impl FieldReplica {
         self.inner.read_loaded()
     }
 
+    /// Whether anything made here (a record or the index) is not yet confirmed by the server.
+    #[wasm_bindgen(js_name = holdsUnsent)]
+    pub fn holds_unsent(&mut self) -> bool {
+        self.inner.holds_unsent()
+    }
+
     /// Documents listed in the index that have not arrived yet.
     #[wasm_bindgen(js_name = missingCount)]
     pub fn missing_count(&mut self) -> usize {

@@ -3,7 +3,7 @@
 // save, so a computed view re-asks the core exactly when something may have changed.
 import { defineStore } from "pinia";
 import { showDialog } from "vant";
-import { computed, ref, shallowRef } from "vue";
+import { computed, nextTick, ref, shallowRef } from "vue";
 import { openReplica, type AreaInfo, type Chunk, type Replica } from "../core";
 import { cachedDirectory, fetchDirectory, type Directory, type Housekeeper } from "../directory";
 import type { Actor, AnyAction, Input, RecordKind, Headers } from "../records";
@@ -33,6 +33,9 @@ const SLICE = 300;
 function yieldToPage(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/** How often at most a burst of sync batches redraws the screen (ms). */
+const REDRAW_EVERY = 100;
 
 /** How often at most the home screen's view is written down for the next start (ms). */
 const KEEP_HOME_EVERY = 2000;
@@ -78,26 +81,34 @@ export const useField = defineStore("field", () => {
   let indexId = "";
   let timer: ReturnType<typeof setTimeout> | null = null;
   let indexStale = true;
+  /** How long the last redraw took (ms): the core's answers and the screen drawn from them. */
+  let redrawMs = 0;
 
   const actor = computed<Actor | null>(() => (session.value ? { user: session.value.user, role: session.value.role } : null));
 
-  /** After a sync batch: coalesces the redraws a burst of frames asks for (many per second). */
+  /** After a sync batch: coalesces the redraws a burst of frames asks for (many per second).
+   * A redraw waits at least four times as long as the last one took, so on a large area
+   * redrawing takes at most a fifth of the page's time while a burst lasts. */
   function changed(ids: Set<string>): void {
     indexStale ||= ids.has(indexId) || area.value === null;
     if (timer !== null) return;
     timer = setTimeout(() => {
       timer = null;
-      refresh();
-    }, 100);
+      void refresh();
+    }, Math.max(REDRAW_EVERY, 4 * redrawMs));
   }
 
-  function refresh(): void {
+  /** Asks every screen to read the core again; resolves once the screen is redrawn. */
+  async function refresh(): Promise<void> {
     const r = replica.value;
     if (!r || !sync.value) return;
+    const started = performance.now();
     if (indexStale) area.value = r.areaInfo();
     indexStale = false;
     status.value = sync.value.status();
     revision.value += 1;
+    await nextTick();
+    redrawMs = performance.now() - started;
   }
 
   /** The server refused the sync connection: a revoked device wipes itself, an expired
@@ -166,7 +177,7 @@ export const useField = defineStore("field", () => {
     await openPhotos();
     void keepStorage();
     await s.run();
-    refresh();
+    void refresh();
     phase.value = "ready";
     home.value = null;
     loading.value = null;
@@ -278,7 +289,7 @@ export const useField = defineStore("field", () => {
   /** Carries out what the last edit produced: durable in IndexedDB, then offered to the server. */
   async function persist(): Promise<boolean> {
     const ok = (await sync.value?.run()) ?? false;
-    refresh();
+    void refresh();
     return ok;
   }
 

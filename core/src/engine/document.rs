@@ -162,7 +162,6 @@ impl Loaded {
         if heads == self.stored_heads {
             return false;
         }
-        let increment = self.doc.save_after(&self.stored_heads);
         let (snapshot, incremental): (usize, usize) =
             self.chunks
                 .iter()
@@ -170,21 +169,30 @@ impl Loaded {
                     ChunkKind::Snapshot => (s + size, i),
                     _ => (s, i + size),
                 });
-        if should_compact(snapshot, incremental + increment.len()) {
+        // With no snapshot yet the rule compacts whatever the increment holds, so the
+        // changes are not encoded on their own first (a whole document arriving in a
+        // first sync was encoded twice).
+        let increment = (snapshot > 0).then(|| self.doc.save_after(&self.stored_heads));
+        let Some(increment) =
+            increment.filter(|inc| !should_compact(snapshot, incremental + inc.len()))
+        else {
             let whole = snapshot_bytes(&mut self.doc);
+            let size = whole.len();
             let key = StorageKey::snapshot(id, &heads);
-            out.push(StorageOp::Put(key.clone(), whole.clone()));
+            // The new snapshot is written before what it replaces is deleted.
+            out.push(StorageOp::Put(key.clone(), whole));
             for (old, _) in self.chunks.drain(..) {
                 if old != key {
                     out.push(StorageOp::Delete(old));
                 }
             }
-            self.chunks.push((key, whole.len()));
-        } else {
-            let key = StorageKey::incremental(id, &increment);
-            self.chunks.push((key.clone(), increment.len()));
-            out.push(StorageOp::Put(key, increment));
-        }
+            self.chunks.push((key, size));
+            self.stored_heads = heads;
+            return true;
+        };
+        let key = StorageKey::incremental(id, &increment);
+        self.chunks.push((key.clone(), increment.len()));
+        out.push(StorageOp::Put(key, increment));
         self.stored_heads = heads;
         true
     }

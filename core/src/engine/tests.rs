@@ -255,6 +255,55 @@ fn a_document_made_offline_is_confirmed_only_once_the_server_holds_it() {
     assert!(phone.unconfirmed().is_empty(), "confirmed in the end");
 }
 
+/// `holds_unsent`, which the phone asks after every batch to choose how durably to write,
+/// agrees with `unconfirmed` at every step: a document only received never counts, one
+/// changed here counts until the server confirms it.
+#[test]
+fn a_phone_holds_something_unsent_exactly_while_a_change_made_here_is_unconfirmed() {
+    let mut phone = Engine::new(Config::new(Role::Client, "phone"));
+    let mut server = Engine::new(Config::new(Role::Server, "server"));
+    let theirs = DocumentId::from_bytes([12; 16]);
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "n", 0).expect("put");
+    server.create(theirs, doc).expect("created");
+    let _ = server.flush();
+    assert!(!phone.holds_unsent(), "an empty phone holds nothing");
+    phone.want(theirs);
+    phone.loaded(theirs, Vec::new());
+    phone.connect(1, 0);
+    server.connect(1, 0);
+    let agrees = |phone: &mut Engine| {
+        let unsent = !phone.unconfirmed().is_empty();
+        assert_eq!(
+            phone.holds_unsent(),
+            unsent,
+            "holds_unsent agrees with unconfirmed"
+        );
+        unsent
+    };
+    exchange(&mut phone, &mut server, 12, |phone, _| {
+        agrees(phone);
+    });
+    assert!(
+        phone.holds(theirs),
+        "the phone received the server's document"
+    );
+    assert!(!agrees(&mut phone), "what was only received is not unsent");
+
+    phone
+        .change(theirs, |d| d.put(ROOT, "n", 1))
+        .expect("loaded")
+        .expect("put");
+    assert!(agrees(&mut phone), "a change made here is unsent");
+    exchange(&mut phone, &mut server, 12, |phone, _| {
+        agrees(phone);
+    });
+    assert!(
+        !agrees(&mut phone),
+        "confirmed by the server, nothing is unsent"
+    );
+}
+
 /// A new record and the index entry that lists it: the server never holds the entry
 /// without the record, whatever moment it stops at.
 #[test]
