@@ -144,6 +144,21 @@ fn documents_nobody_syncs_are_evicted_once_idle() {
     assert!(!engine.holds(id));
 }
 
+/// A phone and a server, neither connected yet.
+fn phone_and_server() -> (Engine, Engine) {
+    (
+        Engine::new(Config::new(Role::Client, "phone")),
+        Engine::new(Config::new(Role::Server, "server")),
+    )
+}
+
+/// A document holding one number, `n` = 0.
+fn counter() -> AutoCommit {
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "n", 0).expect("put");
+    doc
+}
+
 /// Frames one engine sent, to hand to the other.
 fn frames(effects: Effects) -> Vec<Vec<u8>> {
     effects.sends.into_iter().map(|(_, f)| f).collect()
@@ -180,12 +195,9 @@ fn exchange(
 #[test]
 fn the_server_acknowledges_changes_even_after_a_bare_message_names_its_heads() {
     let (phone_conn, server_conn) = (1, 1);
-    let mut phone = Engine::new(Config::new(Role::Client, "phone"));
-    let mut server = Engine::new(Config::new(Role::Server, "server"));
+    let (mut phone, mut server) = phone_and_server();
     let id = DocumentId::from_bytes([10; 16]);
-    let mut doc = AutoCommit::new();
-    doc.put(ROOT, "n", 0).expect("put");
-    phone.create(id, doc).expect("created");
+    phone.create(id, counter()).expect("created");
     phone.connect(phone_conn, 0);
     server.connect(server_conn, 0);
     // Handshake and first sync, until nothing moves.
@@ -227,12 +239,9 @@ fn the_server_acknowledges_changes_even_after_a_bare_message_names_its_heads() {
 /// holds every change of it: never from an answer the server gave before it had them.
 #[test]
 fn a_document_made_offline_is_confirmed_only_once_the_server_holds_it() {
-    let mut phone = Engine::new(Config::new(Role::Client, "phone"));
-    let mut server = Engine::new(Config::new(Role::Server, "server"));
+    let (mut phone, mut server) = phone_and_server();
     let made = DocumentId::from_bytes([11; 16]);
-    let mut doc = AutoCommit::new();
-    doc.put(ROOT, "n", 0).expect("put");
-    phone.create(made, doc).expect("created");
+    phone.create(made, counter()).expect("created");
     for n in 1..5 {
         phone
             .change(made, |d| d.put(ROOT, "n", n))
@@ -260,12 +269,9 @@ fn a_document_made_offline_is_confirmed_only_once_the_server_holds_it() {
 /// changed here counts until the server confirms it.
 #[test]
 fn a_phone_holds_something_unsent_exactly_while_a_change_made_here_is_unconfirmed() {
-    let mut phone = Engine::new(Config::new(Role::Client, "phone"));
-    let mut server = Engine::new(Config::new(Role::Server, "server"));
+    let (mut phone, mut server) = phone_and_server();
     let theirs = DocumentId::from_bytes([12; 16]);
-    let mut doc = AutoCommit::new();
-    doc.put(ROOT, "n", 0).expect("put");
-    server.create(theirs, doc).expect("created");
+    server.create(theirs, counter()).expect("created");
     let _ = server.flush();
     assert!(!phone.holds_unsent(), "an empty phone holds nothing");
     phone.want(theirs);
@@ -308,8 +314,7 @@ fn a_phone_holds_something_unsent_exactly_while_a_change_made_here_is_unconfirme
 /// without the record, whatever moment it stops at.
 #[test]
 fn an_index_entry_reaches_the_server_only_after_the_new_record_it_lists() {
-    let mut phone = Engine::new(Config::new(Role::Client, "phone"));
-    let mut server = Engine::new(Config::new(Role::Server, "server"));
+    let (mut phone, mut server) = phone_and_server();
     let index = DocumentId::from_bytes([12; 16]);
     let record = DocumentId::from_bytes([13; 16]);
     let mut doc = AutoCommit::new();
@@ -594,8 +599,7 @@ fn a_change_held_without_its_dependency_is_never_stored_nor_kept_on_load() {
 #[test]
 fn a_sync_message_automerge_panics_on_is_refused_and_the_server_goes_on() {
     let bundle = include_bytes!("../../../fuzz/regressions/record_parse/malformed-bundle");
-    let mut phone = Engine::new(Config::new(Role::Client, "phone"));
-    let mut server = Engine::new(Config::new(Role::Server, "server"));
+    let (mut phone, mut server) = phone_and_server();
     phone.connect(1, 0);
     server.connect(1, 0);
     exchange(&mut phone, &mut server, 3, |_, _| {});
