@@ -26,7 +26,7 @@ function peerId(): string {
   return id;
 }
 
-/** Stored documents loaded into the core between two looks at the screen (about 30 ms). */
+/** Stored documents loaded into the core between two looks at the screen (some 50 ms here). */
 const SLICE = 300;
 
 /** Lets the page draw and take taps between two slices of work. */
