@@ -12,6 +12,8 @@ declare global {
       readonly ready: boolean;
       /** The home screen as shown now is written down for the next start. */
       homeSettled(): boolean;
+      /** The screen shows everything received: no redraw is waiting (they are paced). */
+      redrawn(): boolean;
       /** Nothing received is still on its way to IndexedDB. */
       idle(): boolean;
       /** Sync counters (batches, frames, time in the core and in IndexedDB). */
@@ -58,6 +60,7 @@ export function installHooks(field: ReturnType<typeof useField>): void {
       return field.phase === "ready";
     },
     homeSettled: () => field.homeSettled(),
+    redrawn: () => field.redrawn(),
     idle: () => field.sync?.idle ?? false,
     stats: () => ({ ...(field.sync?.stats ?? {}) }),
     statisticsSummary: (month, nowMs) => field.need().statistics(month, nowMs).summary,

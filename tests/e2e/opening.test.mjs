@@ -15,9 +15,10 @@ test("a phone opens offline on its last home screen while its records load, and 
   await withScreenshots(t, async () => {
     const { context, page } = await phone("opening-phone");
     await signIn(page, "张敏");
+    // The home screen shows the whole area (redraws are paced, so the last may still be
+    // waiting), and what it shows is written down for the next start.
+    await hook(page, () => window.__estate.redrawn() && window.__estate.homeSettled());
     const shown = await page.locator("#vacant-due").innerText();
-    // The home screen drawn from the core is written down for the next start.
-    await hook(page, () => window.__estate.homeSettled());
     await controlled(page);
 
     await context.setOffline(true);

@@ -220,6 +220,11 @@ export const useField = defineStore("field", () => {
       homeWrite?.();
     }, wait);
   }
+  /** Whether the screen shows everything received: no redraw is waiting. */
+  function redrawn(): boolean {
+    return timer === null;
+  }
+
   /** Whether the view last written down is what the home screen shows now. */
   function homeSettled(): boolean {
     return homeKeptAt !== null && homeWrite === null && homeWriting === 0;
@@ -340,7 +345,7 @@ export const useField = defineStore("field", () => {
   }
 
   return {
-    phase, failure, notice, home, loading, ready, keepHome, homeSettled, photosPending, photosRefused, session, directory, me, replica, sync, area, status, revision, storagePersisted, actor,
+    phase, failure, notice, home, loading, ready, keepHome, homeSettled, redrawn, photosPending, photosRefused, session, directory, me, replica, sync, area, status, revision, storagePersisted, actor,
     boot, persist, saved, keepPhoto, showPhoto, photosWaiting, refusedPhotos, create, act, nameOf, signOut, refresh, need,
   };
 });
