@@ -29,6 +29,7 @@ use crate::rules::{
     Checkpoint, DueWork, MonthlyStatistics, Portfolio, Scope, checkpoints, due_work,
     monthly_statistics, record_clocks,
 };
+use crate::storage::StorageKey;
 use crate::time::Month;
 
 /// Why a replica operation failed.
@@ -126,6 +127,8 @@ pub struct Replica {
     listed: Vec<DocumentId>,
     /// Records parsed at their current heads, so the rules re-read only what changed.
     parsed: HashMap<DocumentId, Parsed>,
+    /// Documents read from storage (`load`) and not yet parsed: what `read_loaded` reads.
+    unread: Vec<DocumentId>,
     /// The area index as last read, with the heads it was read at: screens ask for it
     /// many times between changes, and reading thousands of entries is the slow part.
     index_read: Option<(Vec<ChangeHash>, AreaIndex)>,
@@ -144,6 +147,7 @@ impl Replica {
             scanned: Vec::new(),
             listed: Vec::new(),
             parsed: HashMap::new(),
+            unread: Vec::new(),
             index_read: None,
             ids: None,
         }
@@ -487,6 +491,7 @@ impl Replica {
 
     /// Every record held, parsed (re-reading only what changed).
     pub fn portfolio(&mut self) -> Portfolio<'_> {
+        self.unread.clear();
         for id in self.engine.loaded_ids() {
             self.refresh(id);
         }
@@ -497,11 +502,19 @@ impl Replica {
         )
     }
 
-    /// Reads every record loaded since the last read; how many documents are read. An
-    /// opening phone calls it between slices of its stored documents, so the first screen
-    /// drawn afterwards does not read them all at once.
+    /// The host read a document's chunks from storage (empty if it has none).
+    pub fn load(&mut self, document: DocumentId, chunks: Vec<(StorageKey, Vec<u8>)>) {
+        self.engine.loaded(document, chunks);
+        self.unread.push(document);
+    }
+
+    /// Reads the records loaded since the last read, and only those; how many documents
+    /// are read in all. An opening phone calls it between slices of its stored documents,
+    /// so the first screen drawn afterwards does not read them all at once.
     pub fn read_loaded(&mut self) -> usize {
-        let _ = self.portfolio();
+        for id in std::mem::take(&mut self.unread) {
+            self.refresh(id);
+        }
         self.parsed.len()
     }
 
@@ -610,7 +623,6 @@ impl Replica {
 mod tests {
     use super::*;
     use crate::engine::Role;
-    use crate::storage::StorageKey;
 
     /// A phone holding the whole of a small area, everything confirmed by the server.
     fn synced_phone() -> Replica {
@@ -624,9 +636,30 @@ mod tests {
                 (StorageKey::snapshot(id, &heads), doc.save()),
                 (StorageKey::sync_state(id, "phone"), shared.encode()),
             ];
-            replica.engine().loaded(id, chunks);
+            replica.load(id, chunks);
         }
         replica
+    }
+
+    /// An opening phone reads its records a slice at a time: a read takes in what was
+    /// loaded since the last, and all of it is what a screen would have read.
+    #[test]
+    fn records_loaded_from_storage_are_read_once_each() {
+        let mut phone = synced_phone();
+        let read = phone.read_loaded();
+        assert!(read > 0, "the area's records are read");
+        assert!(phone.unread.is_empty());
+        assert_eq!(
+            phone.read_loaded(),
+            read,
+            "nothing loaded since: nothing more read"
+        );
+        let _ = phone.portfolio();
+        assert_eq!(
+            phone.parsed.len(),
+            read,
+            "a screen reads nothing the slices missed"
+        );
     }
 
     #[test]

@@ -217,7 +217,7 @@ impl FieldReplica {
             .into_iter()
             .filter_map(|c| Some((StorageKey::from_parts(&c.key)?, c.data)))
             .collect();
-        self.inner.engine().loaded(id, parsed);
+        self.inner.load(id, parsed);
         Ok(())
     }
 
