@@ -167,6 +167,10 @@ pub struct Engine<G: Gate = Open> {
     /// confirmed (`holds_unsent` prunes it), so the check costs what was touched here, not
     /// the whole area.
     made_here: BTreeSet<DocumentId>,
+    /// Server role: documents the host is about to use (an API edit waiting for them to
+    /// load), each with how many holds it has. They stay in memory past `max_resident`
+    /// and `evict_after_ms`, so a busy server cannot let one go before it is used.
+    held: HashMap<DocumentId, usize>,
     now: u64,
     out: Effects,
 }
@@ -189,6 +193,7 @@ impl<G: Gate> Engine<G> {
             resting: HashMap::new(),
             order: SendOrder::default(),
             made_here: BTreeSet::new(),
+            held: HashMap::new(),
             now: 0,
             out: Effects::default(),
         }
@@ -349,6 +354,22 @@ impl<G: Gate> Engine<G> {
             return;
         }
         self.start_load(document);
+    }
+
+    /// Wants a document and keeps it in memory until as many `release`s as `hold`s.
+    pub fn hold(&mut self, document: DocumentId) {
+        *self.held.entry(document).or_default() += 1;
+        self.want(document);
+    }
+
+    /// Ends one `hold`: the document may rest again once nothing else holds it.
+    pub fn release(&mut self, document: DocumentId) {
+        if let Some(holds) = self.held.get_mut(&document) {
+            *holds -= 1;
+            if *holds == 0 {
+                self.held.remove(&document);
+            }
+        }
     }
 
     /// Adds a document made locally. Its first flush writes it and offers it to peers.
@@ -525,7 +546,7 @@ impl<G: Gate> Engine<G> {
         let idle: Vec<DocumentId> = self
             .docs
             .iter()
-            .filter(|(id, d)| d.last_used <= horizon && !self.dirty.contains(id) && d.may_rest())
+            .filter(|(id, d)| d.last_used <= horizon && self.may_rest(id, d))
             .map(|(id, _)| *id)
             .collect();
         for id in idle {
@@ -546,7 +567,7 @@ impl<G: Gate> Engine<G> {
         let mut quiet: Vec<(u64, DocumentId)> = self
             .docs
             .iter()
-            .filter(|(id, d)| !self.dirty.contains(id) && d.may_rest())
+            .filter(|(id, d)| self.may_rest(id, d))
             .map(|(id, d)| (d.last_used, *id))
             .collect();
         quiet.sort_unstable();
@@ -554,6 +575,12 @@ impl<G: Gate> Engine<G> {
         for (_, id) in quiet.into_iter().take(excess) {
             self.let_go(id);
         }
+    }
+
+    /// Whether a document in memory may leave it now: nothing waits to be written or sent,
+    /// no peer needs it, and the host does not hold it.
+    fn may_rest(&self, id: &DocumentId, document: &Document) -> bool {
+        !self.dirty.contains(id) && !self.held.contains_key(id) && document.may_rest()
     }
 
     /// Drops a document from memory; if phones follow it, it rests with them.

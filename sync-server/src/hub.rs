@@ -334,10 +334,10 @@ impl Hub {
             Inbound::StoredElsewhereMissed => self.elsewhere.extend(self.engine.followed_ids()),
             Inbound::Refuse { conn, message } => self.engine.refuse(conn, message),
             Inbound::Submit(submission) => {
+                // Kept in memory until the edit has run: a phone fetching its area could
+                // otherwise push them out as fast as they load.
                 for doc in &submission.docs {
-                    if !self.engine.holds(*doc) {
-                        self.engine.want(*doc);
-                    }
+                    self.engine.hold(*doc);
                 }
                 self.submissions.push(submission);
             }
@@ -349,16 +349,12 @@ impl Hub {
         let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.submissions)
             .into_iter()
             .partition(|s| s.docs.iter().all(|d| self.engine.holds(*d)));
-        // A document one of them needs may have left memory while another loaded (the
-        // server holds only so many): ask for it again.
-        for doc in waiting.iter().flat_map(|s| &s.docs) {
-            if !self.engine.holds(*doc) {
-                self.engine.want(*doc);
-            }
-        }
         self.submissions = waiting;
         for submission in ready {
             let result = self.run(submission.grant, &submission.docs, submission.edit);
+            for doc in &submission.docs {
+                self.engine.release(*doc);
+            }
             self.answers.push((submission.reply, result));
         }
     }

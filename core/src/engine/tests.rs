@@ -527,6 +527,51 @@ fn past_its_capacity_the_server_rests_the_least_recently_used_and_loses_nothing(
     }
 }
 
+/// A document the host holds (an API edit waits for it) stays in memory past capacity
+/// and past idleness, however many others load meanwhile, until it is released.
+#[test]
+fn a_held_document_stays_in_memory_until_released() {
+    let mut config = Config::new(Role::Server, "server");
+    config.max_resident = Some(2);
+    config.evict_after_ms = 1_000;
+    let mut server = Engine::new(config);
+    let mut disk = crate::storage::MemoryStore::new();
+    let ids: Vec<DocumentId> = (0..8u8)
+        .map(|n| DocumentId::from_bytes([n + 1; 16]))
+        .collect();
+    for (n, id) in ids.iter().enumerate() {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "n", n as i64).expect("put");
+        server.create(*id, doc).expect("created");
+    }
+    crate::storage::apply_in_memory(&mut disk, server.flush().storage);
+    let load = |server: &mut Engine, now: u64| {
+        server.tick(now);
+        let effects = server.flush();
+        for doc in effects.loads {
+            server.loaded(doc, crate::storage::chunks_in_memory(&disk, doc));
+        }
+        server.flush();
+    };
+    server.hold(ids[0]);
+    server.hold(ids[0]);
+    load(&mut server, 10);
+    // The held one is now the least recently used of eight wanted one after another.
+    for (now, id) in (20..).step_by(10).zip(&ids[1..]) {
+        server.want(*id);
+        load(&mut server, now);
+        assert!(server.holds(ids[0]), "kept while {id} loads");
+    }
+    load(&mut server, 60_000);
+    assert!(server.holds(ids[0]), "kept while idle");
+    server.release(ids[0]);
+    load(&mut server, 120_000);
+    assert!(server.holds(ids[0]), "one hold is left");
+    server.release(ids[0]);
+    load(&mut server, 180_000);
+    assert!(!server.holds(ids[0]), "rests once released");
+}
+
 /// Two changes by `actor` on top of `base`, writing `label`: sequence numbers 1 and 2.
 fn two_changes(base: &AutoCommit, actor: &ActorId, label: &str) -> Vec<automerge::Change> {
     let mut doc = base.clone().with_actor(actor.clone());
