@@ -12,6 +12,7 @@
 mod document;
 mod effects;
 mod order;
+mod stored;
 mod submit;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -20,7 +21,7 @@ use automerge::sync::{self, SyncDoc};
 use automerge::{ActorId, AutoCommit, ChangeHash};
 
 pub use document::SyncError;
-use document::{Document, Loaded, PeerSync, Slot};
+use document::{Document, Loaded, PeerSync, Rest, Slot};
 pub use effects::{ConnId, Effects, Event};
 use order::SendOrder;
 pub use submit::SubmitError;
@@ -159,7 +160,7 @@ pub struct Engine<G: Gate = Open> {
     /// and hear what they lack, exactly as if it had stayed in memory.
     /// A document is either here or in `docs`, never both (`let_go` and `start_load`
     /// move it between them).
-    resting: HashMap<DocumentId, HashMap<ConnId, PeerSync>>,
+    resting: HashMap<DocumentId, Rest>,
     /// Client role: new records go out before the index entries that list them.
     order: SendOrder,
     /// Client role: documents that may hold changes made here the server has not
@@ -231,9 +232,9 @@ impl<G: Gate> Engine<G> {
         for doc in self.docs.values_mut() {
             doc.peers.remove(&conn);
         }
-        self.resting.retain(|_, peers| {
-            peers.remove(&conn);
-            !peers.is_empty()
+        self.resting.retain(|_, rest| {
+            rest.peers.remove(&conn);
+            !rest.peers.is_empty()
         });
     }
 
@@ -298,7 +299,23 @@ impl<G: Gate> Engine<G> {
 
     /// The host read a document's chunks (empty if storage has none).
     pub fn loaded(&mut self, document: DocumentId, chunks: Vec<(StorageKey, Vec<u8>)>) {
+        self.loaded_with(document, chunks, None);
+    }
+
+    /// The host read a document's chunks and knows who may read it (its gate label, kept
+    /// beside it). Server role: when every phone waiting for it has nothing of it or
+    /// exactly what is stored, they are answered from the stored snapshot and the
+    /// document rests with them, never loaded (`stored.rs`).
+    pub fn loaded_with(
+        &mut self,
+        document: DocumentId,
+        chunks: Vec<(StorageKey, Vec<u8>)>,
+        label: Option<G::Label>,
+    ) {
         self.loads.remove(&document);
+        if label.is_some_and(|label| self.serve_stored(document, &chunks, &label)) {
+            return;
+        }
         let (mut loaded, _problems) = Loaded::from_chunks(chunks, self.config.actor.as_ref());
         if self.config.role == Role::Client {
             self.made_here.insert(document);
@@ -590,7 +607,21 @@ impl<G: Gate> Engine<G> {
         };
         if !document.peers.is_empty() {
             let peers = document.peers.into_iter().map(|(c, p)| (c, p.at_rest()));
-            self.resting.insert(id, peers.collect());
+            // Only what is known to be stored: then a phone that has exactly it is
+            // answered without reading the document again.
+            let heads = match document.slot {
+                Slot::Ready(mut loaded) => {
+                    let saved = loaded.doc.get_heads() == loaded.stored_heads;
+                    if saved {
+                        loaded.stored_heads
+                    } else {
+                        Vec::new()
+                    }
+                }
+                Slot::Loading { .. } => Vec::new(),
+            };
+            let peers = peers.collect();
+            self.resting.insert(id, Rest { peers, heads });
         }
     }
 
@@ -768,6 +799,9 @@ impl<G: Gate> Engine<G> {
         if state.denied.contains(&id) {
             return;
         }
+        if !self.docs.contains_key(&id) && self.answer_resting(conn, id, &data) {
+            return;
+        }
         let Some(document) = self.docs.get_mut(&id) else {
             self.start_load(id);
             if let Some(Document {
@@ -872,12 +906,114 @@ impl<G: Gate> Engine<G> {
         }
     }
 
+    /// See [`Self::loaded_with`]: false, with nothing done, unless every message waiting
+    /// for `id` could be answered from its one stored snapshot.
+    fn serve_stored(
+        &mut self,
+        id: DocumentId,
+        chunks: &[(StorageKey, Vec<u8>)],
+        label: &G::Label,
+    ) -> bool {
+        if self.config.role != Role::Server || self.held.contains_key(&id) {
+            return false;
+        }
+        let Some(Document {
+            slot: Slot::Loading { queued },
+            peers,
+            ..
+        }) = self.docs.get(&id)
+        else {
+            return false;
+        };
+        let Some(snapshot) = stored::Snapshot::of(chunks) else {
+            return false;
+        };
+        let mut asks = BTreeMap::new();
+        for (conn, data, is_request) in queued {
+            let whole = match stored::ask(data, &snapshot.heads) {
+                stored::Ask::Everything => true,
+                stored::Ask::Nothing => false,
+                stored::Ask::More => return false,
+            };
+            let shadowed = peers.get(conn).is_some_and(|p| p.shadow.is_some());
+            if shadowed || !self.gate.may_read(*conn, label) {
+                return false;
+            }
+            if asks.insert(*conn, (whole, *is_request)).is_some() {
+                return false;
+            }
+        }
+        if asks.is_empty() {
+            return false;
+        }
+        let Some(document) = self.docs.remove(&id) else {
+            return false;
+        };
+        let mut peers = document.peers;
+        for (conn, (whole, is_request)) in asks {
+            let Some(remote) = self.conns.get(&conn).and_then(|c| c.remote.clone()) else {
+                continue;
+            };
+            let peer = peers.entry(conn).or_default();
+            peer.they_requested |= is_request;
+            peer.announced = true;
+            peer.state = stored::answered(&snapshot.heads, !whole);
+            let bytes = whole.then_some(snapshot.bytes.as_slice());
+            let data = stored::answer(&snapshot.heads, bytes);
+            self.send_sync(conn, remote, id, data);
+        }
+        let heads = snapshot.heads;
+        self.resting.insert(id, Rest { peers, heads });
+        true
+    }
+
+    /// Server role: a phone following a resting document sent exactly the stored heads
+    /// and nothing to apply. It is answered (once) with our heads, without reading the
+    /// document. False, with nothing done, for any other message.
+    fn answer_resting(&mut self, conn: ConnId, id: DocumentId, data: &[u8]) -> bool {
+        let Some(rest) = self.resting.get_mut(&id) else {
+            return false;
+        };
+        let Some(peer) = rest.peers.get_mut(&conn) else {
+            return false;
+        };
+        if rest.heads.is_empty()
+            || peer.shadow.is_some()
+            || stored::ask(data, &rest.heads) != stored::Ask::Nothing
+        {
+            return false;
+        }
+        let told = peer.state.have_responded && peer.state.last_sent_heads == rest.heads;
+        peer.state = stored::answered(&rest.heads, true);
+        if !told {
+            let data = stored::answer(&rest.heads, None);
+            if let Some(remote) = self.conns.get(&conn).and_then(|c| c.remote.clone()) {
+                self.send_sync(conn, remote, id, data);
+            }
+        }
+        true
+    }
+
+    fn send_sync(&mut self, conn: ConnId, target: PeerId, document: DocumentId, data: Vec<u8>) {
+        let message = Message::Sync {
+            sender: self.config.peer_id.clone(),
+            target,
+            document,
+            data,
+        };
+        self.send(conn, &message);
+    }
+
     fn start_load(&mut self, id: DocumentId) {
         self.docs.insert(
             id,
             Document {
                 slot: Slot::Loading { queued: Vec::new() },
-                peers: self.resting.remove(&id).unwrap_or_default(),
+                peers: self
+                    .resting
+                    .remove(&id)
+                    .map(|rest| rest.peers)
+                    .unwrap_or_default(),
                 last_used: self.now,
             },
         );

@@ -22,7 +22,7 @@ mod hostile;
 use std::collections::{BTreeSet, VecDeque};
 
 use automerge::AutoCommit;
-use estate_core::access::{Grant, Grants};
+use estate_core::access::{Grant, Grants, Owner};
 use estate_core::demo::bench_area;
 use estate_core::engine::Event;
 use estate_core::protocol::{Message, inflation};
@@ -249,7 +249,10 @@ impl World {
             }
             for (id, chunks) in loads {
                 if node == SERVER {
-                    self.server.loaded(id, chunks);
+                    // The real server keeps each document's owner beside it, as first
+                    // stored; a header never changes, so reading it now gives the same.
+                    let label = stored_owner(&chunks);
+                    self.server.loaded_with(id, chunks, label);
                 } else {
                     self.phones[node].replica.engine().loaded(id, chunks);
                 }
@@ -633,4 +636,14 @@ fn inflates_too_far(frame: &[u8]) -> bool {
         }
         _ => false,
     }
+}
+
+/// A document's owner as read from its stored chunks; `None` (not known) when it names
+/// none, as for a document the server has not stored.
+fn stored_owner(chunks: &[(StorageKey, Vec<u8>)]) -> Option<Option<Owner>> {
+    let mut doc = AutoCommit::new();
+    for (_, bytes) in chunks {
+        doc.load_incremental(bytes).ok()?;
+    }
+    Owner::of_doc(&doc).map(Some)
 }

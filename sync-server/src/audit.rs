@@ -2,11 +2,15 @@
 //! change with the user and device that sent it and the server's own receive time.
 //! Written in the same transaction as the chunks the changes are in.
 
+use std::collections::HashMap;
+
+use estate_core::DocumentId;
 use estate_core::access::{Admitted, Owner};
+use estate_core::storage::StorageKey;
 use serde::Serialize;
 use sqlx::{AnyPool, AssertSqlSafe, Row};
 
-use crate::store::{self, Tx};
+use crate::store::{self, Store, Tx};
 
 /// Rows per multi-row insert: well under either database's limit on bound values.
 const ROWS_PER_INSERT: usize = 400;
@@ -39,6 +43,54 @@ pub async fn first_seen(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// A document's stored chunks and its owner, when one was recorded.
+pub type Owned = (DocumentId, Vec<(StorageKey, Vec<u8>)>, Option<Owner>);
+
+/// Every chunk of each document, with its owner as first stored (`None` for one stored
+/// without one, or not stored): what the hub needs to answer phones from storage
+/// without reading the document.
+pub async fn load_owned(store: &Store, docs: &[DocumentId]) -> sqlx::Result<Vec<Owned>> {
+    let mut conn = store.pool().acquire().await?;
+    let mut owners = owners_in(&mut conn, docs).await?;
+    let chunks = store::load_in(&mut conn, docs).await?;
+    Ok(chunks
+        .into_iter()
+        .map(|(doc, chunks)| (doc, chunks, owners.remove(&doc)))
+        .collect())
+}
+
+/// The owners recorded for these documents; one with none recorded is left out.
+async fn owners_in(
+    conn: &mut sqlx::AnyConnection,
+    docs: &[DocumentId],
+) -> sqlx::Result<HashMap<DocumentId, Owner>> {
+    let mut owners = HashMap::new();
+    for batch in docs.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "SELECT id, area_id, project_id FROM documents WHERE id IN ({})",
+            store::marks(1, batch.len())
+        );
+        // Only numbered markers are spliced in; the IDs travel as bound values.
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for id in batch {
+            query = query.bind(id.to_string());
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let (id, area, project): (String, Option<String>, Option<String>) =
+                (row.get(0), row.get(1), row.get(2));
+            let owner = match (area, project) {
+                (_, Some(project)) => Owner::Project(project),
+                (Some(area), None) => Owner::Area(area),
+                (None, None) => continue,
+            };
+            if let Ok(id) = id.parse() {
+                owners.insert(id, owner);
+            }
+        }
+    }
+    Ok(owners)
 }
 
 /// Records changes let in, with who sent them and when the server received them.

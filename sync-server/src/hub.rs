@@ -504,10 +504,14 @@ impl Hub {
             let (store, loads) = (&self.store, &loads);
             let read = self
                 .retry
-                .run("loading documents", move || store.load(loads))
+                .run("loading documents", move || {
+                    crate::audit::load_owned(store, loads)
+                })
                 .await?;
-            for (doc, chunks) in read {
-                self.engine.loaded(doc, chunks);
+            for (doc, chunks, owner) in read {
+                // With its owner known, phones that have all or nothing of it are
+                // answered from the stored bytes, and it is not read (`engine/stored.rs`).
+                self.engine.loaded_with(doc, chunks, owner.map(Some));
             }
         }
     }

@@ -45,6 +45,14 @@ impl PeerSync {
     }
 }
 
+/// Server role: a document out of memory whose phones still follow it.
+#[derive(Debug, Default)]
+pub(super) struct Rest {
+    pub peers: HashMap<ConnId, PeerSync>,
+    /// The heads stored when it came to rest; empty when not known.
+    pub heads: Vec<ChangeHash>,
+}
+
 /// A document whose chunks are in memory.
 #[derive(Debug)]
 pub(super) struct Loaded {

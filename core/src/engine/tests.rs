@@ -390,7 +390,9 @@ fn settle(
         let effects = server.flush();
         crate::storage::apply_in_memory(disk, effects.storage);
         for doc in effects.loads {
-            server.loaded(doc, crate::storage::chunks_in_memory(disk, doc));
+            // Who may read it is known beside it (everyone, here), as on the real server.
+            let chunks = crate::storage::chunks_in_memory(disk, doc);
+            server.loaded_with(doc, chunks, Some(()));
             moved = true;
         }
         for (conn, frame) in effects.sends {
@@ -402,6 +404,68 @@ fn settle(
         }
     }
     panic!("the exchange did not settle");
+}
+
+/// A restarted server holds nothing in memory. A phone that has nothing gets every
+/// document straight from its stored snapshot, and a phone that has them all hears that
+/// the server has the same: neither makes the server load a document. The first change
+/// after that is read, stored and relayed as ever.
+#[test]
+fn phones_with_nothing_or_everything_are_answered_from_storage_without_loading() {
+    let mut disk = crate::storage::MemoryStore::new();
+    let mut phones = [
+        Engine::new(Config::new(Role::Client, "a")),
+        Engine::new(Config::new(Role::Client, "b")),
+    ];
+    let ids: Vec<DocumentId> = (0..5u8)
+        .map(|n| DocumentId::from_bytes([n + 40; 16]))
+        .collect();
+    for (n, id) in ids.iter().enumerate() {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "n", n as i64).expect("put");
+        phones[0].create(*id, doc).expect("created");
+    }
+    let mut server = Engine::new(Config::new(Role::Server, "server"));
+    phones[0].connect(1, 0);
+    server.connect(1, 0);
+    settle(&mut server, &mut phones, &mut disk, 0);
+    assert!(phones[0].unconfirmed().is_empty(), "every document stored");
+
+    // Restarted: both phones connect; b asks for every document.
+    let mut server = Engine::new(Config::new(Role::Server, "server"));
+    phones[0].disconnect(1);
+    for (conn, phone) in (1..).zip(phones.iter_mut()) {
+        phone.connect(1, 10);
+        server.connect(conn, 10);
+    }
+    for id in &ids {
+        phones[1].want(*id);
+    }
+    settle(&mut server, &mut phones, &mut disk, 10);
+    assert_eq!(server.resident(), 0, "nothing loaded");
+    for (n, id) in ids.iter().enumerate() {
+        assert!(server.follows(*id), "both phones follow {id}");
+        let doc = phones[1].doc(*id).expect("b holds it");
+        let (value, _) = doc.get(ROOT, "n").expect("read").expect("n");
+        assert_eq!(value.as_i64(), Some(n as i64));
+    }
+    assert!(phones[1].unconfirmed().is_empty());
+
+    // b's change is read, stored, and reaches a.
+    phones[1]
+        .change(ids[0], |d| d.put(ROOT, "n", 100))
+        .expect("loaded")
+        .expect("put");
+    settle(&mut server, &mut phones, &mut disk, 20);
+    assert!(phones[1].unconfirmed().is_empty(), "stored");
+    let (value, _) = phones[0]
+        .doc(ids[0])
+        .expect("a holds it")
+        .get(ROOT, "n")
+        .expect("read")
+        .expect("n");
+    assert_eq!(value.as_i64(), Some(100));
+    assert_eq!(server.resident(), 1, "only the changed document was read");
 }
 
 /// Two phones follow a document; the server lets it go while both stay connected and

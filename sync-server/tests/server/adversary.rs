@@ -401,11 +401,23 @@ async fn a_frame_past_the_limit_is_told_why_and_the_limit_can_be_raised() {
 }
 
 on_both_databases!(another_areas_document_answers_like_a_missing_one_over_the_wire);
+/// Asked in memory, and again after a restart (when it would be answered from storage,
+/// see `engine/stored.rs`).
 async fn another_areas_document_answers_like_a_missing_one_over_the_wire(db: TestDb) {
     let server = db.demo_server().await;
     let phone = replica(server.addr, "hk-zhang").await;
     let (ticket, _) = ticket_with_events(&phone).await;
     phone.close();
+    asked_by_another_area(server.addr, ticket).await;
+    server.stop().await.expect("stops");
+    let server = db.demo_server().await;
+    asked_by_another_area(server.addr, ticket).await;
+    server.stop().await.expect("stops");
+}
+
+/// hk-li, of another area, asks for `ticket` as a phone that has nothing of it: the
+/// answer is the one for a document that does not exist.
+async fn asked_by_another_area(addr: SocketAddr, ticket: DocumentId) {
     let mut first = AutoCommit::new();
     let hello = {
         use automerge::sync::SyncDoc;
@@ -418,14 +430,13 @@ async fn another_areas_document_answers_like_a_missing_one_over_the_wire(db: Tes
     };
     let mut answers = Vec::new();
     for id in [ticket, DocumentId::random()] {
-        let mut raw = Raw::join(server.addr, "hk-li").await;
+        let mut raw = Raw::join(addr, "hk-li").await;
         raw.send(&sync(id, hello.clone())).await;
         let answer = raw.next().await.expect("an answer");
         answers.push(format!("{answer:?}").replace(&id.to_string(), "<doc>"));
     }
     assert_eq!(answers[0], answers[1]);
     assert!(answers[0].contains("Request"), "{answers:?}");
-    server.stop().await.expect("stops");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
