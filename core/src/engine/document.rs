@@ -11,6 +11,8 @@ use crate::ids::DocumentId;
 use crate::storage::{ChunkKind, StorageKey, StorageOp, should_compact, snapshot_bytes};
 use crate::untrusted::untrusted;
 
+use super::stored::Snapshot;
+
 /// Sync progress with one connection for one document.
 #[derive(Debug, Default)]
 pub(super) struct PeerSync {
@@ -66,6 +68,10 @@ pub(super) struct Loaded {
     /// Client role: why the server refused this document's changes, until it confirms
     /// them after all. Refused work is not "waiting to be sent".
     pub refused: Option<String>,
+    /// A whole document a peer sent into this empty one, as it came: while the document
+    /// is still exactly that, its first save writes these bytes instead of encoding the
+    /// document again.
+    pub arrived: Option<Snapshot>,
 }
 
 #[derive(Debug)]
@@ -106,6 +112,7 @@ impl Loaded {
             chunks: Vec::new(),
             confirmed: Vec::new(),
             refused: None,
+            arrived: None,
         }
     }
 
@@ -158,6 +165,7 @@ impl Loaded {
                 chunks: kept,
                 confirmed,
                 refused: None,
+                arrived: None,
             },
             problems,
         )
@@ -184,7 +192,15 @@ impl Loaded {
         let Some(increment) =
             increment.filter(|inc| !should_compact(snapshot, incremental + inc.len()))
         else {
-            let whole = snapshot_bytes(&mut self.doc);
+            let as_it_came = self.arrived.take().filter(|a| {
+                let mut now = heads.clone();
+                now.sort_unstable();
+                self.chunks.is_empty() && a.heads == now
+            });
+            let whole = match as_it_came {
+                Some(arrived) => arrived.bytes,
+                None => snapshot_bytes(&mut self.doc),
+            };
             let size = whole.len();
             let key = StorageKey::snapshot(id, &heads);
             // The new snapshot is written before what it replaces is deleted.
@@ -251,9 +267,19 @@ impl Loaded {
     pub fn receive(&mut self, state: &mut sync::State, data: &[u8]) -> Result<bool, SyncError> {
         let message = untrusted(|| sync::Message::decode(data)).map_err(SyncError::Decode)?;
         let before = self.doc.get_heads();
+        let whole = match message.changes.iter().collect::<Vec<_>>()[..] {
+            [chunk] if before.is_empty() => Snapshot::parse(chunk),
+            _ => None,
+        };
         untrusted(|| self.doc.sync().receive_sync_message(state, message))
             .map_err(SyncError::Apply)?;
-        Ok(self.doc.get_heads() != before)
+        let after = self.doc.get_heads();
+        if let Some(whole) = whole {
+            let mut sorted = after.clone();
+            sorted.sort_unstable();
+            self.arrived = (whole.heads == sorted).then_some(whole);
+        }
+        Ok(after != before)
     }
 }
 

@@ -41,11 +41,17 @@ impl Snapshot {
         if data.next().is_some() || key.kind != ChunkKind::Snapshot {
             return None;
         }
+        Self::parse(bytes).filter(|s| heads_hash(&s.heads) == key.name)
+    }
+
+    /// The bytes as a snapshot, when they are exactly one whole document chunk with a
+    /// valid checksum (a peer sends one to a replica that has nothing).
+    pub fn parse(bytes: &[u8]) -> Option<Self> {
         let mut heads = document_heads(bytes)?;
         heads.sort_unstable();
-        (heads_hash(&heads) == key.name).then(|| Self {
+        Some(Self {
             heads,
-            bytes: bytes.clone(),
+            bytes: bytes.to_vec(),
         })
     }
 }
@@ -162,9 +168,10 @@ pub(super) fn answered(heads: &[ChangeHash], they_have_them: bool) -> sync::Stat
 
 #[cfg(test)]
 mod tests {
+    use super::super::document::Loaded;
     use super::*;
     use crate::ids::DocumentId;
-    use crate::storage::snapshot_bytes;
+    use crate::storage::{StorageOp, snapshot_bytes};
     use automerge::sync::SyncDoc;
     use automerge::transaction::Transactable;
     use automerge::{AutoCommit, ROOT};
@@ -213,6 +220,49 @@ mod tests {
         let increment = StorageKey::incremental(key.document, b"x");
         let both = vec![(key, bytes), (increment, b"x".to_vec())];
         assert!(Snapshot::of(&both).is_none(), "increments beside it");
+    }
+
+    /// Saved as it came, not encoded again: the sender's bytes here are uncompressed, and
+    /// our own encoding would compress the long text.
+    #[test]
+    fn a_whole_document_received_into_an_empty_one_is_saved_as_it_came() {
+        let mut doc = two_writers();
+        doc.put(ROOT, "notes", "楼道灯不亮".repeat(200))
+            .expect("put");
+        let bytes = doc.save_nocompress();
+        assert_ne!(bytes, snapshot_bytes(&mut doc), "our encoding differs");
+        let heads = doc.get_heads();
+        let id = DocumentId::from_bytes([8; 16]);
+
+        let mut phone = Loaded::empty();
+        let mut state = sync::State::new();
+        phone.doc.sync().generate_sync_message(&mut state);
+        let gained = phone
+            .receive(&mut state, &answer(&heads, Some(&bytes)))
+            .expect("applies");
+        assert!(gained);
+        let mut out = Vec::new();
+        assert!(phone.persist(id, &mut out));
+        assert_eq!(
+            out,
+            vec![StorageOp::Put(StorageKey::snapshot(id, &heads), bytes)]
+        );
+
+        // Once changed here, it is encoded as usual.
+        let mut phone = Loaded::empty();
+        let mut state = sync::State::new();
+        phone.doc.sync().generate_sync_message(&mut state);
+        let whole = doc.save_nocompress();
+        phone
+            .receive(&mut state, &answer(&heads, Some(&whole)))
+            .expect("applies");
+        phone.doc.put(ROOT, "n", 1).expect("put");
+        let mut out = Vec::new();
+        assert!(phone.persist(id, &mut out));
+        let [StorageOp::Put(_, written)] = &out[..] else {
+            panic!("one snapshot: {out:?}");
+        };
+        assert_ne!(*written, whole);
     }
 
     #[test]
