@@ -195,11 +195,11 @@ impl Replica {
         if heads == self.scanned || heads.is_empty() {
             return;
         }
-        let Ok(index) = AreaIndex::from_doc(doc) else {
+        let Ok(index) = self.read_index() else {
             return;
         };
+        self.listed = index.entries.keys().copied().collect();
         self.scanned = heads;
-        self.listed = index.entries.into_keys().collect();
         for id in &self.listed {
             if !self.engine.holds(*id) {
                 self.engine.want(*id);
@@ -209,14 +209,18 @@ impl Replica {
 
     /// The area index, if it has arrived.
     pub fn index(&mut self) -> Result<AreaIndex, ReplicaError> {
+        self.read_index().cloned()
+    }
+
+    /// The area index as last read, read again only when its document changed: one
+    /// reading serves the sync's scan for listed records and every screen.
+    pub fn read_index(&mut self) -> Result<&AreaIndex, ReplicaError> {
         let heads = self.index_doc()?.get_heads();
-        if let Some((read_at, index)) = &self.index_read
-            && *read_at == heads
-        {
-            return Ok(index.clone());
+        if self.index_read.as_ref().is_none_or(|(at, _)| *at != heads) {
+            let index = AreaIndex::from_doc(self.index_doc()?)?;
+            self.index_read = Some((heads, index));
         }
-        let index = AreaIndex::from_doc(self.index_doc()?)?;
-        self.index_read = Some((heads, index.clone()));
+        let (_, index) = self.index_read.as_ref().ok_or(ReplicaError::NoIndex)?;
         Ok(index)
     }
 
@@ -260,8 +264,9 @@ impl Replica {
     /// Read from the index (and the project's settings, once read), so it is fast with
     /// thousands of records.
     pub fn vacant_units(&mut self, month: Month) -> Result<Vec<VacantUnit>, ReplicaError> {
-        let index = self.index()?;
-        let required = self.vacant_rounds(&index.area_id);
+        let area = self.read_index()?.area_id.clone();
+        let required = self.vacant_rounds(&area);
+        let index = self.read_index()?;
         let month = month.to_string();
         let mut inspections: HashMap<&str, usize> = HashMap::new();
         for unit in index
@@ -312,21 +317,15 @@ impl Replica {
         inspector: &str,
         now_ms: i64,
     ) -> Result<DocumentId, ReplicaError> {
-        let index = self.index()?;
+        let index = self.read_index()?;
         let entry = index
             .entries
             .get(&unit_id)
             .filter(|e| e.kind == unit::KIND)
             .ok_or(ReplicaError::UnknownUnit(unit_id))?;
         let code = entry.code.clone().unwrap_or_default().parse()?;
-        let made = Inspection::new(
-            unit_id,
-            code,
-            index.area_id,
-            form,
-            inspector.to_owned(),
-            now_ms,
-        )?;
+        let area = index.area_id.clone();
+        let made = Inspection::new(unit_id, code, area, form, inspector.to_owned(), now_ms)?;
         self.create::<inspection::VacantInspection>(&made)
     }
 
@@ -461,10 +460,11 @@ impl Replica {
     /// is opened).
     pub fn list(&mut self, kind: &str) -> Result<Vec<(DocumentId, Entry)>, ReplicaError> {
         Ok(self
-            .index()?
+            .read_index()?
             .entries
-            .into_iter()
+            .iter()
             .filter(|(_, e)| e.kind == kind)
+            .map(|(id, e)| (*id, e.clone()))
             .collect())
     }
 
@@ -538,7 +538,7 @@ impl Replica {
 
     /// The checkpoints of this area's daily patrol (from its units' buildings).
     pub fn checkpoints(&mut self) -> Result<Vec<Checkpoint>, ReplicaError> {
-        let index = self.index()?;
+        let index = self.read_index()?;
         let codes = index
             .entries
             .values()
@@ -550,7 +550,7 @@ impl Replica {
     /// The special-service prices this area's project publishes (seed 004 §4.4.3 a), shown
     /// to the customer before the service; none before the project's record arrives.
     pub fn service_prices(&mut self) -> Result<Vec<PublishedPrice>, ReplicaError> {
-        let area = self.index()?.area_id;
+        let area = self.read_index()?.area_id.clone();
         Ok(self
             .portfolio()
             .projects
@@ -571,8 +571,8 @@ impl Replica {
         month: Month,
         now_ms: i64,
     ) -> Result<MonthlyStatistics, ReplicaError> {
-        let index = self.index()?;
-        let scope = Scope::areas(index.name, [index.area_id]);
+        let index = self.read_index()?;
+        let scope = Scope::areas(index.name.clone(), [index.area_id.clone()]);
         Ok(monthly_statistics(&self.portfolio(), &scope, month, now_ms))
     }
 
@@ -582,8 +582,8 @@ impl Replica {
         month: Month,
         now_ms: i64,
     ) -> Result<FeeCollection, ReplicaError> {
-        let index = self.index()?;
-        let scope = Scope::areas(index.name, [index.area_id]);
+        let index = self.read_index()?;
+        let scope = Scope::areas(index.name.clone(), [index.area_id.clone()]);
         Ok(fee_collection(&self.portfolio(), &scope, month, now_ms))
     }
 

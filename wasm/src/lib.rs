@@ -251,10 +251,10 @@ impl FieldReplica {
     /// The area's name and ID, or null before the index has arrived.
     #[wasm_bindgen(js_name = areaInfo)]
     pub fn area_info(&mut self) -> Result<JsValue, JsValue> {
-        match self.inner.index() {
+        match self.inner.read_index() {
             Ok(index) => to_js(&serde_json_like::AreaInfo {
-                area_id: index.area_id,
-                name: index.name,
+                area_id: index.area_id.clone(),
+                name: index.name.clone(),
                 entries: index.entries.len(),
             }),
             Err(_) => Ok(JsValue::NULL),

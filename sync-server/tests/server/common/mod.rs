@@ -222,7 +222,7 @@ pub async fn full_replica(addr: SocketAddr, name: &str) -> NativeClient {
 pub async fn whole_area(client: &NativeClient) {
     client
         .wait_until("the whole area to arrive", WAIT, |r| {
-            r.index().is_ok() && r.missing() == 0
+            r.read_index().is_ok() && r.missing() == 0
         })
         .await
         .expect("area arrives");
@@ -304,7 +304,7 @@ pub async fn stored(
 ) -> Vec<(DocumentId, Vec<ChangeHash>)> {
     let checker = connect(addr, "hk-zhang", "checker", area_one()).await;
     checker
-        .wait_until("the area index", WAIT, |r| r.index().is_ok())
+        .wait_until("the area index", WAIT, |r| r.read_index().is_ok())
         .await
         .expect("the area index arrives and reads");
     let ids: Vec<DocumentId> = made.iter().map(|(id, _)| *id).collect();

@@ -111,7 +111,7 @@ impl Fleet {
                             .await?;
                     client
                         .wait_until("the whole area", Duration::from_secs(120), |r| {
-                            r.index().is_ok() && r.missing() == 0
+                            r.read_index().is_ok() && r.missing() == 0
                         })
                         .await?;
                     anyhow::Ok((i, client))

@@ -216,7 +216,7 @@ async fn p2_latency(
         let credentials = sign_in(addr, "sup-wang", DEMO_PASSWORD, name).await?;
         let c = NativeClient::connect(&ws, &credentials, name, index).await?;
         c.wait_until("the area", Duration::from_secs(60), |r| {
-            r.index().is_ok() && r.missing() == 0
+            r.read_index().is_ok() && r.missing() == 0
         })
         .await?;
         clients.push(c);

@@ -69,7 +69,7 @@ async fn board_latency(
         NativeClient::connect(&format!("ws://{phone}/sync"), &credentials, "p7", index).await?;
     client
         .wait_until("the area", Duration::from_secs(60), |r| {
-            r.index().is_ok() && r.missing() == 0
+            r.read_index().is_ok() && r.missing() == 0
         })
         .await?;
     let units: Vec<DocumentId> = client

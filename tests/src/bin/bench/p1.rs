@@ -47,7 +47,7 @@ async fn p1_ours(n: usize) -> anyhow::Result<Ours> {
     let client = NativeClient::connect(&ws, &credentials, "bench-p1", index).await?;
     client
         .wait_until("the whole area", Duration::from_secs(300), |r| {
-            r.index().is_ok() && r.missing() == 0
+            r.read_index().is_ok() && r.missing() == 0
         })
         .await?;
     let elapsed = started.elapsed();
@@ -274,7 +274,7 @@ async fn native_from_stock(n: usize) -> anyhow::Result<(f64, anyhow::Result<JsFe
                 .wait_until(
                     "the whole area from the stock server",
                     Duration::from_secs(600),
-                    |r| r.index().is_ok() && r.missing() == 0,
+                    |r| r.read_index().is_ok() && r.missing() == 0,
                 )
                 .await?;
             let ms = started.elapsed().as_secs_f64() * 1000.0;
