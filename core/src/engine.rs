@@ -605,8 +605,13 @@ impl<G: Gate> Engine<G> {
         let Some(document) = self.docs.remove(&id) else {
             return;
         };
-        if !document.peers.is_empty() {
-            let peers = document.peers.into_iter().map(|(c, p)| (c, p.at_rest()));
+        // No peer here is answered from a shadow (`Document::may_rest`): each follows it.
+        let peers: HashMap<ConnId, PeerSync> = document
+            .peers
+            .into_iter()
+            .map(|(c, p)| (c, p.at_rest()))
+            .collect();
+        if !peers.is_empty() {
             // Only what is known to be stored: then a phone that has exactly it is
             // answered without reading the document again.
             let heads = match document.slot {
@@ -620,7 +625,6 @@ impl<G: Gate> Engine<G> {
                 }
                 Slot::Loading { .. } => Vec::new(),
             };
-            let peers = peers.collect();
             self.resting.insert(id, Rest { peers, heads });
         }
     }

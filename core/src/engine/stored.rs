@@ -139,10 +139,7 @@ pub(super) fn answer(heads: &[ChangeHash], whole: Option<&[u8]>) -> Vec<u8> {
     sync::Message {
         heads: heads.to_vec(),
         need: Vec::new(),
-        have: vec![Have {
-            last_sync: heads.to_vec(),
-            bloom: BloomFilter::from_hashes(std::iter::empty::<ChangeHash>()),
-        }],
+        have: vec![nothing_since(heads)],
         changes: whole
             .map(<[u8]>::to_vec)
             .into_iter()
@@ -154,7 +151,18 @@ pub(super) fn answer(heads: &[ChangeHash], whole: Option<&[u8]>) -> Vec<u8> {
     .encode()
 }
 
-/// The sync state kept for a peer answered from storage: we told it our heads.
+/// A summary saying: exactly `heads`, nothing since.
+fn nothing_since(heads: &[ChangeHash]) -> Have {
+    Have {
+        last_sync: heads.to_vec(),
+        bloom: BloomFilter::from_hashes(std::iter::empty::<ChangeHash>()),
+    }
+}
+
+/// The sync state kept for a peer answered from storage: we told it our heads, and once
+/// it has said it holds exactly them, that it has nothing beyond them — so the first change
+/// after that goes to it in one message, as from a document that stayed in memory, rather
+/// than after it asks.
 pub(super) fn answered(heads: &[ChangeHash], they_have_them: bool) -> sync::State {
     let mut state = sync::State::new();
     state.last_sent_heads = heads.to_vec();
@@ -162,6 +170,8 @@ pub(super) fn answered(heads: &[ChangeHash], they_have_them: bool) -> sync::Stat
     if they_have_them {
         state.shared_heads = heads.to_vec();
         state.their_heads = Some(heads.to_vec());
+        state.their_need = Some(Vec::new());
+        state.their_have = Some(vec![nothing_since(heads)]);
     }
     state
 }
@@ -220,6 +230,15 @@ mod tests {
         let increment = StorageKey::incremental(key.document, b"x");
         let both = vec![(key, bytes), (increment, b"x".to_vec())];
         assert!(Snapshot::of(&both).is_none(), "increments beside it");
+    }
+
+    #[test]
+    fn a_follower_answered_from_storage_gets_the_next_change_in_one_message() {
+        let mut doc = two_writers();
+        let mut state = answered(&doc.get_heads(), true);
+        doc.put(ROOT, "n", 1).expect("put");
+        let message = doc.sync().generate_sync_message(&mut state).expect("sends");
+        assert_eq!(message.changes.len(), 1, "the change, not a question");
     }
 
     /// Saved as it came, not encoded again: the sender's bytes here are uncompressed, and

@@ -406,6 +406,23 @@ fn settle(
     panic!("the exchange did not settle");
 }
 
+/// Two phones, a and b; a has made `count` documents, the n-th holding `n` under "n".
+fn phones_with_numbered_documents(count: u8, first: u8) -> ([Engine; 2], Vec<DocumentId>) {
+    let mut phones = [
+        Engine::new(Config::new(Role::Client, "a")),
+        Engine::new(Config::new(Role::Client, "b")),
+    ];
+    let ids: Vec<DocumentId> = (0..count)
+        .map(|n| DocumentId::from_bytes([n + first; 16]))
+        .collect();
+    for (n, id) in ids.iter().enumerate() {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "n", n as i64).expect("put");
+        phones[0].create(*id, doc).expect("created");
+    }
+    (phones, ids)
+}
+
 /// A restarted server holds nothing in memory. A phone that has nothing gets every
 /// document straight from its stored snapshot, and a phone that has them all hears that
 /// the server has the same: neither makes the server load a document. The first change
@@ -413,18 +430,7 @@ fn settle(
 #[test]
 fn phones_with_nothing_or_everything_are_answered_from_storage_without_loading() {
     let mut disk = crate::storage::MemoryStore::new();
-    let mut phones = [
-        Engine::new(Config::new(Role::Client, "a")),
-        Engine::new(Config::new(Role::Client, "b")),
-    ];
-    let ids: Vec<DocumentId> = (0..5u8)
-        .map(|n| DocumentId::from_bytes([n + 40; 16]))
-        .collect();
-    for (n, id) in ids.iter().enumerate() {
-        let mut doc = AutoCommit::new();
-        doc.put(ROOT, "n", n as i64).expect("put");
-        phones[0].create(*id, doc).expect("created");
-    }
+    let (mut phones, ids) = phones_with_numbered_documents(5, 40);
     let mut server = Engine::new(Config::new(Role::Server, "server"));
     phones[0].connect(1, 0);
     server.connect(1, 0);
@@ -560,18 +566,7 @@ fn past_its_capacity_the_server_rests_the_least_recently_used_and_loses_nothing(
     config.max_resident = Some(10);
     let mut server = Engine::new(config);
     let mut disk = crate::storage::MemoryStore::new();
-    let mut phones = [
-        Engine::new(Config::new(Role::Client, "a")),
-        Engine::new(Config::new(Role::Client, "b")),
-    ];
-    let ids: Vec<DocumentId> = (0..30u8)
-        .map(|n| DocumentId::from_bytes([n + 100; 16]))
-        .collect();
-    for (n, id) in ids.iter().enumerate() {
-        let mut doc = AutoCommit::new();
-        doc.put(ROOT, "n", n as i64).expect("put");
-        phones[0].create(*id, doc).expect("created");
-    }
+    let (mut phones, ids) = phones_with_numbered_documents(30, 100);
     for (conn, phone) in (1..).zip(phones.iter_mut()) {
         phone.connect(1, 0);
         server.connect(conn, 0);
