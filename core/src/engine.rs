@@ -614,17 +614,12 @@ impl<G: Gate> Engine<G> {
         if !peers.is_empty() {
             // Only what is known to be stored: then a phone that has exactly it is
             // answered without reading the document again.
-            let heads = match document.slot {
-                Slot::Ready(mut loaded) => {
-                    let saved = loaded.doc.get_heads() == loaded.stored_heads;
-                    if saved {
-                        loaded.stored_heads
-                    } else {
-                        Vec::new()
-                    }
-                }
-                Slot::Loading { .. } => Vec::new(),
-            };
+            let mut heads = Vec::new();
+            if let Slot::Ready(mut loaded) = document.slot
+                && loaded.doc.get_heads() == loaded.stored_heads
+            {
+                heads = loaded.stored_heads;
+            }
             self.resting.insert(id, Rest { peers, heads });
         }
     }
@@ -923,7 +918,6 @@ impl<G: Gate> Engine<G> {
         }
         let Some(Document {
             slot: Slot::Loading { queued },
-            peers,
             ..
         }) = self.docs.get(&id)
         else {
@@ -939,8 +933,7 @@ impl<G: Gate> Engine<G> {
                 stored::Ask::Nothing => false,
                 stored::Ask::More => return false,
             };
-            let shadowed = peers.get(conn).is_some_and(|p| p.shadow.is_some());
-            if shadowed || !self.gate.may_read(*conn, label) {
+            if !self.gate.may_read(*conn, label) {
                 return false;
             }
             if asks.insert(*conn, (whole, *is_request)).is_some() {
@@ -981,10 +974,7 @@ impl<G: Gate> Engine<G> {
         let Some(peer) = rest.peers.get_mut(&conn) else {
             return false;
         };
-        if rest.heads.is_empty()
-            || peer.shadow.is_some()
-            || stored::ask(data, &rest.heads) != stored::Ask::Nothing
-        {
+        if rest.heads.is_empty() || stored::ask(data, &rest.heads) != stored::Ask::Nothing {
             return false;
         }
         let told = peer.state.have_responded && peer.state.last_sent_heads == rest.heads;

@@ -67,7 +67,7 @@ async fn owners_in(
     docs: &[DocumentId],
 ) -> sqlx::Result<HashMap<DocumentId, Owner>> {
     let mut owners = HashMap::new();
-    for batch in docs.chunks(ROWS_PER_INSERT) {
+    for batch in docs.chunks(store::LOAD_BATCH) {
         let sql = format!(
             "SELECT id, area_id, project_id FROM documents WHERE id IN ({})",
             store::marks(1, batch.len())

@@ -30,7 +30,7 @@ pub enum Backend {
 pub type Tx<'a> = Transaction<'a, Any>;
 
 /// How many document IDs one load query asks for.
-const LOAD_BATCH: usize = 500;
+pub const LOAD_BATCH: usize = 500;
 
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]

@@ -192,11 +192,8 @@ impl Loaded {
         let Some(increment) =
             increment.filter(|inc| !should_compact(snapshot, incremental + inc.len()))
         else {
-            let as_it_came = self.arrived.take().filter(|a| {
-                let mut now = heads.clone();
-                now.sort_unstable();
-                self.chunks.is_empty() && a.heads == now
-            });
+            let as_it_came = (self.arrived.take())
+                .filter(|arrived| self.chunks.is_empty() && arrived.heads == heads);
             let whole = match as_it_came {
                 Some(arrived) => arrived.bytes,
                 None => snapshot_bytes(&mut self.doc),
@@ -267,17 +264,15 @@ impl Loaded {
     pub fn receive(&mut self, state: &mut sync::State, data: &[u8]) -> Result<bool, SyncError> {
         let message = untrusted(|| sync::Message::decode(data)).map_err(SyncError::Decode)?;
         let before = self.doc.get_heads();
-        let whole = match message.changes.iter().collect::<Vec<_>>()[..] {
-            [chunk] if before.is_empty() => Snapshot::parse(chunk),
+        let whole = match (before.is_empty(), message.changes.len()) {
+            (true, 1) => message.changes.iter().next().and_then(Snapshot::parse),
             _ => None,
         };
         untrusted(|| self.doc.sync().receive_sync_message(state, message))
             .map_err(SyncError::Apply)?;
         let after = self.doc.get_heads();
         if let Some(whole) = whole {
-            let mut sorted = after.clone();
-            sorted.sort_unstable();
-            self.arrived = (whole.heads == sorted).then_some(whole);
+            self.arrived = (whole.heads == after).then_some(whole);
         }
         Ok(after != before)
     }

@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 
 use automerge::ChangeHash;
-use automerge::sync::{self, BloomFilter, Have, MessageFlags};
+use automerge::sync::{self, BloomFilter, ChunkList, Have, MessageFlags};
 use sha2::{Digest, Sha256};
 
 use crate::storage::{ChunkKind, StorageKey, heads_hash};
@@ -45,7 +45,8 @@ impl Snapshot {
     }
 
     /// The bytes as a snapshot, when they are exactly one whole document chunk with a
-    /// valid checksum (a peer sends one to a replica that has nothing).
+    /// valid checksum (a peer sends one to a replica that has nothing). Its heads are
+    /// sorted, as Automerge's `get_heads` gives them.
     pub fn parse(bytes: &[u8]) -> Option<Self> {
         let mut heads = document_heads(bytes)?;
         heads.sort_unstable();
@@ -140,11 +141,7 @@ pub(super) fn answer(heads: &[ChangeHash], whole: Option<&[u8]>) -> Vec<u8> {
         heads: heads.to_vec(),
         need: Vec::new(),
         have: vec![nothing_since(heads)],
-        changes: whole
-            .map(<[u8]>::to_vec)
-            .into_iter()
-            .collect::<Vec<_>>()
-            .into(),
+        changes: whole.map_or_else(ChunkList::empty, |bytes| bytes.to_vec().into()),
         flags: Some(flags),
         version,
     }
