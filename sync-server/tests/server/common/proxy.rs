@@ -42,6 +42,13 @@ pub struct Injected {
 }
 
 impl Injected {
+    /// Whether a cut mid-frame, a cut after a chunk and a partition have each happened.
+    pub fn every_kind(&self) -> bool {
+        [&self.cuts_mid_frame, &self.cuts_after, &self.partitions]
+            .iter()
+            .all(|n| n.load(Ordering::Relaxed) > 0)
+    }
+
     /// Every fault injected, of every kind.
     pub fn faults(&self) -> usize {
         [
