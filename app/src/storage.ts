@@ -1,6 +1,6 @@
 // IndexedDB holding the core's chunks under automerge-repo's key layout, and beside them
 // what the home screen last showed, so a phone opens on it before every record is loaded.
-import { openDB, type IDBPDatabase } from "idb";
+import { openDB, unwrap, type IDBPDatabase } from "idb";
 import type { AreaInfo, Chunk, StorageOp } from "./core";
 import type { DueWork } from "./rules";
 
@@ -12,6 +12,10 @@ const HOME = "home";
 export interface HomeView { area: AreaInfo; due: DueWork; at: number }
 
 export class ChunkStore {
+  /** The documents with chunks here, once `all` has read them: others need no reading. (What
+   * another tab writes meanwhile is fetched from the server again, or sent by that tab.) */
+  private held: Set<string> | null = null;
+
   private constructor(private db: IDBPDatabase) {}
 
   /** One database per area index, so switching housekeepers never mixes areas. */
@@ -33,13 +37,21 @@ export class ChunkStore {
       list.push(chunk);
       byDoc.set(chunk.key[0], list);
     }
+    this.held = new Set(byDoc.keys());
     return byDoc;
   }
 
-  /** The chunks of one document. */
-  async of(docId: string): Promise<Chunk[]> {
-    const range = IDBKeyRange.bound([docId], [docId, []]);
-    return (await this.db.getAll(STORE, range)) as Chunk[];
+  /** The chunks of each document, in one transaction (a first sync asks for thousands, none
+   * of them stored). */
+  async of(docIds: string[]): Promise<Chunk[][]> {
+    const held = this.held;
+    if (docIds.every((docId) => held?.has(docId) === false)) return docIds.map(() => []);
+    const tx = this.db.transaction(STORE, "readonly");
+    const read = docIds.map((docId) =>
+      held?.has(docId) === false ? Promise.resolve([]) : (tx.store.getAll(IDBKeyRange.bound([docId], [docId, []])) as Promise<Chunk[]>),
+    );
+    const [chunks] = await Promise.all([Promise.all(read), tx.done]);
+    return chunks;
   }
 
   /** Applies writes in one transaction; resolves once it is on disk (`strict`), or once it
@@ -47,9 +59,14 @@ export class ChunkStore {
   async apply(ops: StorageOp[], durability: "strict" | "relaxed" = "strict"): Promise<void> {
     if (ops.length === 0) return;
     const tx = this.db.transaction(STORE, "readwrite", { durability });
+    // The bare store: a first sync writes thousands of chunks, and a promise per request is
+    // not needed when a failed one aborts the transaction, failing `tx.done`.
+    const store = unwrap(tx.store);
     for (const op of ops) {
-      if (op.op === "put") void tx.store.put({ key: op.key, data: op.data }, op.key);
-      else void tx.store.delete(op.key);
+      if (op.op === "put") {
+        store.put({ key: op.key, data: op.data }, op.key);
+        this.held?.add(op.key[0]);
+      } else store.delete(op.key);
     }
     await tx.done;
   }

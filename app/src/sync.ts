@@ -28,7 +28,7 @@ export class Sync {
   private inputs: { input: () => void; connectionChange: boolean; done: (ok: boolean) => void }[] = [];
   private working = false;
   /** Counters for tests and benchmarks. */
-  readonly stats = { inputs: 0, batches: 0, coreMs: 0, storageMs: 0, framesIn: 0, framesOut: 0 };
+  readonly stats = { inputs: 0, batches: 0, coreMs: 0, storageMs: 0, readMs: 0, framesIn: 0, framesOut: 0 };
   private retryMs = FIRST_RETRY_MS;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private failure: string | null = null;
@@ -124,7 +124,9 @@ export class Sync {
       // flush to disk per batch.
       started = performance.now();
       await this.store.apply(effects.storage, this.replica.holdsUnsent() ? "strict" : "relaxed");
-      const loaded = await Promise.all(effects.loads.map((docId) => this.store.of(docId)));
+      const written = performance.now();
+      const loaded = await this.store.of(effects.loads);
+      this.stats.readMs += performance.now() - written;
       this.stats.storageMs += performance.now() - started;
       effects.loads.forEach((docId, i) => this.replica.loadChunks(docId, loaded[i]));
       const socket = this.linked;
