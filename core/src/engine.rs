@@ -21,7 +21,7 @@ use automerge::sync::{self, SyncDoc};
 use automerge::{ActorId, AutoCommit, ChangeHash};
 
 pub use document::SyncError;
-use document::{Document, Loaded, PeerSync, Rest, Slot};
+use document::{Document, Follower, Known, Loaded, PeerSync, Rest, Slot};
 pub use effects::{ConnId, Effects, Event};
 use order::SendOrder;
 pub use submit::SubmitError;
@@ -231,10 +231,13 @@ impl<G: Gate> Engine<G> {
         self.conns.remove(&conn);
         for doc in self.docs.values_mut() {
             doc.peers.remove(&conn);
+            if let Slot::Loading { asleep, .. } = &mut doc.slot {
+                asleep.followers.retain(|f| f.conn != conn);
+            }
         }
         self.resting.retain(|_, rest| {
-            rest.peers.remove(&conn);
-            !rest.peers.is_empty()
+            rest.followers.retain(|f| f.conn != conn);
+            !rest.followers.is_empty()
         });
     }
 
@@ -324,12 +327,18 @@ impl<G: Gate> Engine<G> {
             }
         }
         let entry = self.docs.entry(document).or_insert_with(|| Document {
-            slot: Slot::Loading { queued: Vec::new() },
+            slot: Slot::Loading {
+                queued: Vec::new(),
+                asleep: Rest::default(),
+            },
             peers: HashMap::new(),
             last_used: self.now,
         });
         let queued = match std::mem::replace(&mut entry.slot, Slot::Ready(Box::new(loaded))) {
-            Slot::Loading { queued } => queued,
+            Slot::Loading { queued, asleep } => {
+                entry.peers.extend(asleep.wake());
+                queued
+            }
             Slot::Ready(_) => Vec::new(),
         };
         self.dirty.insert(document);
@@ -605,23 +614,24 @@ impl<G: Gate> Engine<G> {
         let Some(document) = self.docs.remove(&id) else {
             return;
         };
+        if document.peers.is_empty() {
+            return;
+        }
+        // Only what is known to be stored: then a phone that has exactly it is answered
+        // without reading the document again.
+        let mut heads = Vec::new();
+        if let Slot::Ready(mut loaded) = document.slot
+            && loaded.doc.get_heads() == loaded.stored_heads
+        {
+            heads = loaded.stored_heads;
+        }
         // No peer here is answered from a shadow (`Document::may_rest`): each follows it.
-        let peers: HashMap<ConnId, PeerSync> = document
+        let followers = document
             .peers
             .into_iter()
-            .map(|(c, p)| (c, p.at_rest()))
+            .map(|(conn, peer)| Follower::at_rest(conn, &peer, &heads))
             .collect();
-        if !peers.is_empty() {
-            // Only what is known to be stored: then a phone that has exactly it is
-            // answered without reading the document again.
-            let mut heads = Vec::new();
-            if let Slot::Ready(mut loaded) = document.slot
-                && loaded.doc.get_heads() == loaded.stored_heads
-            {
-                heads = loaded.stored_heads;
-            }
-            self.resting.insert(id, Rest { peers, heads });
-        }
+        self.resting.insert(id, Rest { followers, heads });
     }
 
     /// Documents held in memory (for metrics and tests of eviction).
@@ -804,7 +814,7 @@ impl<G: Gate> Engine<G> {
         let Some(document) = self.docs.get_mut(&id) else {
             self.start_load(id);
             if let Some(Document {
-                slot: Slot::Loading { queued },
+                slot: Slot::Loading { queued, .. },
                 ..
             }) = self.docs.get_mut(&id)
             {
@@ -814,7 +824,7 @@ impl<G: Gate> Engine<G> {
         };
         document.last_used = self.now;
         let loaded = match &mut document.slot {
-            Slot::Loading { queued } => return queued.push((conn, data, is_request)),
+            Slot::Loading { queued, .. } => return queued.push((conn, data, is_request)),
             Slot::Ready(loaded) => loaded,
         };
         let peer = document.peers.entry(conn).or_insert_with(PeerSync::default);
@@ -917,7 +927,7 @@ impl<G: Gate> Engine<G> {
             return false;
         }
         let Some(Document {
-            slot: Slot::Loading { queued },
+            slot: Slot::Loading { queued, .. },
             ..
         }) = self.docs.get(&id)
         else {
@@ -943,24 +953,34 @@ impl<G: Gate> Engine<G> {
         if asks.is_empty() {
             return false;
         }
-        let Some(document) = self.docs.remove(&id) else {
+        let Some(Document {
+            slot: Slot::Loading { mut asleep, .. },
+            peers,
+            ..
+        }) = self.docs.remove(&id)
+        else {
             return false;
         };
-        let mut peers = document.peers;
+        // Its followers stay as they rested; those waiting are answered and join them.
+        asleep.rebase(&snapshot.heads);
+        for (conn, peer) in peers {
+            asleep.follow(Follower::at_rest(conn, &peer, &snapshot.heads));
+        }
         for (conn, (whole, is_request)) in asks {
             let Some(remote) = self.conns.get(&conn).and_then(|c| c.remote.clone()) else {
                 continue;
             };
-            let peer = peers.entry(conn).or_default();
-            peer.they_requested |= is_request;
-            peer.announced = true;
-            peer.state = stored::answered(&snapshot.heads, !whole);
+            let follower = asleep.entry(conn);
+            follower.known = Known::Told {
+                they_have_them: !whole,
+            };
+            follower.they_requested |= is_request;
+            follower.announced = true;
             let bytes = whole.then_some(snapshot.bytes.as_slice());
             let data = stored::answer(&snapshot.heads, bytes);
             self.send_sync(conn, remote, id, data);
         }
-        let heads = snapshot.heads;
-        self.resting.insert(id, Rest { peers, heads });
+        self.resting.insert(id, asleep);
         true
     }
 
@@ -971,14 +991,16 @@ impl<G: Gate> Engine<G> {
         let Some(rest) = self.resting.get_mut(&id) else {
             return false;
         };
-        let Some(peer) = rest.peers.get_mut(&conn) else {
-            return false;
-        };
         if rest.heads.is_empty() || stored::ask(data, &rest.heads) != stored::Ask::Nothing {
             return false;
         }
-        let told = peer.state.have_responded && peer.state.last_sent_heads == rest.heads;
-        peer.state = stored::answered(&rest.heads, true);
+        let Some(follower) = rest.follower(conn) else {
+            return false;
+        };
+        let told = matches!(follower.known, Known::Told { .. });
+        follower.known = Known::Told {
+            they_have_them: true,
+        };
         if !told {
             let data = stored::answer(&rest.heads, None);
             if let Some(remote) = self.conns.get(&conn).and_then(|c| c.remote.clone()) {
@@ -1002,12 +1024,11 @@ impl<G: Gate> Engine<G> {
         self.docs.insert(
             id,
             Document {
-                slot: Slot::Loading { queued: Vec::new() },
-                peers: self
-                    .resting
-                    .remove(&id)
-                    .map(|rest| rest.peers)
-                    .unwrap_or_default(),
+                slot: Slot::Loading {
+                    queued: Vec::new(),
+                    asleep: self.resting.remove(&id).unwrap_or_default(),
+                },
+                peers: HashMap::new(),
                 last_used: self.now,
             },
         );

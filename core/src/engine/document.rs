@@ -11,7 +11,7 @@ use crate::ids::DocumentId;
 use crate::storage::{ChunkKind, StorageKey, StorageOp, should_compact, snapshot_bytes};
 use crate::untrusted::untrusted;
 
-use super::stored::Snapshot;
+use super::stored::{self, Snapshot};
 
 /// Sync progress with one connection for one document.
 #[derive(Debug, Default)]
@@ -32,27 +32,140 @@ pub(super) struct PeerSync {
     pub shadow: Option<Box<Loaded>>,
 }
 
-impl PeerSync {
-    /// What is kept of it while its document rests: the heads both sides are known to
-    /// share (automerge's persistent sync state) and the flags; the rest is rebuilt by the
-    /// next exchange.
-    pub fn at_rest(self) -> Self {
-        let state = sync::State::decode(&self.state.encode()).unwrap_or_default();
+/// Server role: a document out of memory whose phones still follow it.
+#[derive(Debug, Default)]
+pub(super) struct Rest {
+    /// Usually one: kept small, since a server may have hundreds of thousands resting.
+    pub followers: Vec<Follower>,
+    /// The heads stored when it came to rest; empty when not known.
+    pub heads: Vec<ChangeHash>,
+}
+
+/// What is kept of a phone's sync with a resting document: where the exchange stood, and
+/// the flags. The rest of automerge's sync state is rebuilt when the document is read again.
+#[derive(Debug)]
+pub(super) struct Follower {
+    pub conn: ConnId,
+    pub known: Known,
+    pub they_requested: bool,
+    pub told_unavailable: bool,
+    pub announced: bool,
+}
+
+/// Where a follower's exchange stood when its document came to rest.
+#[derive(Debug, PartialEq)]
+pub(super) enum Known {
+    /// The heads both sides were known to share (automerge's persistent sync state).
+    Shared(Box<[ChangeHash]>),
+    /// Answered from storage with the resting heads (`stored::answered`), and, once it
+    /// said so, known to hold exactly them.
+    Told { they_have_them: bool },
+}
+
+impl Follower {
+    /// A peer of a document coming to rest with `heads` stored (empty when not known). A
+    /// peer in the state an answer from storage leaves is kept as that, so a peer that holds
+    /// exactly our heads gets the next change in one message, whichever way the document
+    /// came to rest.
+    pub fn at_rest(conn: ConnId, peer: &PeerSync, heads: &[ChangeHash]) -> Self {
+        let s = &peer.state;
+        let told = !heads.is_empty() && s.have_responded && s.last_sent_heads == heads;
+        let known = if told && s.their_heads.as_deref() == Some(heads) && s.shared_heads == heads {
+            Known::Told {
+                they_have_them: true,
+            }
+        } else if told && s.their_heads.is_none() && s.shared_heads.is_empty() {
+            Known::Told {
+                they_have_them: false,
+            }
+        } else {
+            Known::Shared(s.shared_heads.clone().into())
+        };
+        Self::with(conn, peer, known)
+    }
+
+    /// `peer`'s flags, with what is known of its exchange.
+    pub fn with(conn: ConnId, peer: &PeerSync, known: Known) -> Self {
         Self {
+            conn,
+            known,
+            they_requested: peer.they_requested,
+            told_unavailable: peer.told_unavailable,
+            announced: peer.announced,
+        }
+    }
+
+    /// Its sync again, for a document read back whose resting heads were `heads`.
+    pub fn wake(self, heads: &[ChangeHash]) -> PeerSync {
+        let state = match self.known {
+            Known::Shared(shared) => {
+                let mut state = sync::State::new();
+                state.shared_heads = shared.into_vec();
+                state
+            }
+            Known::Told { they_have_them } => stored::answered(heads, they_have_them),
+        };
+        PeerSync {
             state,
-            shadow: None,
-            owes_ack: false,
-            ..self
+            they_requested: self.they_requested,
+            told_unavailable: self.told_unavailable,
+            announced: self.announced,
+            ..PeerSync::default()
         }
     }
 }
 
-/// Server role: a document out of memory whose phones still follow it.
-#[derive(Debug, Default)]
-pub(super) struct Rest {
-    pub peers: HashMap<ConnId, PeerSync>,
-    /// The heads stored when it came to rest; empty when not known.
-    pub heads: Vec<ChangeHash>,
+impl Rest {
+    /// Its stored heads are now `heads`: a follower told the old ones keeps only what it
+    /// is known to share.
+    pub fn rebase(&mut self, heads: &[ChangeHash]) {
+        if self.heads == heads {
+            return;
+        }
+        for f in &mut self.followers {
+            if let Known::Told { they_have_them } = f.known {
+                let shared = if they_have_them { &self.heads[..] } else { &[] };
+                f.known = Known::Shared(shared.into());
+            }
+        }
+        self.heads = heads.to_vec();
+    }
+
+    /// Adds a follower, or replaces the one on the same connection.
+    pub fn follow(&mut self, follower: Follower) {
+        let conn = follower.conn;
+        *self.entry(conn) = follower;
+    }
+
+    /// The follower on `conn`, added (knowing nothing) if it did not follow.
+    pub fn entry(&mut self, conn: ConnId) -> &mut Follower {
+        let at = match self.followers.iter().position(|f| f.conn == conn) {
+            Some(at) => at,
+            None => {
+                self.followers.push(Follower::with(
+                    conn,
+                    &PeerSync::default(),
+                    Known::Shared(Box::default()),
+                ));
+                self.followers.len() - 1
+            }
+        };
+        &mut self.followers[at]
+    }
+
+    /// The follower on `conn`, if it follows.
+    pub fn follower(&mut self, conn: ConnId) -> Option<&mut Follower> {
+        self.followers.iter_mut().find(|f| f.conn == conn)
+    }
+
+    /// Every follower's sync again, as the document is read back.
+    pub fn wake(self) -> HashMap<ConnId, PeerSync> {
+        let heads = self.heads;
+        self.followers
+            .into_iter()
+            .map(|f| (f.conn, f.wake(&heads)))
+            .collect()
+    }
 }
 
 /// A document whose chunks are in memory.
@@ -79,6 +192,9 @@ pub(super) enum Slot {
     /// Waiting for the host to read storage; messages that arrived meanwhile wait too.
     Loading {
         queued: Vec<(ConnId, Vec<u8>, bool)>,
+        /// Its followers while it rested, kept as they were until it is read (or answered
+        /// from storage and put to rest again without waking them).
+        asleep: Rest,
     },
     Ready(Box<Loaded>),
 }

@@ -367,12 +367,14 @@ fn an_index_entry_reaches_the_server_only_after_the_new_record_it_lists() {
 
 /// Every frame both ways between a server and its phones (connection n is phone n-1),
 /// loads answered from the server's storage (a phone's as empty), until quiet.
+/// Runs the exchange until nothing moves; what the server sent, in order.
 fn settle(
     server: &mut Engine,
     phones: &mut [Engine; 2],
     disk: &mut crate::storage::MemoryStore,
     now: u64,
-) {
+) -> Vec<(ConnId, Vec<u8>)> {
+    let mut sent = Vec::new();
     for _ in 0..20 {
         let mut moved = false;
         for (conn, phone) in (1..).zip(phones.iter_mut()) {
@@ -397,10 +399,11 @@ fn settle(
         }
         for (conn, frame) in effects.sends {
             phones[conn as usize - 1].receive(1, &frame, now);
+            sent.push((conn, frame));
             moved = true;
         }
         if !moved {
-            return;
+            return sent;
         }
     }
     panic!("the exchange did not settle");
@@ -517,12 +520,22 @@ fn a_followed_document_rests_when_idle_and_its_followers_still_hear_every_change
         .change(id, |d| d.put(ROOT, "n", 1))
         .expect("loaded")
         .expect("put");
-    settle(&mut server, &mut phones, &mut disk, now);
+    let sent = settle(&mut server, &mut phones, &mut disk, now);
     assert_eq!(
         read(&phones[1]),
         1,
         "b heard a's change through the rested document"
     );
+    // b held exactly the stored heads when the document came to rest: the server's first
+    // message to it carries the change, rather than asking what b has.
+    let to_b = sent
+        .iter()
+        .find_map(|(conn, frame)| match Message::decode(frame) {
+            Ok(Message::Sync { data, .. }) if *conn == 2 => Some(data),
+            _ => None,
+        });
+    let first = sync::Message::decode(&to_b.expect("b heard")).expect("decodes");
+    assert_eq!(first.changes.len(), 1, "the change in the first message");
     assert!(phones[0].unconfirmed().is_empty(), "a heard it stored");
 
     // Rested again; another server sharing the storage stores a change.

@@ -98,14 +98,15 @@ pub async fn rows(quick: bool) -> anyhow::Result<Vec<Row>> {
     let per_connection_kb = (with_idle - at_start) * 1024.0 / idle as f64;
     // Phones that have nothing are answered from storage: what grows is what the server
     // keeps per phone and per document it follows, plus any document read into memory.
-    let grown_kb = (after_resync - with_idle) * 1024.0;
+    // Counted in live objects: the resident size also holds what the allocator keeps.
+    let grown_kb = (live_mb - idle_live_mb) * 1000.0;
     let followed = (resync * STORED_AREA) as f64;
     let per_resync = if resident > idle_resident {
         let per_resident = grown_kb / (resident - idle_resident);
-        format!("{per_resident:.1} KB a resident document")
+        format!("{per_resident:.1} KB of live objects a resident document")
     } else {
         format!(
-            "{:.0} KB a re-syncing phone, {:.2} KB a document it follows; none read into memory",
+            "{:.0} KB of live objects a re-syncing phone, {:.2} KB a document it follows; none read into memory",
             grown_kb / resync as f64,
             grown_kb / followed
         )
@@ -154,8 +155,8 @@ pub async fn rows(quick: bool) -> anyhow::Result<Vec<Row>> {
                 EVICT_AFTER_SECS * 3
             ),
             format!(
-                "{:.0} % of the re-sync's memory given back",
-                100.0 * (after_resync - after_eviction) / (after_resync - with_idle).max(1.0)
+                "{:.0} MB below the re-sync's peak",
+                peak_mb - after_eviction
             ),
             None,
         ),
