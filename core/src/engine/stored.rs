@@ -57,9 +57,9 @@ impl Snapshot {
     }
 }
 
-/// Reads the heads from a whole-document chunk's header, checking the chunk's checksum
-/// and that no other chunk follows it. `None` for anything else.
-fn document_heads(bytes: &[u8]) -> Option<Vec<ChangeHash>> {
+/// One whole-document chunk, split at its header: the checksum, the length as encoded,
+/// and the body. `None` unless the bytes are exactly one such chunk.
+fn document_chunk(bytes: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
     let rest = bytes.strip_prefix(&MAGIC)?;
     let (checksum, rest) = rest.split_at_checked(4)?;
     let (&kind, mut rest) = rest.split_first()?;
@@ -69,15 +69,28 @@ fn document_heads(bytes: &[u8]) -> Option<Vec<ChangeHash>> {
     if kind != DOCUMENT_CHUNK || rest.len() != length {
         return None;
     }
+    Some((checksum, length_bytes, rest))
+}
+
+/// Whether the bytes are exactly one whole-document chunk, by its header alone: for
+/// bytes Automerge has just loaded, which checked the rest.
+pub(super) fn is_whole_document(bytes: &[u8]) -> bool {
+    document_chunk(bytes).is_some()
+}
+
+/// Reads the heads from a whole-document chunk's header, checking the chunk's checksum
+/// and that no other chunk follows it. `None` for anything else.
+fn document_heads(bytes: &[u8]) -> Option<Vec<ChangeHash>> {
+    let (checksum, length_bytes, body) = document_chunk(bytes)?;
     let digest = Sha256::new()
-        .chain_update([kind])
+        .chain_update([DOCUMENT_CHUNK])
         .chain_update(length_bytes)
-        .chain_update(rest)
+        .chain_update(body)
         .finalize();
     if digest[..4] != *checksum {
         return None;
     }
-    let mut body = rest;
+    let mut body = body;
     let actors = leb128::read::unsigned(&mut body).ok()?;
     for _ in 0..actors {
         let len = usize::try_from(leb128::read::unsigned(&mut body).ok()?).ok()?;
