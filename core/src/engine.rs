@@ -17,7 +17,7 @@ mod submit;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use automerge::sync::{self, SyncDoc};
+use automerge::sync;
 use automerge::{ActorId, AutoCommit, ChangeHash};
 
 pub use document::SyncError;
@@ -406,10 +406,7 @@ impl<G: Gate> Engine<G> {
         if let Some(actor) = &self.config.actor {
             doc.set_actor(actor.clone());
         }
-        let mut loaded = Loaded {
-            doc,
-            ..Loaded::empty()
-        };
+        let mut loaded = Loaded::of(doc);
         if self.config.role == Role::Client {
             self.made_here.insert(document);
             if !loaded.is_empty() {
@@ -453,7 +450,7 @@ impl<G: Gate> Engine<G> {
     /// A loaded document, for reading without changing anything.
     pub fn doc(&self, document: DocumentId) -> Result<&AutoCommit, EngineError> {
         match self.docs.get(&document).map(|d| &d.slot) {
-            Some(Slot::Ready(loaded)) => Ok(&loaded.doc),
+            Some(Slot::Ready(loaded)) => Ok(loaded.doc()),
             _ => Err(EngineError::NotLoaded(document)),
         }
     }
@@ -461,7 +458,7 @@ impl<G: Gate> Engine<G> {
     /// A loaded document, for reading.
     pub fn doc_mut(&mut self, document: DocumentId) -> Result<&mut AutoCommit, EngineError> {
         match self.docs.get_mut(&document).map(|d| &mut d.slot) {
-            Some(Slot::Ready(loaded)) => Ok(&mut loaded.doc),
+            Some(Slot::Ready(loaded)) => Ok(loaded.doc_mut()),
             _ => Err(EngineError::NotLoaded(document)),
         }
     }
@@ -472,6 +469,15 @@ impl<G: Gate> Engine<G> {
             self.docs.get(&document).map(|d| &d.slot),
             Some(Slot::Ready(_))
         )
+    }
+
+    /// Documents kept as they arrived whole and not yet read (client role): each is read
+    /// into Automerge the first time something reads or changes it.
+    pub fn unread(&self) -> usize {
+        self.docs
+            .values()
+            .filter(|d| matches!(&d.slot, Slot::Ready(l) if l.unread()))
+            .count()
     }
 
     /// Whether phones here follow the document: it is in memory, or resting.
@@ -529,7 +535,7 @@ impl<G: Gate> Engine<G> {
         match slot {
             Slot::Ready(l) if l.refused.is_some() => false,
             Slot::Ready(l) => {
-                let heads = l.doc.get_heads();
+                let heads = l.heads();
                 !heads.iter().all(|h| l.confirmed.contains(h))
             }
             Slot::Loading { .. } => false,
@@ -621,7 +627,7 @@ impl<G: Gate> Engine<G> {
         // without reading the document again.
         let mut heads = Vec::new();
         if let Slot::Ready(mut loaded) = document.slot
-            && loaded.doc.get_heads() == loaded.stored_heads
+            && loaded.heads() == loaded.stored_heads
         {
             heads = loaded.stored_heads;
         }
@@ -681,7 +687,10 @@ impl<G: Gate> Engine<G> {
         // Who may read it is judged once here, not once per connection: with a hundred
         // phones on an area, reading the owner from the document per phone was most of
         // the cost of relaying one change.
-        let label = (!loaded.is_empty()).then(|| self.gate.label(&loaded.doc));
+        // Gates judge what phones send a server: a client keeps a whole document it
+        // received unread (`Loaded::receive`), and has nothing to judge.
+        let label =
+            (role == Role::Server && !loaded.is_empty()).then(|| self.gate.label(loaded.doc()));
         for conn in syncing {
             let Some(remote) = self.conns.get(&conn).and_then(|c| c.remote.as_ref()) else {
                 continue;
@@ -711,7 +720,7 @@ impl<G: Gate> Engine<G> {
                 // phone would then never hear that its changes are stored.
                 peer.state.last_sent_heads.clear();
             }
-            if let Some(data) = generate(&mut view.doc, &mut peer.state) {
+            if let Some(data) = view.sync_message(&mut peer.state) {
                 let msg = if empty && !peer.announced {
                     Message::Request {
                         sender: me.clone(),
@@ -829,7 +838,9 @@ impl<G: Gate> Engine<G> {
         };
         let peer = document.peers.entry(conn).or_insert_with(PeerSync::default);
         peer.they_requested |= is_request;
-        let hidden = !loaded.is_empty() && !self.gate.may_read(conn, &self.gate.label(&loaded.doc));
+        let hidden = self.config.role == Role::Server
+            && !loaded.is_empty()
+            && !self.gate.may_read(conn, &self.gate.label(loaded.doc()));
         let PeerSync {
             state,
             shadow,
@@ -844,13 +855,19 @@ impl<G: Gate> Engine<G> {
         } else {
             loaded
         };
-        let before = target.doc.get_heads();
-        match target.receive(state, &data) {
+        let before = target.heads();
+        let keep_whole = self.config.role == Role::Client;
+        match target.receive(state, &data, keep_whole) {
             Err(e) => return self.fail(conn, format!("document {id}: {e}")),
             Ok(false) => {}
             Ok(true) => {
                 *owes_ack = self.config.role == Role::Server;
-                if let Err(reason) = self.gate.may_write(conn, id, &mut target.doc, &before) {
+                let judged = if keep_whole && target.unread() {
+                    Ok(())
+                } else {
+                    self.gate.may_write(conn, id, target.doc_mut(), &before)
+                };
+                if let Err(reason) = judged {
                     let refused_own = !hidden
                         && target
                             .take_back(&before, self.config.actor.as_ref())
@@ -899,7 +916,7 @@ impl<G: Gate> Engine<G> {
         storage_id: &str,
         out: &mut Vec<StorageOp>,
     ) {
-        let heads: Vec<ChangeHash> = loaded.doc.get_heads();
+        let heads: Vec<ChangeHash> = loaded.heads();
         let Some(theirs) = &peer.state.their_heads else {
             return;
         };
@@ -1095,8 +1112,3 @@ impl<G: Gate> Engine<G> {
 
 #[cfg(test)]
 mod tests;
-
-/// The next sync message for a peer in `state`, encoded; `None` when it is owed none.
-fn generate(doc: &mut AutoCommit, state: &mut sync::State) -> Option<Vec<u8>> {
-    doc.sync().generate_sync_message(state).map(|m| m.encode())
-}

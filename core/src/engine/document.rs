@@ -1,9 +1,10 @@
 //! One document as the engine holds it: loading, or loaded with its per-connection sync
 //! states and what has been written to storage.
 
-use std::collections::HashMap;
+use std::cell::{Cell, OnceCell};
+use std::collections::{BTreeSet, HashMap};
 
-use automerge::sync::{self, SyncDoc};
+use automerge::sync::{self, Capability, MessageFlags, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
 
 use super::effects::ConnId;
@@ -171,7 +172,14 @@ impl Rest {
 /// A document whose chunks are in memory.
 #[derive(Debug)]
 pub(super) struct Loaded {
-    pub doc: AutoCommit,
+    /// The document, read; not yet read while it is a whole document received as it
+    /// came (`arrived`), which is read into it at first use.
+    doc: OnceCell<AutoCommit>,
+    /// The actor the document writes as, for reading `arrived` into it.
+    actor: Option<automerge::ActorId>,
+    /// Reading a received document at first use failed: whole documents are read as they
+    /// arrive from then on, so a bad one is refused rather than taken in again.
+    unreadable: Cell<bool>,
     /// Heads covered by the chunks in storage.
     pub stored_heads: Vec<ChangeHash>,
     /// Chunks in storage (key, size) — replaced wholesale at compaction.
@@ -185,6 +193,19 @@ pub(super) struct Loaded {
     /// is still exactly that, its first save writes these bytes instead of encoding the
     /// document again.
     pub arrived: Option<Snapshot>,
+}
+
+/// Client role: a sync message that brings a whole document into an empty one, with
+/// nothing else to act on. It is kept as it came and acknowledged from its heads; the
+/// document is read at first use.
+fn whole_and_nothing_else(message: &sync::Message) -> Option<Snapshot> {
+    let mut changes = message.changes.iter();
+    let snapshot = Snapshot::parse(changes.next()?)?;
+    let theirs: BTreeSet<&ChangeHash> = message.heads.iter().collect();
+    (changes.next().is_none()
+        && message.need.is_empty()
+        && theirs == snapshot.heads.iter().collect())
+    .then_some(snapshot)
 }
 
 #[derive(Debug)]
@@ -222,14 +243,77 @@ impl Document {
 impl Loaded {
     /// A document with no content, as one the server does not have.
     pub fn empty() -> Self {
+        Self::of(AutoCommit::new())
+    }
+
+    /// `doc`, never stored.
+    pub fn of(doc: AutoCommit) -> Self {
         Self {
-            doc: AutoCommit::new(),
+            doc: OnceCell::from(doc),
+            actor: None,
+            unreadable: Cell::new(false),
             stored_heads: Vec::new(),
             chunks: Vec::new(),
             confirmed: Vec::new(),
             refused: None,
             arrived: None,
         }
+    }
+
+    /// The document, read now if it is still as it arrived.
+    pub fn doc(&self) -> &AutoCommit {
+        self.doc.get_or_init(|| {
+            let read = self.arrived.as_ref().and_then(|arrived| {
+                let mut doc = untrusted(|| AutoCommit::load(&arrived.bytes)).ok()?;
+                (doc.get_heads() == arrived.heads).then_some(doc)
+            });
+            self.unreadable.set(read.is_none());
+            let mut doc = read.unwrap_or_default();
+            if let Some(actor) = &self.actor {
+                doc.set_actor(actor.clone());
+            }
+            doc
+        })
+    }
+
+    /// The document to change, read now if it is still as it arrived.
+    pub fn doc_mut(&mut self) -> &mut AutoCommit {
+        self.doc();
+        self.doc.get_mut().expect("read just above")
+    }
+
+    /// Its heads, without reading a document that is still as it arrived.
+    pub fn heads(&mut self) -> Vec<ChangeHash> {
+        match (self.doc.get_mut(), &self.arrived) {
+            (Some(doc), _) => doc.get_heads(),
+            (None, Some(arrived)) => arrived.heads.clone(),
+            (None, None) => Vec::new(),
+        }
+    }
+
+    /// Our next sync message to a peer, if there is anything to say. A document kept as
+    /// it arrived is not read to acknowledge it: the peer that sent it holds exactly its
+    /// heads, and hears ours (as a server answers from storage, `stored::answer`).
+    pub fn sync_message(&mut self, state: &mut sync::State) -> Option<Vec<u8>> {
+        if let (true, Some(arrived)) = (self.unread(), &self.arrived)
+            && state.their_heads.as_ref() == Some(&arrived.heads)
+        {
+            if state.have_responded && state.last_sent_heads == arrived.heads {
+                return None;
+            }
+            state.have_responded = true;
+            state.last_sent_heads.clone_from(&arrived.heads);
+            return Some(stored::answer(&arrived.heads, None));
+        }
+        self.doc_mut()
+            .sync()
+            .generate_sync_message(state)
+            .map(|m| m.encode())
+    }
+
+    /// Whether it is still a whole document as it arrived, not yet read.
+    pub fn unread(&self) -> bool {
+        self.doc.get().is_none()
     }
 
     /// Builds a document from its stored chunks. Corrupt chunks are skipped one by one
@@ -276,12 +360,11 @@ impl Loaded {
         let stored_heads = doc.get_heads();
         (
             Self {
-                doc,
+                actor: actor.cloned(),
                 stored_heads,
                 chunks: kept,
                 confirmed,
-                refused: None,
-                arrived: None,
+                ..Self::of(doc)
             },
             problems,
         )
@@ -290,9 +373,20 @@ impl Loaded {
     /// Writes whatever changed since the last save: an incremental chunk, or a new snapshot
     /// that replaces every older chunk once the increments outgrow it.
     pub fn persist(&mut self, id: DocumentId, out: &mut Vec<StorageOp>) -> bool {
-        let heads = self.doc.get_heads();
+        let heads = self.heads();
         if heads == self.stored_heads {
             return false;
+        }
+        if self.unread() {
+            // Kept as it came until read: it is its own first snapshot.
+            let Some(arrived) = &self.arrived else {
+                return false;
+            };
+            let key = StorageKey::snapshot(id, &heads);
+            out.push(StorageOp::Put(key.clone(), arrived.bytes.clone()));
+            self.chunks.push((key, arrived.bytes.len()));
+            self.stored_heads = heads;
+            return true;
         }
         let (snapshot, incremental): (usize, usize) =
             self.chunks
@@ -304,7 +398,8 @@ impl Loaded {
         // With no snapshot yet the rule compacts whatever the increment holds, so the
         // changes are not encoded on their own first (a whole document arriving in a
         // first sync was encoded twice).
-        let increment = (snapshot > 0).then(|| self.doc.save_after(&self.stored_heads));
+        let stored = self.stored_heads.clone();
+        let increment = (snapshot > 0).then(|| self.doc_mut().save_after(&stored));
         let Some(increment) =
             increment.filter(|inc| !should_compact(snapshot, incremental + inc.len()))
         else {
@@ -312,7 +407,7 @@ impl Loaded {
                 .filter(|arrived| self.chunks.is_empty() && arrived.heads == heads);
             let whole = match as_it_came {
                 Some(arrived) => arrived.bytes,
-                None => snapshot_bytes(&mut self.doc),
+                None => snapshot_bytes(self.doc_mut()),
             };
             let size = whole.len();
             let key = StorageKey::snapshot(id, &heads);
@@ -337,17 +432,17 @@ impl Loaded {
     /// Takes in chunks another writer stored. They count as stored here too, unless this
     /// replica has unsaved changes of its own (then its next save covers both).
     pub fn absorb(&mut self, chunks: Vec<(StorageKey, Vec<u8>)>) -> bool {
-        let before = self.doc.get_heads();
+        let before = self.doc_mut().get_heads();
         let saved = before == self.stored_heads;
         for (key, bytes) in chunks {
             if key.kind == ChunkKind::SyncState || self.chunks.iter().any(|(k, _)| *k == key) {
                 continue;
             }
-            if self.doc.load_incremental(&bytes).is_ok() {
+            if self.doc_mut().load_incremental(&bytes).is_ok() {
                 self.chunks.push((key, bytes.len()));
             }
         }
-        let after = self.doc.get_heads();
+        let after = self.doc_mut().get_heads();
         if saved {
             self.stored_heads.clone_from(&after);
         }
@@ -363,23 +458,40 @@ impl Loaded {
         let mut doc = if before.is_empty() {
             AutoCommit::new()
         } else {
-            self.doc.fork_at(before)?
+            self.doc_mut().fork_at(before)?
         };
         if let Some(actor) = actor {
             doc.set_actor(actor.clone());
         }
-        self.doc = doc;
+        self.doc = OnceCell::from(doc);
         Ok(())
     }
 
     pub fn is_empty(&mut self) -> bool {
-        self.doc.get_heads().is_empty()
+        self.heads().is_empty()
     }
 
-    /// Applies one incoming sync message; true when the document gained changes.
-    pub fn receive(&mut self, state: &mut sync::State, data: &[u8]) -> Result<bool, SyncError> {
+    /// Applies one incoming sync message; true when the document gained changes. With
+    /// `keep_whole` (client role), a whole document into this empty one is kept as it
+    /// came and read at first use (`whole_and_nothing_else`).
+    pub fn receive(
+        &mut self,
+        state: &mut sync::State,
+        data: &[u8],
+        keep_whole: bool,
+    ) -> Result<bool, SyncError> {
         let message = untrusted(|| sync::Message::decode(data)).map_err(SyncError::Decode)?;
-        let before = self.doc.get_heads();
+        let before = self.heads();
+        if keep_whole
+            && before.is_empty()
+            && !self.unreadable.get()
+            && let Some(snapshot) = whole_and_nothing_else(&message)
+        {
+            keep_as_it_came(state, message);
+            self.doc = OnceCell::new();
+            self.arrived = Some(snapshot);
+            return Ok(true);
+        }
         let whole = match (before.is_empty(), message.changes.len()) {
             (true, 1) => message.changes.iter().next(),
             _ => None,
@@ -387,9 +499,9 @@ impl Loaded {
         let whole = whole
             .filter(|b| stored::is_whole_document(b))
             .map(<[u8]>::to_vec);
-        untrusted(|| self.doc.sync().receive_sync_message(state, message))
-            .map_err(SyncError::Apply)?;
-        let after = self.doc.get_heads();
+        let doc = self.doc_mut();
+        untrusted(|| doc.sync().receive_sync_message(state, message)).map_err(SyncError::Apply)?;
+        let after = doc.get_heads();
         // Automerge loaded the chunk into the empty document and checked its checksum, and
         // that the heads its header names are the heads it holds.
         if let Some(bytes) = whole.filter(|_| !after.is_empty()) {
@@ -400,6 +512,28 @@ impl Loaded {
         }
         Ok(after != before)
     }
+}
+
+/// What Automerge's own receive records of a message bringing a whole document into an
+/// empty one (`whole_and_nothing_else`), without reading the document: they hold exactly
+/// its heads, need nothing, and have what they said.
+fn keep_as_it_came(state: &mut sync::State, message: sync::Message) {
+    state.in_flight = false;
+    if let Some(flags) = message.flags {
+        let mut capabilities = vec![Capability::MessageV2];
+        if flags.contains(MessageFlags::SUPPORTS_SYNC_RESET) {
+            capabilities.push(Capability::SyncReset);
+        }
+        state.their_capabilities = Some(capabilities);
+        if flags.contains(MessageFlags::SYNC_RESET) {
+            state.sent_hashes.clear();
+        }
+        state.peer_read_only = flags.contains(MessageFlags::READ_ONLY);
+    }
+    state.shared_heads.clone_from(&message.heads);
+    state.their_have = Some(message.have);
+    state.their_heads = Some(message.heads);
+    state.their_need = Some(message.need);
 }
 
 /// Why a peer's sync message was refused.

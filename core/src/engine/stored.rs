@@ -263,29 +263,37 @@ mod tests {
         let heads = doc.get_heads();
         let id = DocumentId::from_bytes([8; 16]);
 
-        let mut phone = Loaded::empty();
-        let mut state = sync::State::new();
-        phone.doc.sync().generate_sync_message(&mut state);
-        let gained = phone
-            .receive(&mut state, &answer(&heads, Some(&bytes)))
-            .expect("applies");
-        assert!(gained);
-        let mut out = Vec::new();
-        assert!(phone.persist(id, &mut out));
-        assert_eq!(
-            out,
-            vec![StorageOp::Put(StorageKey::snapshot(id, &heads), bytes)]
-        );
+        // Read as it arrives (the server) or kept unread (a phone).
+        for keep_whole in [false, true] {
+            let mut phone = Loaded::empty();
+            let mut state = sync::State::new();
+            phone.doc_mut().sync().generate_sync_message(&mut state);
+            let gained = phone
+                .receive(&mut state, &answer(&heads, Some(&bytes)), keep_whole)
+                .expect("applies");
+            assert!(gained);
+            assert_eq!(phone.unread(), keep_whole);
+            let mut out = Vec::new();
+            assert!(phone.persist(id, &mut out));
+            assert_eq!(
+                out,
+                vec![StorageOp::Put(
+                    StorageKey::snapshot(id, &heads),
+                    bytes.clone()
+                )]
+            );
+            assert_eq!(phone.doc_mut().get_heads(), heads, "reads as it came");
+        }
 
         // Once changed here, it is encoded as usual.
         let mut phone = Loaded::empty();
         let mut state = sync::State::new();
-        phone.doc.sync().generate_sync_message(&mut state);
+        phone.doc_mut().sync().generate_sync_message(&mut state);
         let whole = doc.save_nocompress();
         phone
-            .receive(&mut state, &answer(&heads, Some(&whole)))
+            .receive(&mut state, &answer(&heads, Some(&whole)), true)
             .expect("applies");
-        phone.doc.put(ROOT, "n", 1).expect("put");
+        phone.doc_mut().put(ROOT, "n", 1).expect("put");
         let mut out = Vec::new();
         assert!(phone.persist(id, &mut out));
         let [StorageOp::Put(_, written)] = &out[..] else {

@@ -73,22 +73,22 @@ impl<G: Gate> Engine<G> {
         let Some(Slot::Ready(loaded)) = self.docs.get_mut(&id).map(|d| &mut d.slot) else {
             return Err(SubmitError::NotLoaded(id));
         };
-        if !loaded.is_empty() && !self.gate.may_read(conn, &self.gate.label(&loaded.doc)) {
+        if !loaded.is_empty() && !self.gate.may_read(conn, &self.gate.label(loaded.doc())) {
             return Err(SubmitError::Hidden(id));
         }
-        let before = loaded.doc.get_heads();
+        let before = loaded.heads();
         taken.push((id, before.clone(), false));
-        if let Err(e) = loaded.doc.load_incremental(bytes) {
+        if let Err(e) = loaded.doc_mut().load_incremental(bytes) {
             return Err(SubmitError::Unreadable {
                 document: id,
                 reason: e.to_string(),
             });
         }
-        if loaded.doc.get_heads() == before {
+        if loaded.heads() == before {
             return Ok(());
         }
         self.gate
-            .may_write(conn, id, &mut loaded.doc, &before)
+            .may_write(conn, id, loaded.doc_mut(), &before)
             .map_err(|reason| SubmitError::Denied {
                 document: id,
                 reason,

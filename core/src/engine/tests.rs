@@ -452,6 +452,8 @@ fn phones_with_nothing_or_everything_are_answered_from_storage_without_loading()
     }
     settle(&mut server, &mut phones, &mut disk, 10);
     assert_eq!(server.resident(), 0, "nothing loaded");
+    // Nor by b: it keeps each document as it came, acknowledged from its heads.
+    assert_eq!(phones[1].unread(), ids.len(), "b read none of them");
     for (n, id) in ids.iter().enumerate() {
         assert!(server.follows(*id), "both phones follow {id}");
         let doc = phones[1].doc(*id).expect("b holds it");
@@ -459,6 +461,7 @@ fn phones_with_nothing_or_everything_are_answered_from_storage_without_loading()
         assert_eq!(value.as_i64(), Some(n as i64));
     }
     assert!(phones[1].unconfirmed().is_empty());
+    assert_eq!(phones[1].unread(), 0, "read once asked for");
 
     // b's change is read, stored, and reaches a.
     phones[1]
