@@ -57,6 +57,11 @@ export class Sync {
     return !this.working && this.inputs.length === 0;
   }
 
+  /** Nothing is queued behind the batch being carried out (a burst of frames is over). */
+  get quiet(): boolean {
+    return this.inputs.length === 0;
+  }
+
   status(): SyncStatus {
     return {
       online: this.online,

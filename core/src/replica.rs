@@ -4,14 +4,14 @@
 //! first, then every listed record in one burst — and both derive the same record views
 //! (offers and clocks), due work and statistics.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use automerge::{AutoCommit, ChangeHash};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::access::may_add;
-use crate::engine::{Config, Effects, Engine, EngineError};
+use crate::engine::{Config, Effects, Engine, EngineError, Event};
 use crate::ids::DocumentId;
 use crate::records::any::AnyRecord;
 use crate::records::index::{AreaIndex, Entry};
@@ -127,8 +127,9 @@ pub struct Replica {
     listed: Vec<DocumentId>,
     /// Records parsed at their current heads, so the rules re-read only what changed.
     parsed: HashMap<DocumentId, Parsed>,
-    /// Documents read from storage (`load`) and not yet parsed: what `read_loaded` reads.
-    unread: Vec<DocumentId>,
+    /// Documents read from storage (`load`) or changed since, not yet parsed: what
+    /// `read_loaded` reads.
+    unread: HashSet<DocumentId>,
     /// The area index as last read, with the heads it was read at: screens ask for it
     /// many times between changes, and reading thousands of entries is the slow part.
     index_read: Option<(Vec<ChangeHash>, AreaIndex)>,
@@ -147,7 +148,7 @@ impl Replica {
             scanned: Vec::new(),
             listed: Vec::new(),
             parsed: HashMap::new(),
-            unread: Vec::new(),
+            unread: HashSet::new(),
             index_read: None,
             ids: None,
         }
@@ -182,9 +183,16 @@ impl Replica {
     }
 
     /// Flushes the engine; when the index gained entries, asks for all of them at once.
+    /// The documents that changed are read at the next `read_loaded`.
     pub fn flush(&mut self) -> Effects {
         self.want_listed();
-        self.engine.flush()
+        let effects = self.engine.flush();
+        for event in &effects.events {
+            if let Event::DocChanged { document } = event {
+                self.unread.insert(*document);
+            }
+        }
+        effects
     }
 
     fn want_listed(&mut self) {
@@ -505,12 +513,13 @@ impl Replica {
     /// The host read a document's chunks from storage (empty if it has none).
     pub fn load(&mut self, document: DocumentId, chunks: Vec<(StorageKey, Vec<u8>)>) {
         self.engine.loaded(document, chunks);
-        self.unread.push(document);
+        self.unread.insert(document);
     }
 
-    /// Reads the records loaded since the last read, and only those; how many documents
-    /// are read in all. An opening phone calls it between slices of its stored documents,
-    /// so the first screen drawn afterwards does not read them all at once.
+    /// Reads the records loaded or changed since the last read, and only those; how many
+    /// documents are read in all. An opening phone calls it between slices of its stored
+    /// documents, and a syncing one after each batch it has answered, so the screen drawn
+    /// afterwards does not read them all at once.
     pub fn read_loaded(&mut self) -> usize {
         for id in std::mem::take(&mut self.unread) {
             self.refresh(id);

@@ -95,7 +95,13 @@ async function firstSync(page) {
   await page.getByRole("button", { name: "登录" }).click();
   await page.waitForFunction(
     // Cheapest checks first, ten times a second: the page's own work is what is timed.
-    () => window.__estate?.online && window.__estate.idle() && document.querySelector("#vacant-due") && window.__estate.missingCount() === 0,
+    // Drawn from every record: no redraw waiting once the last document is in.
+    () =>
+      window.__estate?.online &&
+      window.__estate.idle() &&
+      document.querySelector("#vacant-due") &&
+      window.__estate.missingCount() === 0 &&
+      window.__estate.redrawn(),
     null,
     { ...LONG, polling: 100 },
   );

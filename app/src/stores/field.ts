@@ -86,16 +86,26 @@ export const useField = defineStore("field", () => {
 
   const actor = computed<Actor | null>(() => (session.value ? { user: session.value.user, role: session.value.role } : null));
 
-  /** After a sync batch: coalesces the redraws a burst of frames asks for (many per second).
-   * A redraw waits at least four times as long as the last one took, so on a large area
-   * redrawing takes at most a fifth of the page's time while a burst lasts. */
+  /** After a sync batch (its answers sent): reads the records it brought, then coalesces
+   * the redraws a burst of frames asks for (many per second). A redraw waits at least four
+   * times as long as the last one took, so on a large area redrawing takes at most a fifth
+   * of the page's time while a burst lasts; once it is over (nothing queued behind this
+   * batch, nothing missing), the screen catches up at once. */
   function changed(ids: Set<string>): void {
+    if (ids.size > 0) replica.value?.readLoaded();
     indexStale ||= ids.has(indexId) || area.value === null;
-    if (timer !== null) return;
-    timer = setTimeout(() => {
-      timer = null;
-      void refresh();
-    }, Math.max(REDRAW_EVERY, 4 * redrawMs));
+    const over = sync.value?.quiet === true && replica.value?.missingCount() === 0;
+    if (timer !== null) {
+      if (!over) return;
+      clearTimeout(timer);
+    }
+    timer = setTimeout(
+      () => {
+        timer = null;
+        void refresh();
+      },
+      over ? REDRAW_EVERY : Math.max(REDRAW_EVERY, 4 * redrawMs),
+    );
   }
 
   /** Asks every screen to read the core again; resolves once the screen is redrawn. */
