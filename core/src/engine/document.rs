@@ -279,6 +279,10 @@ impl Loaded {
     /// The document to change, read now if it is still as it arrived.
     pub fn doc_mut(&mut self) -> &mut AutoCommit {
         self.doc();
+        if !self.chunks.is_empty() {
+            // Read and stored: the bytes as they came are needed no more.
+            self.arrived = None;
+        }
         self.doc.get_mut().expect("read just above")
     }
 
