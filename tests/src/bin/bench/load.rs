@@ -330,6 +330,11 @@ async fn measure(
 ) -> anyhow::Result<Run> {
     let addrs: Vec<_> = servers.iter().map(|s| s.addr).collect();
     let fleet = Fleet::connect(phones, &addrs, 50).await?;
+    // Each phone reads the records it received, as the app does after each batch: a
+    // document kept as it came would otherwise be read by the first edit to reach it.
+    for phone in &fleet.phones {
+        phone.with(|r| r.read_loaded()).await?;
+    }
     let mut pids: Vec<u32> = servers.iter().map(|s| s.pid()).collect();
     pids.push(std::process::id());
     let cpu = CpuShare::start(pids)?;
