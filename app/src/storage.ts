@@ -44,11 +44,11 @@ export class ChunkStore {
   /** The chunks of each document, in one transaction (a first sync asks for thousands, none
    * of them stored). */
   async of(docIds: string[]): Promise<Chunk[][]> {
-    const held = this.held;
-    if (docIds.every((docId) => held?.has(docId) === false)) return docIds.map(() => []);
+    const stored = (docId: string) => this.held?.has(docId) !== false;
+    if (!docIds.some(stored)) return docIds.map(() => []);
     const tx = this.db.transaction(STORE, "readonly");
     const read = docIds.map((docId) =>
-      held?.has(docId) === false ? Promise.resolve([]) : (tx.store.getAll(IDBKeyRange.bound([docId], [docId, []])) as Promise<Chunk[]>),
+      stored(docId) ? (tx.store.getAll(IDBKeyRange.bound([docId], [docId, []])) as Promise<Chunk[]>) : Promise.resolve([]),
     );
     const [chunks] = await Promise.all([Promise.all(read), tx.done]);
     return chunks;

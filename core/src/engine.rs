@@ -972,7 +972,6 @@ impl<G: Gate> Engine<G> {
         }
         let Some(Document {
             slot: Slot::Loading { mut asleep, .. },
-            peers,
             ..
         }) = self.docs.remove(&id)
         else {
@@ -980,9 +979,6 @@ impl<G: Gate> Engine<G> {
         };
         // Its followers stay as they rested; those waiting are answered and join them.
         asleep.rebase(&snapshot.heads);
-        for (conn, peer) in peers {
-            asleep.follow(Follower::at_rest(conn, &peer, &snapshot.heads));
-        }
         for (conn, (whole, is_request)) in asks {
             let Some(remote) = self.conns.get(&conn).and_then(|c| c.remote.clone()) else {
                 continue;

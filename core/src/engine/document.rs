@@ -132,12 +132,6 @@ impl Rest {
         self.heads = heads.to_vec();
     }
 
-    /// Adds a follower, or replaces the one on the same connection.
-    pub fn follow(&mut self, follower: Follower) {
-        let conn = follower.conn;
-        *self.entry(conn) = follower;
-    }
-
     /// The follower on `conn`, added (knowing nothing) if it did not follow.
     pub fn entry(&mut self, conn: ConnId) -> &mut Follower {
         let at = match self.followers.iter().position(|f| f.conn == conn) {
@@ -214,7 +208,8 @@ pub(super) enum Slot {
     Loading {
         queued: Vec<(ConnId, Vec<u8>, bool)>,
         /// Its followers while it rested, kept as they were until it is read (or answered
-        /// from storage and put to rest again without waking them).
+        /// from storage and put to rest again without waking them). A loading document has
+        /// no other peers: messages for it wait in `queued`.
         asleep: Rest,
     },
     Ready(Box<Loaded>),
