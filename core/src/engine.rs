@@ -15,7 +15,7 @@ mod order;
 mod stored;
 mod submit;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use automerge::sync;
 use automerge::{ActorId, AutoCommit, ChangeHash};
@@ -151,6 +151,10 @@ pub struct Engine<G: Gate = Open> {
     docs: HashMap<DocumentId, Document>,
     /// Documents with something to write or send at the next flush.
     dirty: BTreeSet<DocumentId>,
+    /// Client role: documents read from storage, received changes, created or edited
+    /// since the host last asked (`take_changed`): what its reading of records must look
+    /// at again, and all of it.
+    changed: HashSet<DocumentId>,
     /// Documents the host must read from storage.
     loads: BTreeSet<DocumentId>,
     /// Server role: documents let go of while phones still follow them (idle past
@@ -190,6 +194,7 @@ impl<G: Gate> Engine<G> {
             conns: BTreeMap::new(),
             docs: HashMap::new(),
             dirty: BTreeSet::new(),
+            changed: HashSet::new(),
             loads: BTreeSet::new(),
             resting: HashMap::new(),
             order: SendOrder::default(),
@@ -321,6 +326,7 @@ impl<G: Gate> Engine<G> {
         }
         let (mut loaded, _problems) = Loaded::from_chunks(chunks, self.config.actor.as_ref());
         if self.config.role == Role::Client {
+            self.changed.insert(document);
             self.made_here.insert(document);
             if loaded.confirmed.is_empty() && !loaded.is_empty() {
                 self.order.awaiting(document);
@@ -408,6 +414,7 @@ impl<G: Gate> Engine<G> {
         }
         let mut loaded = Loaded::of(doc);
         if self.config.role == Role::Client {
+            self.changed.insert(document);
             self.made_here.insert(document);
             if !loaded.is_empty() {
                 self.order.awaiting(document);
@@ -442,6 +449,7 @@ impl<G: Gate> Engine<G> {
         let result = edit(doc);
         self.dirty.insert(document);
         if self.config.role == Role::Client {
+            self.changed.insert(document);
             self.made_here.insert(document);
         }
         Ok(result)
@@ -461,6 +469,12 @@ impl<G: Gate> Engine<G> {
             Some(Slot::Ready(loaded)) => Ok(loaded.doc_mut()),
             _ => Err(EngineError::NotLoaded(document)),
         }
+    }
+
+    /// Client role: the documents read from storage, created, edited here or changed by
+    /// a peer since the last call, flushed or not.
+    pub fn take_changed(&mut self) -> HashSet<DocumentId> {
+        std::mem::take(&mut self.changed)
     }
 
     /// Whether a document is in memory and loaded.
@@ -862,6 +876,9 @@ impl<G: Gate> Engine<G> {
             Ok(false) => {}
             Ok(true) => {
                 *owes_ack = self.config.role == Role::Server;
+                if keep_whole {
+                    self.changed.insert(id);
+                }
                 let judged = if keep_whole && target.unread() {
                     Ok(())
                 } else {

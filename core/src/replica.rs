@@ -4,14 +4,14 @@
 //! first, then every listed record in one burst — and both derive the same record views
 //! (offers and clocks), due work and statistics.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use automerge::{AutoCommit, ChangeHash};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::access::may_add;
-use crate::engine::{Config, Effects, Engine, EngineError, Event};
+use crate::engine::{Config, Effects, Engine, EngineError};
 use crate::ids::DocumentId;
 use crate::records::any::AnyRecord;
 use crate::records::index::{AreaIndex, Entry};
@@ -127,9 +127,6 @@ pub struct Replica {
     listed: Vec<DocumentId>,
     /// Records parsed at their current heads, so the rules re-read only what changed.
     parsed: HashMap<DocumentId, Parsed>,
-    /// Documents read from storage (`load`) or changed since, not yet parsed: what
-    /// `read_loaded` reads.
-    unread: HashSet<DocumentId>,
     /// The area index as last read, with the heads it was read at: screens ask for it
     /// many times between changes, and reading thousands of entries is the slow part.
     index_read: Option<(Vec<ChangeHash>, AreaIndex)>,
@@ -148,7 +145,6 @@ impl Replica {
             scanned: Vec::new(),
             listed: Vec::new(),
             parsed: HashMap::new(),
-            unread: HashSet::new(),
             index_read: None,
             ids: None,
         }
@@ -186,13 +182,7 @@ impl Replica {
     /// The documents that changed are read at the next `read_loaded`.
     pub fn flush(&mut self) -> Effects {
         self.want_listed();
-        let effects = self.engine.flush();
-        for event in &effects.events {
-            if let Event::DocChanged { document } = event {
-                self.unread.insert(*document);
-            }
-        }
-        effects
+        self.engine.flush()
     }
 
     fn want_listed(&mut self) {
@@ -497,12 +487,11 @@ impl Replica {
         self.parsed.insert(id, Parsed { heads, record });
     }
 
-    /// Every record held, parsed (re-reading only what changed).
+    /// Every record held, parsed (re-reading only what may have changed since the last
+    /// read: a screen drawn after each batch of a first sync costs that batch, not the
+    /// whole area).
     pub fn portfolio(&mut self) -> Portfolio<'_> {
-        self.unread.clear();
-        for id in self.engine.loaded_ids() {
-            self.refresh(id);
-        }
+        self.read_loaded();
         Portfolio::new(
             self.parsed
                 .iter()
@@ -513,7 +502,6 @@ impl Replica {
     /// The host read a document's chunks from storage (empty if it has none).
     pub fn load(&mut self, document: DocumentId, chunks: Vec<(StorageKey, Vec<u8>)>) {
         self.engine.loaded(document, chunks);
-        self.unread.insert(document);
     }
 
     /// Reads the records loaded or changed since the last read, and only those; how many
@@ -521,7 +509,7 @@ impl Replica {
     /// documents, and a syncing one after each batch it has answered, so the screen drawn
     /// afterwards does not read them all at once.
     pub fn read_loaded(&mut self) -> usize {
-        for id in std::mem::take(&mut self.unread) {
+        for id in self.engine.take_changed() {
             self.refresh(id);
         }
         self.parsed.len()
@@ -657,7 +645,7 @@ mod tests {
         let mut phone = synced_phone();
         let read = phone.read_loaded();
         assert!(read > 0, "the area's records are read");
-        assert!(phone.unread.is_empty());
+        assert!(phone.engine.take_changed().is_empty());
         assert_eq!(
             phone.read_loaded(),
             read,

@@ -26,6 +26,7 @@ use estate_core::access::{Grant, Grants, Owner};
 use estate_core::demo::bench_area;
 use estate_core::engine::Event;
 use estate_core::protocol::{Message, inflation};
+use estate_core::records::any::AnyRecord;
 use estate_core::records::index::AreaIndex;
 use estate_core::records::inspection::{Inspection, InspectionForm};
 use estate_core::records::ticket::{
@@ -34,6 +35,7 @@ use estate_core::records::ticket::{
 };
 use estate_core::records::{Actor, EventId, Input, StaffRole, json};
 use estate_core::replica::Replica;
+use estate_core::rules::portfolio::Portfolio;
 use estate_core::storage::{MemoryStore, StorageKey, apply_in_memory, chunks_in_memory};
 use estate_core::time::Month;
 use estate_core::{Config, ConnId, DocumentId, Engine, Role};
@@ -245,6 +247,10 @@ impl World {
                 }
             }
             if loads.is_empty() {
+                if node != SERVER {
+                    // As the app does after each batch: its screens read what changed.
+                    self.phones[node].replica.read_loaded();
+                }
                 return;
             }
             for (id, chunks) in loads {
@@ -478,6 +484,24 @@ impl World {
         }
         if derived.windows(2).any(|w| w[0] != w[1]) {
             return Err("phones derive different states for the shared ticket".into());
+        }
+        // What a phone's screens read, re-read only where something changed since the last
+        // screen, is what its documents hold.
+        for (n, phone) in self.phones[..PHONES].iter_mut().enumerate() {
+            let mut records = Vec::new();
+            for id in phone.replica.engine().loaded_ids() {
+                let doc = phone
+                    .replica
+                    .doc(id)
+                    .map_err(|e| format!("phone {n}: {e}"))?;
+                if let Ok(Some(record)) = AnyRecord::from_doc(doc) {
+                    records.push((id, record));
+                }
+            }
+            let read_afresh = Portfolio::new(records.iter().map(|(id, r)| (*id, r)));
+            if phone.replica.portfolio() != read_afresh {
+                return Err(format!("phone {n}'s screens show stale records"));
+            }
         }
         for saved in &self.saved {
             let ok = match saved {

@@ -8,7 +8,7 @@ use sync_server::config::{
 use sync_server::import;
 use sync_server::store::Store;
 
-/// mimalloc, not the system's malloc: memory freed when idle documents are evicted goes
+/// jemalloc, not the system's malloc: memory freed when idle documents are evicted goes
 /// back to the system instead of staying with the process (`BENCHMARKS.md`, P3).
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

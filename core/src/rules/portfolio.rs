@@ -32,7 +32,7 @@ use crate::time::HOUR_MS;
 pub type Records<'a, R> = Vec<(DocumentId, &'a R)>;
 
 /// What a set of areas holds.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Portfolio<'a> {
     pub units: Records<'a, UnitRecord>,
     pub tickets: Records<'a, TicketRecord>,
