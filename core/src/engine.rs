@@ -570,15 +570,12 @@ impl<G: Gate> Engine<G> {
         refused
     }
 
-    /// Documents still waiting for storage or for their first content from a peer.
-    pub fn incomplete(&mut self) -> usize {
-        self.docs
-            .values_mut()
-            .filter_map(|d| match &mut d.slot {
-                Slot::Loading { .. } => Some(()),
-                Slot::Ready(l) => l.is_empty().then_some(()),
-            })
-            .count()
+    /// Whether a document is in memory, loaded, and has content (from storage or a peer).
+    pub fn has_content(&mut self, document: DocumentId) -> bool {
+        match self.docs.get_mut(&document).map(|d| &mut d.slot) {
+            Some(Slot::Ready(loaded)) => !loaded.is_empty(),
+            _ => false,
+        }
     }
 
     /// Time passes: the server lets go of documents idle past `evict_after_ms` (those

@@ -125,6 +125,8 @@ pub struct Replica {
     scanned: Vec<ChangeHash>,
     /// Every document the index listed at the last scan.
     listed: Vec<DocumentId>,
+    /// Those of `listed` without content at the last count: all `missing` looks at again.
+    unfetched: Vec<DocumentId>,
     /// Records parsed at their current heads, so the rules re-read only what changed.
     parsed: HashMap<DocumentId, Parsed>,
     /// The area index as last read, with the heads it was read at: screens ask for it
@@ -144,6 +146,7 @@ impl Replica {
             index,
             scanned: Vec::new(),
             listed: Vec::new(),
+            unfetched: Vec::new(),
             parsed: HashMap::new(),
             index_read: None,
             ids: None,
@@ -197,6 +200,7 @@ impl Replica {
             return;
         };
         self.listed = index.entries.keys().copied().collect();
+        self.unfetched.clone_from(&self.listed);
         self.scanned = heads;
         for id in &self.listed {
             if !self.engine.holds(*id) {
@@ -597,17 +601,15 @@ impl Replica {
     }
 
     /// Documents the index lists that have not arrived yet (1 while the index itself is
-    /// missing). Cheap: called after every batch of frames to show progress.
+    /// missing). Cheap: called after every batch of frames to show progress, it looks
+    /// again only at those still missing at the last count.
     pub fn missing(&mut self) -> usize {
         if self.scanned.is_empty() {
             return 1;
         }
-        let absent = self
-            .listed
-            .iter()
-            .filter(|id| !self.engine.holds(**id))
-            .count();
-        absent + self.engine.incomplete()
+        let engine = &mut self.engine;
+        self.unfetched.retain(|id| !engine.has_content(*id));
+        self.unfetched.len()
     }
 
     /// A document held by this replica, for reading.
@@ -657,6 +659,38 @@ mod tests {
             read,
             "a screen reads nothing the slices missed"
         );
+    }
+
+    /// A first sync shows how many listed records are still to come, counting down as
+    /// they arrive, and only the listed ones count.
+    #[test]
+    fn missing_counts_down_the_listed_records_still_to_come() {
+        let estate = crate::demo::bench_area(40).expect("estate");
+        let index = estate.areas[0].index;
+        let mut phone = Replica::new(Config::new(Role::Client, "phone"), index);
+        assert_eq!(phone.missing(), 1, "the index itself is missing");
+        let mut docs = estate.docs;
+        let at = docs.iter().position(|(id, _)| *id == index).expect("index");
+        let (_, mut index_doc) = docs.remove(at);
+        phone.load(
+            index,
+            vec![(StorageKey::snapshot(index, &[]), index_doc.save())],
+        );
+        let _ = phone.flush();
+        let listed = phone.read_index().expect("index").entries.len();
+        assert_eq!(docs.len(), listed);
+        for (id, _) in &docs {
+            phone.load(*id, Vec::new());
+        }
+        assert_eq!(
+            phone.missing(),
+            listed,
+            "loaded without content is still missing"
+        );
+        for (n, (id, doc)) in docs.iter_mut().enumerate() {
+            phone.load(*id, vec![(StorageKey::snapshot(*id, &[]), doc.save())]);
+            assert_eq!(phone.missing(), listed - n - 1);
+        }
     }
 
     #[test]
