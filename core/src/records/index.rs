@@ -6,9 +6,11 @@
 
 use std::collections::BTreeMap;
 
-use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, transaction::Transactable};
+use automerge::{
+    AutoCommit, ObjId, ObjType, ROOT, ReadDoc, ScalarValueRef, ValueRef, transaction::Transactable,
+};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::json::{self, from_value, to_value};
 use super::{RecordError, expect_kind};
@@ -120,19 +122,28 @@ impl AreaIndex {
             })
     }
 
+    /// Reads the index. An area lists thousands of records and a phone reads its index
+    /// whenever it changes, so each entry is read field by field straight from the
+    /// document rather than through a JSON value. An entry that is not keyed by a document
+    /// ID, or whose fields are not text, is skipped, not fatal.
     pub fn from_doc(doc: &AutoCommit) -> Result<Self, RecordError> {
         expect_kind(doc, KIND)?;
-        let mut root = json::read_root(doc);
-        let raw = root
-            .as_object_mut()
-            .and_then(|m| m.remove("entries"))
-            .unwrap_or(Value::Null);
-        let header: Header = from_value(root, "area index")?;
-        // An entry that is not a document ID or does not read is skipped, not fatal.
-        let entries = match raw {
-            Value::Object(map) => map
-                .into_iter()
-                .filter_map(|(k, v)| Some((k.parse().ok()?, serde_json::from_value(v).ok()?)))
+        let mut root = Map::new();
+        for key in ["areaId", "name", "projectId"] {
+            if let Some(value) = json::read_prop(doc, key) {
+                root.insert(key.to_owned(), value);
+            }
+        }
+        let header: Header = from_value(Value::Object(root), "area index")?;
+        let entries = match doc.get(ROOT, "entries")? {
+            Some((automerge::Value::Object(ObjType::Map), obj)) => doc
+                .map_range(&obj, ..)
+                .filter_map(|item| {
+                    let ValueRef::Object(ObjType::Map) = item.value else {
+                        return None;
+                    };
+                    Some((item.key.parse().ok()?, read_entry(doc, &item.id())?))
+                })
                 .collect(),
             _ => BTreeMap::new(),
         };
@@ -143,6 +154,33 @@ impl AreaIndex {
             entries,
         })
     }
+}
+
+/// One entry's fields; `None` when one it knows is not text (or null, for the optional
+/// ones), or it has no kind. Fields it does not know are left alone.
+fn read_entry(doc: &AutoCommit, obj: &ObjId) -> Option<Entry> {
+    let mut kind = None;
+    let mut entry = Entry::default();
+    for field in doc.map_range(obj, ..) {
+        let slot = match field.key.as_ref() {
+            "kind" => &mut kind,
+            "code" => &mut entry.code,
+            "status" => &mut entry.status,
+            "unit" => &mut entry.unit,
+            "month" => &mut entry.month,
+            "date" => &mut entry.date,
+            "category" => &mut entry.category,
+            _ => continue,
+        };
+        *slot = match field.value {
+            ValueRef::Scalar(ScalarValueRef::Str(text)) => Some(text.into_owned()),
+            ValueRef::Scalar(ScalarValueRef::Null) => None,
+            ValueRef::Object(ObjType::Text) => Some(doc.text(field.id()).ok()?),
+            _ => return None,
+        };
+    }
+    entry.kind = kind?;
+    Some(entry)
 }
 
 #[cfg(test)]
@@ -182,6 +220,55 @@ mod tests {
         assert!(AreaIndex::lists(&doc, listed));
         assert!(!AreaIndex::lists(&doc, DocumentId::from_bytes([5; 16])));
         assert_eq!(AreaIndex::area_of(&doc).expect("area"), "A1");
+    }
+
+    /// Entries are written by phones, any of which may be modified: one that does not
+    /// read is skipped, and the rest of the index still reads.
+    #[test]
+    fn entries_that_do_not_read_are_skipped_and_the_rest_read() {
+        let mut doc = AreaIndex::new_doc("A1", "一区", None).expect("index");
+        let good = DocumentId::from_bytes([6; 16]);
+        let text_kind = DocumentId::from_bytes([7; 16]);
+        let entry = Entry {
+            kind: "unit".into(),
+            code: Some("1-1-0101".into()),
+            ..Entry::default()
+        };
+        AreaIndex::put_entry(&mut doc, good, &entry).expect("put");
+        let entries = match doc.get(ROOT, "entries").expect("read") {
+            Some((_, obj)) => obj,
+            None => panic!("no entries"),
+        };
+        let odd = doc
+            .put_object(&entries, text_kind.to_string(), ObjType::Map)
+            .expect("put");
+        let kind = doc.put_object(&odd, "kind", ObjType::Text).expect("put");
+        doc.splice_text(&kind, 0, 0, "ticket").expect("splice");
+        doc.put(&odd, "someday", 3).expect("an unknown field");
+        let numbered = DocumentId::from_bytes([8; 16]);
+        let bad = doc
+            .put_object(&entries, numbered.to_string(), ObjType::Map)
+            .expect("put");
+        doc.put(&bad, "kind", "unit").expect("put");
+        doc.put(&bad, "status", 5)
+            .expect("a status that is not text");
+        let no_kind = doc
+            .put_object(
+                &entries,
+                DocumentId::from_bytes([9; 16]).to_string(),
+                ObjType::Map,
+            )
+            .expect("put");
+        doc.put(&no_kind, "code", "1-1-0102").expect("put");
+        doc.put(&entries, "not-an-id", "x").expect("put");
+        doc.put_object(&entries, "also-not-an-id", ObjType::Map)
+            .expect("put");
+
+        let index = AreaIndex::from_doc(&doc).expect("read");
+        assert_eq!(index.entries.len(), 2, "{:?}", index.entries);
+        assert_eq!(index.entries[&good], entry);
+        assert_eq!(index.entries[&text_kind].kind, "ticket");
+        assert_eq!(index.area_id, "A1");
     }
 
     #[test]
