@@ -62,7 +62,7 @@ export function installHooks(field: ReturnType<typeof useField>): void {
     homeSettled: () => field.homeSettled(),
     redrawn: () => field.redrawn(),
     idle: () => field.sync?.idle ?? false,
-    stats: () => ({ ...(field.sync?.stats ?? {}) }),
+    stats: () => ({ ...(field.sync?.stats ?? {}), redraws: field.redraws.count, redrawMs: field.redraws.ms }),
     statisticsSummary: (month, nowMs) => field.need().statistics(month, nowMs).summary,
     dueWork: (nowMs) => field.need().dueWork(nowMs),
     get storagePersisted() {
