@@ -5,6 +5,11 @@
 //! - `[docId, "incremental", sha256(chunk)]` — changes saved since the last snapshot;
 //! - `[docId, "sync-state", storageId]` — what a remote peer is known to have.
 //!
+//! One addition, on phones only: a snapshot stored exactly as the server sent it into an
+//! empty document is named `headsHash.served`. The server holds what it sent, so such a
+//! snapshot, stored alone, is its own sync state, and a first sync writes one record per
+//! document instead of two. automerge-repo reads it as any other snapshot.
+//!
 //! Hashes are lowercase hex SHA-256; a heads hash is the hash of the heads' hex strings
 //! concatenated, as automerge-repo computes it.
 
@@ -44,6 +49,9 @@ impl ChunkKind {
     }
 }
 
+/// How the name of a snapshot stored as the server sent it ends.
+const SERVED: &str = ".served";
+
 /// One storage key: document, chunk kind, and the chunk's name within the document.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StorageKey {
@@ -67,6 +75,20 @@ impl StorageKey {
             kind: ChunkKind::Snapshot,
             name: heads_hash(heads),
         }
+    }
+
+    /// A snapshot as the server sent it into an empty document (see the module's notes).
+    pub fn served(document: DocumentId, heads: &[ChangeHash]) -> Self {
+        Self {
+            document,
+            kind: ChunkKind::Snapshot,
+            name: format!("{}{SERVED}", heads_hash(heads)),
+        }
+    }
+
+    /// Whether it names a snapshot stored as the server sent it.
+    pub fn is_served(&self) -> bool {
+        self.kind == ChunkKind::Snapshot && self.name.ends_with(SERVED)
     }
 
     pub fn sync_state(document: DocumentId, storage_id: &str) -> Self {

@@ -353,6 +353,15 @@ impl Loaded {
                 confirmed = state.shared_heads;
             }
         }
+        // A snapshot stored as the server sent it, alone and whole, is what the server
+        // holds. Anything beside it (changes made here, another snapshot) may not be, and
+        // then only a sync state says what is.
+        if let ([(key, _)], []) = (kept.as_slice(), problems.as_slice())
+            && key.is_served()
+            && confirmed.is_empty()
+        {
+            confirmed = doc.get_heads();
+        }
         if let Some(actor) = actor {
             doc.set_actor(actor.clone());
         }
@@ -377,11 +386,12 @@ impl Loaded {
             return false;
         }
         if self.unread() {
-            // Kept as it came until read: it is its own first snapshot.
+            // Kept as it came until read: it is its own first snapshot, and, as the
+            // server sent exactly it, its own proof that the server holds these heads.
             let Some(arrived) = &self.arrived else {
                 return false;
             };
-            let key = StorageKey::snapshot(id, &heads);
+            let key = StorageKey::served(id, &heads);
             out.push(StorageOp::Put(key.clone(), arrived.bytes.clone()));
             self.chunks.push((key, arrived.bytes.len()));
             self.stored_heads = heads;
@@ -488,6 +498,9 @@ impl Loaded {
         {
             keep_as_it_came(state, message);
             self.doc = OnceCell::new();
+            // The server holds what it sent; the snapshot stored as it came says so after
+            // a restart (`StorageKey::served`), so no sync state is written beside it.
+            self.confirmed.clone_from(&snapshot.heads);
             self.arrived = Some(snapshot);
             return Ok(true);
         }

@@ -275,13 +275,13 @@ mod tests {
             assert_eq!(phone.unread(), keep_whole);
             let mut out = Vec::new();
             assert!(phone.persist(id, &mut out));
-            assert_eq!(
-                out,
-                vec![StorageOp::Put(
-                    StorageKey::snapshot(id, &heads),
-                    bytes.clone()
-                )]
-            );
+            // Kept unread, it is named as the server's own (`StorageKey::served`).
+            let key = if keep_whole {
+                StorageKey::served(id, &heads)
+            } else {
+                StorageKey::snapshot(id, &heads)
+            };
+            assert_eq!(out, vec![StorageOp::Put(key, bytes.clone())]);
             assert_eq!(phone.doc_mut().get_heads(), heads, "reads as it came");
         }
 

@@ -374,11 +374,24 @@ fn settle(
     disk: &mut crate::storage::MemoryStore,
     now: u64,
 ) -> Vec<(ConnId, Vec<u8>)> {
+    settle_keeping(server, phones, disk, &mut Default::default(), now)
+}
+
+/// [`settle`], keeping what each phone writes on its own disk.
+fn settle_keeping(
+    server: &mut Engine,
+    phones: &mut [Engine; 2],
+    disk: &mut crate::storage::MemoryStore,
+    phone_disks: &mut [crate::storage::MemoryStore; 2],
+    now: u64,
+) -> Vec<(ConnId, Vec<u8>)> {
     let mut sent = Vec::new();
     for _ in 0..20 {
         let mut moved = false;
-        for (conn, phone) in (1..).zip(phones.iter_mut()) {
+        for ((conn, phone), phone_disk) in (1..).zip(phones.iter_mut()).zip(phone_disks.iter_mut())
+        {
             let effects = phone.flush();
+            crate::storage::apply_in_memory(phone_disk, effects.storage.clone());
             for doc in effects.loads.clone() {
                 // A phone that never held it: nothing on its disk.
                 phone.loaded(doc, Vec::new());
@@ -478,6 +491,56 @@ fn phones_with_nothing_or_everything_are_answered_from_storage_without_loading()
         .expect("n");
     assert_eq!(value.as_i64(), Some(100));
     assert_eq!(server.resident(), 1, "only the changed document was read");
+}
+
+/// A first sync stores each document once, as the server sent it, with no sync state
+/// beside it: the snapshot is the proof that the server holds it. A phone restarted from
+/// that disk holds nothing unsent; one that also holds a change made here, never
+/// confirmed, counts it as unsent.
+#[test]
+fn a_first_sync_stores_each_document_once_and_a_restart_knows_the_server_holds_it() {
+    let mut disk = crate::storage::MemoryStore::new();
+    let (mut phones, ids) = phones_with_numbered_documents(5, 60);
+    let mut server = Engine::new(Config::new(Role::Server, "server"));
+    phones[0].connect(1, 0);
+    server.connect(1, 0);
+    settle(&mut server, &mut phones, &mut disk, 0);
+
+    let mut phone_disks = <[crate::storage::MemoryStore; 2]>::default();
+    phones[1].connect(1, 10);
+    server.connect(2, 10);
+    for id in &ids {
+        phones[1].want(*id);
+    }
+    settle_keeping(&mut server, &mut phones, &mut disk, &mut phone_disks, 10);
+    let stored: Vec<&StorageKey> = phone_disks[1].keys().collect();
+    assert_eq!(stored.len(), ids.len(), "one chunk a document: {stored:?}");
+    assert!(stored.iter().all(|k| k.is_served()), "{stored:?}");
+
+    let restarted = |disk: &crate::storage::MemoryStore| {
+        let mut phone = Engine::new(Config::new(Role::Client, "b"));
+        for id in &ids {
+            phone.want(*id);
+            phone.loaded(*id, crate::storage::chunks_in_memory(disk, *id));
+        }
+        phone
+    };
+    let mut phone = restarted(&phone_disks[1]);
+    assert!(
+        phone.unconfirmed().is_empty(),
+        "the server holds all it sent"
+    );
+    assert!(!phone.holds_unsent());
+
+    // A change made here, stored, never sent: after a restart it is still unsent.
+    phone
+        .change(ids[0], |d| d.put(ROOT, "n", 7))
+        .expect("loaded")
+        .expect("put");
+    crate::storage::apply_in_memory(&mut phone_disks[1], phone.flush().storage);
+    let mut phone = restarted(&phone_disks[1]);
+    assert_eq!(phone.unconfirmed(), vec![ids[0]], "the change is unsent");
+    assert!(phone.holds_unsent());
 }
 
 /// Two phones follow a document; the server lets it go while both stay connected and
