@@ -439,18 +439,31 @@ fn phones_with_numbered_documents(count: u8, first: u8) -> ([Engine; 2], Vec<Doc
     (phones, ids)
 }
 
+/// Phone a's five numbered documents (from `first`), synced to a server's disk.
+fn stored_by_phone_a(
+    first: u8,
+) -> (
+    crate::storage::MemoryStore,
+    Engine,
+    [Engine; 2],
+    Vec<DocumentId>,
+) {
+    let mut disk = crate::storage::MemoryStore::new();
+    let (mut phones, ids) = phones_with_numbered_documents(5, first);
+    let mut server = Engine::new(Config::new(Role::Server, "server"));
+    phones[0].connect(1, 0);
+    server.connect(1, 0);
+    settle(&mut server, &mut phones, &mut disk, 0);
+    (disk, server, phones, ids)
+}
+
 /// A restarted server holds nothing in memory. A phone that has nothing gets every
 /// document straight from its stored snapshot, and a phone that has them all hears that
 /// the server has the same: neither makes the server load a document. The first change
 /// after that is read, stored and relayed as ever.
 #[test]
 fn phones_with_nothing_or_everything_are_answered_from_storage_without_loading() {
-    let mut disk = crate::storage::MemoryStore::new();
-    let (mut phones, ids) = phones_with_numbered_documents(5, 40);
-    let mut server = Engine::new(Config::new(Role::Server, "server"));
-    phones[0].connect(1, 0);
-    server.connect(1, 0);
-    settle(&mut server, &mut phones, &mut disk, 0);
+    let (mut disk, _, mut phones, ids) = stored_by_phone_a(40);
     assert!(phones[0].unconfirmed().is_empty(), "every document stored");
 
     // Restarted: both phones connect; b asks for every document.
@@ -499,12 +512,7 @@ fn phones_with_nothing_or_everything_are_answered_from_storage_without_loading()
 /// confirmed, counts it as unsent.
 #[test]
 fn a_first_sync_stores_each_document_once_and_a_restart_knows_the_server_holds_it() {
-    let mut disk = crate::storage::MemoryStore::new();
-    let (mut phones, ids) = phones_with_numbered_documents(5, 60);
-    let mut server = Engine::new(Config::new(Role::Server, "server"));
-    phones[0].connect(1, 0);
-    server.connect(1, 0);
-    settle(&mut server, &mut phones, &mut disk, 0);
+    let (mut disk, mut server, mut phones, ids) = stored_by_phone_a(60);
 
     let mut phone_disks = <[crate::storage::MemoryStore; 2]>::default();
     phones[1].connect(1, 10);

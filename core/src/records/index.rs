@@ -187,17 +187,22 @@ fn read_entry(doc: &AutoCommit, obj: &ObjId) -> Option<Entry> {
 mod tests {
     use super::*;
 
+    /// A unit's entry, as a phone lists it.
+    fn unit_entry() -> Entry {
+        Entry {
+            kind: "unit".into(),
+            code: Some("1-1-0101".into()),
+            ..Entry::default()
+        }
+    }
+
     #[test]
     fn entries_added_on_two_replicas_both_survive_the_merge() {
         let mut a = AreaIndex::new_doc("A1", "一区", Some("P1")).expect("index");
         let mut b = a.fork();
         let x = DocumentId::from_bytes([1; 16]);
         let y = DocumentId::from_bytes([2; 16]);
-        let unit = Entry {
-            kind: "unit".into(),
-            code: Some("1-1-0101".into()),
-            ..Entry::default()
-        };
+        let unit = unit_entry();
         AreaIndex::put_entry(&mut a, x, &unit).expect("put");
         AreaIndex::put_entry(&mut b, y, &unit).expect("put");
         a.merge(&mut b).expect("merge");
@@ -229,36 +234,25 @@ mod tests {
         let mut doc = AreaIndex::new_doc("A1", "一区", None).expect("index");
         let good = DocumentId::from_bytes([6; 16]);
         let text_kind = DocumentId::from_bytes([7; 16]);
-        let entry = Entry {
-            kind: "unit".into(),
-            code: Some("1-1-0101".into()),
-            ..Entry::default()
-        };
+        let entry = unit_entry();
         AreaIndex::put_entry(&mut doc, good, &entry).expect("put");
         let entries = match doc.get(ROOT, "entries").expect("read") {
             Some((_, obj)) => obj,
             None => panic!("no entries"),
         };
-        let odd = doc
-            .put_object(&entries, text_kind.to_string(), ObjType::Map)
-            .expect("put");
+        let mut entry_map = |id: DocumentId| {
+            doc.put_object(&entries, id.to_string(), ObjType::Map)
+                .expect("put")
+        };
+        let odd = entry_map(text_kind);
+        let bad = entry_map(DocumentId::from_bytes([8; 16]));
+        let no_kind = entry_map(DocumentId::from_bytes([9; 16]));
         let kind = doc.put_object(&odd, "kind", ObjType::Text).expect("put");
         doc.splice_text(&kind, 0, 0, "ticket").expect("splice");
         doc.put(&odd, "someday", 3).expect("an unknown field");
-        let numbered = DocumentId::from_bytes([8; 16]);
-        let bad = doc
-            .put_object(&entries, numbered.to_string(), ObjType::Map)
-            .expect("put");
         doc.put(&bad, "kind", "unit").expect("put");
         doc.put(&bad, "status", 5)
             .expect("a status that is not text");
-        let no_kind = doc
-            .put_object(
-                &entries,
-                DocumentId::from_bytes([9; 16]).to_string(),
-                ObjType::Map,
-            )
-            .expect("put");
         doc.put(&no_kind, "code", "1-1-0102").expect("put");
         doc.put(&entries, "not-an-id", "x").expect("put");
         doc.put_object(&entries, "also-not-an-id", ObjType::Map)
