@@ -63,6 +63,7 @@ export async function signIn(username: string, password: string, deviceName: str
   }
   const body = (await response.json().catch(() => ({}))) as Partial<Session> & { error?: string };
   if (!response.ok) throw new Error(body.error ?? `登录失败（${response.status}）`);
+  performance.mark("estate:signed-in");
   const session = body as Session;
   // Another user on a phone that still holds someone's records: theirs go first, so the
   // new user sees and acts under nothing of the previous one (the form warned).

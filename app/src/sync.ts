@@ -176,6 +176,7 @@ export class Sync {
       if (this.socket !== socket) return;
       this.online = true;
       this.retryMs = FIRST_RETRY_MS;
+      performance.mark("estate:online");
       void this.run(() => {
         this.linked = socket;
         this.replica.connected(Date.now());
@@ -185,6 +186,7 @@ export class Sync {
       if (this.socket !== socket) return;
       const frame = new Uint8Array(event.data as ArrayBuffer);
       this.stats.framesIn += 1;
+      if (this.stats.framesIn === 1) performance.mark("estate:first-frame");
       void this.run(() => this.replica.receive(frame, Date.now()));
     };
     socket.onclose = () => {

@@ -7,7 +7,7 @@
 //   node bench-app.mjs <http://server> <username> <password>
 //
 // Prints one JSON object: { firstLoad: { requests, transferred, decoded }, firstSyncMs,
-// firstSyncStats: { coreMs, storageMs, framesIn, … }, firstSyncProfile: [{ where, ms }], coldOpenMs: [..], coldReadyMs: [..], coldOpenMarks: [{mark: ms}],
+// firstSyncStats: { coreMs, storageMs, framesIn, … }, firstSyncMarks: {mark: ms since 登录 is tapped}, firstSyncProfile: [{ where, ms }], coldOpenMs: [..], coldReadyMs: [..], coldOpenMarks: [{mark: ms}],
 // saveCoreMs: [..], saveDurableMs: [..] }. A cold open is timed twice: to the home screen
 // (drawn from what it showed last time while the records load) and to every record loaded.
 import { chromium } from "playwright-core";
@@ -41,7 +41,7 @@ try {
   await page.waitForLoadState("networkidle");
   context.off("requestfinished", onFinished);
   await Promise.all(counting);
-  const { ms: firstSyncMs, stats: firstSyncStats } = await firstSync(page);
+  const { ms: firstSyncMs, stats: firstSyncStats, marks: firstSyncMarks } = await firstSync(page);
   // The same first sync again in a fresh context, under Chromium's CPU profiler: where
   // the page's main thread spent that time. Apart from the timed run, so the profiler's
   // own cost is not in it.
@@ -81,16 +81,18 @@ try {
   // Notes on a unit record: every area has units.
   const record = await page.evaluate(() => window.__estate.firstRecord("unit"));
   const { core, durable } = await page.evaluate(([id]) => window.__estate.timeSaves(id, 60), [record]);
-  console.log(JSON.stringify({ firstLoad, firstSyncMs, firstSyncStats, firstSyncProfile: selfTimes(profile), coldOpenMs, coldReadyMs, coldOpenMarks, saveCoreMs: core, saveDurableMs: durable }));
+  console.log(JSON.stringify({ firstLoad, firstSyncMs, firstSyncStats, firstSyncMarks, firstSyncProfile: selfTimes(profile), coldOpenMs, coldReadyMs, coldOpenMarks, saveCoreMs: core, saveDurableMs: durable }));
 } finally {
   await browser.close();
 }
 
 /** Signs in on `page` (at the sign-in screen) and waits for the whole area; the ms it took,
- * and the sync's own counters (time in the core's sync calls and in IndexedDB). */
+ * the sync's own counters (time in the core's sync calls and in IndexedDB), and when the
+ * app's marks fell (ms since the tap: the first of each, the last `all-received`). */
 async function firstSync(page) {
   await page.getByLabel("用户名").fill(username, LONG);
   await page.getByLabel("密码").fill(password);
+  const tapped = await page.evaluate(() => performance.now());
   const started = Date.now();
   await page.getByRole("button", { name: "登录" }).click();
   await page.waitForFunction(
@@ -106,7 +108,14 @@ async function firstSync(page) {
     { ...LONG, polling: 100 },
   );
   const ms = Date.now() - started;
-  return { ms, stats: await page.evaluate(() => window.__estate.stats()) };
+  const marks = await page.evaluate((tapped) => {
+    const at = {};
+    for (const m of performance.getEntriesByType("mark"))
+      if (m.name.startsWith("estate:") && (!(m.name.slice(7) in at) || m.name === "estate:all-received"))
+        at[m.name.slice(7)] = Math.round(m.startTime - tapped);
+    return at;
+  }, tapped);
+  return { ms, stats: await page.evaluate(() => window.__estate.stats()), marks };
 }
 
 /**

@@ -29,6 +29,8 @@ struct Measured {
     /// The home screen's redraws while it ran, and their time in all (ms).
     first_sync_redraws: f64,
     first_sync_redraw_ms: f64,
+    /// When the app's marks fell in the timed first sync (ms since 登录 was tapped).
+    first_sync_marks: serde_json::Value,
     /// Where a profiled first sync's main thread spent its time, by self time.
     first_sync_profile: Vec<(String, f64)>,
     cold_open_ms: Vec<f64>,
@@ -81,6 +83,7 @@ impl Measured {
             cold_open_ms: list("coldOpenMs")?,
             cold_ready_ms: list("coldReadyMs")?,
             cold_open_marks: v["coldOpenMarks"].as_array().cloned().unwrap_or_default(),
+            first_sync_marks: v["firstSyncMarks"].clone(),
             save_core_ms: list("saveCoreMs")?,
             save_durable_ms: list("saveDurableMs")?,
         })
@@ -142,6 +145,28 @@ pub async fn rows(
         id: "P1-browser",
         what: "where the same first sync's main thread spends its time, by self time (Chromium's CPU profiler, a second run in a fresh context; the WASM core by the app's call into it), ms".into(),
         ours: profile.join(", "),
+        baseline: "—".into(),
+        ratio: "—".into(),
+        verdict: None,
+    });
+    let synced = |name: &str| {
+        m.first_sync_marks[name]
+            .as_f64()
+            .map_or("—".to_owned(), |ms| format!("{ms:.0}"))
+    };
+    rows.push(Row {
+        id: "P1-browser",
+        what: "where the timed first sync's time goes (ms since 登录 is tapped): signed in / WASM core ready / the app open, nothing stored / connected / the first frame in / the last document in / the home screen drawn from every record".into(),
+        ours: format!(
+            "{} / {} / {} / {} / {} / {} / {:.0}",
+            synced("signed-in"),
+            synced("core-ready"),
+            synced("ready"),
+            synced("online"),
+            synced("first-frame"),
+            synced("all-received"),
+            m.first_sync_ms
+        ),
         baseline: "—".into(),
         ratio: "—".into(),
         verdict: None,
