@@ -16,7 +16,7 @@ const STORE = "chunks";
 const LOG = "log";
 const VIEWS = "views";
 const HOME = "home";
-/** Writes with at least this many chunks go to the log as one record. */
+/** Writes of at least this many operations go to the log as one record. */
 const LOG_FROM = 32;
 /** How long writes must have stopped before the log is folded, ms. */
 const FOLD_AFTER_MS = 2_000;
