@@ -48,6 +48,13 @@ declare global {
   }
 }
 
+/** Marks `name` on the page's timeline for the benchmark, keeping only the latest: a mark
+ * made on every reconnection or batch must not pile up over a day's use. */
+export function remark(name: string): void {
+  performance.clearMarks(name);
+  performance.mark(name);
+}
+
 export function installHooks(field: ReturnType<typeof useField>): void {
   const durable: string[] = [];
   window.__estate = {

@@ -2,6 +2,7 @@
 // (awaited until durable), loads, frames, close — and keeps a WebSocket to the server
 // open whenever the network allows.
 import type { Effects, Replica } from "./core";
+import { remark } from "./hooks";
 import type { ChunkStore } from "./storage";
 
 export interface SyncStatus {
@@ -176,7 +177,7 @@ export class Sync {
       if (this.socket !== socket) return;
       this.online = true;
       this.retryMs = FIRST_RETRY_MS;
-      performance.mark("estate:online");
+      remark("estate:online");
       void this.run(() => {
         this.linked = socket;
         this.replica.connected(Date.now());

@@ -10,6 +10,7 @@ import type { Actor, AnyAction, Input, RecordKind, Headers } from "../records";
 import { PhotoStore, UploadQueue, photoUrl } from "../photos";
 import { authHeaders, checkSession, currentSession, unsentWarning, expireSession, signOut as clearSession, syncUrl, wipeDevice, type Session } from "../session";
 import { remember } from "../settings";
+import { remark } from "../hooks";
 import { ChunkStore, type HomeView } from "../storage";
 import type { DueWork } from "../rules";
 import { Sync, type SyncStatus } from "../sync";
@@ -97,8 +98,8 @@ export const useField = defineStore("field", () => {
     if (ids.size > 0) replica.value?.readLoaded();
     indexStale ||= ids.has(indexId) || area.value === null;
     const over = sync.value?.quiet === true && replica.value?.missingCount() === 0;
-    // For the benchmark: the last of these marks when everything asked for has come in.
-    if (over && ids.size > 0) performance.mark("estate:all-received");
+    // For the benchmark: when everything asked for had last come in (one mark, the latest).
+    if (over && ids.size > 0) remark("estate:all-received");
     if (timer !== null) {
       if (!over) return;
       clearTimeout(timer);
