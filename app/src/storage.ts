@@ -47,6 +47,15 @@ function replay(chunks: Chunk[], records: LogRecord[], wanted: (docId: string) =
   return byDoc;
 }
 
+/** Carries out `ops` on the bare store: no promise per request, since a failed one aborts
+ * the transaction (a first sync writes thousands of chunks). */
+function write(store: IDBObjectStore, ops: StorageOp[]): void {
+  for (const op of ops) {
+    if (op.op === "put") store.put({ key: op.key, data: op.data }, op.key);
+    else store.delete(op.key);
+  }
+}
+
 export class ChunkStore {
   /** The documents with chunks here, once `all` has read them: others need no reading. (What
    * another tab writes meanwhile is fetched from the server again, or sent by that tab.) */
@@ -116,8 +125,7 @@ export class ChunkStore {
     for (const op of ops) if (op.op === "put") this.held?.add(op.key[0]);
     if (this.logLength > 0 || ops.length >= LOG_FROM) {
       const tx = this.db.transaction(LOG, "readwrite", { durability });
-      const record: LogRecord = { ops: ops.map((op) => (op.op === "put" ? { op: "put", key: op.key, data: op.data } : { op: "delete", key: op.key })) };
-      unwrap(tx.store).add(record);
+      unwrap(tx.store).add({ ops } satisfies LogRecord);
       this.logLength += 1;
       for (const op of ops) this.logged.add(op.key[0]);
       await tx.done;
@@ -125,13 +133,7 @@ export class ChunkStore {
       return;
     }
     const tx = this.db.transaction(STORE, "readwrite", { durability });
-    // The bare store: a first sync writes thousands of chunks, and a promise per request is
-    // not needed when a failed one aborts the transaction, failing `tx.done`.
-    const store = unwrap(tx.store);
-    for (const op of ops) {
-      if (op.op === "put") store.put({ key: op.key, data: op.data }, op.key);
-      else store.delete(op.key);
-    }
+    write(unwrap(tx.store), ops);
     await tx.done;
   }
 
@@ -148,11 +150,7 @@ export class ChunkStore {
       const tx = this.db.transaction([STORE, LOG], "readwrite");
       const cursor = await tx.objectStore(LOG).openCursor();
       if (cursor) {
-        const chunks = unwrap(tx.objectStore(STORE));
-        for (const op of (cursor.value as LogRecord).ops) {
-          if (op.op === "put") chunks.put({ key: op.key, data: op.data }, op.key);
-          else chunks.delete(op.key);
-        }
+        write(unwrap(tx.objectStore(STORE)), (cursor.value as LogRecord).ops);
         await cursor.delete();
       }
       await tx.done;
