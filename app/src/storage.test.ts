@@ -100,6 +100,16 @@ describe("ChunkStore", () => {
     expect(Object.keys(shape(await store.all()))).toHaveLength(41);
   });
 
+  test("a fold that finds the log emptied elsewhere still counts an append begun after it", async () => {
+    const store = await ChunkStore.open("area", null);
+    await store.apply(batch(0, 40));
+    await (await ChunkStore.open("area", null)).fold(); // another tab folds the log
+    const late = batch(100, 40);
+    await Promise.all([store.fold(), store.apply(late)]);
+    await store.apply([put("d100", "s", 2)]); // small: must still go after `late`
+    expect(shape(await (await ChunkStore.open("area", null)).all()).d100).toEqual(["s=2"]);
+  });
+
   test("after writes stop, the log folds on its own", async () => {
     const store = await ChunkStore.open("area", 10);
     await store.apply(batch(0, 40));

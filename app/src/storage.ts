@@ -64,6 +64,8 @@ export class ChunkStore {
   private logged = new Set<string>();
   private foldTimer: ReturnType<typeof setTimeout> | null = null;
   private folding: Promise<void> | null = null;
+  /** Log records this store has begun to write, ever: a fold counts those begun after it. */
+  private appended = 0;
 
   private constructor(
     private db: IDBPDatabase,
@@ -127,6 +129,7 @@ export class ChunkStore {
       const tx = this.db.transaction(LOG, "readwrite", { durability });
       unwrap(tx.store).add({ ops } satisfies LogRecord);
       this.logLength += 1;
+      this.appended += 1;
       for (const op of ops) this.logged.add(op.key[0]);
       await tx.done;
       this.scheduleFold();
@@ -144,17 +147,22 @@ export class ChunkStore {
   }
 
   /** Moves the oldest log record into `chunks` and deletes it, in one transaction. Returns
-   * whether records remain. */
+   * whether records remain. The log's length is counted afresh inside that transaction (another
+   * tab may have folded, or an append aborted), plus the appends begun after it, which
+   * IndexedDB orders after it. */
   private foldOne(): Promise<boolean> {
     this.folding ??= (async () => {
       const tx = this.db.transaction([STORE, LOG], "readwrite");
-      const cursor = await tx.objectStore(LOG).openCursor();
+      const appendedBefore = this.appended;
+      const log = tx.objectStore(LOG);
+      const cursor = await log.openCursor();
       if (cursor) {
         write(unwrap(tx.objectStore(STORE)), (cursor.value as LogRecord).ops);
         await cursor.delete();
       }
+      const left = await log.count();
       await tx.done;
-      this.logLength = cursor ? this.logLength - 1 : 0;
+      this.logLength = left + (this.appended - appendedBefore);
       if (this.logLength === 0) this.logged.clear();
     })().finally(() => (this.folding = null));
     return this.folding.then(() => this.logLength > 0);
