@@ -54,6 +54,11 @@ pub struct Config {
     /// quiet ones rest at the end of a flush (down to nine tenths of it), however recently
     /// used; `None` holds as many as are in use.
     pub max_resident: Option<usize>,
+    /// Whether documents are written to storage. `false` for a replica that lives in
+    /// memory alone and never reopens (the load generator's simulated phones, whose saving
+    /// would be each phone's own work): nothing is encoded for storage and no storage
+    /// operations are emitted; everything else, events included, is as with storage.
+    pub saves: bool,
 }
 
 impl Config {
@@ -66,6 +71,7 @@ impl Config {
             actor: None,
             evict_after_ms: 30_000,
             max_resident: None,
+            saves: true,
         }
     }
 }
@@ -677,7 +683,12 @@ impl<G: Gate> Engine<G> {
         let Slot::Ready(loaded) = &mut document.slot else {
             return;
         };
-        if loaded.persist(id, &mut self.out.storage) {
+        let changed = if self.config.saves {
+            loaded.persist(id, &mut self.out.storage)
+        } else {
+            loaded.count_saved()
+        };
+        if changed {
             self.out.events.push(Event::DocChanged { document: id });
         }
         if self.order.waits(id) {

@@ -66,7 +66,19 @@ impl NativeClient {
         peer_id: &str,
         index: DocumentId,
     ) -> Result<Self, ClientError> {
-        Self::start(ws_url, credentials, peer_id, index, false).await
+        Self::start(ws_url, credentials, peer_id, index, false, true).await
+    }
+
+    /// Like [`Self::connect`], but the replica saves nothing ([`Config::saves`]): for a
+    /// load generator playing many phones in one process, where each phone's saving would
+    /// be its own CPU's work, not the server's.
+    pub async fn connect_without_saving(
+        ws_url: &str,
+        credentials: &Credentials,
+        peer_id: &str,
+        index: DocumentId,
+    ) -> Result<Self, ClientError> {
+        Self::start(ws_url, credentials, peer_id, index, false, false).await
     }
 
     /// Like [`Self::connect`], but when the connection ends (the server restarts, the
@@ -79,7 +91,7 @@ impl NativeClient {
         peer_id: &str,
         index: DocumentId,
     ) -> Result<Self, ClientError> {
-        Self::start(ws_url, credentials, peer_id, index, true).await
+        Self::start(ws_url, credentials, peer_id, index, true, true).await
     }
 
     async fn start(
@@ -88,6 +100,7 @@ impl NativeClient {
         peer_id: &str,
         index: DocumentId,
         reconnect: bool,
+        saves: bool,
     ) -> Result<Self, ClientError> {
         let dial = Dial {
             url: ws_url.to_owned(),
@@ -97,6 +110,7 @@ impl NativeClient {
         };
         let socket = dial.open().await?;
         let mut config = Config::new(Role::Client, peer_id);
+        config.saves = saves;
         config.actor = Some(
             device_actor(&credentials.device)
                 .ok_or_else(|| ClientError::Http("a device ID is 16 hex digits".into()))?,
@@ -203,7 +217,12 @@ impl Dial {
         request
             .headers_mut()
             .insert("authorization", self.bearer.clone());
-        Ok(tokio_tungstenite::connect_async(request).await?.0)
+        // TCP_NODELAY, as a browser sets it: acknowledgements are small frames.
+        Ok(
+            tokio_tungstenite::connect_async_with_config(request, None, true)
+                .await?
+                .0,
+        )
     }
 }
 

@@ -53,6 +53,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::serve::ListenerExt as _;
 use tokio::sync::watch;
 use tower_http::compression::CompressionLayer;
 
@@ -157,6 +158,13 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let addr = listener.local_addr()?;
+    // Frames are small and go out one after another: without TCP_NODELAY, Nagle holds each
+    // one behind the previous one's acknowledgement, which the phone delays by up to 40 ms.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!("TCP_NODELAY not set on a connection: {e}");
+        }
+    });
     let router = app(state, &args.app_dir());
     let mut wait = shutdown;
     let task = tokio::spawn(async move {

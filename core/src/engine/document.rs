@@ -378,6 +378,15 @@ impl Loaded {
         )
     }
 
+    /// Counts the document as saved, writing nothing (an engine that does not save).
+    /// Returns whether it changed since last counted, as [`Self::persist`] does.
+    pub fn count_saved(&mut self) -> bool {
+        let heads = self.heads();
+        let changed = heads != self.stored_heads;
+        self.stored_heads = heads;
+        changed
+    }
+
     /// Writes whatever changed since the last save: an incremental chunk, or a new snapshot
     /// that replaces every older chunk once the increments outgrow it.
     pub fn persist(&mut self, id: DocumentId, out: &mut Vec<StorageOp>) -> bool {

@@ -23,7 +23,7 @@
 // On any failure — the server closing the connection, a timeout (default 540000 ms), or no
 // progress for --stall-ms (default 60000 ms) — it prints {"error": "..."} and exits 2.
 // Bad arguments: a message on stderr, exit 64.
-import { connect, connectionState, createAs, deviceOf, findWithRetry, onConnectionLost, onServerMessage, plain, waitFor } from "../lib/repo.mjs";
+import { connected, connectionState, createAs, deviceOf, findWithRetry, onServerMessage, plain, waitFor } from "../lib/repo.mjs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { finish, intOption, runCli } from "../lib/cli.mjs";
 
@@ -58,17 +58,6 @@ function watchdog(stallMs, failWith, progress, doing) {
   }, Math.min(1_000, stallMs));
   timer.unref();
   return () => clearInterval(timer);
-}
-
-/** A connected Repo that fails the run as soon as the server drops it. */
-async function connected(wsUrl, who, deadline, failWith) {
-  const repo = connect(wsUrl);
-  onConnectionLost(repo, (reason) => failWith(`${who}: ${reason}`));
-  await waitFor(() => connectionState(repo).connected, {
-    timeoutMs: Math.max(0, Math.min(10_000, deadline - performance.now())),
-    what: `${who} to connect to ${wsUrl}`,
-  });
-  return repo;
 }
 
 async function seed({ positional, options, deadline, stage, failWith }) {

@@ -108,6 +108,17 @@ export function onConnectionLost(repo, onLost) {
   });
 }
 
+/** A connected Repo that fails the run as soon as the server drops it. */
+export async function connected(wsUrl, who, deadline, failWith) {
+  const repo = connect(wsUrl);
+  onConnectionLost(repo, (reason) => failWith(`${who}: ${reason}`));
+  await waitFor(() => connectionState(repo).connected, {
+    timeoutMs: Math.max(0, Math.min(10_000, deadline - performance.now())),
+    what: `${who} to connect to ${wsUrl}`,
+  });
+  return repo;
+}
+
 /** A short description of a Repo's connection, for error messages. */
 export function describeConnection(repo) {
   const s = connectionState(repo);

@@ -106,9 +106,13 @@ impl Fleet {
                 let (credentials, index) = phones[i].clone();
                 let ws = format!("ws://{}/sync", servers[i % servers.len()]);
                 joins.spawn(async move {
-                    let client =
-                        NativeClient::connect(&ws, &credentials, &format!("load-{i}"), index)
-                            .await?;
+                    let peer = format!("load-{i}");
+                    let client = if std::env::var_os("P2_SAVES").is_some() {
+                        NativeClient::connect(&ws, &credentials, &peer, index).await?
+                    } else {
+                        NativeClient::connect_without_saving(&ws, &credentials, &peer, index)
+                            .await?
+                    };
                     client
                         .wait_until("the whole area", Duration::from_secs(120), |r| {
                             r.read_index().is_ok() && r.missing() == 0

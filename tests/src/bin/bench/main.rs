@@ -18,6 +18,7 @@ mod load;
 mod memory;
 mod office;
 mod p1;
+mod pairs;
 mod process;
 mod report;
 mod stock;
@@ -125,6 +126,7 @@ async fn main() -> anyhow::Result<()> {
     if options.runs(&["P2"]) {
         section(&mut rows, "P2", p2_rows(if quick { 50 } else { 300 })).await;
         section(&mut rows, "P2", load::rows(quick)).await;
+        section(&mut rows, "P2", pairs::rows(quick)).await;
     }
     if options.runs(&["P4"]) {
         section(&mut rows, "P4", throughput::rows(quick)).await;

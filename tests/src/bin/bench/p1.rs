@@ -71,7 +71,7 @@ async fn p1_ours(n: usize) -> anyhow::Result<Ours> {
 
 /// Runs a JS bench script; `BENCH_NODE_FLAGS` (say `--cpu-prof --cpu-prof-dir=/tmp/p`)
 /// are handed to node first, for profiling the JS client.
-fn node(args: &[&str], timeout: Duration) -> anyhow::Result<serde_json::Value> {
+pub(super) fn node(args: &[&str], timeout: Duration) -> anyhow::Result<serde_json::Value> {
     let flags = std::env::var("BENCH_NODE_FLAGS").unwrap_or_default();
     let mut child = Command::new("node")
         .current_dir(Path::new(ROOT_DIR).join("tests/js"))
