@@ -24,17 +24,13 @@ struct Sustained {
 impl Sustained {
     /// The highest rate asked of a step it held.
     fn held_rate(&self) -> Option<f64> {
-        self.steps
-            .iter()
-            .filter(|s| s.held())
-            .map(|s| s.rate)
-            .last()
+        self.steps.iter().rev().find(|s| s.held()).map(|s| s.rate)
     }
 
     /// The server's memory after the highest step it held at or below `rate`.
     fn rss_at(&self, rate: f64) -> Option<f64> {
-        let held = self.steps.iter().filter(|s| s.held() && s.rate <= rate);
-        held.last().map(|s| s.rss_mb)
+        let held = self.steps.iter().rev().find(|s| s.held() && s.rate <= rate);
+        held.map(|s| s.rss_mb)
     }
 }
 
