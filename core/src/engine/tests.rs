@@ -62,6 +62,30 @@ fn small_edits_go_to_incremental_chunks_until_they_outgrow_the_snapshot() {
 }
 
 #[test]
+fn an_engine_that_does_not_save_writes_nothing_and_still_tells_of_changes() {
+    let mut config = Config::new(Role::Client, "phone");
+    config.saves = false;
+    let mut engine = Engine::new(config);
+    let id = DocumentId::from_bytes([8; 16]);
+    engine.create(id, AutoCommit::new()).expect("created");
+    let changed = |effects: &Effects| {
+        let told = effects.events.iter();
+        told.filter(|e| matches!(e, Event::DocChanged { document } if *document == id))
+            .count()
+    };
+    let first = engine.flush();
+    assert!(first.storage.is_empty());
+    engine
+        .change(id, |d| d.put(ROOT, "n", 1))
+        .expect("loaded")
+        .expect("put");
+    let edited = engine.flush();
+    assert!(edited.storage.is_empty());
+    assert_eq!(changed(&edited), 1);
+    assert_eq!(changed(&engine.flush()), 0, "told once per change");
+}
+
+#[test]
 fn a_reloaded_document_is_saved_incrementally_not_rewritten() {
     let mut engine = Engine::new(Config::new(Role::Client, "phone"));
     let id = DocumentId::from_bytes([6; 16]);
