@@ -153,10 +153,12 @@ pub async fn rows(quick: bool) -> anyhow::Result<Vec<Row>> {
         .map(|(what, ours)| {
             let (ratio, verdict) = match (&stock, &ours.rate) {
                 (Ok(s), Some((mine, _))) => {
-                    // Memory at the same load: ours after the step the stock server held
-                    // last (or its first step), against the stock server's at its busiest.
+                    // Memory at the same load: both after the step the stock server held
+                    // last (or, when it held none, ours after its first and theirs at
+                    // their busiest).
                     let same_load = s.held_rate().unwrap_or(rates[0]);
-                    let memory = ours.rss_at(same_load).unwrap_or(ours.rss_mb) / s.rss_mb;
+                    let memory = ours.rss_at(same_load).unwrap_or(ours.rss_mb)
+                        / s.rss_at(same_load).unwrap_or(s.rss_mb);
                     let (rate, faster) = match &s.rate {
                         Some((theirs, _)) => (
                             format!("{:.1}× the stock server's rate", mine / theirs),
@@ -175,7 +177,7 @@ pub async fn rows(quick: bool) -> anyhow::Result<Vec<Row>> {
                     };
                     (
                         format!(
-                            "{rate}; {memory:.2}× its memory at the same load ({same_load:.0}/s), {:.2}× at our busiest",
+                            "{rate}; {memory:.2}× its memory at the same load ({same_load:.0}/s), {:.2}× each at its busiest",
                             ours.rss_mb / s.rss_mb
                         ),
                         (!quick).then_some(faster && memory <= 0.25),
