@@ -107,7 +107,12 @@ pub async fn rows(quick: bool) -> anyhow::Result<Vec<Row>> {
     Ok(vec![Row {
         id: "P2",
         what: format!(
-            "{pairs} pairs of JS automerge-repo clients, {rate} edits/s in all for {seconds} s, {rounds} rounds alternating with the stock server: an edit on one client → arrival on the other (two devices of one housekeeper, each edit committed before it is relayed)"
+            "{pairs} pairs of JS automerge-repo clients, {rate} edits/s in all for {seconds} s, {}: an edit on one client → arrival on the other (two devices of one housekeeper, each edit committed before it is relayed)",
+            if rounds == 1 {
+                "one round beside the stock server's".to_owned()
+            } else {
+                format!("{rounds} rounds alternating with the stock server's")
+            }
         ),
         ours: mine.describe(),
         baseline: format!("stock Node server (commits nothing): {}", theirs.describe()),
