@@ -16,15 +16,17 @@
 //     then asks for every listed document without waiting for any of them, and waits until
 //     all are ready. It yields to the event loop after starting each C finds (default 50)
 //     so that the socket keeps being served (pings answered) while thousands start.
-//     Prints {"count":N, "ms":..., "messages":..., "clientCpuMs":...}: wall-clock ms from
-//     start to the last document ready, the messages the client received, and the CPU time
-//     the client itself spent meanwhile (which tells a busy client from a slow server).
+//     Prints {"count":N, "ms":..., "messages":..., "clientCpuMs":..., "gcMs":..., "heapMb":...}:
+//     wall-clock ms from start to the last document ready, the messages the client
+//     received, the CPU time the client itself spent meanwhile (which tells a busy client
+//     from a slow server), the garbage collector's pauses in it, and the client's largest
+//     JS heap (sampled every 500 ms).
 //
 // On any failure — the server closing the connection, a timeout (default 540000 ms), or no
 // progress for --stall-ms (default 60000 ms) — it prints {"error": "..."} and exits 2.
 // Bad arguments: a message on stderr, exit 64.
 import { connected, connectionState, createAs, deviceOf, findWithRetry, onServerMessage, plain, waitFor } from "../lib/repo.mjs";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { PerformanceObserver, monitorEventLoopDelay } from "node:perf_hooks";
 import { finish, intOption, runCli } from "../lib/cli.mjs";
 
 const USAGE = [
@@ -58,6 +60,29 @@ function watchdog(stallMs, failWith, progress, doing) {
   }, Math.min(1_000, stallMs));
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** From now on: the garbage collector's pauses, and the largest JS heap seen (MB). */
+function watchMemory() {
+  let gcMs = 0;
+  let heapMb = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  });
+  gc.observe({ entryTypes: ["gc"] });
+  const sample = () => {
+    heapMb = Math.max(heapMb, process.memoryUsage().heapUsed / 1e6);
+  };
+  const timer = setInterval(sample, 500);
+  timer.unref();
+  return {
+    stop() {
+      sample();
+      clearInterval(timer);
+      gc.disconnect();
+      return { gcMs, heapMb };
+    },
+  };
 }
 
 async function seed({ positional, options, deadline, stage, failWith }) {
@@ -129,6 +154,7 @@ async function fetchAll({ positional, options, deadline, stage, failWith }) {
   const stallMs = intOption(options, "stall-ms", 60_000);
   const start = performance.now();
   const cpuAtStart = process.cpuUsage();
+  const memory = watchMemory();
 
   stage.now = "connecting";
   const repo = await connected(wsUrl, "client", deadline, failWith);
@@ -165,6 +191,7 @@ async function fetchAll({ positional, options, deadline, stage, failWith }) {
   stop();
   const ms = lastReady - start;
   const cpu = process.cpuUsage(cpuAtStart);
+  const { gcMs, heapMb } = memory.stop();
   // Checked after the clock stops: each document is the one its index entry describes.
   entries.forEach(([id, raw], i) => {
     const entry = plain(raw);
@@ -181,6 +208,8 @@ async function fetchAll({ positional, options, deadline, stage, failWith }) {
     ms: round(ms),
     messages: connectionState(repo).received,
     clientCpuMs: round((cpu.user + cpu.system) / 1000),
+    gcMs: round(gcMs),
+    heapMb: Math.round(heapMb),
   });
 }
 

@@ -102,21 +102,29 @@ pub(super) fn node(args: &[&str], timeout: Duration) -> anyhow::Result<serde_jso
     Ok(value)
 }
 
-/// One fetch by the JS client: its time, the messages it received and the CPU time it
-/// spent itself, which tells a busy client from a slow server.
+/// One fetch by the JS client: its time, the messages it received, the CPU time it
+/// spent itself (and the garbage collector's pauses in it, and its largest heap) and
+/// how busy the server was (percent of one core), which tell a busy client from a slow
+/// server.
 #[derive(Debug, Clone, Copy)]
 struct JsFetch {
     ms: f64,
     messages: u64,
     client_cpu_ms: f64,
+    gc_ms: f64,
+    heap_mb: f64,
+    server_cpu: f64,
 }
 
 impl JsFetch {
-    fn read(out: &serde_json::Value) -> anyhow::Result<Self> {
+    fn read(out: &serde_json::Value, server_cpu: f64) -> anyhow::Result<Self> {
         Ok(Self {
             ms: out["ms"].as_f64().context("ms")?,
             messages: out["messages"].as_u64().context("messages")?,
             client_cpu_ms: out["clientCpuMs"].as_f64().context("clientCpuMs")?,
+            gc_ms: out["gcMs"].as_f64().context("gcMs")?,
+            heap_mb: out["heapMb"].as_f64().context("heapMb")?,
+            server_cpu,
         })
     }
 }
@@ -125,20 +133,27 @@ impl std::fmt::Display for JsFetch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{:.0} ms ({} messages in; the client busy {:.0} % of it)",
+            "{:.0} ms ({} messages in; the client busy {:.0} % of it, GC pauses {:.1} s, heap up to {:.0} MB; the server busy {:.0} %)",
             self.ms,
             self.messages,
-            100.0 * self.client_cpu_ms / self.ms
+            100.0 * self.client_cpu_ms / self.ms,
+            self.gc_ms / 1000.0,
+            self.heap_mb,
+            self.server_cpu
         )
     }
 }
 
-fn p1_js_against(ws: &str, index_url: &str) -> anyhow::Result<JsFetch> {
+/// The JS client's fetch from the server at `ws` (process `server`), with how busy the
+/// server was meanwhile.
+fn p1_js_against(ws: &str, index_url: &str, server: u32) -> anyhow::Result<JsFetch> {
+    let cpu = CpuShare::start(vec![server])?;
     let out = node(
         &["bench/p1.mjs", "fetch", ws, index_url],
         Duration::from_secs(600),
     )?;
-    JsFetch::read(&out)
+    let server_cpu = cpu.percent()?[0];
+    JsFetch::read(&out, server_cpu)
 }
 
 /// The stock Node server: seed with one JS client, fetch with a fresh one.
@@ -154,13 +169,9 @@ fn p1_stock(n: usize) -> anyhow::Result<JsFetch> {
     if let Some(how) = stock.ended() {
         bail!("{how}, after seeding {n} documents");
     }
-    let out = node(
-        &["bench/p1.mjs", "fetch", &stock.ws, &index],
-        Duration::from_secs(600),
-    )
-    .map_err(|e| stock.explain(e))
-    .context("fetching from the stock server")?;
-    JsFetch::read(&out)
+    p1_js_against(&stock.ws, &index, stock.pid())
+        .map_err(|e| stock.explain(e))
+        .context("fetching from the stock server")
 }
 
 /// P1 at each size: our native client on our server; the JS client on ours and on the
@@ -197,7 +208,7 @@ pub async fn rows(
             rows.push(native_row);
             continue;
         }
-        let js_ours = p1_js_against(&ours.ws, &ours.index_url);
+        let js_ours = p1_js_against(&ours.ws, &ours.index_url, ours.server.pid());
         ours.server.stop();
         let stock = p1_stock(n);
         let (native_stock, js_stock_same) = match native_from_stock(n).await {
@@ -286,6 +297,6 @@ async fn native_from_stock(n: usize) -> anyhow::Result<(f64, anyhow::Result<JsFe
             anyhow::Ok(ms)
         })
         .await?;
-    let js = p1_js_against(&stock.ws, &index.url()).map_err(|e| stock.explain(e));
+    let js = p1_js_against(&stock.ws, &index.url(), stock.pid()).map_err(|e| stock.explain(e));
     Ok((native, js))
 }
