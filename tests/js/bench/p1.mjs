@@ -16,11 +16,12 @@
 //     then asks for every listed document without waiting for any of them, and waits until
 //     all are ready. It yields to the event loop after starting each C finds (default 50)
 //     so that the socket keeps being served (pings answered) while thousands start.
-//     Prints {"count":N, "ms":..., "messages":..., "clientCpuMs":..., "gcMs":..., "heapMb":...}:
-//     wall-clock ms from start to the last document ready, the messages the client
-//     received, the CPU time the client itself spent meanwhile (which tells a busy client
-//     from a slow server), the garbage collector's pauses in it, and the client's largest
-//     JS heap (sampled every 500 ms).
+//     Prints {"count":N, "ms":..., "messages":..., "clientCpuMs":..., "gcMs":..., "heapMb":...,
+//     "externalMb":...}: wall-clock ms from start to the last document ready, the messages
+//     the client received, the CPU time the client itself spent meanwhile (which tells a
+//     busy client from a slow server), the garbage collector's pauses in it, and the
+//     client's largest JS heap and memory outside it (Automerge's WebAssembly memory,
+//     mostly), sampled every 500 ms.
 //
 // On any failure — the server closing the connection, a timeout (default 540000 ms), or no
 // progress for --stall-ms (default 60000 ms) — it prints {"error": "..."} and exits 2.
@@ -62,16 +63,22 @@ function watchdog(stallMs, failWith, progress, doing) {
   return () => clearInterval(timer);
 }
 
-/** From now on: the garbage collector's pauses, and the largest JS heap seen (MB). */
+/**
+ * From now on: the garbage collector's pauses, and the largest JS heap and memory outside
+ * it (MB) seen.
+ */
 function watchMemory() {
   let gcMs = 0;
   let heapMb = 0;
+  let externalMb = 0;
   const gc = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) gcMs += entry.duration;
   });
   gc.observe({ entryTypes: ["gc"] });
   const sample = () => {
-    heapMb = Math.max(heapMb, process.memoryUsage().heapUsed / 1e6);
+    const { heapUsed, external } = process.memoryUsage();
+    heapMb = Math.max(heapMb, heapUsed / 1e6);
+    externalMb = Math.max(externalMb, external / 1e6);
   };
   const timer = setInterval(sample, 500);
   timer.unref();
@@ -80,7 +87,7 @@ function watchMemory() {
       sample();
       clearInterval(timer);
       gc.disconnect();
-      return { gcMs, heapMb };
+      return { gcMs, heapMb, externalMb };
     },
   };
 }
@@ -191,7 +198,7 @@ async function fetchAll({ positional, options, deadline, stage, failWith }) {
   stop();
   const ms = lastReady - start;
   const cpu = process.cpuUsage(cpuAtStart);
-  const { gcMs, heapMb } = memory.stop();
+  const { gcMs, heapMb, externalMb } = memory.stop();
   // Checked after the clock stops: each document is the one its index entry describes.
   entries.forEach(([id, raw], i) => {
     const entry = plain(raw);
@@ -210,6 +217,7 @@ async function fetchAll({ positional, options, deadline, stage, failWith }) {
     clientCpuMs: round((cpu.user + cpu.system) / 1000),
     gcMs: round(gcMs),
     heapMb: Math.round(heapMb),
+    externalMb: Math.round(externalMb),
   });
 }
 

@@ -103,9 +103,9 @@ pub(super) fn node(args: &[&str], timeout: Duration) -> anyhow::Result<serde_jso
 }
 
 /// One fetch by the JS client: its time, the messages it received, the CPU time it
-/// spent itself (and the garbage collector's pauses in it, and its largest heap) and
-/// how busy the server was (percent of one core), which tell a busy client from a slow
-/// server.
+/// spent itself, the garbage collector's pauses in it, its largest JS heap and memory
+/// outside it (Automerge's WebAssembly memory, mostly), and how busy the server was
+/// (percent of one core): together they tell a busy client from a slow server.
 #[derive(Debug, Clone, Copy)]
 struct JsFetch {
     ms: f64,
@@ -113,6 +113,7 @@ struct JsFetch {
     client_cpu_ms: f64,
     gc_ms: f64,
     heap_mb: f64,
+    external_mb: f64,
     server_cpu: f64,
 }
 
@@ -124,6 +125,7 @@ impl JsFetch {
             client_cpu_ms: out["clientCpuMs"].as_f64().context("clientCpuMs")?,
             gc_ms: out["gcMs"].as_f64().context("gcMs")?,
             heap_mb: out["heapMb"].as_f64().context("heapMb")?,
+            external_mb: out["externalMb"].as_f64().context("externalMb")?,
             server_cpu,
         })
     }
@@ -133,12 +135,13 @@ impl std::fmt::Display for JsFetch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{:.0} ms ({} messages in; the client busy {:.0} % of it, GC pauses {:.1} s, heap up to {:.0} MB; the server busy {:.0} %)",
+            "{:.0} ms ({} messages in; the client busy {:.0} % of it, GC pauses {:.1} s, heap up to {:.0} MB and {:.0} MB outside it; the server busy {:.0} %)",
             self.ms,
             self.messages,
             100.0 * self.client_cpu_ms / self.ms,
             self.gc_ms / 1000.0,
             self.heap_mb,
+            self.external_mb,
             self.server_cpu
         )
     }
