@@ -33,10 +33,13 @@ step "fuzzing: every target briefly (bash scripts/fuzz.sh SECONDS for a long run
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
 target_dir=$(cd "${CARGO_TARGET_DIR:-target}" && pwd)
 server="$target_dir/debug/sync-server serve"
+# A test that fails may leave a handle open (a browser, a socket): the run still ends, and
+# no single test may take more than ten minutes.
+node_test=(node --test --test-force-exit --test-timeout=600000)
 step "protocol tests with the JS automerge-repo client"
-(cd tests/js && SYNC_SERVER_CMD="$server" node --test)
+(cd tests/js && SYNC_SERVER_CMD="$server" "${node_test[@]}")
 step "browser tests (headless Chromium)"
-(cd tests/e2e && SYNC_SERVER_CMD="$server" node --test)
+(cd tests/e2e && SYNC_SERVER_CMD="$server" "${node_test[@]}")
 step "benchmarks, quick: every one runs and reports (fails on errors, never on timings)"
 cargo build -q -p system-tests --bin bench
 "$target_dir/debug/bench" --quick

@@ -330,7 +330,12 @@ impl<G: Gate> Engine<G> {
         if label.is_some_and(|label| self.serve_stored(document, &chunks, &label)) {
             return;
         }
-        let (mut loaded, _problems) = Loaded::from_chunks(chunks, self.config.actor.as_ref());
+        let (mut loaded, problems) = Loaded::from_chunks(chunks, self.config.actor.as_ref());
+        if !problems.is_empty() {
+            self.out
+                .events
+                .push(Event::StorageDamaged { document, problems });
+        }
         if self.config.role == Role::Client {
             self.changed.insert(document);
             self.made_here.insert(document);

@@ -595,6 +595,9 @@ impl Hub {
                     self.config.metrics.denied.inc();
                     tracing::info!(conn, %document, "changes refused: {reason}");
                 }
+                Event::StorageDamaged { document, problems } => {
+                    tracing::warn!(%document, "stored chunks left out: {}", problems.join("; "));
+                }
                 _ => {}
             }
         }

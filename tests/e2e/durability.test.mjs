@@ -8,7 +8,7 @@
 // receives all of it.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -20,8 +20,13 @@ const CRASHES = Number(process.env.CRASHES ?? 4);
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"];
 
 const server = await startServer();
-after(() => server.stop());
 const profile = mkdtempSync(join(tmpdir(), "estate-phone-"));
+/** The browser open now, closed however the test ends. */
+let open = null;
+after(async () => {
+  await open?.close().catch(() => {});
+  server.stop();
+});
 
 /** The phone's browser over its one profile directory, as a phone keeps its storage. */
 async function phone() {
@@ -34,10 +39,50 @@ async function phone() {
     isMobile: true,
     locale: "zh-CN",
   });
+  open = context;
   const errors = [];
   const page = context.pages()[0] ?? (await context.newPage());
   page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    const offline = m.text().includes("ERR_INTERNET_DISCONNECTED");
+    if (["warning", "error"].includes(m.type()) && !offline) warnings.push(m.text());
+  });
   return { context, page, errors };
+}
+
+/** What the pages warned of, across every crash: read out when the test fails. */
+const warnings = [];
+
+/** What the phone's IndexedDB holds of `record`, and what Chromium's own log of that
+ * database says about its last opening: for a failure to explain itself. */
+async function storageReport(page, record) {
+  const held = await page
+    .evaluate(async (id) => {
+      const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n?.startsWith("estate-automerge:"));
+      if (!name) return "no area database";
+      const db = await new Promise((ok, fail) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => ok(request.result);
+        request.onerror = () => fail(request.error);
+      });
+      const all = (store) =>
+        new Promise((ok) => {
+          const request = db.transaction(store).objectStore(store).getAll();
+          request.onsuccess = () => ok(request.result);
+        });
+      const chunks = await all("chunks");
+      const log = await all("log");
+      const mine = chunks.filter((c) => c.key[0] === id).map((c) => c.key.slice(1).join("/"));
+      const logged = log.map((r) => r.ops.filter((o) => o.key[0] === id).map((o) => `${o.op} ${o.key.slice(1).join("/")}`));
+      db.close();
+      return JSON.stringify({ chunks: chunks.length, logRecords: log.length, recordChunks: mine, recordInLog: logged });
+    }, record)
+    .catch((e) => `unreadable: ${e.message}`);
+  const dir = join(profile, "Default", "IndexedDB");
+  const leveldb = readdirSync(dir)
+    .filter((d) => d.endsWith(".leveldb"))
+    .map((d) => readFileSync(join(dir, d, "LOG"), "utf8"));
+  return `IndexedDB: ${held}; page warnings: ${warnings.join(" / ")}; LevelDB: ${leveldb.join(" / ")}`;
 }
 
 /** The notes on `record` as the app holds them, in journal order. */
@@ -82,7 +127,7 @@ test("a phone that crashes mid-save keeps every note it said was saved, and noth
     await hook(page, (id) => { try { return !!window.__estate.record(id); } catch { return false; } }, record).catch(async (e) => {
       await snap(page, `durability-failed-reading-${crash}`);
       const said = await page.evaluate((id) => { try { window.__estate.record(id); return "ok"; } catch (x) { return String(x); } }, record);
-      throw new Error(`${e.message}; record(): ${said}; page errors: ${errors.join(" / ")}`);
+      throw new Error(`${e.message}; record(): ${said}; page errors: ${errors.join(" / ")}; ${await storageReport(page, record)}`);
     });
     const held = await notesOn(page, record, `${prefix}${crash}-`);
     for (const note of durable) assert.ok(held.includes(note), `${note} was confirmed saved before crash ${crash} and is still there`);

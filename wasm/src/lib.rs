@@ -151,6 +151,12 @@ impl From<Effects> for JsEffects {
                 } => {
                     errors.push(message);
                 }
+                Event::StorageDamaged { document, problems } => {
+                    errors.push(format!(
+                        "本机存储中 {document} 的部分内容无法读取：{}",
+                        problems.join("；")
+                    ));
+                }
                 Event::DocUnavailable { .. } | Event::PeerReady { .. } => {}
             }
         }

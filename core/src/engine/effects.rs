@@ -32,6 +32,12 @@ pub enum Event {
         document: DocumentId,
         reason: String,
     },
+    /// Some of a document's stored chunks could not be read (damaged, or changes kept
+    /// without what they build on) and were left out; the document holds the rest.
+    StorageDamaged {
+        document: DocumentId,
+        problems: Vec<String>,
+    },
 }
 
 /// One batch of work for the host.

@@ -777,6 +777,12 @@ fn a_change_held_without_its_dependency_is_never_stored_nor_kept_on_load() {
     let old_chunks = vec![(StorageKey::snapshot(id, &old.get_heads()), old.save())];
     let mut again = Engine::new(Config::new(Role::Server, "server"));
     again.loaded(id, old_chunks.clone());
+    let told = again.flush().events;
+    assert!(
+        told.iter()
+            .any(|e| matches!(e, Event::StorageDamaged { document, .. } if *document == id)),
+        "the host is told what was left out"
+    );
     let doc = again.doc_mut(id).expect("loaded");
     assert!(doc.get_missing_deps(&[]).is_empty());
     doc.apply_changes(two_changes(&base, &actor, "kept"))
