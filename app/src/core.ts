@@ -25,6 +25,8 @@ export type Offer = { type: string; label?: string } & Record<string, unknown>;
 export interface AreaInfo { areaId: string; name: string; entries: number }
 export interface Replica {
   loadChunks(docId: string, chunks: Chunk[]): void;
+  /** IndexedDB did not take a batch's writes for these documents: the next batch writes each whole. */
+  storageFailed(docIds: string[]): void;
   connected(nowMs: number): void;
   disconnected(): void;
   receive(frame: Uint8Array, nowMs: number): void;

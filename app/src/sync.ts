@@ -129,7 +129,10 @@ export class Sync {
       // others' edits) can be fetched again after a power cut, so it is not held up by a
       // flush to disk per batch.
       started = performance.now();
-      await this.store.apply(effects.storage, this.replica.holdsUnsent() ? "strict" : "relaxed");
+      await this.store.apply(effects.storage, this.replica.holdsUnsent() ? "strict" : "relaxed").catch((e: unknown) => {
+        this.replica.storageFailed([...new Set(effects.storage.map((op) => op.key[0]))]);
+        throw e;
+      });
       const written = performance.now();
       const loaded = await this.store.of(effects.loads);
       this.stats.readMs += performance.now() - written;

@@ -482,6 +482,18 @@ impl<G: Gate> Engine<G> {
         }
     }
 
+    /// The host could not carry out a batch's writes for these documents. What the engine
+    /// counted as stored may not be, and a later increment without it could not be read:
+    /// each is written whole (or as it arrived) at the next flush.
+    pub fn storage_failed(&mut self, documents: impl IntoIterator<Item = DocumentId>) {
+        for id in documents {
+            if let Some(Slot::Ready(loaded)) = self.docs.get_mut(&id).map(|d| &mut d.slot) {
+                loaded.stored_heads.clear();
+                self.dirty.insert(id);
+            }
+        }
+    }
+
     /// Client role: the documents read from storage, created, edited here or changed by
     /// a peer since the last call, flushed or not.
     pub fn take_changed(&mut self) -> HashSet<DocumentId> {

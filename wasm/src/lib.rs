@@ -227,6 +227,18 @@ impl FieldReplica {
         Ok(())
     }
 
+    /// IndexedDB did not take a batch's writes for these documents: each is written whole
+    /// with the next batch, so no later increment is stored without what it builds on.
+    #[wasm_bindgen(js_name = storageFailed)]
+    pub fn storage_failed(&mut self, doc_ids: Vec<String>) -> Result<(), JsValue> {
+        let ids = doc_ids
+            .into_iter()
+            .map(|id| parse_id(&id))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.inner.engine().storage_failed(ids);
+        Ok(())
+    }
+
     /// The WebSocket opened.
     pub fn connected(&mut self, now_ms: f64) {
         let conn = self.next_conn;

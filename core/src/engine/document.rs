@@ -402,7 +402,9 @@ impl Loaded {
             };
             let key = StorageKey::served(id, &heads);
             out.push(StorageOp::Put(key.clone(), arrived.bytes.clone()));
-            self.chunks.push((key, arrived.bytes.len()));
+            if !self.chunks.iter().any(|(k, _)| *k == key) {
+                self.chunks.push((key, arrived.bytes.len()));
+            }
             self.stored_heads = heads;
             return true;
         }

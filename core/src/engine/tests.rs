@@ -112,6 +112,62 @@ fn a_reloaded_document_is_saved_incrementally_not_rewritten() {
 }
 
 #[test]
+fn a_document_whose_writes_failed_is_written_whole_at_the_next_flush() {
+    let mut engine = Engine::new(Config::new(Role::Client, "phone"));
+    let id = DocumentId::from_bytes([7; 16]);
+    let mut doc = AutoCommit::new();
+    // Large (and not compressible) enough that an edit is written as an increment, not
+    // a new snapshot.
+    let notes: String = (0..2_000u32)
+        .map(|i| char::from(b'a' + (i.wrapping_mul(2_654_435_761) >> 27) as u8 % 26))
+        .collect();
+    doc.put(ROOT, "notes", notes).expect("put");
+    engine.create(id, doc).expect("created");
+    let kept = puts(engine.flush().storage);
+    let edit = |engine: &mut Engine, n: i64| {
+        engine
+            .change(id, |d| d.put(ROOT, "n", n))
+            .expect("loaded")
+            .expect("put");
+    };
+    edit(&mut engine, 1);
+    // This batch never reaches the disk.
+    let lost = engine.flush().storage;
+    assert_eq!(kinds(&lost), vec![("put", ChunkKind::Incremental)]);
+    engine.storage_failed([id]);
+    edit(&mut engine, 2);
+    let mut store = crate::storage::MemoryStore::new();
+    let first = kept
+        .into_iter()
+        .map(|(k, v)| StorageOp::Put(k, v))
+        .collect();
+    crate::storage::apply_in_memory(&mut store, first);
+    crate::storage::apply_in_memory(&mut store, engine.flush().storage);
+    let mut again = Engine::new(Config::new(Role::Client, "phone"));
+    again.loaded(id, crate::storage::chunks_in_memory(&store, id));
+    let told = again.flush().events;
+    assert!(
+        !told
+            .iter()
+            .any(|e| matches!(e, Event::StorageDamaged { .. })),
+        "nothing left out: {told:?}"
+    );
+    let reread = again.doc_mut(id).expect("loaded");
+    assert_eq!(
+        reread
+            .get(ROOT, "n")
+            .expect("read")
+            .and_then(|(v, _)| v.as_i64()),
+        Some(2),
+        "the edit before the failure and the one after are both on disk"
+    );
+    assert_eq!(
+        reread.get_heads(),
+        engine.doc_mut(id).expect("loaded").get_heads()
+    );
+}
+
+#[test]
 fn changes_another_server_stored_are_taken_in_without_being_written_again() {
     let id = DocumentId::from_bytes([7; 16]);
     let mut doc = AutoCommit::new();
