@@ -64,16 +64,32 @@ export async function photo(page) {
 export async function sign(page) {
   const pad = page.locator(".van-signature canvas");
   await pad.waitFor(WAIT);
-  await pad.evaluate((canvas) => {
-    const box = canvas.getBoundingClientRect();
-    const touch = (fx, fy) =>
-      new Touch({ identifier: 1, target: canvas, clientX: box.left + box.width * fx, clientY: box.top + box.height * fy });
-    const send = (type, points) =>
-      canvas.dispatchEvent(new TouchEvent(type, { touches: points, changedTouches: points, bubbles: true, cancelable: true }));
-    send("touchstart", [touch(0.2, 0.5)]);
-    for (let i = 1; i <= 12; i++) send("touchmove", [touch(0.2 + i * 0.05, 0.5 + Math.sin(i) * 0.2)]);
-    send("touchend", []);
+  // The pad sizes its canvas to the sheet once mounted: strokes before that are lost.
+  await hook(page, () => {
+    const canvas = document.querySelector(".van-signature canvas");
+    return canvas?.width > 0 && canvas.height > 0 && canvas.getBoundingClientRect().width > 0;
   });
+  // A stroke drawn while the pad settles may not stay: drawn again, a frame later, until
+  // what the pad would submit is not blank (compared with an empty canvas, as it does).
+  for (let tries = 1; ; tries++) {
+    const drawn = await pad.evaluate(async (canvas) => {
+      const box = canvas.getBoundingClientRect();
+      const touch = (fx, fy) =>
+        new Touch({ identifier: 1, target: canvas, clientX: box.left + box.width * fx, clientY: box.top + box.height * fy });
+      const send = (type, points) =>
+        canvas.dispatchEvent(new TouchEvent(type, { touches: points, changedTouches: points, bubbles: true, cancelable: true }));
+      send("touchstart", [touch(0.2, 0.5)]);
+      for (let i = 1; i <= 12; i++) send("touchmove", [touch(0.2 + i * 0.05, 0.5 + Math.sin(i) * 0.2)]);
+      send("touchend", []);
+      await new Promise(requestAnimationFrame);
+      const blank = document.createElement("canvas");
+      blank.width = canvas.width;
+      blank.height = canvas.height;
+      return canvas.toDataURL() !== blank.toDataURL();
+    });
+    if (drawn) return;
+    assert.ok(tries < 5, "the signature pad stays blank after five signatures");
+  }
 }
 
 /** Takes the action the record on the phone's `page` offers as `type` (button `确定{label}`),
