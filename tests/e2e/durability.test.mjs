@@ -23,6 +23,8 @@ const server = await startServer();
 const profile = mkdtempSync(join(tmpdir(), "estate-phone-"));
 /** The browser open now, closed however the test ends. */
 let open = null;
+/** What the pages warned of, across every crash: read out when the test fails. */
+const warnings = [];
 after(async () => {
   await open?.close().catch(() => {});
   server.stop();
@@ -49,9 +51,6 @@ async function phone() {
   });
   return { context, page, errors };
 }
-
-/** What the pages warned of, across every crash: read out when the test fails. */
-const warnings = [];
 
 /** What the phone's IndexedDB holds of `record`, and what Chromium's own log of that
  * database says about its last opening: for a failure to explain itself. */
