@@ -25,6 +25,8 @@ export type Offer = { type: string; label?: string } & Record<string, unknown>;
 export interface AreaInfo { areaId: string; name: string; entries: number }
 export interface Replica {
   loadChunks(docId: string, chunks: Chunk[]): void;
+  /** Every document IndexedDB holds has been handed over: others are not read from it. */
+  allStoredLoaded(): void;
   /** IndexedDB did not take a batch's writes for these documents: the next batch writes each whole. */
   storageFailed(docIds: string[]): void;
   connected(nowMs: number): void;

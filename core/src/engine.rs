@@ -163,6 +163,9 @@ pub struct Engine<G: Gate = Open> {
     changed: HashSet<DocumentId>,
     /// Documents the host must read from storage.
     loads: BTreeSet<DocumentId>,
+    /// Client role: the host has handed over every document its storage holds
+    /// (`all_stored_loaded`), so one wanted and not in memory is not stored.
+    all_stored_loaded: bool,
     /// Server role: documents let go of while phones still follow them (idle past
     /// `evict_after_ms`, but their areas' phones are connected), with each phone's sync
     /// state cut down to what both sides know. When the document is read again — a phone
@@ -202,6 +205,7 @@ impl<G: Gate> Engine<G> {
             dirty: BTreeSet::new(),
             changed: HashSet::new(),
             loads: BTreeSet::new(),
+            all_stored_loaded: false,
             resting: HashMap::new(),
             order: SendOrder::default(),
             made_here: BTreeSet::new(),
@@ -397,6 +401,18 @@ impl<G: Gate> Engine<G> {
             return;
         }
         self.start_load(document);
+        if self.all_stored_loaded {
+            // Storage has nothing of it: asking would only hear so (a first sync wants
+            // every document of an area, none of them stored).
+            self.loaded(document, Vec::new());
+        }
+    }
+
+    /// Client role: the host has loaded every document its storage holds (a phone reads
+    /// its whole area when it opens). From now on a document wanted and not in memory is
+    /// taken as not stored, and made empty at once instead of read from storage.
+    pub fn all_stored_loaded(&mut self) {
+        self.all_stored_loaded = self.config.role == Role::Client;
     }
 
     /// Wants a document and keeps it in memory until as many `release`s as `hold`s.

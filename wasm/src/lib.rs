@@ -227,6 +227,13 @@ impl FieldReplica {
         Ok(())
     }
 
+    /// Every document IndexedDB holds has been handed over (`loadChunks`): one wanted from
+    /// now on that is not held is not stored, and is asked of the server without a read.
+    #[wasm_bindgen(js_name = allStoredLoaded)]
+    pub fn all_stored_loaded(&mut self) {
+        self.inner.engine().all_stored_loaded();
+    }
+
     /// IndexedDB did not take a batch's writes for these documents: each is written whole
     /// with the next batch, so no later increment is stored without what it builds on.
     #[wasm_bindgen(js_name = storageFailed)]

@@ -186,6 +186,7 @@ export const useField = defineStore("field", () => {
     const held = await store.all();
     performance.mark("estate:storage-read");
     await loadSliced(r, held);
+    r.allStoredLoaded();
     performance.mark("estate:loaded");
     const s = new Sync(r, store, syncUrl, changed, () => void refused());
     indexId = place.indexUrl.replace(/^automerge:/, "").split("#")[0];

@@ -626,6 +626,38 @@ fn a_first_sync_stores_each_document_once_and_a_restart_knows_the_server_holds_i
     assert!(phone.holds_unsent());
 }
 
+/// A phone that has loaded all it stores (as the app does on opening) asks the server
+/// for a document it wants without reading storage first, and gets it whole.
+#[test]
+fn a_phone_that_has_loaded_all_it_stores_asks_without_reading_storage() {
+    let (mut disk, mut server, mut phones, ids) = stored_by_phone_a(80);
+    phones[1].all_stored_loaded();
+    phones[1].connect(1, 10);
+    server.connect(2, 10);
+    for id in &ids {
+        phones[1].want(*id);
+        assert!(phones[1].holds(*id), "{id} made empty at once, not read");
+    }
+    assert!(phones[1].flush().loads.is_empty(), "nothing to read");
+    // The frames of that flush were dropped: the next connection asks again.
+    phones[1].disconnect(1);
+    server.disconnect(2);
+    phones[1].connect(1, 20);
+    server.connect(2, 20);
+    settle(&mut server, &mut phones, &mut disk, 20);
+    for (n, id) in ids.iter().enumerate() {
+        let doc = phones[1].doc(*id).expect("held");
+        let (value, _) = doc.get(ROOT, "n").expect("read").expect("n");
+        assert_eq!(value.as_i64(), Some(n as i64), "{id} arrived");
+    }
+
+    // A server never takes a document as unstored.
+    let mut server = Engine::new(Config::new(Role::Server, "server"));
+    server.all_stored_loaded();
+    server.want(ids[0]);
+    assert_eq!(server.flush().loads, vec![ids[0]], "read from storage");
+}
+
 /// Two phones follow a document; the server lets it go while both stay connected and
 /// idle, keeping only who follows it. A change from one phone is read back and reaches
 /// the other, and so does a change another server stored.
