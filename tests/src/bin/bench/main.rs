@@ -82,28 +82,38 @@ impl Options {
     }
 }
 
+/// What a run measured, and how long each section took (seconds, an entry for each part
+/// of a section run in parts).
+#[derive(Default)]
+struct Run {
+    rows: Vec<Row>,
+    took: Vec<(&'static str, f64)>,
+}
+
 /// Runs one section; a failure becomes a row of the report and the run goes on.
 async fn section(
-    rows: &mut Vec<Row>,
+    run: &mut Run,
     id: &'static str,
-    run: impl Future<Output = anyhow::Result<Vec<Row>>>,
+    section: impl Future<Output = anyhow::Result<Vec<Row>>>,
 ) {
     let started = Instant::now();
-    match run.await {
-        Ok(mut mine) => rows.append(&mut mine),
+    match section.await {
+        Ok(mut mine) => run.rows.append(&mut mine),
         Err(e) => {
             eprintln!("{id} failed: {e:#}");
-            rows.push(Row::failed(id, &e));
+            run.rows.push(Row::failed(id, &e));
         }
     }
-    eprintln!("{id}: {:.0} s", started.elapsed().as_secs_f64());
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!("{id}: {seconds:.0} s");
+    run.took.push((id, seconds));
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let options = Options::parse()?;
     let quick = options.quick;
-    let mut rows = Vec::new();
+    let mut run = Run::default();
     let mut stock_js = std::collections::BTreeMap::new();
     if options.runs(&["P1-server", "P1-native", "P1-JS"]) {
         let sizes: &[usize] = match &options.sizes {
@@ -112,7 +122,7 @@ async fn main() -> anyhow::Result<()> {
             None => &[500, 2_000, 9_000],
         };
         section(
-            &mut rows,
+            &mut run,
             "P1-native",
             Box::pin(async {
                 let native_only = options.only.as_deref() == Some("P1-native");
@@ -124,18 +134,18 @@ async fn main() -> anyhow::Result<()> {
         .await;
     }
     if options.runs(&["P2"]) {
-        section(&mut rows, "P2", p2_rows(if quick { 50 } else { 300 })).await;
-        section(&mut rows, "P2", load::rows(quick)).await;
-        section(&mut rows, "P2", pairs::rows(quick)).await;
+        section(&mut run, "P2", p2_rows(if quick { 50 } else { 300 })).await;
+        section(&mut run, "P2", load::rows(quick)).await;
+        section(&mut run, "P2", pairs::rows(quick)).await;
     }
     if options.runs(&["P4"]) {
-        section(&mut rows, "P4", throughput::rows(quick)).await;
+        section(&mut run, "P4", throughput::rows(quick)).await;
     }
     if options.runs(&["P3"]) {
-        section(&mut rows, "P3", memory::rows(quick)).await;
+        section(&mut run, "P3", memory::rows(quick)).await;
     }
     if options.runs(&["gate"]) {
-        section(&mut rows, "gate", async {
+        section(&mut run, "gate", async {
             let mut mine = Vec::new();
             gate::rows(if quick { 11 } else { 51 }, &mut mine)?;
             Ok(mine)
@@ -144,7 +154,7 @@ async fn main() -> anyhow::Result<()> {
     }
     if options.runs(&["office"]) {
         section(
-            &mut rows,
+            &mut run,
             "office",
             Box::pin(async {
                 let mut mine = Vec::new();
@@ -155,10 +165,10 @@ async fn main() -> anyhow::Result<()> {
         .await;
     }
     if options.runs(&["P5"]) {
-        section(&mut rows, "P5", async { wasm::rows() }).await;
+        section(&mut run, "P5", async { wasm::rows() }).await;
     }
     if options.runs(&["P1-browser", "P6", "P7"]) {
-        section(&mut rows, "P6", async {
+        section(&mut run, "P6", async {
             let mut mine = Vec::new();
             let documents = if quick { 500 } else { 9_000 };
             app::rows(documents, stock_js.get(&documents).copied(), &mut mine).await?;
@@ -167,11 +177,11 @@ async fn main() -> anyhow::Result<()> {
         .await;
     }
     if quick || options.only.is_some() || options.sizes.is_some() {
-        print!("{}", report::write(&rows, quick)?);
+        print!("{}", report::write(&run.rows, &run.took, quick)?);
     } else {
-        report::save(&rows, quick)?;
+        report::save(&run.rows, &run.took, quick)?;
     }
-    if let Some(failed) = rows.iter().find(|r| r.what == "the run failed") {
+    if let Some(failed) = run.rows.iter().find(|r| r.what == "the run failed") {
         bail!("{} did not run: {}", failed.id, failed.ours);
     }
     Ok(())

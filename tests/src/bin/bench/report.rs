@@ -110,7 +110,8 @@ fn verdict(row: &Row) -> &'static str {
     }
 }
 
-pub fn write(rows: &[Row], quick: bool) -> anyhow::Result<String> {
+/// The report; `took` is how long each section ran, in seconds.
+pub fn write(rows: &[Row], took: &[(&str, f64)], quick: bool) -> anyhow::Result<String> {
     let mut md = String::from("# Benchmarks\n\n");
     md.push_str(
         "Measured by `bash scripts/bench.sh` (release builds, then \
@@ -119,6 +120,24 @@ pub fn write(rows: &[Row], quick: bool) -> anyhow::Result<String> {
          clients share the machine's two cores; the load generator's own work is part of \
          every latency it reports.\n\n",
     );
+    // A section run in parts is shown once, in the order it first ran.
+    let mut sections: Vec<(&str, f64)> = Vec::new();
+    for &(id, seconds) in took {
+        match sections.iter_mut().find(|(seen, _)| *seen == id) {
+            Some((_, sum)) => *sum += seconds,
+            None => sections.push((id, seconds)),
+        }
+    }
+    let total: f64 = sections.iter().map(|(_, s)| s).sum();
+    let parts: Vec<String> = sections
+        .iter()
+        .map(|(id, s)| format!("{id} {s:.0} s"))
+        .collect();
+    md.push_str(&format!(
+        "This run's benchmarks took {:.1} minutes, builds not counted: {}.\n\n",
+        total / 60.0,
+        parts.join(", ")
+    ));
     if quick {
         md.push_str(
             "**Quick mode** (`--quick`): small sizes, for checking that every benchmark \
@@ -157,8 +176,8 @@ pub fn write(rows: &[Row], quick: bool) -> anyhow::Result<String> {
 }
 
 /// Writes the report at the repository's root and prints it.
-pub fn save(rows: &[Row], quick: bool) -> anyhow::Result<()> {
-    let md = write(rows, quick)?;
+pub fn save(rows: &[Row], took: &[(&str, f64)], quick: bool) -> anyhow::Result<()> {
+    let md = write(rows, took, quick)?;
     print!("{md}");
     std::fs::write(Path::new(ROOT_DIR).join("BENCHMARKS.md"), md)?;
     Ok(())
