@@ -43,6 +43,9 @@ const repo = new Repo({
   sharePolicy: async () => false,
 });
 
+// The adapter takes connections only once the repo has read its storage ID from disk;
+// a client let in before then would be left unanswered, so the port opens after.
+while (wss.listenerCount("connection") === 0) await new Promise((r) => setTimeout(r, 5));
 server.listen(port, host, () => {
   const { address, port: real } = server.address();
   console.log(`listening on http://${address}:${real}`);
