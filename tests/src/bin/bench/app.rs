@@ -90,7 +90,7 @@ impl Measured {
     }
 }
 
-/// `stock_js_ms`: the JS automerge-repo client fetching as many documents from the stock
+/// `stock_js_ms`: the JS automerge-repo client fetching the same area from the stock
 /// server (P1-JS), the anchor of the browser's first sync.
 pub async fn rows(
     documents: usize,

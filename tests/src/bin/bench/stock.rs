@@ -48,18 +48,6 @@ impl Stock {
         })
     }
 
-    /// Stops the server and starts it again over the same storage, on a new port: what
-    /// it served from memory, it now reads from disk again.
-    pub fn restart(&mut self) -> anyhow::Result<()> {
-        let _ = self.child.kill();
-        self.child.wait()?;
-        let (child, addr) = start(self.dir.path())?;
-        self.child = child;
-        self.addr = addr;
-        self.ws = format!("ws://{addr}/sync");
-        Ok(())
-    }
-
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
