@@ -1,5 +1,16 @@
 // The P1 workload from the JS side: an area index document listing N unit documents.
 //
+//   node bench/p1.mjs seed <wsUrl> <count> [--batch B] [--window W] [--timeout-ms T] [--stall-ms S]
+//     One client creates the index {kind:"area-index", areaId:"bench", name:"压测片区",
+//     entries:{}} and <count> unit documents {kind:"unit", code, building:"B",
+//     areaId:"bench", status:"occupied"}, adding entries[documentId] = {kind:"unit", code}
+//     (one index change per batch of B documents, default 100). It creates no more while
+//     W created documents have had no message back from the server (--window, default 500;
+//     0 sends everything as fast as the client can; on a loaded machine the stock server's
+//     5 s keep-alive then dropped the writer). Seeding is setup, not the measured part. Done
+//     when a second, independent connection sees the index with all <count> entries and
+//     can fetch the last unit created. Prints {"indexUrl":..., "count":N, "seedMs":...}.
+//
 //   node bench/p1.mjs fetch <wsUrl> <indexUrl> [--expect N] [--chunk C] [--timeout-ms T] [--stall-ms S]
 //     A fresh, empty client finds the index (waiting for N entries if --expect is given),
 //     then asks for every listed document without waiting for any of them, and waits until
@@ -15,13 +26,25 @@
 // On any failure — the server closing the connection, a timeout (default 540000 ms), or no
 // progress for --stall-ms (default 60000 ms) — it prints {"error": "..."} and exits 2.
 // Bad arguments: a message on stderr, exit 64.
-import { connected, connectionState, findWithRetry, plain, waitFor } from "../lib/repo.mjs";
+import { connected, connectionState, createAs, deviceOf, findWithRetry, onServerMessage, plain, waitFor } from "../lib/repo.mjs";
 import { PerformanceObserver, monitorEventLoopDelay } from "node:perf_hooks";
 import { finish, intOption, runCli } from "../lib/cli.mjs";
 
-const USAGE = "node bench/p1.mjs fetch <wsUrl> <indexUrl> [--expect N] [--chunk C] [--timeout-ms T] [--stall-ms S]";
+const USAGE = [
+  "node bench/p1.mjs seed <wsUrl> <count> [--batch B] [--window W] [--timeout-ms T] [--stall-ms S]",
+  "node bench/p1.mjs fetch <wsUrl> <indexUrl> [--expect N] [--chunk C] [--timeout-ms T] [--stall-ms S]",
+].join("\n       ");
 
 const round = (ms) => Math.round(ms * 10) / 10;
+const pad2 = (n) => String(n).padStart(2, "0");
+
+/** Unit code number i: stairwell, floor 01–99, unit 01–20, e.g. B-1-0101. */
+export function unitCode(i) {
+  const perStair = 99 * 20;
+  const stair = 1 + Math.floor(i / perStair);
+  const rest = i % perStair;
+  return `B-${stair}-${pad2(1 + Math.floor(rest / 20))}${pad2(1 + (rest % 20))}`;
+}
 
 /** Fails via `failWith` if `progress()` does not change for `stallMs`. Returns a stop function. */
 function watchdog(stallMs, failWith, progress, doing) {
@@ -67,6 +90,68 @@ function watchMemory() {
       return { gcMs, heapMb, externalMb };
     },
   };
+}
+
+async function seed({ positional, options, deadline, stage, failWith }) {
+  const [wsUrl, countArg] = positional;
+  const count = Number(countArg);
+  if (!Number.isInteger(count) || count <= 0) throw new Error(`count must be a positive integer, got ${countArg}`);
+  const batch = intOption(options, "batch", 100);
+  const window = options.window === "0" ? 0 : intOption(options, "window", 500);
+  const stallMs = intOption(options, "stall-ms", 60_000);
+  const start = performance.now();
+
+  stage.now = "connecting the writer";
+  const writer = await connected(wsUrl, "writer", deadline, failWith);
+  const device = await deviceOf(wsUrl);
+  const index = createAs(writer, { kind: "area-index", areaId: "bench", name: "压测片区", entries: {} }, device);
+  const unanswered = new Set(); // created documents the server has not yet sent anything about
+  onServerMessage(writer, (m) => unanswered.delete(m.documentId));
+  let created = 0;
+  let seen = 0;
+  let reader;
+  const received = () => connectionState(writer).received + (reader ? connectionState(reader).received : 0);
+  const stop = watchdog(stallMs, failWith, () => `${created} created, ${seen} seen, ${received()} messages received`, () => stage.now);
+
+  stage.now = `creating ${count} unit documents`;
+  let last;
+  for (let i = 0; i < count; i += batch) {
+    if (window > 0 && unanswered.size > window) {
+      stage.now = `creating unit documents: waiting for the server to answer (${unanswered.size} unanswered)`;
+      await waitFor(() => unanswered.size <= window, {
+        timeoutMs: Math.max(0, deadline - performance.now()),
+        what: `the server to answer about created documents (${unanswered.size} unanswered)`,
+      });
+      stage.now = `creating ${count} unit documents`;
+    }
+    const added = [];
+    for (let j = i; j < Math.min(count, i + batch); j++) {
+      const code = unitCode(j);
+      last = createAs(writer, { kind: "unit", code, building: "B", areaId: "bench", status: "occupied" }, device);
+      added.push([last.documentId, code]);
+      if (window > 0) unanswered.add(last.documentId);
+    }
+    index.change((d) => {
+      for (const [id, code] of added) d.entries[id] = { kind: "unit", code };
+    });
+    created += added.length;
+    await new Promise((r) => setImmediate(r)); // let the socket send what is queued
+  }
+
+  stage.now = `waiting for a second connection to see ${count} index entries`;
+  reader = await connected(wsUrl, "reader", deadline, failWith);
+  const found = await findWithRetry(reader, index.url, deadline);
+  await waitFor(() => {
+    seen = Object.keys(found.doc().entries ?? {}).length;
+    return seen === count;
+  }, { timeoutMs: Math.max(0, deadline - performance.now()), what: `${count} entries in the index on a second connection` });
+  stage.now = `fetching the last unit ${last.url} on the second connection`;
+  const lastFound = await findWithRetry(reader, last.url, deadline);
+  const lastCode = plain(lastFound.doc().code);
+  if (lastCode !== unitCode(count - 1)) throw new Error(`the last unit has code ${lastCode}, expected ${unitCode(count - 1)}`);
+  const seedMs = performance.now() - start;
+  stop();
+  finish({ indexUrl: index.url, count, seedMs: round(seedMs) });
 }
 
 async function fetchAll({ positional, options, deadline, stage, failWith }) {
@@ -137,7 +222,7 @@ async function fetchAll({ positional, options, deadline, stage, failWith }) {
 }
 
 const mode = process.argv[2];
-const modes = { fetch: [fetchAll, 2, ["expect", "chunk", "stall-ms"]] };
+const modes = { seed: [seed, 2, ["batch", "window", "stall-ms"]], fetch: [fetchAll, 2, ["expect", "chunk", "stall-ms"]] };
 if (!modes[mode]) {
   process.stderr.write(`p1: unknown mode ${mode ?? "(none)"}\nusage: ${USAGE}\n`);
   process.exit(64);

@@ -126,8 +126,8 @@ async fn main() -> anyhow::Result<()> {
             "P1-native",
             Box::pin(async {
                 let native_only = options.only.as_deref() == Some("P1-native");
-                // The plain documents at 9,000 add two minutes to a run bounded at 20; a
-                // run of P1 alone, or of chosen sizes, has them at every size.
+                // The plain documents at 9,000 add four to five minutes to a run bounded
+                // at 20; a run of P1 alone, or of chosen sizes, has them at every size.
                 let plain_up_to = match (&options.only, &options.sizes) {
                     (None, None) => 2_000,
                     _ => usize::MAX,

@@ -10,7 +10,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use estate_core::DocumentId;
 use estate_core::demo::bench_area;
 use sync_server::client::{NativeClient, sign_in};
 use sync_server::config::Database;
@@ -23,25 +22,12 @@ use super::{ROOT_DIR, Row};
 
 struct Ours {
     server: ServerProcess,
-    token: String,
+    ws: String,
     index_url: String,
     elapsed: Duration,
     /// How busy the server and the client were meanwhile, in percent of one core.
     cpu: [f64; 2],
-    dir: tempfile::TempDir,
-}
-
-impl Ours {
-    /// The JS client's fetch of the same area from our server started afresh over its
-    /// storage, as the stock server is for its JS fetch.
-    fn js_fetch(self) -> anyhow::Result<JsFetch> {
-        self.server.stop();
-        let server = ServerProcess::spawn(self.dir.path(), None, &[])?;
-        let ws = format!("ws://{}/sync?token={}", server.addr, self.token);
-        let fetched = p1_js_against(&ws, &self.index_url, server.pid());
-        server.stop();
-        fetched
-    }
+    _dir: tempfile::TempDir,
 }
 
 /// Our server (its own process) over a seeded area of `n` documents, fetched by an empty
@@ -75,11 +61,11 @@ async fn p1_ours(n: usize) -> anyhow::Result<Ours> {
     client.close();
     Ok(Ours {
         server,
-        token: credentials.token,
+        ws: format!("{ws}?token={}", credentials.token),
         index_url: index.url(),
         elapsed,
         cpu: [server_cpu, client_cpu],
-        dir,
+        _dir: dir,
     })
 }
 
@@ -173,20 +159,29 @@ fn p1_js_against(ws: &str, index_url: &str, server: u32) -> anyhow::Result<JsFet
     JsFetch::read(&out, server_cpu)
 }
 
-/// The stock Node server holding a plain area of `n` unit documents in its storage,
-/// fetched by the JS client.
-fn p1_plain(n: usize) -> anyhow::Result<JsFetch> {
-    let (index, docs) = stock::plain_area(n)?;
-    let mut stock = Stock::holding(docs)?;
-    p1_js_against(&stock.ws, &index.url(), stock.pid())
+/// The stock Node server: seed with one JS client, fetch with a fresh one.
+fn p1_stock(n: usize) -> anyhow::Result<JsFetch> {
+    let mut stock = Stock::spawn()?;
+    let seeded = node(
+        &["bench/p1.mjs", "seed", &stock.ws, &n.to_string()],
+        Duration::from_secs(600),
+    )
+    .map_err(|e| stock.explain(e))
+    .context("seeding the stock server")?;
+    let index = seeded["indexUrl"].as_str().context("indexUrl")?.to_owned();
+    let seed_s = seeded["seedMs"].as_f64().unwrap_or(f64::NAN) / 1000.0;
+    eprintln!("P1 {n}: the stock server seeded by a JS client in {seed_s:.0} s");
+    if let Some(how) = stock.ended() {
+        bail!("{how}, after seeding {n} documents");
+    }
+    p1_js_against(&stock.ws, &index, stock.pid())
         .map_err(|e| stock.explain(e))
         .context("fetching from the stock server")
 }
 
 /// P1 at each size: our native client on our server; the JS client on ours and on the
-/// stock Node server, the same client and the same documents, each server started
-/// afresh over its storage; up to `plain_up_to` documents, the JS client also on the
-/// stock server holding as many plain ones.
+/// stock Node server, the same client and the same documents; up to `plain_up_to`
+/// documents, the JS client also on the stock server holding as many plain ones.
 /// Also the JS client's time on the stock server at each size, the anchor of P1-browser.
 /// With `native_only`, only our native client on our server (P1-native alone).
 pub async fn rows(
@@ -220,54 +215,53 @@ pub async fn rows(
             rows.push(native_row);
             continue;
         }
-        let js_ours = ours.js_fetch();
-        let plain = (n <= plain_up_to).then(|| p1_plain(n));
-        let (js_stock, native_stock) = match stock_fetches(n).await {
-            Ok((js, native)) => (js, Ok(native)),
+        let js_ours = p1_js_against(&ours.ws, &ours.index_url, ours.server.pid());
+        ours.server.stop();
+        let plain = (n <= plain_up_to).then(|| p1_stock(n));
+        let (native_stock, js_stock_same) = match native_from_stock(n).await {
+            Ok((native, js)) => (Ok(native), js),
             Err(e) => {
                 let again = anyhow::anyhow!("{e:#}");
-                (Err(again), Err(e))
+                (Err(e), Err(again))
             }
         };
-        if let Ok(fetch) = &js_stock {
+        if let Ok(fetch) = &js_stock_same {
             stock_js.insert(n, fetch.ms);
         }
         eprintln!(
-            "P1 {n}: native {ours_ms:.0} ms, from stock {native_stock:?}; JS client on ours {js_ours:?}, on stock {js_stock:?}"
+            "P1 {n}: native {ours_ms:.0} ms, from stock {native_stock:?}; JS client on ours {js_ours:?}, on stock {js_stock_same:?}"
         );
         rows.push(native_row);
         let shown = |r: Result<String, &anyhow::Error>| match r {
             Ok(shown) => shown,
             Err(e) => format!("failed: {e:#}").replace('|', "/"),
         };
+        let ms = |r: &anyhow::Result<f64>| shown(r.as_ref().map(|ms| format!("{ms:.0} ms")));
         let js = |r: &anyhow::Result<JsFetch>| shown(r.as_ref().map(JsFetch::to_string));
         rows.push(Row {
             id: "P1-server",
-            what: format!("our native client, empty → the same {n} documents, from our server started afresh over its storage and from the stock Node server holding every document in its memory (after the JS client's fetch from it, P1-JS)"),
+            what: format!("our native client, empty → the same {n} documents, from our server and from the stock Node server"),
             ours: format!("{ours_ms:.0} ms"),
-            baseline: format!(
-                "stock Node server: {}",
-                shown(native_stock.as_ref().map(|ms| format!("{ms:.0} ms")))
-            ),
+            baseline: format!("stock Node server: {}", ms(&native_stock)),
             ratio: native_stock.as_ref().map_or("—".into(), |s| format!("{:.1}× faster", s / ours_ms)),
             verdict: (n == 9_000).then(|| native_stock.as_ref().is_ok_and(|s| s / ours_ms >= 5.0)),
         });
-        let (ratio, verdict) = match (&js_ours, &js_stock) {
+        let (ratio_same, verdict_same) = match (&js_ours, &js_stock_same) {
             (Ok(o), Ok(s)) => (format!("{:.2}× faster", s.ms / o.ms), Some(o.ms <= s.ms)),
             _ => ("—".into(), None),
         };
         rows.push(Row {
             id: "P1-JS",
-            what: format!("JS automerge-repo client, empty → the same {n} documents (our bench area) from our server and from the stock server, each started afresh over its storage"),
+            what: format!("JS automerge-repo client, empty → the same {n} documents (our bench area) from our server and from the stock server"),
             ours: js(&js_ours),
-            baseline: format!("stock Node server: {}", js(&js_stock)),
-            ratio,
-            verdict,
+            baseline: format!("stock Node server: {}", js(&js_stock_same)),
+            ratio: ratio_same,
+            verdict: verdict_same,
         });
         if let Some(plain) = plain {
             rows.push(Row {
                 id: "P1-JS",
-                what: format!("the same client, {n} documents: our bench area from our server, against as many plain unit documents (one change each, as a JS client writes them) on the stock server"),
+                what: format!("the same client, {n} documents: our bench area from our server, against as many plain unit documents seeded on the stock server by a JS client"),
                 ours: js(&js_ours),
                 baseline: format!("stock Node server: {}", js(&plain)),
                 ratio: match (&js_ours, &plain) {
@@ -281,42 +275,41 @@ pub async fn rows(
     Ok((rows, stock_js))
 }
 
-/// The stock Node server started over storage holding the same bench area as ours
-/// serves: the JS client's fetch from it, the anchor for the JS client on ours (each
-/// server reading every document from its storage); then our native client's, from the
-/// same server with every document by then in its memory.
-async fn stock_fetches(n: usize) -> anyhow::Result<(anyhow::Result<JsFetch>, f64)> {
+/// Our native client fetching `n` documents from the stock Node server: the same bench
+/// area as ours serves, uploaded first, then fetched by an empty client. Then the JS
+/// client fetching the same documents from it, the anchor for the JS client on ours.
+async fn native_from_stock(n: usize) -> anyhow::Result<(f64, anyhow::Result<JsFetch>)> {
+    let mut stock = Stock::spawn()?;
     let estate = bench_area(n)?;
     let index = estate.areas[0].index;
-    let mut stock = Stock::holding(estate.docs)?;
-    let js = p1_js_against(&stock.ws, &index.url(), stock.pid()).map_err(|e| stock.explain(e));
+    let uploading = Instant::now();
+    stock::upload(&mut stock, estate).await?;
+    eprintln!(
+        "P1 {n}: the bench area uploaded to the stock server in {:.0} s",
+        uploading.elapsed().as_secs_f64()
+    );
     let ws = stock.ws.clone();
     let native = stock
-        .watching(
-            &format!("fetching {n} documents"),
-            native_fetch(&ws, index, n),
-        )
+        .watching(&format!("fetching {n} documents"), async {
+            let started = Instant::now();
+            let fetcher =
+                NativeClient::connect(&ws, &stock::phone(1), "bench-fetch", index).await?;
+            fetcher
+                .wait_until(
+                    "the whole area from the stock server",
+                    Duration::from_secs(600),
+                    |r| r.read_index().is_ok() && r.missing() == 0,
+                )
+                .await?;
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            let held = fetcher.with(|r| r.engine().loaded_ids().len()).await?;
+            fetcher.close();
+            if held != n {
+                bail!("expected {n} documents, the client holds {held}");
+            }
+            anyhow::Ok(ms)
+        })
         .await?;
-    Ok((js, native))
-}
-
-/// An empty native client's fetch of the `n` documents of the area `index` from the
-/// stock server at `ws`, in ms.
-async fn native_fetch(ws: &str, index: DocumentId, n: usize) -> anyhow::Result<f64> {
-    let started = Instant::now();
-    let fetcher = NativeClient::connect(ws, &stock::phone(1), "bench-fetch", index).await?;
-    fetcher
-        .wait_until(
-            "the whole area from the stock server",
-            Duration::from_secs(600),
-            |r| r.read_index().is_ok() && r.missing() == 0,
-        )
-        .await?;
-    let ms = started.elapsed().as_secs_f64() * 1000.0;
-    let held = fetcher.with(|r| r.engine().loaded_ids().len()).await?;
-    fetcher.close();
-    if held != n {
-        bail!("expected {n} documents, the client holds {held}");
-    }
-    Ok(ms)
+    let js = p1_js_against(&stock.ws, &index.url(), stock.pid()).map_err(|e| stock.explain(e));
+    Ok((native, js))
 }

@@ -263,12 +263,13 @@ fn shown(s: &Sustained) -> String {
     }
 }
 
-/// The same fleet on the stock Node server, which takes any connection: the estate in
-/// its storage, the phones with made-up device IDs.
+/// The same fleet on the stock Node server, which takes any connection: the estate
+/// uploaded first, the phones with made-up device IDs.
 async fn stock_run(shape: Shape, rates: &[f64], seconds: f64) -> anyhow::Result<Sustained> {
+    let mut stock = Stock::spawn()?;
     let estate = bench_company(shape.areas, shape.documents)?;
     let indexes: Vec<_> = estate.areas.iter().map(|a| a.index).collect();
-    let mut stock = Stock::holding(estate.docs)?;
+    stock::upload(&mut stock, estate).await?;
     let phones: Vec<_> = (0..shape.phones)
         .map(|i| (stock::phone(i + 1), indexes[i % indexes.len()]))
         .collect();
