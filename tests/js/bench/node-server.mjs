@@ -6,12 +6,15 @@
 // ws://127.0.0.1:PORT/sync as with the project server. Port 0 picks a free port; the
 // real one is printed as `listening on http://127.0.0.1:PORT` once ready.
 import http from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import { WebSocketServer } from "ws";
 import { Repo } from "@automerge/automerge-repo";
 import { NodeWSServerAdapter } from "@automerge/automerge-repo-network-websocket";
 import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
 import { parseArgs } from "../lib/cli.mjs";
 
+/** How long the repo may take to read its storage ID before the server gives up. */
+const READY_WITHIN_MS = 30_000;
 const USAGE = "node bench/node-server.mjs --port P --dir D | --listen HOST:PORT --data D";
 let host = "127.0.0.1";
 let port;
@@ -44,8 +47,23 @@ const repo = new Repo({
 });
 
 // The adapter takes connections only once the repo has read its storage ID from disk;
-// a client let in before then would be left unanswered, so the port opens after.
-while (wss.listenerCount("connection") === 0) await new Promise((r) => setTimeout(r, 5));
+// a client let in before then would be left unanswered, so the port opens after (or the
+// server gives up, should the storage never answer).
+if (wss.listenerCount("connection") === 0) {
+  // `newListener` comes just before the listener is added.
+  const adapterListens = new Promise((resolve) => {
+    wss.on("newListener", function seen(event) {
+      if (event !== "connection") return;
+      wss.off("newListener", seen);
+      setImmediate(resolve);
+    });
+  });
+  await Promise.race([adapterListens, sleep(READY_WITHIN_MS, "late")]).then((late) => {
+    if (late !== "late") return;
+    process.stderr.write(`node-server: the repo did not start listening within ${READY_WITHIN_MS} ms\n`);
+    process.exit(1);
+  });
+}
 server.listen(port, host, () => {
   const { address, port: real } = server.address();
   console.log(`listening on http://${address}:${real}`);
