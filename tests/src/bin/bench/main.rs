@@ -82,8 +82,8 @@ impl Options {
     }
 }
 
-/// What a run measured, and how long each section took (seconds, an entry for each part
-/// of a section run in parts).
+/// What a run measured, and how long each section took (seconds; a section run in parts
+/// has one entry, their sum, where it first ran).
 #[derive(Default)]
 struct Run {
     rows: Vec<Row>,
@@ -106,7 +106,10 @@ async fn section(
     }
     let seconds = started.elapsed().as_secs_f64();
     eprintln!("{id}: {seconds:.0} s");
-    run.took.push((id, seconds));
+    match run.took.iter_mut().find(|(seen, _)| *seen == id) {
+        Some((_, sum)) => *sum += seconds,
+        None => run.took.push((id, seconds)),
+    }
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

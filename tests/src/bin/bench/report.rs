@@ -110,7 +110,7 @@ fn verdict(row: &Row) -> &'static str {
     }
 }
 
-/// The report; `took` is how long each section ran, in seconds.
+/// The report; `took` is how long each section ran, in seconds, once per section.
 pub fn write(rows: &[Row], took: &[(&str, f64)], quick: bool) -> anyhow::Result<String> {
     let mut md = String::from("# Benchmarks\n\n");
     md.push_str(
@@ -120,16 +120,8 @@ pub fn write(rows: &[Row], took: &[(&str, f64)], quick: bool) -> anyhow::Result<
          clients share the machine's two cores; the load generator's own work is part of \
          every latency it reports.\n\n",
     );
-    // A section run in parts is shown once, in the order it first ran.
-    let mut sections: Vec<(&str, f64)> = Vec::new();
-    for &(id, seconds) in took {
-        match sections.iter_mut().find(|(seen, _)| *seen == id) {
-            Some((_, sum)) => *sum += seconds,
-            None => sections.push((id, seconds)),
-        }
-    }
-    let total: f64 = sections.iter().map(|(_, s)| s).sum();
-    let parts: Vec<String> = sections
+    let total: f64 = took.iter().map(|(_, s)| s).sum();
+    let parts: Vec<String> = took
         .iter()
         .map(|(id, s)| format!("{id} {s:.0} s"))
         .collect();
