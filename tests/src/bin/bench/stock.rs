@@ -12,7 +12,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use estate_core::DocumentId;
 use estate_core::demo::Estate;
-use sync_server::client::{Credentials, NativeClient};
+use sync_server::client::{ClientError, Credentials, NativeClient};
 
 use super::ROOT_DIR;
 
@@ -59,18 +59,25 @@ impl Stock {
     /// How it ended, if it has: its status and the end of its error output.
     pub fn ended(&mut self) -> Option<String> {
         let status = self.child.try_wait().ok().flatten()?;
+        Some(format!(
+            "the stock server exited ({status}): {}",
+            self.log_tail(3)
+        ))
+    }
+
+    /// The last `lines` of what it printed as errors, what it said but not where: stack
+    /// frames and the version banner left out; "nothing" when it printed none.
+    pub fn log_tail(&self, lines: usize) -> String {
         let log = std::fs::read_to_string(self.dir.path().join("stderr.log")).unwrap_or_default();
-        // What it said, not where: stack frames and the version banner left out.
         let said: Vec<&str> = log
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with("at ") && !l.starts_with("Node.js v"))
             .collect();
-        let last = &said[said.len().saturating_sub(3)..];
-        Some(format!(
-            "the stock server exited ({status}): {}",
-            last.join(" / ")
-        ))
+        if said.is_empty() {
+            return "nothing".into();
+        }
+        said[said.len().saturating_sub(lines)..].join(" / ")
     }
 
     /// `error`, with how the server ended if that is why.
@@ -121,50 +128,101 @@ pub fn phone(n: usize) -> Credentials {
 /// offers them in batches of [`UPLOAD_BATCH`], each confirmed before the next. Offered
 /// all at once, 9,000 documents kept the stock server busy past its own 60 s timeout on
 /// storing one, which ended it (an unhandled `TimeoutError` in `withTimeout`).
+///
+/// Now and then the stock server stops answering for some documents of a batch while it
+/// answers the rest. When none is confirmed for [`STALLED_AFTER`], the uploader says so
+/// with the end of the stock server's log, and a fresh connection offers those documents
+/// again, up to [`FRESH_CONNECTIONS`] times.
 pub async fn upload(stock: &mut Stock, estate: Estate) -> anyhow::Result<()> {
-    // Its own area is none of the estate's: a replica asks for its index at once, and
-    // the uploader must create every document itself, the indexes included.
-    let nowhere = DocumentId::from_bytes([0xee; 16]);
     let count = estate.docs.len();
-    let uploader = NativeClient::connect(&stock.ws, &phone(0), "bench-upload", nowhere).await?;
     let mut docs = estate.docs;
     let mut sent = 0;
-    let uploaded = loop {
-        if docs.is_empty() {
-            break Ok(());
-        }
+    let mut fresh = 0;
+    let mut uploader = uploader(&stock.ws).await?;
+    while !docs.is_empty() {
         let batch: Vec<_> = docs.drain(..UPLOAD_BATCH.min(docs.len())).collect();
         sent += batch.len();
-        uploader
-            .with(move |r| {
-                for (id, doc) in batch {
-                    r.engine().create(id, doc)?;
-                }
-                anyhow::Ok(())
-            })
-            .await??;
-        let confirmed = stock
-            .watching(
-                &format!("uploading {count} documents ({sent} offered)"),
-                async {
-                    uploader
-                        .wait_until(
-                            "the stock server has every document",
-                            Duration::from_secs(600),
-                            |r| r.engine().unconfirmed().is_empty(),
-                        )
-                        .await
-                        .map_err(anyhow::Error::from)
-                },
-            )
-            .await;
-        if confirmed.is_err() {
-            break confirmed;
+        let mut pending = batch;
+        loop {
+            uploader
+                .with(move |r| {
+                    for (id, doc) in pending {
+                        r.engine().create(id, doc)?;
+                    }
+                    anyhow::Ok(())
+                })
+                .await??;
+            let what = format!("uploading {count} documents ({sent} offered)");
+            let left = stock.watching(&what, confirm(&uploader)).await?;
+            if left.is_empty() {
+                break;
+            }
+            fresh += 1;
+            eprintln!(
+                "stock upload: {} of {sent} documents unconfirmed for {} s; the stock server \
+                 last said: {}",
+                left.len(),
+                STALLED_AFTER.as_secs(),
+                stock.log_tail(5)
+            );
+            if fresh > FRESH_CONNECTIONS {
+                bail!(
+                    "the stock server confirmed none of {} documents in {} s, {FRESH_CONNECTIONS} \
+                     fresh connections tried, while {what}",
+                    left.len(),
+                    STALLED_AFTER.as_secs()
+                );
+            }
+            pending = uploader
+                .with(move |r| {
+                    left.into_iter()
+                        .map(|id| Ok((id, r.engine().doc(id)?.clone())))
+                        .collect::<anyhow::Result<Vec<_>>>()
+                })
+                .await??;
+            uploader.close();
+            uploader = self::uploader(&stock.ws).await?;
         }
-    };
+    }
     uploader.close();
-    uploaded
+    Ok(())
+}
+
+/// A native client that holds nothing yet. Its own area is none of the estate's: a
+/// replica asks for its index at once, and the uploader must create every document
+/// itself, the indexes included.
+async fn uploader(ws: &str) -> anyhow::Result<NativeClient> {
+    let nowhere = DocumentId::from_bytes([0xee; 16]);
+    Ok(NativeClient::connect(ws, &phone(0), "bench-upload", nowhere).await?)
+}
+
+/// Waits until the stock server has confirmed everything `uploader` offered, or until
+/// it has confirmed nothing more for [`STALLED_AFTER`]; what is still unconfirmed.
+async fn confirm(uploader: &NativeClient) -> anyhow::Result<Vec<DocumentId>> {
+    loop {
+        let before = uploader.with(|r| r.engine().unconfirmed()).await?;
+        let waiting = before.len();
+        if waiting == 0 {
+            return Ok(before);
+        }
+        let fewer = uploader
+            .wait_until("a document confirmed", STALLED_AFTER, move |r| {
+                r.engine().unconfirmed().len() < waiting
+            })
+            .await;
+        match fewer {
+            Ok(()) => {}
+            Err(ClientError::Timeout(..)) => return Ok(before),
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 /// How many documents [`upload`] offers the stock server at a time.
 const UPLOAD_BATCH: usize = 1_000;
+
+/// How long [`upload`] waits for the stock server to confirm one more document.
+const STALLED_AFTER: Duration = Duration::from_secs(120);
+
+/// How many times [`upload`] offers again, on a fresh connection, what stalled.
+const FRESH_CONNECTIONS: usize = 2;
