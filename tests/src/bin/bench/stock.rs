@@ -12,6 +12,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use estate_core::DocumentId;
 use estate_core::demo::Estate;
+use estate_core::replica::Replica;
 use sync_server::client::{ClientError, Credentials, NativeClient};
 
 use super::ROOT_DIR;
@@ -199,21 +200,31 @@ async fn uploader(ws: &str) -> anyhow::Result<NativeClient> {
 /// Waits until the stock server has confirmed everything `uploader` offered, or until
 /// it has confirmed nothing more for [`STALLED_AFTER`]; what is still unconfirmed.
 async fn confirm(uploader: &NativeClient) -> anyhow::Result<Vec<DocumentId>> {
+    let unconfirmed = |r: &mut Replica| r.engine().unconfirmed().len();
+    until_none_left(uploader, "a document confirmed", unconfirmed).await?;
+    Ok(uploader.with(|r| r.engine().unconfirmed()).await?)
+}
+
+/// Waits until `left` counts nothing left on `client`'s replica, or until the count has
+/// not gone down for [`STALLED_AFTER`]: how many are left then (0 when done).
+pub async fn until_none_left(
+    client: &NativeClient,
+    what: &str,
+    left: impl Fn(&mut Replica) -> usize + Send + Sync + Clone + 'static,
+) -> Result<usize, ClientError> {
     loop {
-        let before = uploader.with(|r| r.engine().unconfirmed()).await?;
-        let waiting = before.len();
-        if waiting == 0 {
-            return Ok(before);
+        let before = client.with(left.clone()).await?;
+        if before == 0 {
+            return Ok(0);
         }
-        let fewer = uploader
-            .wait_until("a document confirmed", STALLED_AFTER, move |r| {
-                r.engine().unconfirmed().len() < waiting
-            })
+        let left = left.clone();
+        let fewer = client
+            .wait_until(what, STALLED_AFTER, move |r| left(r) < before)
             .await;
         match fewer {
             Ok(()) => {}
             Err(ClientError::Timeout(..)) => return Ok(before),
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         }
     }
 }
@@ -221,8 +232,10 @@ async fn confirm(uploader: &NativeClient) -> anyhow::Result<Vec<DocumentId>> {
 /// How many documents [`upload`] offers the stock server at a time.
 const UPLOAD_BATCH: usize = 1_000;
 
-/// How long [`upload`] waits for the stock server to confirm one more document.
-const STALLED_AFTER: Duration = Duration::from_secs(120);
+/// How long the stock server may go without confirming or sending one more document
+/// before a client takes it to have stalled: at 9,000 documents it confirms about 60 a
+/// second, and sends a fetching client about 1,000.
+pub const STALLED_AFTER: Duration = Duration::from_secs(60);
 
 /// How many times [`upload`] offers again, on a fresh connection, what stalled.
 const FRESH_CONNECTIONS: usize = 2;
