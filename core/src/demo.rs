@@ -309,13 +309,42 @@ pub fn bench_company(areas: usize, documents: usize) -> Result<Estate, RecordErr
     bench_areas(&vec![documents; areas])
 }
 
-/// A company whose areas (`B1`, `B2`, …) hold `documents[i]` documents each.
+/// A company whose areas (`B1`, `B2`, …) hold `documents[i]` documents each. Areas share
+/// nothing but the project's name (every ID comes from names), so runs of them are made
+/// on as many threads as the machine has, and joined in order.
 pub fn bench_areas(documents: &[usize]) -> Result<Estate, RecordError> {
-    let mut b = Builder::new("压测项目");
-    for (n, &count) in documents.iter().enumerate() {
-        bench_area_into(&mut b, &format!("B{}", n + 1), count)?;
+    const PROJECT: &str = "压测项目";
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let run = documents.len().div_ceil(threads).max(1);
+    let parts = std::thread::scope(|scope| {
+        let making: Vec<_> = documents
+            .chunks(run)
+            .enumerate()
+            .map(|(r, sizes)| {
+                scope.spawn(move || {
+                    let mut b = Builder::new(PROJECT);
+                    for (i, &count) in sizes.iter().enumerate() {
+                        bench_area_into(&mut b, &format!("B{}", r * run + i + 1), count)?;
+                    }
+                    b.finish()
+                })
+            })
+            .collect();
+        making
+            .into_iter()
+            .map(|m| {
+                m.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect::<Result<Vec<Estate>, RecordError>>()
+    })?;
+    let mut estate = Builder::new(PROJECT).estate;
+    for part in parts {
+        estate.areas.extend(part.areas);
+        estate.housekeepers.extend(part.housekeepers);
+        estate.docs.extend(part.docs);
     }
-    b.finish()
+    Ok(estate)
 }
 
 fn bench_area_into(b: &mut Builder, area: &str, documents: usize) -> Result<(), RecordError> {
@@ -355,4 +384,41 @@ fn bench_area_into(b: &mut Builder, area: &str, documents: usize) -> Result<(), 
         b.add::<VacantInspection>(area, &format!("{area}/inspection/{i}"), &record)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::records::index::AreaIndex;
+
+    #[test]
+    fn areas_made_on_threads_are_joined_in_order_each_listing_its_own_records() {
+        let sizes = [30, 45, 20, 61, 12];
+        let estate = bench_areas(&sizes).expect("estate");
+        let names: Vec<&str> = estate.areas.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(names, ["B1", "B2", "B3", "B4", "B5"]);
+        let ids: HashSet<DocumentId> = estate.docs.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids.len(), sizes.iter().sum::<usize>(), "no document twice");
+        for (area, size) in estate.areas.iter().zip(sizes) {
+            let (_, doc) = estate
+                .docs
+                .iter()
+                .find(|(id, _)| *id == area.index)
+                .expect("index");
+            let index = AreaIndex::from_doc(doc).expect("reads");
+            assert_eq!(
+                index.entries.len(),
+                size - 1,
+                "{} lists its records",
+                area.id
+            );
+            assert!(index.entries.keys().all(|id| ids.contains(id)));
+        }
+        // The same names give the same IDs however the areas are split among threads.
+        let alone = bench_area(30).expect("one area");
+        let first: HashSet<DocumentId> = alone.docs.iter().map(|(id, _)| *id).collect();
+        assert!(first.is_subset(&ids));
+    }
 }
