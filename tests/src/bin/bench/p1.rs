@@ -305,10 +305,16 @@ async fn native_from_stock(n: usize) -> anyhow::Result<(Native, anyhow::Result<J
         match fetched {
             Ok(Ok(ms)) => break ms,
             Ok(Err(how)) if stalled.is_none() => {
-                eprintln!("P1 {n}: the native fetch from the stock server {how}; fetching again");
+                eprintln!(
+                    "P1 {n}: the native fetch from the stock server {how}; fetching again. The stock server last said: {}",
+                    stock.log_tail(5)
+                );
                 stalled = Some(how);
             }
-            Ok(Err(how)) => bail!("{how}, twice"),
+            Ok(Err(how)) => bail!(
+                "{how}, twice; the stock server last said: {}",
+                stock.log_tail(5)
+            ),
             Err(e) => {
                 return Err(e.context(format!("the stock server last said: {}", stock.log_tail(5))));
             }
